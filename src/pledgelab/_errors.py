@@ -1,0 +1,35 @@
+"""Errors that name the file, the line and the field.
+
+Every problem with user input is an :class:`InputError`; the CLI prints its
+messages and exits with status 2, never with a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one field of one input file."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class InputError(Exception):
+    """Bad input: one or more :class:`Problem` entries, each with file, line and field."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NotFoundError(InputError):
+    """A deal, pipeline or archetype name that matches nothing shipped or on disk."""

@@ -1,0 +1,416 @@
+"""The term-sheet schema: what a pledge's clauses are and how they are checked.
+
+A term sheet is a YAML file (see ``docs/term-sheets.md``) with parties, a
+table of references, and clauses grouped in sections. Every clause is a
+:class:`~pledgelab.terms._clause.Clause`. This module knows the sections and
+the rules that tie clauses together (tranches sum to the headline, tier
+shares sum to one, dates in order); it knows nothing of paths or databases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pledgelab.terms._check import Checker, read_references
+from pledgelab.terms._clause import Clause, ClauseSpec, Reference
+from pledgelab.terms._yaml import Located, YList, YMap, read_yaml
+
+SCHEMA_ID = "pledgelab.term-sheet/1"
+
+ROLES = ("host", "investor", "investor-firms", "lenders")
+METHODS = ("cash-capital-call", "equity", "loan", "guarantee", "corporate-fdi", "ship-finance")
+HURDLES = ("principal", "deemed-allocation-amount", "end")
+CALENDARS = ("US", "KR", "JP", "US+KR", "US+JP", "weekdays")
+
+_MONEY = ClauseSpec(units=("USD",), kind="money")
+_RATE = ClauseSpec(units=("per-year",), kind="rate", maximum=1.0)
+_FRACTION = ClauseSpec(units=("fraction",), kind="fraction")
+_MONTHS = ClauseSpec(units=("months",), kind="count", minimum=1)
+_FLAG = ClauseSpec(units=("flag",), kind="flag")
+
+SECTIONS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
+    # section -> clause -> (spec, required)
+    "amount": {"headline": (_MONEY, True)},
+    "timeline": {
+        "selection_deadline": (ClauseSpec(units=("date",), kind="date"), True),
+        "funding_lag": (
+            ClauseSpec(units=("calendar-days", "business-days"), kind="count", minimum=0), True),
+        "funding_calendar": (ClauseSpec(units=("holiday-calendar",), kind="choice",
+                                        choices=CALENDARS), True),
+        "annual_cap": (ClauseSpec(units=("USD/calendar-year",), kind="money", nullable=True), True),
+        "pacing": (ClauseSpec(units=("rule",), kind="choice",
+                              choices=("as-called", "instalments", "up-front")), True),
+        "instalment_amount": (ClauseSpec(units=("USD/calendar-year",), kind="money"), False),
+        "instalment_years": (ClauseSpec(units=("years",), kind="count", minimum=1), False),
+        "first_funding": (ClauseSpec(units=("date",), kind="date"), False),
+        "vehicle_cash_rate": (_RATE, False),
+    },
+    "distribution": {
+        "tiers": (ClauseSpec(units=("tiers",), kind="tiers"), True),
+        "deemed_benchmark": (_RATE, True),
+        "deemed_spread": (_RATE, True),
+        "deemed_compounding": (ClauseSpec(units=("convention",), kind="choice",
+                                          choices=("monthly", "annual-effective", "simple")), True),
+        "application": (ClauseSpec(units=("rule",), kind="choice",
+                                   choices=("per-project", "pooled")), True),
+        "review_horizon": (ClauseSpec(units=("months",), kind="count", minimum=1, nullable=True),
+                           True),
+        "review_action": (ClauseSpec(units=("rule",), kind="choice",
+                                     choices=("report-only", "adjust-shares")), True),
+        "review_shares": (ClauseSpec(units=("shares",), kind="shares"), False),
+        "loss_treatment": (ClauseSpec(units=("rule",), kind="choice",
+                                      choices=("investor-bears", "capital-first", "host-clawback")),
+                           True),
+    },
+    "non_funding": {
+        "tariff_step_up": (ClauseSpec(units=("tariff-rate",), kind="rate", maximum=1.0,
+                                      nullable=True), True),
+        "distribution_diversion": (_FLAG, True),
+    },
+    "fx_safeguard": {"available": (_FLAG, True)},
+}
+
+_TRANCHE_COMMON: dict[str, tuple[ClauseSpec, bool]] = {
+    "method": (ClauseSpec(units=("method",), kind="choice", choices=METHODS), True),
+    "amount": (_MONEY, True),
+    "funded_by": (ClauseSpec(units=("party",), kind="choice", choices=()), True),
+    "returns_to": (ClauseSpec(units=("party",), kind="choice", choices=()), True),
+    "sectors": (ClauseSpec(units=("sectors",), kind="text-list"), True),
+    "counts_toward_cap": (_FLAG, True),
+}
+_AMORTISATION = ClauseSpec(units=("rule",), kind="choice", choices=("annuity", "linear", "bullet"))
+_DEBT_TERMS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
+    "loan": {"rate": (_RATE, True), "tenor": (_MONTHS, True), "amortisation": (_AMORTISATION, True)},
+    "ship-finance": {"rate": (_RATE, True), "tenor": (_MONTHS, True),
+                     "amortisation": (_AMORTISATION, True)},
+    "guarantee": {
+        "fee": (_RATE, True),
+        "coverage": (_FRACTION, True),
+        "expected_loss": (_RATE, True),
+        "lender_rate": (_RATE, True),
+        "tenor": (_MONTHS, True),
+        "amortisation": (_AMORTISATION, True),
+    },
+}
+_ALL_DEBT_KEYS = sorted({k for terms in _DEBT_TERMS.values() for k in terms})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Party:
+    """A party to the deal: a government, its firms, or third-party lenders."""
+
+    code: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tier:
+    """One step of the distribution rule: shares by party, until a hurdle is met."""
+
+    shares: dict[str, float]
+    until: str  # principal | deemed-allocation-amount | end
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tranche:
+    """A slice of the pledge delivered by one method, with its own clauses."""
+
+    id: str
+    label: str
+    clauses: dict[str, Clause]
+
+    def value(self, name: str) -> Any:
+        return self.clauses[name].value
+
+    @property
+    def method(self) -> str:
+        return str(self.clauses["method"].value)
+
+    @property
+    def is_debt(self) -> bool:
+        return self.method in _DEBT_TERMS
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TermSheet:
+    """A whole deal or negotiating position, every number a cited clause."""
+
+    id: str
+    title: str
+    kind: str  # agreement | position
+    as_of: dt.date
+    summary: str
+    investor: str
+    host: str
+    parties: dict[str, Party]
+    references: dict[str, Reference]
+    clauses: dict[str, Clause]  # keyed by dotted path, e.g. "timeline.annual_cap"
+    tranches: tuple[Tranche, ...]
+    file: str
+
+    def clause(self, path: str) -> Clause:
+        """The clause at a dotted path, e.g. ``"distribution.deemed_spread"``."""
+        if path in self.clauses:
+            return self.clauses[path]
+        head, _, rest = path.partition(".")
+        if head.startswith("tranches[") or head == "tranches":
+            for tr in self.tranches:
+                for c in tr.clauses.values():
+                    if c.path == path:
+                        return c
+        raise KeyError(f"{self.id} has no clause {path!r}")
+
+    def value(self, path: str) -> Any:
+        return self.clause(path).value
+
+    def has(self, path: str) -> bool:
+        return path in self.clauses
+
+    @property
+    def tiers(self) -> tuple[Tier, ...]:
+        return tuple(self.clauses["distribution.tiers"].value)
+
+    def all_clauses(self) -> list[Clause]:
+        """Every clause in file order (sections, then tranches)."""
+        out = list(self.clauses.values())
+        for tr in self.tranches:
+            out.extend(tr.clauses.values())
+        return sorted(out, key=lambda c: c.line)
+
+    def party_with_role(self, role: str) -> list[str]:
+        return [p.code for p in self.parties.values() if p.role == role]
+
+
+def read_term_sheet(path: Path, *, display: str | None = None) -> TermSheet:
+    """Read and check one term sheet; raises :class:`InputError` listing every problem."""
+    root = read_yaml(path, display=display)
+    chk = Checker()
+    chk.keys(
+        root,
+        required=("schema", "id", "title", "kind", "as_of", "summary", "investor", "host",
+                  "parties", "references", "clauses"),
+    )
+    if "schema" in root and root["schema"] != SCHEMA_ID:
+        chk.add(root.at("schema"), f"expected {SCHEMA_ID!r}, got {root['schema']!r}")
+    sheet_id = chk.text(root, "id")
+    stem = Path(display or path).stem
+    if sheet_id is not None and sheet_id != stem:
+        chk.add(root.at("id"), f"id {sheet_id!r} must match the file name {stem!r}")
+    title = chk.text(root, "title")
+    kind = chk.text(root, "kind")
+    if kind is not None and kind not in ("agreement", "position"):
+        chk.add(root.at("kind"), f"{kind!r} is not one of: agreement, position")
+    as_of = chk.date(root, "as_of")
+    summary = chk.text(root, "summary")
+    parties = _read_parties(root, chk)
+    investor = _party_ref(root, "investor", parties, chk, role="investor")
+    host = _party_ref(root, "host", parties, chk, role="host")
+    references = read_references(root, chk)
+    clauses: dict[str, Clause] = {}
+    tranches: tuple[Tranche, ...] = ()
+    body = chk.mapping(root.get("clauses"), root.at("clauses")) if "clauses" in root else None
+    if body is not None:
+        chk.keys(body, required=[*SECTIONS, "tranches"])
+        for section, specs in SECTIONS.items():
+            sec = chk.mapping(body[section], body.at(section)) if section in body else None
+            if sec is None:
+                continue
+            chk.keys(sec, required=[k for k, (_, req) in specs.items() if req],
+                     allowed=list(specs))
+            for key, (spec, _required) in specs.items():
+                c = chk.clause(sec, key, spec, references, required=False)
+                if c is not None:
+                    clauses[f"{section}.{key}"] = c
+        tranches = _read_tranches(body, parties, references, chk)
+        _check_tiers(body, clauses, parties, investor, chk)
+        _check_cross(body, clauses, tranches, as_of, chk)
+    chk.raise_if_any()
+    assert sheet_id and title and kind and as_of and summary and investor and host
+    return TermSheet(
+        id=sheet_id, title=title, kind=kind, as_of=as_of, summary=summary.strip(),
+        investor=investor, host=host, parties=parties, references=references,
+        clauses=clauses, tranches=tranches, file=display or str(path),
+    )
+
+
+def _read_parties(root: YMap, chk: Checker) -> dict[str, Party]:
+    out: dict[str, Party] = {}
+    if "parties" not in root:
+        return out
+    table = chk.mapping(root["parties"], root.at("parties"))
+    if table is None:
+        return out
+    for code, item in table.items():
+        m = chk.mapping(item, table.at(code))
+        if m is None:
+            continue
+        chk.keys(m, required=("name", "role"))
+        name = chk.text(m, "name")
+        role = chk.text(m, "role")
+        if role is not None and role not in ROLES:
+            chk.add(m.at("role"), f"{role!r} is not one of: {', '.join(ROLES)}")
+            continue
+        if name and role:
+            out[code] = Party(code=code, name=name, role=role)
+    return out
+
+
+def _party_ref(root: YMap, key: str, parties: dict[str, Party], chk: Checker, *,
+               role: str) -> str | None:
+    code = chk.text(root, key)
+    if code is None:
+        return None
+    if code not in parties:
+        chk.add(root.at(key), f"{code!r} is not a party; parties are: {', '.join(parties)}")
+        return None
+    if parties[code].role != role:
+        chk.add(root.at(key), f"party {code!r} has role {parties[code].role!r}, expected {role!r}")
+        return None
+    return code
+
+
+def _read_tranches(body: YMap, parties: dict[str, Party], references: dict[str, Reference],
+                   chk: Checker) -> tuple[Tranche, ...]:
+    if "tranches" not in body:
+        return ()
+    raw = body["tranches"]
+    if not isinstance(raw, YList) or not raw:
+        chk.add(body.at("tranches"), "expected a non-empty list of tranches")
+        return ()
+    party_spec = ClauseSpec(units=("party",), kind="choice", choices=tuple(parties))
+    out: list[Tranche] = []
+    seen: set[str] = set()
+    for loc, item in raw.items_located():
+        m = chk.mapping(item, loc)
+        if m is None:
+            continue
+        method_raw = m.get("method", {}).get("value") if isinstance(m.get("method"), dict) else None
+        debt_terms = _DEBT_TERMS.get(str(method_raw), {})
+        chk.keys(m, required=["id", "label", *_TRANCHE_COMMON, *debt_terms],
+                 allowed=_ALL_DEBT_KEYS)
+        for key in _ALL_DEBT_KEYS:
+            if key in m and key not in debt_terms:
+                chk.add(m.at(key), f"only loans, ship finance and guarantees take {key!r}; "
+                                   f"this tranche's method is {method_raw!r}")
+        tid = chk.text(m, "id")
+        label = chk.text(m, "label")
+        if tid is not None and tid in seen:
+            chk.add(m.at("id"), f"tranche id {tid!r} is used twice")
+        clauses: dict[str, Clause] = {}
+        for key, (spec, _req) in {**_TRANCHE_COMMON, **debt_terms}.items():
+            if key == "funded_by":
+                spec = party_spec
+            elif key == "returns_to":
+                spec = ClauseSpec(units=("party",), kind="choice",
+                                  choices=("waterfall", *parties))
+            c = chk.clause(m, key, spec, references, required=False)
+            if c is not None:
+                clauses[key] = c
+        if tid is not None and label is not None:
+            seen.add(tid)
+            out.append(Tranche(id=tid, label=label, clauses=clauses))
+    return tuple(out)
+
+
+def _check_tiers(body: YMap, clauses: dict[str, Clause], parties: dict[str, Party],
+                 investor: str | None, chk: Checker) -> None:
+    dist = body.get("distribution")
+    if not isinstance(dist, YMap) or not isinstance(dist.get("tiers"), YMap):
+        return
+    node = dist["tiers"]
+    raw = node.get("value")
+    where = node.at("value")
+    if not isinstance(raw, YList) or not raw:
+        chk.add(where, "expected a non-empty list of tiers {shares, until}")
+        clauses.pop("distribution.tiers", None)
+        return
+    tiers: list[Tier] = []
+    ok = True
+    for i, (loc, item) in enumerate(raw.items_located()):
+        m = chk.mapping(item, loc)
+        if m is None:
+            ok = False
+            continue
+        chk.keys(m, required=("shares", "until"))
+        until = m.get("until")
+        if until not in HURDLES:
+            chk.add(m.at("until"), f"{until!r} is not one of: {', '.join(HURDLES)}")
+            ok = False
+        last = i == len(raw) - 1
+        if until == "end" and not last:
+            chk.add(m.at("until"), "only the last tier can run to the 'end'")
+            ok = False
+        if last and until != "end":
+            chk.add(m.at("until"), "the last tier must run to the 'end'")
+            ok = False
+        shares = chk.shares(m.get("shares"), m.at("shares")) if "shares" in m else None
+        if shares is None:
+            ok = False
+            continue
+        for code in shares:
+            if code not in parties:
+                chk.add(m["shares"].at(code), f"{code!r} is not a party")
+                ok = False
+        if until in ("principal", "deemed-allocation-amount") and investor and \
+                shares.get(investor, 0.0) <= 0.0:
+            chk.add(m.at("shares"), f"a tier that ends at the {until} must give the investor a "
+                                    "share, or its hurdle can never be met")
+            ok = False
+        if isinstance(until, str):
+            tiers.append(Tier(shares=shares, until=until))
+    if ok and "distribution.tiers" in clauses:
+        old = clauses["distribution.tiers"]
+        clauses["distribution.tiers"] = Clause(
+            path=old.path, value=tuple(tiers), unit=old.unit, label=old.label, status=old.status,
+            references=old.references, reason=old.reason, alternatives=old.alternatives,
+            note=old.note, history=old.history, file=old.file, line=old.line)
+    else:
+        clauses.pop("distribution.tiers", None)
+
+
+def _check_cross(body: YMap, clauses: dict[str, Clause], tranches: tuple[Tranche, ...],
+                 as_of: dt.date | None, chk: Checker) -> None:
+    """Rules that tie several clauses together."""
+    head = clauses.get("amount.headline")
+    amounts = [t.clauses["amount"].value for t in tranches if "amount" in t.clauses]
+    if head is not None and len(amounts) == len(tranches) and tranches:
+        total = sum(amounts)
+        if abs(total - head.value) > 0.5:
+            chk.add(_loc(body, "tranches"),
+                    f"tranche amounts sum to {total:,.0f} USD but the headline is "
+                    f"{head.value:,.0f} USD")
+    deadline = clauses.get("timeline.selection_deadline")
+    if deadline is not None and as_of is not None and deadline.value < as_of:
+        chk.add(Located(deadline.file, deadline.line, deadline.path),
+                f"dates out of order: the selection deadline {deadline.value} is before the "
+                f"term sheet's as_of date {as_of}")
+    pacing = clauses.get("timeline.pacing")
+    if pacing is not None:
+        need = {"instalments": ("instalment_amount", "instalment_years", "first_funding"),
+                "up-front": ("first_funding",), "as-called": ()}[pacing.value]
+        for key in need:
+            if f"timeline.{key}" not in clauses and not chk.problems:
+                chk.add(Located(pacing.file, pacing.line, f"timeline.{key}"),
+                        f"pacing {pacing.value!r} needs the clause timeline.{key}")
+        if pacing.value != "as-called" and "timeline.vehicle_cash_rate" not in clauses \
+                and not chk.problems:
+            chk.add(Located(pacing.file, pacing.line, "timeline.vehicle_cash_rate"),
+                    f"pacing {pacing.value!r} needs timeline.vehicle_cash_rate (what idle cash "
+                    "in the vehicle earns)")
+    first = clauses.get("timeline.first_funding")
+    if first is not None and as_of is not None and first.value < as_of:
+        chk.add(Located(first.file, first.line, first.path),
+                f"dates out of order: first funding {first.value} is before as_of {as_of}")
+    action = clauses.get("distribution.review_action")
+    if action is not None and action.value == "adjust-shares" and \
+            "distribution.review_shares" not in clauses and not chk.problems:
+        chk.add(Located(action.file, action.line, "distribution.review_shares"),
+                "review_action 'adjust-shares' needs distribution.review_shares")
+
+
+def _loc(m: YMap, key: str) -> Located:
+    return m.at(key)
