@@ -1,0 +1,20 @@
+"""Project archetypes and pipelines (no deal rules here)."""
+
+from pledgelab.pipeline._archetypes import (
+    Archetype,
+    capex_weights,
+    operating_profile,
+    read_archetypes,
+)
+from pledgelab.pipeline._pipeline import Pipeline, Project, load_pipeline, read_pipeline
+
+__all__ = [
+    "Archetype",
+    "Pipeline",
+    "Project",
+    "capex_weights",
+    "load_pipeline",
+    "operating_profile",
+    "read_archetypes",
+    "read_pipeline",
+]

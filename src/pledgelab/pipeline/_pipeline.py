@@ -1,0 +1,146 @@
+"""Project pipelines: which projects a deal finances, when they are noticed, and their size.
+
+A pipeline YAML lists projects, each with an archetype, a capex clause, a
+notice date clause and a decision (``fund`` or ``decline``, the investor's
+right under both MOUs). Any archetype parameter can be overridden per project
+by a clause of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from pledgelab.pipeline._archetypes import PARAMS, Archetype, capex_weights, operating_profile
+from pledgelab.pipeline._archetypes import read_archetypes as _read_archetypes
+from pledgelab.terms._check import Checker, read_references
+from pledgelab.terms._clause import Clause, ClauseSpec, Reference
+from pledgelab.terms._registry import locate
+from pledgelab.terms._yaml import YList, read_yaml
+
+PIPELINE_SCHEMA = "pledgelab.pipeline/1"
+_CAPEX = ClauseSpec(units=("USD",), kind="money", minimum=1.0)
+_NOTICE = ClauseSpec(units=("date",), kind="date")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Project:
+    """One project of a pipeline with its resolved economics."""
+
+    id: str
+    name: str
+    archetype: str
+    sector: str
+    state: str | None
+    decision: str  # fund | decline
+    capex: Clause
+    notice_date: Clause
+    params: dict[str, Clause]  # archetype parameters after project overrides
+
+    def p(self, name: str) -> float:
+        return float(self.params[name].value)
+
+    @property
+    def build_months(self) -> int:
+        return int(self.params["build_months"].value)
+
+    def capex_by_build_month(self) -> np.ndarray:
+        w = capex_weights(str(self.params["capex_profile"].value), self.build_months)
+        return np.asarray(float(self.capex.value) * w)
+
+    def operating_cash(self) -> np.ndarray:
+        return operating_profile(
+            capex=float(self.capex.value),
+            operating_yield=self.p("operating_yield"),
+            ramp_months=int(self.params["ramp_months"].value),
+            life_years=int(self.params["life_years"].value),
+            residual_value=self.p("residual_value"),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pipeline:
+    """A set of projects to run a deal against."""
+
+    id: str
+    title: str
+    summary: str
+    projects: tuple[Project, ...]
+    references: dict[str, Reference]
+    file: str
+
+    @property
+    def first_notice(self) -> dt.date:
+        return min(p.notice_date.value for p in self.projects)
+
+
+def read_pipeline(path: Path, *, display: str | None = None,
+                  archetypes: dict[str, Archetype] | None = None) -> Pipeline:
+    """Read and check one pipeline file against the archetype table."""
+    types = archetypes if archetypes is not None else _read_archetypes()
+    root = read_yaml(path, display=display)
+    chk = Checker()
+    chk.keys(root, required=("schema", "id", "title", "summary", "references", "projects"))
+    if root.get("schema") != PIPELINE_SCHEMA:
+        chk.add(root.at("schema"), f"expected {PIPELINE_SCHEMA!r}")
+    pid = chk.text(root, "id")
+    stem = Path(display or path).stem
+    if pid is not None and pid != stem:
+        chk.add(root.at("id"), f"id {pid!r} must match the file name {stem!r}")
+    title = chk.text(root, "title")
+    summary = chk.text(root, "summary")
+    refs = read_references(root, chk)
+    projects: list[Project] = []
+    raw = root.get("projects")
+    if not isinstance(raw, YList) or not raw:
+        chk.add(root.at("projects"), "expected a non-empty list of projects")
+        raw = YList()
+        raw.item_lines = []
+    seen: set[str] = set()
+    for loc, item in raw.items_located():
+        m = chk.mapping(item, loc)
+        if m is None:
+            continue
+        chk.keys(m, required=("id", "name", "archetype", "capex", "notice_date", "decision"),
+                 allowed=("state", "sector", "overrides", "note"))
+        proj_id = chk.text(m, "id")
+        if proj_id is not None and proj_id in seen:
+            chk.add(m.at("id"), f"project id {proj_id!r} is used twice")
+        name = chk.text(m, "name")
+        arche_id = chk.text(m, "archetype")
+        arche = types.get(arche_id or "")
+        if arche_id is not None and arche is None:
+            chk.add(m.at("archetype"), f"unknown archetype {arche_id!r}; known: {', '.join(types)}")
+        decision = chk.text(m, "decision")
+        if decision is not None and decision not in ("fund", "decline"):
+            chk.add(m.at("decision"), f"{decision!r} is not one of: fund, decline")
+        state = chk.text(m, "state", required=False)
+        sector = chk.text(m, "sector", required=False)
+        capex = chk.clause(m, "capex", _CAPEX, refs)
+        notice = chk.clause(m, "notice_date", _NOTICE, refs)
+        params = dict(arche.params) if arche else {}
+        if "overrides" in m:
+            ov = chk.mapping(m["overrides"], m.at("overrides"))
+            if ov is not None:
+                chk.keys(ov, allowed=tuple(PARAMS))
+                for key in ov:
+                    if key in PARAMS and (c := chk.clause(ov, key, PARAMS[key], refs)) is not None:
+                        params[key] = c
+        if proj_id and name and arche and decision and capex and notice:
+            seen.add(proj_id)
+            projects.append(Project(
+                id=proj_id, name=name, archetype=arche.id, sector=sector or arche.sector,
+                state=state, decision=decision, capex=capex, notice_date=notice, params=params))
+    chk.raise_if_any()
+    assert pid and title and summary
+    return Pipeline(id=pid, title=title, summary=summary.strip(), projects=tuple(projects),
+                    references=refs, file=display or str(path))
+
+
+def load_pipeline(name_or_path: str) -> Pipeline:
+    """Load a shipped pipeline by id (``"korea-illustrative"``) or a pipeline file by path."""
+    path, display = locate("pipelines", name_or_path)
+    return read_pipeline(path, display=display)
