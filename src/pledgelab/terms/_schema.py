@@ -47,6 +47,8 @@ SECTIONS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
         "instalment_years": (ClauseSpec(units=("years",), kind="count", minimum=1), False),
         "first_funding": (ClauseSpec(units=("date",), kind="date"), False),
         "vehicle_cash_rate": (_RATE, False),
+        "undeployed_cash": (ClauseSpec(units=("rule",), kind="choice",
+                                       choices=("returned-at-end", "retained-by-host")), False),
     },
     "distribution": {
         "tiers": (ClauseSpec(units=("tiers",), kind="tiers"), True),
@@ -396,11 +398,12 @@ def _check_cross(body: YMap, clauses: dict[str, Clause], tranches: tuple[Tranche
             if f"timeline.{key}" not in clauses and not chk.problems:
                 chk.add(Located(pacing.file, pacing.line, f"timeline.{key}"),
                         f"pacing {pacing.value!r} needs the clause timeline.{key}")
-        if pacing.value != "as-called" and "timeline.vehicle_cash_rate" not in clauses \
-                and not chk.problems:
-            chk.add(Located(pacing.file, pacing.line, "timeline.vehicle_cash_rate"),
-                    f"pacing {pacing.value!r} needs timeline.vehicle_cash_rate (what idle cash "
-                    "in the vehicle earns)")
+        for key, why in (("vehicle_cash_rate", "what idle cash in the vehicle earns"),
+                         ("undeployed_cash", "who keeps vehicle cash no project used")):
+            if pacing.value != "as-called" and f"timeline.{key}" not in clauses \
+                    and not chk.problems:
+                chk.add(Located(pacing.file, pacing.line, f"timeline.{key}"),
+                        f"pacing {pacing.value!r} needs timeline.{key} ({why})")
     first = clauses.get("timeline.first_funding")
     if first is not None and as_of is not None and first.value < as_of:
         chk.add(Located(first.file, first.line, first.path),

@@ -1,0 +1,135 @@
+"""Deals side by side: the four sticking points in plain words, and outcomes by party.
+
+The four sticking points are those Korea's president named on 2025-10-24:
+"the method of investment, the amount of investment, the timeline and how we
+will share the losses and divide the dividends".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pledgelab.engine.deterministic import run
+from pledgelab.metrics import DealOutcome, PartyOutcome, deal_outcome, party_outcomes
+from pledgelab.pipeline import Pipeline
+from pledgelab.terms import TermSheet
+
+STICKING_POINTS = ("method", "amount", "timeline", "losses and dividends")
+_METHOD_WORDS = {
+    "cash-capital-call": "cash by capital call",
+    "equity": "equity",
+    "loan": "loans",
+    "guarantee": "guarantees",
+    "corporate-fdi": "corporate FDI",
+    "ship-finance": "ship finance",
+}
+_HURDLE_WORDS = {"principal": "principal is repaid",
+                 "deemed-allocation-amount": "the deemed allocation amount is received"}
+
+
+def usd(x: float) -> str:
+    """Dollars in billions for people: ``$20B``, ``$2.1B``, ``$0.6B``."""
+    b = x / 1e9
+    if abs(b) >= 10 or b == int(b):
+        return f"${b:,.0f}B"
+    return f"${b:,.1f}B"
+
+
+def pct(x: float, digits: int = 0) -> str:
+    return f"{100 * x:.{digits}f}%"
+
+
+def method_words(deal: TermSheet) -> str:
+    head = float(deal.value("amount.headline"))
+    parts = []
+    for tr in deal.tranches:
+        share = float(tr.value("amount")) / head if head else 0.0
+        who = tr.value("funded_by")
+        parts.append(f"{pct(share)} {_METHOD_WORDS[tr.method]} ({who})")
+    return "; ".join(parts)
+
+
+def amount_words(deal: TermSheet) -> str:
+    own = sum(float(t.value("amount")) for t in deal.tranches
+              if t.value("funded_by") == deal.investor)
+    return f"{usd(float(deal.value('amount.headline')))} headline, " \
+           f"{usd(own)} funded by the {deal.investor} government"
+
+
+def timeline_words(deal: TermSheet) -> str:
+    pacing = deal.value("timeline.pacing")
+    lag = deal.clause("timeline.funding_lag")
+    cap = deal.value("timeline.annual_cap")
+    if pacing == "up-front":
+        pace = f"all up front on {deal.value('timeline.first_funding')}"
+    elif pacing == "instalments":
+        pace = (f"{usd(float(deal.value('timeline.instalment_amount')))} a year for "
+                f"{deal.value('timeline.instalment_years')} years from "
+                f"{deal.value('timeline.first_funding')}")
+    else:
+        pace = "as projects call capital"
+    capw = "no annual cap" if cap is None else f"at most {usd(float(cap))} a calendar year"
+    return (f"{pace}; {capw}; funding at least {lag.value} {lag.unit.replace('-', ' ')} "
+            f"after notice; projects selected by {deal.value('timeline.selection_deadline')}")
+
+
+def sharing_words(deal: TermSheet) -> str:
+    rate = float(deal.value("distribution.deemed_benchmark")) + \
+        float(deal.value("distribution.deemed_spread"))
+    steps = []
+    for tier in deal.tiers:
+        split = "/".join(f"{pct(s)} {p}" for p, s in tier.shares.items())
+        steps.append(split if tier.until == "end" else f"{split} until {_HURDLE_WORDS[tier.until]}")
+    loss = {"investor-bears": f"losses fall on {deal.investor}",
+            "capital-first": f"{deal.investor} is repaid principal first",
+            "host-clawback": f"{deal.host} returns distributions to cover {deal.investor}'s lost "
+                             "principal"}[str(deal.value("distribution.loss_treatment"))]
+    review = deal.value("distribution.review_horizon")
+    rev = f"; shares reviewable after {review // 12} years" if review else ""
+    return (f"{', then '.join(steps)} (deemed interest {pct(rate, 1)}/yr, "
+            f"{deal.value('distribution.application')}); {loss}{rev}")
+
+
+def sticking_points(deal: TermSheet) -> dict[str, str]:
+    """The four sticking points of ``deal`` in plain words."""
+    return {
+        "method": method_words(deal),
+        "amount": amount_words(deal),
+        "timeline": timeline_words(deal),
+        "losses and dividends": sharing_words(deal),
+    }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DealComparison:
+    """One deal's column of a comparison."""
+
+    deal: TermSheet
+    points: dict[str, str]
+    parties: list[PartyOutcome]
+    outcome: DealOutcome
+    assumed: int  # clauses marked assumed
+    disputed: int
+
+
+def compare(deals: list[TermSheet], pipeline: Pipeline, *,
+            discount_rate: float | None = None) -> list[DealComparison]:
+    """Run each deal over the same pipeline and put the results side by side.
+
+    ``discount_rate`` defaults to each deal's own deemed benchmark rate, and the
+    rate used is reported with the outcome.
+    """
+    out = []
+    for deal in deals:
+        rate = float(deal.value("distribution.deemed_benchmark")) if discount_rate is None \
+            else discount_rate
+        res = run(deal, pipeline)
+        clauses = deal.all_clauses()
+        out.append(DealComparison(
+            deal=deal, points=sticking_points(deal),
+            parties=party_outcomes(res, discount_rate=rate),
+            outcome=deal_outcome(res, discount_rate=rate),
+            assumed=sum(1 for c in clauses if c.status == "assumed"),
+            disputed=sum(1 for c in clauses if c.status == "disputed"),
+        ))
+    return out

@@ -1,0 +1,261 @@
+"""Capital calls under the deal's timeline rules.
+
+Implements, for any term sheet:
+
+* **eligibility** — a project noticed after ``timeline.selection_deadline`` is not
+  financed; a project the investor declines (its right under both MOUs) is not
+  funded and triggers the non-funding clauses;
+* **financing shares** — a project is financed by the tranches whose
+  ``sectors`` name its sector, or else by the tranches open to ``any`` sector,
+  pro rata to their amounts; a tranche never lends more than its ``amount``;
+* **funding lag** — the first call falls on the earliest funding date after the
+  notice (``timeline.funding_lag`` counted on ``timeline.funding_calendar``),
+  build month *k* is called no earlier than *k* months later;
+* **calendar-year cap** — what the investor pays on tranches that
+  ``counts_toward_cap`` never exceeds ``timeline.annual_cap`` in a calendar
+  year; a call over the cap is funded in part and the rest carried to the next
+  year, oldest call first (ties broken by notice date, then project id, so the
+  order of a pipeline file never matters);
+* **pacing** — ``as-called`` pays each call when it is funded; ``instalments``
+  and ``up-front`` pay a fixed schedule into an investment vehicle whose cash
+  funds the calls, earns ``timeline.vehicle_cash_rate`` while idle, and is
+  returned or retained at the end by ``timeline.undeployed_cash``.
+
+Construction is funding-driven: a project advances one build month per fully
+funded call, so a deferred call delays its completion and every later cash
+flow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pledgelab._months import month_label, month_of
+from pledgelab.pipeline import Pipeline, Project
+from pledgelab.terms import TermSheet, Tranche, earliest_funding_date
+
+MAX_YEARS = 120  # a schedule that needs longer than this cannot be completed
+_TOL = 1e-6  # dollars: a call with less left than this is complete
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something the schedule did, and the clause that made it do so."""
+
+    month: int
+    project: str
+    text: str
+    clause: str
+
+
+@dataclass(slots=True, kw_only=True)
+class ProjectSchedule:
+    """How one project is financed and when its capital is called."""
+
+    project: Project
+    status: str  # financed | declined | after-deadline | pledge-exhausted
+    shares: dict[str, float] = field(default_factory=dict)  # tranche id -> share of capex
+    funding_date: dt.date | None = None
+    calls: dict[int, float] = field(default_factory=dict)  # month -> capex funded
+    completion: int | None = None  # month the last call was funded
+
+    @property
+    def cod(self) -> int | None:
+        """First operating month (the month after the last call is funded)."""
+        return None if self.completion is None else self.completion + 1
+
+    @property
+    def end(self) -> int | None:
+        """Last operating month."""
+        cod = self.cod
+        return None if cod is None else cod + int(self.project.params["life_years"].value) * 12 - 1
+
+
+@dataclass(slots=True, kw_only=True)
+class Schedule:
+    """The capital calls of a whole pipeline under one term sheet."""
+
+    projects: list[ProjectSchedule]
+    instalments: dict[int, float]  # month -> investor payment into the vehicle
+    vehicle_interest: dict[int, float]  # month -> interest earned on idle vehicle cash
+    vehicle_left: float  # undeployed vehicle cash after the last call
+    vehicle_last: int | None  # month of the last vehicle movement
+    cap_used: dict[int, float]  # calendar year -> capped investor funding
+    events: list[Event]
+
+    def financed(self) -> list[ProjectSchedule]:
+        return [p for p in self.projects if p.status == "financed"]
+
+
+def _tranche_path(deal: TermSheet, tr: Tranche, name: str) -> str:
+    return tr.clauses[name].path
+
+
+def financing_shares(deal: TermSheet, project: Project) -> dict[str, float]:
+    """Share of a project's capex carried by each tranche (sums to 1, or empty)."""
+    specific = [t for t in deal.tranches if project.sector in t.value("sectors")]
+    chosen = specific or [t for t in deal.tranches if "any" in t.value("sectors")]
+    total = sum(float(t.value("amount")) for t in chosen)
+    if total <= 0:
+        return {}
+    return {t.id: float(t.value("amount")) / total for t in chosen}
+
+
+def build_schedule(deal: TermSheet, pipeline: Pipeline) -> Schedule:
+    """Schedule every capital call of ``pipeline`` under ``deal``'s timeline clauses."""
+    investor = deal.investor
+    tranches = {t.id: t for t in deal.tranches}
+    capacity = {t.id: float(t.value("amount")) for t in deal.tranches}
+    deadline: dt.date = deal.value("timeline.selection_deadline")
+    lag = deal.clause("timeline.funding_lag")
+    calendar = str(deal.value("timeline.funding_calendar"))
+    cap = deal.value("timeline.annual_cap")
+    pacing = str(deal.value("timeline.pacing"))
+    events: list[Event] = []
+    out: list[ProjectSchedule] = []
+    order = sorted(pipeline.projects, key=lambda p: (p.notice_date.value, p.id))
+    for proj in order:
+        notice: dt.date = proj.notice_date.value
+        ps = ProjectSchedule(project=proj, status="financed")
+        out.append(ps)
+        shares = financing_shares(deal, proj)
+        nm = month_of(notice)
+        if notice > deadline:
+            ps.status = "after-deadline"
+            events.append(Event(nm, proj.id, f"noticed {notice}, after the selection deadline "
+                                f"{deadline}: not financed", "timeline.selection_deadline"))
+            continue
+        if not shares:
+            ps.status = "pledge-exhausted"
+            events.append(Event(nm, proj.id, f"no tranche is open to sector {proj.sector!r}",
+                                "tranches.sectors"))
+            continue
+        ps.shares = shares
+        if proj.decision == "decline":
+            ps.status = "declined"
+            events.append(Event(nm, proj.id, "declined by the investor: not funded; non-funding "
+                                "clauses apply", deal.clause("non_funding.distribution_diversion").path))
+            continue
+        need = {tid: s * float(proj.capex.value) for tid, s in shares.items()}
+        short = [tid for tid, amt in need.items() if amt > capacity[tid] + 0.5]
+        if short:
+            ps.status = "pledge-exhausted"
+            events.append(Event(nm, proj.id, f"tranche {short[0]} has {capacity[short[0]]:,.0f} "
+                                f"USD left, the project needs {need[short[0]]:,.0f}",
+                                _tranche_path(deal, tranches[short[0]], "amount")))
+            continue
+        for tid, amt in need.items():
+            capacity[tid] -= amt
+        ps.funding_date = earliest_funding_date(notice, lag=int(lag.value), unit=lag.unit,
+                                                calendar=calendar)
+        events.append(Event(month_of(ps.funding_date), proj.id,
+                            f"noticed {notice}; earliest funding date {ps.funding_date} "
+                            f"({lag.value} {lag.unit}, {calendar} calendar)", lag.path))
+
+    def investor_part(ps: ProjectSchedule, *, capped_only: bool) -> float:
+        tot = 0.0
+        for tid, s in ps.shares.items():
+            tr = tranches[tid]
+            if tr.value("funded_by") != investor:
+                continue
+            if capped_only and not tr.value("counts_toward_cap"):
+                continue
+            tot += s
+        return tot
+
+    # Vehicle pacing: fixed investor payments into a vehicle that funds the calls.
+    instalments: dict[int, float] = {}
+    if pacing != "as-called":
+        first = month_of(deal.value("timeline.first_funding"))
+        own = sum(float(t.value("amount")) for t in deal.tranches
+                  if t.value("funded_by") == investor)
+        if pacing == "up-front":
+            instalments[first] = own
+        else:
+            per_year = float(deal.value("timeline.instalment_amount"))
+            years = int(deal.value("timeline.instalment_years"))
+            for y in range(years):
+                instalments[first + 12 * y] = min(per_year, own - per_year * y) \
+                    if per_year * y < own else 0.0
+            instalments = {m: a for m, a in instalments.items() if a > 0}
+        vehicle_rate = float(deal.value("timeline.vehicle_cash_rate")) / 12.0
+
+    active = [ps for ps in out if ps.status == "financed"]
+    builds = {ps.project.id: ps.project.capex_by_build_month() for ps in active}
+    k_next = {ps.project.id: 0 for ps in active}
+    left = {ps.project.id: float(builds[ps.project.id][0]) for ps in active}
+    assert all(ps.funding_date is not None for ps in active)
+    start = {ps.project.id: month_of(ps.funding_date) for ps in active if ps.funding_date}
+    ready = dict(start)
+    cap_used: dict[int, float] = {}
+    vehicle = 0.0
+    vehicle_interest: dict[int, float] = {}
+    vehicle_last: int | None = None
+    pending = [ps for ps in active]
+    m = min([*ready.values(), *instalments.keys()], default=0)
+    stop = m + 12 * MAX_YEARS
+    last_instalment = max(instalments, default=m)
+    while (pending or m <= last_instalment) and m < stop:
+        if pacing != "as-called":
+            if vehicle > 0 and vehicle_rate > 0:
+                interest = vehicle * vehicle_rate
+                vehicle += interest
+                vehicle_interest[m] = interest
+            if m in instalments:
+                vehicle += instalments[m]
+                vehicle_last = m
+        year = m // 12
+        due = sorted((ps for ps in pending if ready[ps.project.id] <= m),
+                     key=lambda ps: (ready[ps.project.id], ps.project.notice_date.value,
+                                     ps.project.id))
+        for ps in due:
+            pid = ps.project.id
+            rem = left[pid]
+            frac = 1.0
+            a = investor_part(ps, capped_only=True)
+            if cap is not None and a > 0:
+                room = float(cap) - cap_used.get(year, 0.0)
+                frac = min(frac, max(room, 0.0) / (a * rem))
+            v = investor_part(ps, capped_only=False)
+            if pacing != "as-called" and v > 0:
+                frac = min(frac, max(vehicle, 0.0) / (v * rem))
+            if frac <= 0:
+                continue
+            funded = rem * frac
+            if rem - funded <= _TOL:
+                funded = rem
+            ps.calls[m] = ps.calls.get(m, 0.0) + funded
+            if cap is not None and a > 0:
+                cap_used[year] = cap_used.get(year, 0.0) + a * funded
+            if pacing != "as-called" and v > 0:
+                vehicle -= v * funded
+                vehicle_last = m
+            left[pid] = rem - funded
+            if left[pid] > _TOL:
+                clause = "timeline.annual_cap" if cap is not None and a > 0 and \
+                    cap_used.get(year, 0.0) >= float(cap) - _TOL else "timeline.pacing"
+                events.append(Event(m, pid, f"call of build month {k_next[pid] + 1} funded "
+                                    f"{funded:,.0f} of {rem:,.0f} USD; the rest waits",
+                                    deal.clause(clause).path))
+                continue
+            k_next[pid] += 1
+            build = builds[pid]
+            if k_next[pid] >= len(build):
+                ps.completion = m
+                pending.remove(ps)
+                events.append(Event(m, pid, f"last capital call funded; operations start "
+                                    f"{month_label(m + 1)}", deal.clause("timeline.pacing").path))
+            else:
+                left[pid] = float(build[k_next[pid]])
+                ready[pid] = max(start[pid] + k_next[pid], m + 1)
+        m += 1
+    for ps in pending:
+        events.append(Event(m, ps.project.id, f"calls still unfunded after {MAX_YEARS} years: "
+                            "the project never completes", deal.clause("timeline.pacing").path))
+        ps.status = "pledge-exhausted"
+    return Schedule(projects=out, instalments=instalments, vehicle_interest=vehicle_interest,
+                    vehicle_left=vehicle if pacing != "as-called" else 0.0,
+                    vehicle_last=vehicle_last, cap_used=cap_used, events=events)

@@ -1,0 +1,114 @@
+"""Outcomes per party: what went in, what came back, and when.
+
+NPV discounts monthly flows at a stated annual rate to the first month of the
+run: ``cf_t / (1 + r) ** (t / 12)``. MOIC is received over contributed.
+Payback is the first month cumulative net cash turns non-negative after
+having been negative. The recovery date of the deemed allocation amount is
+the month the last waterfall balance reaches zero (per project, or the pool).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pledgelab._months import month_label
+from pledgelab.engine.deterministic import RunResult
+from pledgelab.metrics.irr import IrrReason, irr_annual
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartyOutcome:
+    """One party's outcome in one run."""
+
+    party: str
+    contributed: float
+    received: float
+    net: float
+    npv: float
+    irr: float
+    irr_reason: str
+    moic: float
+    payback: str | None
+    share_of_distributions: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DealOutcome:
+    """Deal-level outcomes that are not one party's."""
+
+    discount_rate: float
+    deemed_rate: float
+    daa_recovered: str | None  # month all deemed allocation amounts were recovered
+    daa_unrecovered: int  # waterfalls that never recover
+    waterfalls: int
+    review_triggered: int  # waterfalls where the review clause triggers
+    first_review: str | None
+    investor_calls_by_year: dict[int, float]
+    projects: dict[str, str]  # project -> schedule status
+
+
+def npv(cash: np.ndarray, rate: float) -> float:
+    """Net present value at ``rate`` per year of a monthly series (month 0 undiscounted)."""
+    t = np.arange(cash.shape[-1], dtype=np.float64)
+    return float(np.sum(cash / np.power(1.0 + rate, t / 12.0)))
+
+
+def party_outcomes(res: RunResult, *, discount_rate: float) -> list[PartyOutcome]:
+    """Outcome of every party of the deal."""
+    distributions = {p: 0.0 for p in res.parties()}
+    for line in res.lines:
+        if line.kind.startswith(("distribution", "own returns", "residual")):
+            distributions[line.party] += float(line.values.sum())
+    total_dist = sum(distributions.values())
+    out: list[PartyOutcome] = []
+    for party in res.parties():
+        paid = np.zeros(res.months)
+        got = np.zeros(res.months)
+        for line in res.lines:
+            if line.party == party:
+                paid += np.minimum(line.values, 0.0)
+                got += np.maximum(line.values, 0.0)
+        net = paid + got
+        contributed = float(-paid.sum()) + 0.0
+        received = float(got.sum())
+        irr, reasons = irr_annual(net)
+        moic = received / contributed if contributed > 0 else float("nan")
+        cum = np.cumsum(net)
+        payback = None
+        neg = np.flatnonzero(cum < -1e-6)
+        if neg.size:
+            after = np.flatnonzero(cum[neg[0]:] >= -1e-6)
+            if after.size:
+                payback = month_label(res.start + neg[0] + int(after[0]))
+        out.append(PartyOutcome(
+            party=party, contributed=contributed, received=received, net=float(net.sum()),
+            npv=npv(net, discount_rate), irr=float(irr[0]),
+            irr_reason=str(reasons[0] if reasons[0] is not IrrReason.OK else "ok"),
+            moic=moic, payback=payback,
+            share_of_distributions=distributions[party] / total_dist if total_dist > 0 else 0.0,
+        ))
+    return out
+
+
+def deal_outcome(res: RunResult, *, discount_rate: float) -> DealOutcome:
+    rec = [int(wf.recovered[0]) for wf in res.waterfalls.values()]
+    never = sum(1 for r in rec if r < 0)
+    last = max(rec) if rec and never == 0 else None
+    reviews = [int(wf.review_month[0]) for wf in res.waterfalls.values()
+               if bool(wf.review_triggered[0])]
+    calls: dict[int, float] = {}
+    for line in res.lines:
+        if line.party == res.deal.investor and line.kind in ("capital call", "instalment"):
+            for i in np.flatnonzero(line.values):
+                year = (res.start + int(i)) // 12
+                calls[year] = calls.get(year, 0.0) - float(line.values[i])
+    return DealOutcome(
+        discount_rate=discount_rate, deemed_rate=res.rate,
+        daa_recovered=None if last is None else month_label(res.start + last),
+        daa_unrecovered=never, waterfalls=len(rec), review_triggered=len(reviews),
+        first_review=month_label(res.start + min(reviews)) if reviews else None,
+        investor_calls_by_year=dict(sorted(calls.items())),
+        projects={ps.project.id: ps.status for ps in res.schedule.projects},
+    )
