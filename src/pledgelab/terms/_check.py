@@ -61,9 +61,7 @@ class Checker:
 
     def text(self, obj: YMap, key: str, *, required: bool = True) -> str | None:
         if key not in obj:
-            if required:
-                self.add(obj.loc, "required key is missing", field=_field(obj, key))
-            return None
+            return None  # a missing required key is reported once, by keys()
         value = obj[key]
         if not isinstance(value, str) or not value.strip():
             self.add(obj.at(key), f"expected non-empty text, got {_kind(value)}")
@@ -72,9 +70,7 @@ class Checker:
 
     def date(self, obj: YMap, key: str, *, required: bool = True) -> dt.date | None:
         if key not in obj:
-            if required:
-                self.add(obj.loc, "required key is missing", field=_field(obj, key))
-            return None
+            return None  # a missing required key is reported once, by keys()
         return self.date_value(obj[key], obj.at(key))
 
     def date_value(self, value: Any, where: Located) -> dt.date | None:
@@ -168,7 +164,9 @@ class Checker:
             return ()
         out: list[Reference] = []
         for loc, key in raw.items_located():
-            if not isinstance(key, str) or key not in references:
+            if isinstance(key, str) and key in {r.key for r in out}:
+                self.add(loc, f"reference {key!r} is listed twice")
+            elif not isinstance(key, str) or key not in references:
                 known = ", ".join(sorted(references)) or "none defined"
                 self.add(loc, f"unknown reference {key!r}; the file's references are: {known}")
             else:
@@ -333,7 +331,6 @@ def read_references(root: YMap, chk: Checker) -> dict[str, Reference]:
         date = chk.date(m, "date", required=False)
         if url is not None and not url.startswith(("http://", "https://")):
             chk.add(m.at("url"), f"expected an http(s) URL, got {url!r}")
-            continue
-        if title is not None and url is not None:
+        if title is not None and url is not None:  # kept, so refs to it raise no echo
             out[key] = Reference(key=key, title=title, url=url, date=date)
     return out

@@ -255,8 +255,7 @@ def _read_parties(root: YMap, chk: Checker) -> dict[str, Party]:
         role = chk.text(m, "role")
         if role is not None and role not in ROLES:
             chk.add(m.at("role"), f"{role!r} is not one of: {', '.join(ROLES)}")
-            continue
-        if name and role:
+        if name and role:  # kept even when the role is wrong, so no echo problems follow
             out[code] = Party(code=code, name=name, role=role)
     return out
 
@@ -394,15 +393,15 @@ def _check_cross(body: YMap, clauses: dict[str, Clause], tranches: tuple[Tranche
     if pacing is not None:
         need = {"instalments": ("instalment_amount", "instalment_years", "first_funding"),
                 "up-front": ("first_funding",), "as-called": ()}[pacing.value]
+        clean = not chk.problems  # report only on an otherwise clean file, not as an echo
         for key in need:
-            if f"timeline.{key}" not in clauses and not chk.problems:
-                chk.add(Located(pacing.file, pacing.line, f"timeline.{key}"),
+            if f"timeline.{key}" not in clauses and clean:
+                chk.add(Located(pacing.file, pacing.line, f"clauses.timeline.{key}"),
                         f"pacing {pacing.value!r} needs the clause timeline.{key}")
         for key, why in (("vehicle_cash_rate", "what idle cash in the vehicle earns"),
                          ("undeployed_cash", "who keeps vehicle cash no project used")):
-            if pacing.value != "as-called" and f"timeline.{key}" not in clauses \
-                    and not chk.problems:
-                chk.add(Located(pacing.file, pacing.line, f"timeline.{key}"),
+            if pacing.value != "as-called" and f"timeline.{key}" not in clauses and clean:
+                chk.add(Located(pacing.file, pacing.line, f"clauses.timeline.{key}"),
                         f"pacing {pacing.value!r} needs timeline.{key} ({why})")
     first = clauses.get("timeline.first_funding")
     if first is not None and as_of is not None and first.value < as_of:
@@ -411,7 +410,7 @@ def _check_cross(body: YMap, clauses: dict[str, Clause], tranches: tuple[Tranche
     action = clauses.get("distribution.review_action")
     if action is not None and action.value == "adjust-shares" and \
             "distribution.review_shares" not in clauses and not chk.problems:
-        chk.add(Located(action.file, action.line, "distribution.review_shares"),
+        chk.add(Located(action.file, action.line, "clauses.distribution.review_shares"),
                 "review_action 'adjust-shares' needs distribution.review_shares")
 
 

@@ -22,6 +22,15 @@ class _Loader(yaml.SafeLoader):
     """Safe loader that also reads ``350e9`` as a float (YAML 1.1 needs a dot)."""
 
 
+# Only true/false are flags: YAML 1.1 would also read yes/no/on/off (and a party
+# code "NO") as booleans.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(

@@ -1,0 +1,33 @@
+"""pledgelab: executable term sheets for sovereign investment pledges.
+
+Cited term sheets in; cash flows, returns and risks for each party out, every
+number traceable to a clause and its source.
+
+>>> import pledgelab
+>>> deal = pledgelab.load_deal("us-korea-2025-11")
+>>> result = pledgelab.run(deal, pledgelab.load_pipeline("korea-illustrative"))
+"""
+
+from pledgelab._errors import InputError, Problem
+from pledgelab.compare import DealComparison, compare
+from pledgelab.engine.deterministic import FlowLine, RunResult, run
+from pledgelab.pipeline import Pipeline, Project, load_pipeline
+from pledgelab.terms import Clause, Status, TermSheet, load_deal
+
+__all__ = [
+    "Clause",
+    "DealComparison",
+    "FlowLine",
+    "InputError",
+    "Pipeline",
+    "Problem",
+    "Project",
+    "RunResult",
+    "Status",
+    "TermSheet",
+    "compare",
+    "load_deal",
+    "load_pipeline",
+    "run",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The deal engine: schedule, instruments, waterfall and the deterministic run."""
