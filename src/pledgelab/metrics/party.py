@@ -1,5 +1,9 @@
 """Outcomes per party: what went in, what came back, and when.
 
+*Contributed* is what a party pays in capital calls, vehicle instalments and
+guarantee calls; *received* is everything else it gets, net of what it hands
+back (a clawback, a diversion).
+
 NPV discounts monthly flows at a stated annual rate to the first month of the
 run: ``cf_t / (1 + r) ** (t / 12)``. MOIC is received over contributed.
 Payback is the first month cumulative net cash turns non-negative after
@@ -16,6 +20,10 @@ import numpy as np
 from pledgelab._months import month_label
 from pledgelab.engine.deterministic import RunResult
 from pledgelab.metrics.irr import IrrReason, irr_annual
+
+
+CONTRIBUTIONS = ("capital call", "instalment", "guarantee call")
+"""Flow kinds whose outflows are money put in; every other flow is money back (net)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,9 +75,13 @@ def party_outcomes(res: RunResult, *, discount_rate: float) -> list[PartyOutcome
         paid = np.zeros(res.months)
         got = np.zeros(res.months)
         for line in res.lines:
-            if line.party == party:
+            if line.party != party:
+                continue
+            if line.kind in CONTRIBUTIONS:
                 paid += np.minimum(line.values, 0.0)
                 got += np.maximum(line.values, 0.0)
+            else:
+                got += line.values  # distributions net of clawbacks and diversions
         net = paid + got
         contributed = float(-paid.sum()) + 0.0
         received = float(got.sum())
