@@ -48,7 +48,8 @@ class RunResult:
     start: int  # month index of column 0
     lines: list[FlowLine]
     project_cash: np.ndarray  # (months,): operating cash minus capex, all financed projects
-    vehicle_interest: np.ndarray  # (months,)
+    vehicle_interest: np.ndarray  # (months,): earned by idle vehicle cash
+    vehicle_balance: np.ndarray  # (months,): vehicle cash at month end (0 when as-called)
     waterfalls: dict[tuple[str, str], WaterfallResult] = field(default_factory=dict)
     final_month: dict[tuple[str, str], int] = field(default_factory=dict)
     rate: float = 0.0
@@ -100,6 +101,7 @@ def run(deal: TermSheet, pipeline: Pipeline) -> RunResult:
     n = stop - start + 1
     lines: list[FlowLine] = []
     project_cash = np.zeros(n)
+    vehicle_draws = np.zeros(n)
 
     def arr(d: dict[int, float]) -> np.ndarray:
         a = np.zeros(n)
@@ -129,7 +131,8 @@ def run(deal: TermSheet, pipeline: Pipeline) -> RunResult:
             tr = tranches[tid]
             funder = str(tr.value("funded_by"))
             if vehicle_pacing and funder == investor:
-                continue  # paid from the vehicle, which the investor's instalments fund
+                vehicle_draws += d  # paid from the vehicle, which the instalments fund
+                continue
             lines.append(FlowLine(party=funder, project=proj.id, kind="capital call",
                                   clause=tr.clauses["funded_by"].path, values=-d))
         debt = debt_flows([_debt_terms(tranches[t]) for t in debt_ids],
@@ -170,9 +173,14 @@ def run(deal: TermSheet, pipeline: Pipeline) -> RunResult:
                 wf_inputs.append((proj.id, tid, draws[tid], part, ps.end - start))
     for tid, (c, d) in pool_in.items():
         wf_inputs.append((POOL, tid, c, d, pool_end))
+    interest = arr(sched.vehicle_interest)
+    returned = np.zeros(n)
+    if vehicle_pacing:
+        returned[-1] = sched.vehicle_left
+    balance = np.cumsum(arr(sched.instalments) + interest - vehicle_draws - returned)
     result = RunResult(deal=deal, pipeline=pipeline, schedule=sched, start=start, lines=lines,
-                       project_cash=project_cash, vehicle_interest=arr(sched.vehicle_interest),
-                       rate=rate)
+                       project_cash=project_cash, vehicle_interest=interest,
+                       vehicle_balance=balance, rate=rate)
     for key_p, tid, contrib, cash, final in wf_inputs:
         wf = run_waterfall(rule, contrib[None, :], cash[None, :], rate, final)
         result.waterfalls[(key_p, tid)] = wf

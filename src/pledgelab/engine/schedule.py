@@ -56,7 +56,7 @@ class ProjectSchedule:
     """How one project is financed and when its capital is called."""
 
     project: Project
-    status: str  # financed | declined | after-deadline | pledge-exhausted
+    status: str  # financed | declined | after-deadline | no-eligible-tranche | pledge-exhausted
     shares: dict[str, float] = field(default_factory=dict)  # tranche id -> share of capex
     funding_date: dt.date | None = None
     calls: dict[int, float] = field(default_factory=dict)  # month -> capex funded
@@ -129,7 +129,7 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline) -> Schedule:
                                 f"{deadline}: not financed", "timeline.selection_deadline"))
             continue
         if not shares:
-            ps.status = "pledge-exhausted"
+            ps.status = "no-eligible-tranche"
             events.append(Event(nm, proj.id, f"no tranche is open to sector {proj.sector!r}",
                                 "tranches.sectors"))
             continue
