@@ -276,15 +276,14 @@ COMMANDS = {"deals": cmd_deals, "show": cmd_show, "run": cmd_run, "compare": cmd
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pledgelab`` script; returns the exit status."""
     args = build_parser().parse_args(argv)
-    err = Console(stderr=True)
     try:
         tables = COMMANDS[args.command](args)
     except InputError as exc:
-        for problem in exc.problems:
-            err.print(str(problem), markup=False, highlight=False)
+        for problem in exc.problems:  # one unwrapped line each, for editors and grep
+            print(str(problem), file=sys.stderr)
         return 2
     except UsageError as exc:
-        err.print(f"pledgelab {args.command}: {exc}", markup=False, highlight=False)
+        print(f"pledgelab {args.command}: {exc}", file=sys.stderr)
         return 2
     np.set_printoptions(suppress=True)
     emit(tables, args.format, Console(width=200) if args.format == "table" else None)

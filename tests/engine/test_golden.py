@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-from builders import pipeline, project, variant
 
+from builders import pipeline, project, variant
 from pledgelab._months import month_label, parse_month
 from pledgelab.engine.deterministic import RunResult, run
 from pledgelab.metrics import deal_outcome, party_outcomes

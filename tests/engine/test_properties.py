@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from builders import pipeline, project, variant
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builders import pipeline, project, variant
 from pledgelab.engine.deterministic import run
 from pledgelab.metrics import party_outcomes
 

@@ -91,7 +91,7 @@ def debt_flows(terms: list[DebtTerms], draws: np.ndarray, operating: np.ndarray,
             bal_out[:, :, m] = bal
             continue
         if m == cod:
-            start_bal = bal + interest
+            start_bal = bal  # the amortising principal; its first payment is due this month
         k = m - cod
         due_principal = np.zeros_like(bal)
         for j, t in enumerate(terms):

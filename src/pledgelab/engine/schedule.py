@@ -31,8 +31,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from pledgelab._months import month_label, month_of
 from pledgelab.pipeline import Pipeline, Project
 from pledgelab.terms import TermSheet, Tranche, earliest_funding_date

@@ -35,7 +35,8 @@ class IrrReason(StrEnum):
     NO_ROOT = "no rate gives NPV = 0"
 
 
-_LO, _HI = np.log1p(-0.9999), np.log1p(10.0)  # monthly rate bounds: -99.99% .. +1000%
+_LO, _HI = np.log1p(-0.9999), np.log1p(10.0)  # first bracket; widened while no sign change
+_LIMIT = 700.0  # |log(1 + monthly rate)| beyond this is not a rate anyone can use
 
 
 def _npv_log(cf: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -67,8 +68,8 @@ def irr_monthly(cash: np.ndarray) -> tuple[np.ndarray, list[IrrReason]]:
     out = np.full(n, np.nan)
     reasons = [IrrReason.OK] * n
     changes = _sign_changes(cf)
-    has_out = (cf < 0).any(axis=1)
-    has_in = (cf > 0).any(axis=1)
+    has_out: np.ndarray = np.asarray((cf < 0).any(axis=1))
+    has_in: np.ndarray = np.asarray((cf > 0).any(axis=1))
     for i in range(n):
         if not has_out[i] and not has_in[i]:
             reasons[i] = IrrReason.ZERO
@@ -82,8 +83,8 @@ def irr_monthly(cash: np.ndarray) -> tuple[np.ndarray, list[IrrReason]]:
         bad = conv[~np.isfinite(out[conv])]
         for i in bad:
             reasons[i] = IrrReason.NO_ROOT
-    for i in np.flatnonzero((changes > 1) & has_out & has_in):
-        out[i], reasons[i] = _scan(cf[i])
+    for j in np.flatnonzero((changes > 1) & has_out & has_in):
+        out[j], reasons[j] = _scan(cf[j])
     return out, reasons
 
 
@@ -92,6 +93,14 @@ def _bisect(cf: np.ndarray) -> np.ndarray:
     hi = np.full(cf.shape[0], _HI)
     f_lo = _npv_log(cf, lo)
     f_hi = _npv_log(cf, hi)
+    for _ in range(12):  # widen the bracket geometrically where it holds no sign change
+        same = np.sign(f_lo) == np.sign(f_hi)
+        if not same.any():
+            break
+        lo = np.where(same, np.maximum(2.0 * lo, -_LIMIT), lo)
+        hi = np.where(same, np.minimum(2.0 * hi, _LIMIT), hi)
+        f_lo = _npv_log(cf, lo)
+        f_hi = _npv_log(cf, hi)
     ok = np.sign(f_lo) != np.sign(f_hi)
     for _ in range(200):
         mid = 0.5 * (lo + hi)
@@ -100,7 +109,7 @@ def _bisect(cf: np.ndarray) -> np.ndarray:
         lo = np.where(left, mid, lo)
         f_lo = np.where(left, f_mid, f_lo)
         hi = np.where(left, hi, mid)
-        if np.all(hi - lo < 1e-15):
+        if np.all(hi - lo <= 1e-15 * np.maximum(1.0, np.abs(hi))):
             break
     x = 0.5 * (lo + hi)
     x = _newton(cf, x)
@@ -123,7 +132,7 @@ def _newton(cf: np.ndarray, x: np.ndarray, steps: int = 3) -> np.ndarray:
 
 
 def _scan(row: np.ndarray) -> tuple[float, IrrReason]:
-    grid = np.linspace(_LO, _HI, 4001)
+    grid = np.linspace(_LO, _HI, 8001)
     vals = np.array([_npv_log(row[None, :], np.array([g]))[0] for g in grid])
     sign = np.sign(vals)
     idx = np.flatnonzero(sign[1:] * sign[:-1] < 0)

@@ -21,7 +21,6 @@ from pledgelab._months import month_label
 from pledgelab.engine.deterministic import RunResult
 from pledgelab.metrics.irr import IrrReason, irr_annual
 
-
 CONTRIBUTIONS = ("capital call", "instalment", "guarantee call")
 """Flow kinds whose outflows are money put in; every other flow is money back (net)."""
 

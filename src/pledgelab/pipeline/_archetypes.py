@@ -17,7 +17,7 @@ import numpy as np
 from pledgelab.terms._check import Checker, read_references
 from pledgelab.terms._clause import Clause, ClauseSpec
 from pledgelab.terms._registry import DATA
-from pledgelab.terms._yaml import YMap, read_yaml
+from pledgelab.terms._yaml import read_yaml
 
 ARCHETYPE_SCHEMA = "pledgelab.archetypes/1"
 PROFILES = ("flat", "s-curve", "front", "back")

@@ -74,7 +74,8 @@ class Pipeline:
 
     @property
     def first_notice(self) -> dt.date:
-        return min(p.notice_date.value for p in self.projects)
+        days: list[dt.date] = [p.notice_date.value for p in self.projects]
+        return min(days)
 
 
 def read_pipeline(path: Path, *, display: str | None = None,

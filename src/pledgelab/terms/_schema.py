@@ -158,7 +158,7 @@ class TermSheet:
         """The clause at a dotted path, e.g. ``"distribution.deemed_spread"``."""
         if path in self.clauses:
             return self.clauses[path]
-        head, _, rest = path.partition(".")
+        head = path.partition(".")[0]
         if head.startswith("tranches[") or head == "tranches":
             for tr in self.tranches:
                 for c in tr.clauses.values():

@@ -1,0 +1,102 @@
+"""The command line: every command runs, machines get parseable output, bad input exits 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pledgelab.cli import main
+from pledgelab.terms import shipped
+
+MALFORMED = Path(__file__).parent / "terms" / "malformed"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_deals_lists_every_shipped_deal(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "deals", "--format", "json")
+    assert code == 0
+    ids = [row[0] for row in json.loads(out)[0]["rows"]]
+    assert ids == list(shipped("deals"))
+    assert {"us-korea-2025-11", "us-japan-2025-09", "us-ask-2025-09", "us-proposal-2025-10",
+            "korea-counter-2025-10", "korea-framework-2025-07"} <= set(ids)
+
+
+def test_show_lists_every_clause_with_status_and_source(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "show", "us-korea-2025-11", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    by_clause = {r["clause"]: r for r in rows}
+    assert by_clause["timeline.annual_cap"]["value"] == "20,000,000,000"
+    assert by_clause["timeline.annual_cap"]["status"] == "agreed"
+    assert by_clause["timeline.annual_cap"]["source or reason"].startswith("https://")
+    assert "Alternatives" in by_clause["distribution.loss_treatment"]["source or reason"]
+
+
+def test_run_reports_parties(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "run", "us-korea-2025-11", "--pipeline", "korea-illustrative",
+                        "--format", "json")
+    assert code == 0
+    tables = json.loads(out)
+    parties = {row[0]: row for row in tables[1]["rows"]}
+    assert set(parties) == {"US", "KR", "KR-FIRMS"}
+    years = dict(tables[2]["rows"])
+    assert max(years.values()) <= 20e9 + 1e-3  # the calendar-year cap holds
+
+
+def test_compare_the_korea_positions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "compare", "us-ask-2025-09", "korea-counter-2025-10",
+                        "us-korea-2025-11", "--format", "json")
+    assert code == 0
+    points, outcomes = json.loads(out)
+    assert points["columns"][1:] == ["us-ask-2025-09", "korea-counter-2025-10", "us-korea-2025-11"]
+    assert [r[0] for r in points["rows"][:4]] == ["method", "amount", "timeline",
+                                                   "losses and dividends"]
+    assert "at most $20B a calendar year" in points["rows"][2][3]
+    assert outcomes["rows"]
+
+
+def test_explain_names_the_clause(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "explain", "us-japan-2025-09", "--pipeline", "japan-first-tranche",
+                        "--party", "JP", "--period", "2035-06", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)[0]["rows"]
+    assert any(r[3] == "distribution.tiers" and r[5].startswith("https://") for r in rows)
+    assert rows[-1][1] == "net"
+    assert rows[-1][0] == pytest.approx(sum(r[0] for r in rows[:-1]))
+
+
+@pytest.mark.parametrize("argv", [
+    ["show", "no-such-deal"],
+    ["run", "us-korea-2025-11", "--pipeline", "no-such-pipeline"],
+    ["explain", "us-korea-2025-11", "--party", "XX", "--period", "2031-06"],
+    ["explain", "us-korea-2025-11", "--party", "KR", "--period", "June 2031"],
+    ["explain", "us-korea-2025-11", "--party", "KR", "--period", "1999-01"],
+])
+def test_bad_arguments_exit_2_without_traceback(capsys: pytest.CaptureFixture[str],
+                                                argv: list[str]) -> None:
+    code, _, err = _run(capsys, *argv)
+    assert code == 2
+    assert "Traceback" not in err
+    assert err.strip()
+
+
+def test_malformed_term_sheet_exits_2_with_file_line_field(capsys: pytest.CaptureFixture[str],
+                                                            tmp_path: Path) -> None:
+    src = MALFORMED / "rate-as-percent.yaml"
+    path = tmp_path / src.name
+    shutil.copy(src, path)
+    code, _, err = _run(capsys, "show", str(path))
+    assert code == 2
+    first = err.strip().splitlines()[0]
+    file, line, field, _msg = first.split(":", 3)
+    assert file == str(path) and line.isdigit() and field.strip().startswith("clauses.")
