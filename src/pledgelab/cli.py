@@ -171,11 +171,14 @@ def cmd_compare(args: argparse.Namespace) -> list[Table]:
             vals = []
             for c in cols:
                 os_ = by_role(c, role)
-                vals.append(_show(getattr(os_[0], attr), kind) if os_ else "—")
+                text = _show(getattr(os_[0], attr), kind) if os_ else "—"
+                if attr == "irr" and os_ and os_[0].irr_reason != "ok":
+                    text = f"n/a: {os_[0].irr_reason}"
+                vals.append(text)
             outcome.rows.append([f"{role}: {label_}", *vals])
     outcome.rows.append(["DAA recovered (all waterfalls)",
                          *[c.outcome.daa_recovered or
-                           f"no ({c.outcome.daa_unrecovered} of {c.outcome.waterfalls} never)"
+                           f"never in {c.outcome.daa_unrecovered} of {c.outcome.waterfalls}"
                            for c in cols]])
     outcome.rows.append(["20-year review triggers",
                          *[f"{c.outcome.review_triggered} of {c.outcome.waterfalls}"
