@@ -15,9 +15,9 @@ from rich.console import Console
 
 from pledgelab._errors import InputError
 from pledgelab._months import month_label, parse_month
-from pledgelab.compare import STICKING_POINTS, compare, usd
+from pledgelab.compare import STICKING_POINTS, DealComparison, compare, usd
 from pledgelab.engine.deterministic import RunResult, run
-from pledgelab.metrics import deal_outcome, party_outcomes
+from pledgelab.metrics import PartyOutcome, deal_outcome, party_outcomes
 from pledgelab.pipeline import Pipeline, load_pipeline
 from pledgelab.report import Column, Table, emit
 from pledgelab.terms import TermSheet, load_deal, shipped
@@ -154,8 +154,7 @@ def cmd_compare(args: argparse.Namespace) -> list[Table]:
     outcome = Table(f"Outcomes over pipeline {pipe.id}", head)
     roles = ("investor", "host", "investor-firms", "lenders")
 
-    def by_role(c: object, role: str) -> list[object]:
-        assert hasattr(c, "deal") and hasattr(c, "parties")
+    def by_role(c: DealComparison, role: str) -> list[PartyOutcome]:
         return [o for o in c.parties if c.deal.parties[o.party].role == role]
 
     rows: list[tuple[str, str, str]] = [
