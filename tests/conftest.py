@@ -13,8 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# CI explores a fixed set of examples (reproducible, never flaky); developers'
+# runs draw new ones each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REQUIRE_ALL = os.environ.get("PLEDGELAB_REQUIRE_ALL") == "1"
 

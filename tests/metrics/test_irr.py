@@ -26,7 +26,8 @@ def test_conventional_series_agree_with_pyxirr(outlay: list[float], inflow: list
         assert why[0] is not IrrReason.OK or np.isfinite(ours[0])
         return
     assert why[0] is IrrReason.OK
-    assert ours[0] == pytest.approx(theirs, rel=1e-9, abs=1e-12)
+    # pyxirr stops at about 1e-10 absolute; near a zero rate that is the agreement to ask for
+    assert ours[0] == pytest.approx(theirs, rel=1e-9, abs=1e-9)
 
 
 def test_batch_matches_row_by_row() -> None:

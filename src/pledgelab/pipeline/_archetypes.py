@@ -17,6 +17,7 @@ import numpy as np
 from pledgelab.terms._check import Checker, read_references
 from pledgelab.terms._clause import Clause, ClauseSpec
 from pledgelab.terms._registry import DATA
+from pledgelab.terms._schema import SECTORS
 from pledgelab.terms._yaml import read_yaml
 
 ARCHETYPE_SCHEMA = "pledgelab.archetypes/1"
@@ -64,6 +65,8 @@ def read_archetypes(path: Path | None = None) -> dict[str, Archetype]:
         chk.keys(m, required=("label", "sector", *PARAMS))
         label = chk.text(m, "label")
         sector = chk.text(m, "sector")
+        if sector is not None and sector not in SECTORS:
+            chk.add(m.at("sector"), f"{sector!r} is not one of: {', '.join(SECTORS)}")
         params = {name: c for name, spec in PARAMS.items()
                   if (c := chk.clause(m, name, spec, refs, required=False)) is not None}
         if label and sector and len(params) == len(PARAMS):

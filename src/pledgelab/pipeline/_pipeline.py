@@ -19,6 +19,7 @@ from pledgelab.pipeline._archetypes import read_archetypes as _read_archetypes
 from pledgelab.terms._check import Checker, read_references
 from pledgelab.terms._clause import Clause, ClauseSpec, Reference
 from pledgelab.terms._registry import locate
+from pledgelab.terms._schema import SECTORS
 from pledgelab.terms._yaml import YList, read_yaml
 
 PIPELINE_SCHEMA = "pledgelab.pipeline/1"
@@ -120,6 +121,8 @@ def read_pipeline(path: Path, *, display: str | None = None,
             chk.add(m.at("decision"), f"{decision!r} is not one of: fund, decline")
         state = chk.text(m, "state", required=False)
         sector = chk.text(m, "sector", required=False)
+        if sector is not None and sector not in SECTORS:
+            chk.add(m.at("sector"), f"{sector!r} is not one of: {', '.join(SECTORS)}")
         capex = chk.clause(m, "capex", _CAPEX, refs)
         notice = chk.clause(m, "notice_date", _NOTICE, refs)
         params = dict(arche.params) if arche else {}

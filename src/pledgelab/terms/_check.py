@@ -253,6 +253,10 @@ class Checker:
             if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
                 self.add(where, "expected a non-empty list of names")
                 return None
+            unknown = [v for v in value if spec.choices and v not in spec.choices]
+            if unknown:
+                self.add(where, f"{unknown[0]!r} is not one of: {', '.join(spec.choices)}")
+                return None
             return tuple(value)
         if kind == "shares":
             return self.shares(value, where)

@@ -24,6 +24,9 @@ ROLES = ("host", "investor", "investor-firms", "lenders")
 METHODS = ("cash-capital-call", "equity", "loan", "guarantee", "corporate-fdi", "ship-finance")
 HURDLES = ("principal", "deemed-allocation-amount", "end")
 CALENDARS = ("US", "KR", "JP", "US+KR", "US+JP", "weekdays")
+SECTORS = ("energy", "semiconductors", "pharmaceuticals", "critical-minerals", "metals",
+           "shipbuilding", "batteries", "automobiles", "aviation", "ai", "quantum-computing")
+"""Sector names a tranche, archetype or project may use (a tranche may also say ``any``)."""
 
 _MONEY = ClauseSpec(units=("USD",), kind="money")
 _RATE = ClauseSpec(units=("per-year",), kind="rate", maximum=1.0)
@@ -80,7 +83,7 @@ _TRANCHE_COMMON: dict[str, tuple[ClauseSpec, bool]] = {
     "amount": (_MONEY, True),
     "funded_by": (ClauseSpec(units=("party",), kind="choice", choices=()), True),
     "returns_to": (ClauseSpec(units=("party",), kind="choice", choices=()), True),
-    "sectors": (ClauseSpec(units=("sectors",), kind="text-list"), True),
+    "sectors": (ClauseSpec(units=("sectors",), kind="text-list", choices=(*SECTORS, "any")), True),
     "counts_toward_cap": (_FLAG, True),
 }
 _AMORTISATION = ClauseSpec(units=("rule",), kind="choice", choices=("annuity", "linear", "bullet"))
