@@ -53,8 +53,8 @@ def read_archetypes(path: Path | None = None) -> dict[str, Archetype]:
     root = read_yaml(path, display=display)
     chk = Checker()
     chk.keys(root, required=("schema", "references", "archetypes"))
-    if root.get("schema") != ARCHETYPE_SCHEMA:
-        chk.add(root.at("schema"), f"expected {ARCHETYPE_SCHEMA!r}")
+    if "schema" in root and root["schema"] != ARCHETYPE_SCHEMA:
+        chk.add(root.at("schema"), f"expected {ARCHETYPE_SCHEMA!r}, got {root['schema']!r}")
     refs = read_references(root, chk)
     out: dict[str, Archetype] = {}
     table = chk.mapping(root.get("archetypes"), root.at("archetypes"))

@@ -86,12 +86,7 @@ def read_pipeline(path: Path, *, display: str | None = None,
     root = read_yaml(path, display=display)
     chk = Checker()
     chk.keys(root, required=("schema", "id", "title", "summary", "references", "projects"))
-    if root.get("schema") != PIPELINE_SCHEMA:
-        chk.add(root.at("schema"), f"expected {PIPELINE_SCHEMA!r}")
-    pid = chk.text(root, "id")
-    stem = Path(display or path).stem
-    if pid is not None and pid != stem:
-        chk.add(root.at("id"), f"id {pid!r} must match the file name {stem!r}")
+    pid = chk.header(root, schema=PIPELINE_SCHEMA, stem=Path(display or path).stem)
     title = chk.text(root, "title")
     summary = chk.text(root, "summary")
     refs = read_references(root, chk)

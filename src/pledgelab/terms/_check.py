@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pledgelab._errors import InputError, Problem
@@ -46,6 +46,27 @@ class Checker:
             return obj
         self.add(where, f"expected a mapping, got {_kind(obj)}")
         return None
+
+    def header(self, root: YMap, *, schema: str, stem: str) -> str | None:
+        """Check a data file's ``schema`` tag and that its ``id`` is its file name."""
+        if "schema" in root and root["schema"] != schema:
+            self.add(root.at("schema"), f"expected {schema!r}, got {root['schema']!r}")
+        file_id = self.text(root, "id")
+        if file_id is not None and file_id != stem:
+            self.add(root.at("id"), f"id {file_id!r} must match the file name {stem!r}")
+        return file_id
+
+    def table(self, root: YMap, key: str) -> Iterator[tuple[str, YMap]]:
+        """The entries of a mapping of mappings (``references``, ``parties``), each checked."""
+        if key not in root:
+            return
+        table = self.mapping(root[key], root.at(key))
+        if table is None:
+            return
+        for name, item in table.items():
+            m = self.mapping(item, table.at(name))
+            if m is not None:
+                yield name, m
 
     def keys(
         self, obj: YMap, *, required: Iterable[str] = (), allowed: Iterable[str] = ()
@@ -319,16 +340,7 @@ def _kind(value: Any) -> str:
 def read_references(root: YMap, chk: Checker) -> dict[str, Reference]:
     """The file's ``references`` table: key → title, url, date."""
     out: dict[str, Reference] = {}
-    if "references" not in root:
-        chk.add(root.loc, "required key is missing", field="references")
-        return out
-    table = chk.mapping(root["references"], root.at("references"))
-    if table is None:
-        return out
-    for key, item in table.items():
-        m = chk.mapping(item, table.at(key))
-        if m is None:
-            continue
+    for key, m in chk.table(root, "references"):
         chk.keys(m, required=("title", "url"), allowed=("date",))
         title = chk.text(m, "title")
         url = chk.text(m, "url")

@@ -199,12 +199,7 @@ def read_term_sheet(path: Path, *, display: str | None = None) -> TermSheet:
         required=("schema", "id", "title", "kind", "as_of", "summary", "investor", "host",
                   "parties", "references", "clauses"),
     )
-    if "schema" in root and root["schema"] != SCHEMA_ID:
-        chk.add(root.at("schema"), f"expected {SCHEMA_ID!r}, got {root['schema']!r}")
-    sheet_id = chk.text(root, "id")
-    stem = Path(display or path).stem
-    if sheet_id is not None and sheet_id != stem:
-        chk.add(root.at("id"), f"id {sheet_id!r} must match the file name {stem!r}")
+    sheet_id = chk.header(root, schema=SCHEMA_ID, stem=Path(display or path).stem)
     title = chk.text(root, "title")
     kind = chk.text(root, "kind")
     if kind is not None and kind not in ("agreement", "position"):
@@ -244,15 +239,7 @@ def read_term_sheet(path: Path, *, display: str | None = None) -> TermSheet:
 
 def _read_parties(root: YMap, chk: Checker) -> dict[str, Party]:
     out: dict[str, Party] = {}
-    if "parties" not in root:
-        return out
-    table = chk.mapping(root["parties"], root.at("parties"))
-    if table is None:
-        return out
-    for code, item in table.items():
-        m = chk.mapping(item, table.at(code))
-        if m is None:
-            continue
+    for code, m in chk.table(root, "parties"):
         chk.keys(m, required=("name", "role"))
         name = chk.text(m, "name")
         role = chk.text(m, "role")
