@@ -225,13 +225,14 @@ def cmd_explain(args: argparse.Namespace) -> list[Table]:
         t.rows.append([v, line.kind, line.project, line.clause.removeprefix("clauses."),
                        str(c.status) if c else "", " ".join(src.split())])
     t.rows.append([total, "net", "", "", "", ""])
-    for (proj, tid), wf in res.waterfalls.items():
-        bal = float(wf.balance[0, col])
-        if bal > 0 or float(wf.by_tier[0, col].sum()) != 0.0:
-            t.notes.append(f"{proj} ({tid}): unrecovered deemed allocation amount at month end "
-                           f"{bal / 1e9:,.3f}B; deemed interest {100 * res.rate:.2f}%/yr "
-                           f"({deal.clause('distribution.deemed_benchmark').cite()}; "
-                           f"{deal.clause('distribution.deemed_spread').cite()})")
+    balances = [f"{proj} ({tid}) {float(wf.balance[0, col]) / 1e9:,.3f}B"
+                for (proj, tid), wf in res.waterfalls.items()
+                if float(wf.balance[0, col]) > 0 or float(wf.by_tier[0, col].sum()) != 0.0]
+    if balances:
+        t.notes.append("Unrecovered deemed allocation amount at month end: " + "; ".join(balances))
+        t.notes.append(f"Deemed interest {100 * res.rate:.2f}%/yr = "
+                       f"{deal.clause('distribution.deemed_benchmark').cite()} + "
+                       f"{deal.clause('distribution.deemed_spread').cite()}")
     for e in res.schedule.events:
         if e.month == month:
             t.notes.append(f"schedule: {e.project}: {e.text} [{e.clause.removeprefix('clauses.')}]")
