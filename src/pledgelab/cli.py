@@ -227,7 +227,7 @@ def cmd_explain(args: argparse.Namespace) -> list[Table]:
     t.rows.append([total, "net", "", "", "", ""])
     balances = [f"{proj} ({tid}) {float(wf.balance[0, col]) / 1e9:,.3f}B"
                 for (proj, tid), wf in res.waterfalls.items()
-                if float(wf.balance[0, col]) > 0 or float(wf.by_tier[0, col].sum()) != 0.0]
+                if float(wf.balance[0, col]) > 0 or float(wf.paid[0, col].sum()) != 0.0]
     if balances:
         t.notes.append("Unrecovered deemed allocation amount at month end: " + "; ".join(balances))
         t.notes.append(f"Deemed interest {100 * res.rate:.2f}%/yr = "
@@ -269,11 +269,77 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
     sp.add_argument("--discount-rate", type=float, default=None,
                     help="one NPV discount rate per year for all deals")
+    sp = add("simulate", "Monte Carlo: outcomes by party over many paths")
+    sp.add_argument("deal", help="shipped deal id or path to a term-sheet YAML file")
+    sp.add_argument("--pipeline", help="shipped pipeline id or path")
+    sp.add_argument("--paths", type=int, default=10_000, help="number of paths (default 10000)")
+    sp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sp.add_argument("--drivers", default="default",
+                    help="driver parameters: shipped id (default, zero) or a YAML path")
+    sp.add_argument("--chunk-size", type=int, default=256, help="paths per chunk (default 256)")
+    sp.add_argument("--backend", choices=("serial", "process", "dask"), default="serial")
+    sp.add_argument("--workers", type=int, default=2, help="workers for process or dask")
+    sp.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
+    sp.add_argument("--discount-rate", type=float, default=None,
+                    help="NPV discount rate per year (default: the deal's deemed benchmark)")
+    sp.add_argument("--fan", metavar="PARTY", help="also print the fan of PARTY's cumulative cash")
+    sp.add_argument("--out", help="write per-path results to this Parquet file")
+    sp.add_argument("--chart", help="write a fan chart (.png or .html) of --fan's party "
+                    "(default: the investor)")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
 
+def cmd_simulate(args: argparse.Namespace) -> list[Table]:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from pledgelab._simulate import simulate
+
+    deal = load_deal(args.deal)
+    pipe, label = _pipeline_for(deal, args.pipeline)
+    if args.paths < 1 or args.chunk_size < 1:
+        raise UsageError("--paths and --chunk-size must be at least 1")
+    if args.scheduler and args.backend != "dask":
+        raise UsageError("--scheduler needs --backend dask")
+    columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("paths"),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True,
+                  disable=args.quiet) as bar:
+        task = bar.add_task("paths", total=args.paths)
+        try:
+            res = simulate(deal, pipeline=pipe, paths=args.paths, seed=args.seed,
+                           drivers=args.drivers, chunk_size=args.chunk_size, backend=args.backend,
+                           workers=args.workers, scheduler=args.scheduler,
+                           discount_rate=args.discount_rate,
+                           on_chunk=lambda n: bar.advance(task, n))
+        except ImportError as exc:
+            raise UsageError(str(exc)) from None
+    tables = [res.summary()]
+    tables[0].notes.append(f"Pipeline: {label}")
+    if args.fan:
+        tables.append(res.fan_table(args.fan))
+    if args.out:
+        try:
+            tables[0].notes.append(f"Per-path results written to {res.to_parquet(args.out)}")
+        except ImportError as exc:
+            raise UsageError(str(exc)) from None
+    if args.chart:
+        party = args.fan or deal.investor
+        try:
+            tables[0].notes.append(f"Fan chart of {party} written to {res.chart(party, args.chart)}")
+        except ImportError as exc:
+            raise UsageError(str(exc)) from None
+    return tables
+
+
 COMMANDS = {"deals": cmd_deals, "show": cmd_show, "run": cmd_run, "compare": cmd_compare,
-            "explain": cmd_explain}
+            "explain": cmd_explain, "simulate": cmd_simulate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

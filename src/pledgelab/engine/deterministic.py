@@ -13,7 +13,7 @@ import numpy as np
 
 from pledgelab._months import month_of
 from pledgelab.engine.instruments import DebtTerms, debt_flows
-from pledgelab.engine.schedule import Schedule, build_schedule
+from pledgelab.engine.schedule import NO_SHOCK, Schedule, Shock, build_schedule
 from pledgelab.engine.waterfall import (
     WaterfallResult,
     WaterfallRule,
@@ -83,15 +83,25 @@ def _debt_terms(tr: Tranche) -> DebtTerms:
     )
 
 
-def run(deal: TermSheet, pipeline: Pipeline) -> RunResult:
-    """Run ``deal`` over ``pipeline`` deterministically (one path)."""
-    sched = build_schedule(deal, pipeline)
+def run(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shock] | None = None,
+        benchmark: np.ndarray | None = None) -> RunResult:
+    """Run ``deal`` over ``pipeline`` on one path.
+
+    Without ``shocks`` and ``benchmark`` this is the deterministic run of the
+    plan. With them it realises one Monte Carlo path (``shocks`` by project id;
+    ``benchmark`` the benchmark rate per year by month from the run's first
+    month) — the plain per-path reference the vectorised kernel is tested
+    against.
+    """
+    shocks = shocks or {}
+    sched = build_schedule(deal, pipeline, shocks)
     tranches = {t.id: t for t in deal.tranches}
     investor, host = deal.investor, deal.host
     vehicle_pacing = deal.value("timeline.pacing") != "as-called"
     financed = sched.financed()
     months_used = [m for ps in financed for m in ps.calls]
     months_used += [ps.end for ps in financed if ps.end is not None]
+    months_used += [ps.abandoned for ps in financed if ps.abandoned is not None]
     months_used += list(sched.instalments) + list(sched.vehicle_interest)
     months_used += [month_of(ps.project.notice_date.value) for ps in sched.projects]
     if sched.vehicle_last is not None:
@@ -120,9 +130,13 @@ def run(deal: TermSheet, pipeline: Pipeline) -> RunResult:
         assert ps.cod is not None and ps.end is not None
         capex = arr(ps.calls)
         operating = np.zeros(n)
-        ops = proj.operating_cash()
-        c0 = ps.cod - start
-        operating[c0:c0 + len(ops)] = ops[: max(0, n - c0)]
+        shock = shocks.get(proj.id, NO_SHOCK)
+        if ps.abandoned is not None:
+            operating[ps.abandoned - start] = shock.recovery * capex.sum()
+        else:
+            ops = proj.operating_cash() * shock.yield_factor
+            c0 = ps.cod - start
+            operating[c0:c0 + len(ops)] = ops[: max(0, n - c0)]
         project_cash += operating - capex
         debt_ids = [tid for tid in ps.shares if tranches[tid].is_debt]
         eq_ids = [tid for tid in ps.shares if not tranches[tid].is_debt]
@@ -181,8 +195,12 @@ def run(deal: TermSheet, pipeline: Pipeline) -> RunResult:
     result = RunResult(deal=deal, pipeline=pipeline, schedule=sched, start=start, lines=lines,
                        project_cash=project_cash, vehicle_interest=interest,
                        vehicle_balance=balance, rate=rate)
+    rates: np.ndarray | float = rate
+    if benchmark is not None:
+        spread = float(deal.value("distribution.deemed_spread"))
+        rates = np.asarray(benchmark[:n], dtype=np.float64) + spread
     for key_p, tid, contrib, cash, final in wf_inputs:
-        wf = run_waterfall(rule, contrib[None, :], cash[None, :], rate, final)
+        wf = run_waterfall(rule, contrib[None, :], cash[None, :], rates, final)
         result.waterfalls[(key_p, tid)] = wf
         result.final_month[(key_p, tid)] = final
         _waterfall_lines(deal, rule, wf, key_p, lines)
@@ -202,6 +220,7 @@ def run(deal: TermSheet, pipeline: Pipeline) -> RunResult:
 def _waterfall_lines(deal: TermSheet, rule: WaterfallRule, wf: WaterfallResult, project: str,
                      lines: list[FlowLine]) -> None:
     offset = 1 if rule.loss_treatment == "capital-first" else 0
+    assert wf.by_tier is not None
     for k in range(rule.tiers):
         clause = deal.clause("distribution.loss_treatment").path if k < offset else \
             deal.clause("distribution.tiers").path

@@ -60,16 +60,16 @@ def annuity_outstanding(balance: float, rate: float, tenor: int, k: int) -> floa
     return balance * (a - (1 + i) ** k) / (a - 1)
 
 
-def debt_flows(terms: list[DebtTerms], draws: np.ndarray, operating: np.ndarray, cod: int,
-               end: int) -> DebtFlows:
+def debt_flows(terms: list[DebtTerms], draws: np.ndarray, operating: np.ndarray,
+               cod: int | np.ndarray, end: int | np.ndarray) -> DebtFlows:
     """Run the debt tranches of one project.
 
     ``draws`` is (tranches, paths, months) of disbursements; ``operating`` is
     (paths, months) of operating cash; ``cod`` and ``end`` are the 0-based first
-    and last operating months.
+    and last operating months, scalars or one per path.
     """
     n_tr = len(terms)
-    _, n_paths, n_months = draws.shape if n_tr else (0, *operating.shape)
+    n_paths, n_months = operating.shape
     service = np.zeros((n_tr, n_paths, n_months))
     fees = np.zeros_like(service)
     written = np.zeros_like(service)
@@ -79,47 +79,66 @@ def debt_flows(terms: list[DebtTerms], draws: np.ndarray, operating: np.ndarray,
     if n_tr == 0:
         return DebtFlows(service=service, fees=fees, written_off=written, guarantee_calls=calls,
                          balance=bal_out, equity_cash=equity)
+    cod_a = np.broadcast_to(np.asarray(cod, dtype=np.int64), (n_paths,))
+    end_a = np.broadcast_to(np.asarray(end, dtype=np.int64), (n_paths,))
     bal = np.zeros((n_tr, n_paths))
     start_bal = np.zeros((n_tr, n_paths))
     rates = np.array([t.rate for t in terms])[:, None] / 12.0
     fee_rates = np.array([t.fee for t in terms])[:, None] / 12.0
+    cover = np.array([t.coverage for t in terms])[:, None]
+    tenors = np.array([t.tenor for t in terms])[:, None]
+    kinds = [t.amortisation for t in terms]
+    first_op = int(cod_a.min())
+    last_op = int(end_a.max())
     for m in range(n_months):
+        if m > last_op:
+            break
         interest = bal * rates
         bal = bal + draws[:, :, m]
-        if m < cod:
+        building = np.less(m, cod_a)  # (paths,)
+        if m < first_op:
             bal = bal + interest  # capitalised during construction
             bal_out[:, :, m] = bal
             continue
-        if m == cod:
-            start_bal = bal  # the amortising principal; its first payment is due this month
-        k = m - cod
-        due_principal = np.zeros_like(bal)
-        for j, t in enumerate(terms):
-            if t.amortisation == "annuity":
-                allowed = annuity_outstanding(1.0, t.rate, t.tenor, min(k + 1, t.tenor)) * \
-                    start_bal[j]
-            elif t.amortisation == "linear":
-                allowed = start_bal[j] * max(0.0, 1.0 - (k + 1) / t.tenor)
+        start_bal = np.where(np.equal(m, cod_a)[None, :], bal, start_bal)
+        k = m - cod_a  # amortisation month per path
+        allowed = np.zeros_like(bal)
+        for j, kind in enumerate(kinds):
+            n = int(tenors[j, 0])
+            if kind == "annuity":
+                kk = np.clip(k + 1, 0, n)
+                allowed[j] = annuity_outstanding_array(start_bal[j], terms[j].rate, n, kk)
+            elif kind == "linear":
+                allowed[j] = start_bal[j] * np.maximum(0.0, 1.0 - (k + 1) / n)
             else:
-                allowed = start_bal[j] if k + 1 < t.tenor else np.zeros(n_paths)
-            due_principal[j] = np.maximum(bal[j] - allowed, 0.0)
-        due = interest + due_principal
+                allowed[j] = np.where(k + 1 < n, start_bal[j], 0.0)
+        due = interest + np.maximum(bal - allowed, 0.0)
         fee_due = bal * fee_rates
         total = due.sum(axis=0) + fee_due.sum(axis=0)
         avail = equity[:, m]
         ratio = np.where(total > 0, np.minimum(1.0, avail / np.where(total > 0, total, 1.0)), 0.0)
+        operating_now = ~building & np.less_equal(m, end_a)
+        ratio = np.where(operating_now, ratio, 0.0)
         paid = due * ratio
         fees[:, :, m] = fee_due * ratio
         service[:, :, m] = paid
-        bal = bal + interest - paid
+        # before operations interest is capitalised; after the end nothing is owed
+        bal = np.where(building[None, :], bal + interest, bal + interest - paid)
         equity[:, m] = avail - paid.sum(axis=0) - fees[:, :, m].sum(axis=0)
-        if m == end:
-            written[:, :, m] = bal
-            cover = np.array([t.coverage for t in terms])[:, None]
-            calls[:, :, m] = bal * cover
-            bal = np.zeros_like(bal)
+        at_end = np.equal(m, end_a)[None, :]
+        written[:, :, m] = np.where(at_end, bal, 0.0)
+        calls[:, :, m] = np.where(at_end, bal * cover, 0.0)
+        bal = np.where(at_end | np.greater(m, end_a)[None, :], 0.0, bal)
         bal_out[:, :, m] = bal
-        if m > end:
-            break
     return DebtFlows(service=service, fees=fees, written_off=written, guarantee_calls=calls,
                      balance=bal_out, equity_cash=equity)
+
+
+def annuity_outstanding_array(balance: np.ndarray, rate: float, tenor: int,
+                              k: np.ndarray) -> np.ndarray:
+    """:func:`annuity_outstanding` for arrays of balances and payment counts."""
+    i = rate / 12.0
+    if i == 0:
+        return np.asarray(balance * (1 - k / tenor))
+    a = (1 + i) ** tenor
+    return np.asarray(balance * (a - np.power(1 + i, k)) / (a - 1))

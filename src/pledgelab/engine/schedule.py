@@ -49,6 +49,27 @@ class Event:
     clause: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Shock:
+    """How one project's realisation departs from its plan (one Monte Carlo path).
+
+    ``delay`` months shift the project's first call and everything after;
+    ``capex_factor`` scales every call; ``yield_factor`` scales operating cash
+    (residual value included); with ``abandon_at`` = *k* the project is abandoned
+    when the call of build month *k* falls due, and ``recovery`` of the capex
+    called so far comes back that month as salvage.
+    """
+
+    delay: int = 0
+    capex_factor: float = 1.0
+    yield_factor: float = 1.0
+    abandon_at: int = -1
+    recovery: float = 0.0
+
+
+NO_SHOCK = Shock()
+
+
 @dataclass(slots=True, kw_only=True)
 class ProjectSchedule:
     """How one project is financed and when its capital is called."""
@@ -59,15 +80,23 @@ class ProjectSchedule:
     funding_date: dt.date | None = None
     calls: dict[int, float] = field(default_factory=dict)  # month -> capex funded
     completion: int | None = None  # month the last call was funded
+    abandoned: int | None = None  # month the project was abandoned
 
     @property
     def cod(self) -> int | None:
-        """First operating month (the month after the last call is funded)."""
+        """First operating month (the month after the last call is funded).
+
+        For an abandoned project, the month of abandonment (salvage is its only cash).
+        """
+        if self.abandoned is not None:
+            return self.abandoned
         return None if self.completion is None else self.completion + 1
 
     @property
     def end(self) -> int | None:
-        """Last operating month."""
+        """Last month with project cash."""
+        if self.abandoned is not None:
+            return self.abandoned
         cod = self.cod
         return None if cod is None else cod + int(self.project.params["life_years"].value) * 12 - 1
 
@@ -102,8 +131,13 @@ def financing_shares(deal: TermSheet, project: Project) -> dict[str, float]:
     return {t.id: float(t.value("amount")) / total for t in chosen}
 
 
-def build_schedule(deal: TermSheet, pipeline: Pipeline) -> Schedule:
-    """Schedule every capital call of ``pipeline`` under ``deal``'s timeline clauses."""
+def build_schedule(deal: TermSheet, pipeline: Pipeline,
+                   shocks: dict[str, Shock] | None = None) -> Schedule:
+    """Schedule every capital call of ``pipeline`` under ``deal``'s timeline clauses.
+
+    ``shocks`` (by project id) realise delays, overruns and abandonment for one path.
+    """
+    shocks = shocks or {}
     investor = deal.investor
     tranches = {t.id: t for t in deal.tranches}
     capacity = {t.id: float(t.value("amount")) for t in deal.tranches}
@@ -182,11 +216,13 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline) -> Schedule:
         vehicle_rate = float(deal.value("timeline.vehicle_cash_rate")) / 12.0
 
     active = [ps for ps in out if ps.status == "financed"]
-    builds = {ps.project.id: ps.project.capex_by_build_month() for ps in active}
+    builds = {ps.project.id: ps.project.capex_by_build_month()
+              * shocks.get(ps.project.id, NO_SHOCK).capex_factor for ps in active}
     k_next = {ps.project.id: 0 for ps in active}
     left = {ps.project.id: float(builds[ps.project.id][0]) for ps in active}
     assert all(ps.funding_date is not None for ps in active)
-    start = {ps.project.id: month_of(ps.funding_date) for ps in active if ps.funding_date}
+    start = {ps.project.id: month_of(ps.funding_date) + shocks.get(ps.project.id, NO_SHOCK).delay
+             for ps in active if ps.funding_date}
     ready = dict(start)
     cap_used: dict[int, float] = {}
     vehicle = 0.0
@@ -211,6 +247,12 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline) -> Schedule:
                                      ps.project.id))
         for ps in due:
             pid = ps.project.id
+            if k_next[pid] == shocks.get(pid, NO_SHOCK).abandon_at:
+                ps.abandoned = m
+                pending.remove(ps)
+                events.append(Event(m, pid, f"abandoned before build month {k_next[pid] + 1}",
+                                    "scenario"))
+                continue
             rem = left[pid]
             frac = 1.0
             a = investor_part(ps, capped_only=True)

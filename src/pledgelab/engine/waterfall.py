@@ -109,7 +109,8 @@ def deemed_rate(deal: TermSheet) -> float:
 class WaterfallResult:
     """What the tiers paid, by path, month, tier and party."""
 
-    by_tier: np.ndarray  # (paths, months, tiers, parties): distributions
+    by_tier: np.ndarray | None  # (paths, months, tiers, parties): distributions (detail only)
+    paid: np.ndarray  # (paths, months, parties): distributions summed over tiers
     clawback: np.ndarray  # (paths, months, parties): end-of-life transfers (host -> investor)
     balance: np.ndarray  # (paths, months): unrecovered deemed allocation amount at month end
     recovered: np.ndarray  # (paths,) int: month index (0-based) the DAA was recovered, -1 never
@@ -119,30 +120,35 @@ class WaterfallResult:
     @property
     def receipts(self) -> np.ndarray:
         """(paths, months, parties): all the waterfall pays each party."""
-        return np.asarray(self.by_tier.sum(axis=2) + self.clawback)
+        return np.asarray(self.paid + self.clawback)
 
 
 def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarray,
-                  annual_rate: np.ndarray | float, final_month: int | np.ndarray) -> WaterfallResult:
+                  annual_rate: np.ndarray | float, final_month: int | np.ndarray, *,
+                  detail: bool = True) -> WaterfallResult:
     """Distribute ``cash`` (paths, months) against ``contributions`` (paths, months).
 
     ``annual_rate`` is the deemed interest rate per year, a scalar or an array
     broadcastable to (paths, months). ``final_month`` is the 0-based month in
-    which a ``host-clawback`` is settled.
+    which a ``host-clawback`` is settled. With ``detail=False`` the amounts by
+    tier are not kept (only their sum by party), which saves memory on many paths.
     """
-    contributions = np.atleast_2d(np.asarray(contributions, dtype=np.float64))
     cash = np.atleast_2d(np.asarray(cash, dtype=np.float64))
     n_paths, n_months = cash.shape
+    # month-major copies: each month's values for all paths are contiguous
+    contrib_t = np.ascontiguousarray(np.broadcast_to(contributions, (n_paths, n_months)).T)
+    cash_t = np.ascontiguousarray(cash.T)
     rate = np.broadcast_to(np.asarray(annual_rate, dtype=np.float64), (n_paths, n_months))
     if rule.compounding == "annual-effective":
-        monthly = np.power(1.0 + rate, 1.0 / 12.0) - 1.0
+        monthly = np.ascontiguousarray((np.power(1.0 + rate, 1.0 / 12.0) - 1.0).T)
     else:
-        monthly = rate / 12.0
+        monthly = np.ascontiguousarray((rate / 12.0).T)
     n_tiers, n_parties = rule.shares.shape
     inv = rule.investor
-    by_tier = np.zeros((n_paths, n_months, n_tiers, n_parties))
-    clawback = np.zeros((n_paths, n_months, n_parties))
-    balance_out = np.zeros((n_paths, n_months))
+    by_tier = np.zeros((n_months, n_paths, n_tiers, n_parties)) if detail else None
+    paid_out = np.zeros((n_months, n_paths, n_parties))
+    clawback = np.zeros((n_months, n_paths, n_parties))
+    balance_out = np.zeros((n_months, n_paths))
     principal_daa = np.zeros(n_paths)  # unrecovered principal within the DAA
     interest = np.zeros(n_paths)  # accrued, unpaid deemed interest
     principal = np.zeros(n_paths)  # unrecovered principal for a "principal" hurdle
@@ -157,9 +163,9 @@ def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarr
     for t in range(n_months):
         # 1. accrual on the opening balance
         base = principal_daa if rule.compounding == "simple" else principal_daa + interest
-        interest = interest + base * monthly[:, t]
+        interest = interest + base * monthly[t]
         # 2. contributions
-        c = contributions[:, t]
+        c = contrib_t[t]
         started = (c > 0) & (first < 0)
         first = np.where(started, t, first)
         principal_daa = principal_daa + c
@@ -175,7 +181,7 @@ def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarr
             if rule.adjust_shares is not None:
                 adjusted |= hit
         # 3. tiers
-        remaining = cash[:, t].copy()
+        remaining = cash_t[t].copy()
         for k in range(n_tiers):
             shares = np.broadcast_to(rule.shares[k], (n_paths, n_parties))
             hurdle = rule.hurdles[k]
@@ -189,7 +195,10 @@ def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarr
                 live = open_bal > tol
                 need = np.where(live, open_bal / np.where(s_inv > 0, s_inv, 1.0), 0.0)
                 x = np.minimum(remaining, need)
-            by_tier[:, t, k, :] = x[:, None] * shares
+            amounts = x[:, None] * shares
+            if by_tier is not None:
+                by_tier[t, :, k, :] = amounts
+            paid_out[t] += amounts
             paid = x * s_inv
             # receipts pay deemed interest first, then principal
             to_interest = np.minimum(paid, interest)
@@ -204,7 +213,7 @@ def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarr
                     principal_daa = np.where(crossed, 0.0, principal_daa)
                     interest = np.where(crossed, 0.0, interest)
             remaining = remaining - x
-        host_received = host_received + by_tier[:, t, :, rule.host].sum(axis=1)
+        host_received = host_received + paid_out[t, :, rule.host]
         bal = principal_daa + interest
         newly = (recovered < 0) & (first >= 0) & (bal <= tol)
         recovered = np.where(newly, t, recovered)
@@ -214,11 +223,13 @@ def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarr
         if rule.loss_treatment == "host-clawback":
             at_end = final == t
             back = np.where(at_end, np.minimum(principal, host_received), 0.0)
-            clawback[:, t, rule.host] -= back
-            clawback[:, t, inv] += back
+            clawback[t, :, rule.host] -= back
+            clawback[t, :, inv] += back
             principal = principal - back
             host_received = host_received - back
-        balance_out[:, t] = bal
-    return WaterfallResult(by_tier=by_tier, clawback=clawback, balance=balance_out,
+        balance_out[t] = bal
+    return WaterfallResult(by_tier=None if by_tier is None else by_tier.transpose(1, 0, 2, 3),
+                           paid=paid_out.transpose(1, 0, 2), clawback=clawback.transpose(1, 0, 2),
+                           balance=balance_out.T,
                            recovered=recovered, review_month=review_month,
                            review_triggered=triggered)

@@ -1,27 +1,55 @@
-"""Internal rate of return with reasons, for one series or a batch.
+"""Internal rate of return with reasons, for one series or a batch of them.
 
-For each series of monthly cash flows: count the sign changes (Descartes'
-rule of signs bounds the number of positive roots of the NPV polynomial in
-``1/(1+r)``). A series with exactly one sign change ("conventional") has a
-unique IRR above −100%, found by bisection on ``log(1+r)`` (NPV is monotone
-there) and polished by Newton steps. A series with more sign changes is
-scanned for roots on a grid; exactly one root is returned, none or several
-give NaN and a reason. All-zero, all-inflow and all-outflow series give NaN
-with their reason.
+The batch is a matrix, one series of monthly cash flows per row. Each row is
+classified by the signs of its flows (Descartes' rule of signs bounds the
+number of positive roots of the NPV polynomial in ``1/(1+r)`` by the number of
+sign changes):
 
-Rates are returned per year: ``(1 + monthly)**12 - 1``.
+* all-zero, all-inflow and all-outflow rows give NaN with their reason, and so
+  does a row holding a NaN or an infinity (``NO_ROOT``);
+* a *conventional* row (exactly one sign change) has exactly one IRR above
+  −100%. It is solved, all such rows at once, by Halley's method on
+  ``x = log(1 + r)`` applied to ``ψ(x) = log PV(first group) − log PV(second
+  group)`` (the present values of the flows before and after the sign change).
+  ψ is strictly monotone and close to linear, so from ``x = 0`` two or three
+  steps reach machine precision; each step costs one ``exp`` per flow and one
+  small matrix product (the first, at ``x = 0``, needs no ``exp``). Steps are
+  kept inside a bracket updated from the sign of ψ and replaced by bisection
+  when they leave it. A row whose root lies outside the range where the
+  unscaled sums cannot overflow, or which does not converge, is bisected with
+  the scaled NPV (``_npv_log``) on a bracket widened up to ``|x| = 700``
+  (beyond that: ``NO_ROOT``);
+* a row with more sign changes is scanned on a grid of 8001 values of ``x``
+  (all such rows of a block at once, as matrix products): exactly one sign
+  change on the grid is bisected to the root (``OK``), none gives ``NO_ROOT``
+  and several give ``MULTIPLE``.
+
+Rows are processed in blocks of ``BLOCK`` rows, so the temporaries stay a few
+megabytes whatever the number of rows. :func:`irr_monthly_codes` returns small
+integer reason codes (``REASONS[code]`` is the :class:`IrrReason`);
+:func:`irr_monthly` wraps it and returns the reasons as a list.
+
+Rates are monthly; :func:`irr_annual` returns ``(1 + monthly)**12 - 1``.
 
 References
 ----------
 Descartes' rule of signs; Hazen, G. (2003), "A new perspective on multiple
-internal rates of return", The Engineering Economist 48(1).
+internal rates of return", The Engineering Economist 48(1); Halley's method
+(e.g. Press et al., Numerical Recipes, §9.4).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
+
+F64 = npt.NDArray[np.float64]
+I8 = npt.NDArray[np.int8]
+I64 = npt.NDArray[np.intp]
+Bool = npt.NDArray[np.bool_]
 
 
 class IrrReason(StrEnum):
@@ -35,11 +63,315 @@ class IrrReason(StrEnum):
     NO_ROOT = "no rate gives NPV = 0"
 
 
+REASONS: tuple[IrrReason, ...] = (
+    IrrReason.OK,  # 0
+    IrrReason.ZERO,  # 1
+    IrrReason.NO_OUTFLOW,  # 2
+    IrrReason.NO_INFLOW,  # 3
+    IrrReason.MULTIPLE,  # 4
+    IrrReason.NO_ROOT,  # 5
+)
+"""Reason codes of :func:`irr_monthly_codes`: code ``i`` means ``REASONS[i]``."""
+
+_OK, _ZERO, _NO_OUTFLOW, _NO_INFLOW, _MULTIPLE, _NO_ROOT = range(6)
+_REASON_OBJECTS = np.array(REASONS, dtype=object)
+
+BLOCK = 4096  # rows per block: a few MB of temporaries per block at 120 months
+
 _LO, _HI = np.log1p(-0.9999), np.log1p(10.0)  # first bracket; widened while no sign change
 _LIMIT = 700.0  # |log(1 + monthly rate)| beyond this is not a rate anyone can use
+_GRID = 8001  # points of the scan of rows with several sign changes
+_SCAN_ROWS = 64  # rows per matrix product of the scan (64 x 8001 values)
+_MAX_STEPS = 64  # Halley/bisection steps before a conventional row goes to the fallback
+_EXP_SAFE = 400.0  # |x| * (months - 1) up to which the unscaled sums cannot overflow
+_SCALE_BITS = 300  # groups with a largest flow beyond 2**±300 are rescaled (exactly)
+_EPS = float(np.finfo(np.float64).eps)
 
 
-def _npv_log(cf: np.ndarray, x: np.ndarray) -> np.ndarray:
+def irr_monthly_codes(cash: npt.ArrayLike) -> tuple[F64, I8]:
+    """Monthly IRR of each row of ``cash`` (rows, months) and a reason code per row.
+
+    Returns ``(rates, codes)``: ``rates`` is float64, NaN where there is no
+    unique IRR; ``codes`` is int8 with ``REASONS[code]`` the reason. A 1-D
+    ``cash`` is one row.
+    """
+    arr = np.asarray(cash)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2:
+        raise ValueError(f"cash must be 1-D or 2-D (rows, months), got shape {arr.shape}")
+    n, months = arr.shape
+    rates = np.full(n, np.nan)
+    codes = np.full(n, _ZERO, dtype=np.int8)
+    if n == 0 or months == 0:
+        return rates, codes
+    ws = _Workspace(min(n, BLOCK), months)
+    for start in range(0, n, BLOCK):
+        stop = min(start + BLOCK, n)
+        part = arr[start:stop]
+        if part.dtype == np.float64 and part.flags.c_contiguous:
+            block = part
+        else:  # convert one block at a time, into a buffer that is reused
+            block = ws.block(stop - start)
+            np.copyto(block, part, casting="same_kind")
+        _solve_block(block, rates[start:stop], codes[start:stop], ws)
+    return rates, codes
+
+
+def irr_monthly(cash: npt.ArrayLike) -> tuple[F64, list[IrrReason]]:
+    """Monthly IRR of each row of ``cash`` (paths, months), with a reason per row."""
+    rates, codes = irr_monthly_codes(cash)
+    reasons: list[IrrReason] = _REASON_OBJECTS[codes].tolist()
+    return rates, reasons
+
+
+def irr_annual(cash: npt.ArrayLike) -> tuple[F64, list[IrrReason]]:
+    """IRR per year of monthly series: ``(1 + monthly IRR)**12 - 1``."""
+    monthly, reasons = irr_monthly(cash)
+    return np.power(1.0 + monthly, 12.0) - 1.0, reasons
+
+
+# --- one block ----------------------------------------------------------------------------------
+
+
+class _Workspace:
+    """Buffers reused from block to block.
+
+    Writing into a freshly allocated large array costs a page fault per 4 KiB,
+    which is as much as the arithmetic here; reusing the same buffers for every
+    block avoids that.
+    """
+
+    def __init__(self, rows: int, months: int) -> None:
+        tq, tr = _month_split(months)
+        self.rows, self.months = rows, months
+        self.pos = np.empty((rows, months), dtype=bool)
+        self.neg = np.empty((rows, months), dtype=bool)
+        self.flip = np.empty((rows, months), dtype=bool)
+        self.pair = np.empty((rows, 2, months))
+        self.prod = np.empty((rows, 2, months))
+        self.disc = np.empty((rows, tq.size, tr.size))
+        self.moments = np.empty((2 * rows, 4))
+        self._block: F64 | None = None
+        self._scan: F64 | None = None
+
+    def block(self, rows: int) -> F64:
+        if self._block is None:
+            self._block = np.empty((self.rows, self.months))
+        return self._block[:rows]
+
+    def scan(self, rows: int) -> F64:
+        if self._scan is None:
+            self._scan = np.empty((_SCAN_ROWS, _GRID))
+        return self._scan[:rows]
+
+
+def _solve_block(cf: F64, rates: F64, codes: I8, ws: _Workspace) -> None:
+    """Fill ``rates`` and ``codes`` (views of the outputs) for the rows of ``cf``."""
+    b, months = cf.shape
+    top_in = cf.max(axis=1)  # NaN propagates
+    top_out = cf.min(axis=1)
+    finite = np.isfinite(top_in) & np.isfinite(top_out)
+    has_in = top_in > 0.0
+    has_out = top_out < 0.0
+    codes[:] = np.where(
+        ~finite,
+        _NO_ROOT,
+        np.where(has_in, np.where(has_out, _OK, _NO_OUTFLOW), np.where(has_out, _NO_INFLOW, _ZERO)),
+    )
+    both = finite & has_in & has_out
+    if not both.any():
+        return
+    # one sign change <=> the last flow of the first sign comes before the first of the other
+    pos = np.greater(cf, 0.0, out=ws.pos[:b])
+    neg = np.less(cf, 0.0, out=ws.neg[:b])
+    flip = ws.flip[:b]
+    first_in = pos.argmax(axis=1)
+    first_out = neg.argmax(axis=1)
+    out_first = first_out < first_in
+    np.copyto(flip, pos[:, ::-1])
+    last_in = months - 1 - flip.argmax(axis=1)
+    np.copyto(flip, neg[:, ::-1])
+    last_out = months - 1 - flip.argmax(axis=1)
+    conv = both & np.where(out_first, last_out < first_in, last_in < first_out)
+    multi = np.flatnonzero(both & ~conv)
+
+    if conv.any():
+        pair = ws.pair[:b]  # [:, 0]: inflows (>= 0), [:, 1]: outflows (<= 0)
+        np.maximum(cf, 0.0, out=pair[:, 0])
+        np.minimum(cf, 0.0, out=pair[:, 1])
+        if not finite.all():
+            pair[~finite] = 0.0
+        # ψ = log PV(inflows) - log PV(outflows) decreases in x when the outflows come first
+        direction = np.where(out_first, -1.0, 1.0)
+        offset = _rescale(pair, conv, top_in, top_out)
+        x, solved = _halley(pair, conv, offset, direction, ws)
+        ok = conv & solved
+        rates[ok] = np.expm1(x[ok])
+        rest = np.flatnonzero(conv & ~solved)
+        if rest.size:
+            xr, found = _bisect_widening(_normalised(cf[rest]))
+            rates[rest] = np.where(found, np.expm1(xr), np.nan)
+            codes[rest] = np.where(found, _OK, _NO_ROOT)
+    for s in range(0, multi.size, _SCAN_ROWS):
+        rows = multi[s : s + _SCAN_ROWS]
+        xs, cs = _scan(_normalised(cf[rows]), ws.scan(rows.size))
+        rates[rows] = np.expm1(xs)
+        codes[rows] = cs
+
+
+def _rescale(pair: F64, rows: Bool, top_in: F64, top_out: F64) -> F64:
+    """Scale, by powers of two, groups whose largest flow is huge or tiny; return ψ's offset."""
+    e_in = np.frexp(np.where(rows, top_in, 1.0))[1]
+    e_out = np.frexp(np.where(rows, top_out, 1.0))[1]
+    far = np.flatnonzero((np.abs(e_in) > _SCALE_BITS) | (np.abs(e_out) > _SCALE_BITS))
+    offset = np.zeros(pair.shape[0])
+    if far.size:
+        pair[far, 0] = np.ldexp(pair[far, 0], -e_in[far, None])
+        pair[far, 1] = np.ldexp(pair[far, 1], -e_out[far, None])
+        offset[far] = (e_in[far] - e_out[far]) * np.log(2.0)
+    return offset
+
+
+@lru_cache(maxsize=8)
+def _moment_weights(months: int) -> F64:
+    """Columns 1, τ, τ², τ³ with τ the month centred on the middle of the series."""
+    tau = np.arange(months, dtype=np.float64) - 0.5 * (months - 1)
+    w = np.stack([np.ones(months), tau, tau * tau, tau * tau * tau], axis=1)
+    w.setflags(write=False)
+    return w
+
+
+@lru_cache(maxsize=8)
+def _month_split(months: int) -> tuple[F64, F64]:
+    """Months as ``R q + r``, so that ``exp(-x t) = exp(-x R q) * exp(-x r)``.
+
+    Two small ``exp`` tables and one product per month cost less than one ``exp``
+    per month. The table is padded to ``Q R >= months`` months; ``R`` is small
+    against the series so that the padding stays finite in the safe range.
+    """
+    r = 16 if months - 1 >= 30 else months
+    q = -(-months // r)
+    tq = (r * np.arange(q)).astype(np.float64)
+    tr = np.arange(r, dtype=np.float64)
+    tq.setflags(write=False)
+    tr.setflags(write=False)
+    return tq, tr
+
+
+def _halley(pair: F64, start: Bool, offset: F64, direction: F64, ws: _Workspace) -> tuple[F64, Bool]:
+    """Solve ψ(x) = 0 for the rows of ``pair`` flagged in ``start``; those solved are flagged True.
+
+    ``pair[:, 0]`` holds each row's inflows and ``pair[:, 1]`` its outflows
+    (negative), the two separated in time (one sign change). With ``P`` and
+    ``N`` their present values at monthly rate ``exp(x) - 1``, ``ψ = log P -
+    log(-N) + offset`` has derivatives given by the cumulants of the
+    discount-weighted months: ``ψ' = mean_N - mean_P``, ``ψ'' = var_P - var_N``,
+    ``ψ''' = k3_N - k3_P``. ``direction * ψ`` increases with ``x``.
+
+    Every step evaluates all rows of the current set, the rows already done
+    included (at ``x = 0``, harmless), until fewer than half are left; then the
+    set shrinks to the rows left.
+    """
+    b, _, months = pair.shape
+    weights = _moment_weights(months)
+    tq, tr = _month_split(months)
+    xsafe = min(_LIMIT, _EXP_SAFE / max(months - 1, 1))
+    x_out = np.zeros(b)
+    solved = np.zeros(b, dtype=bool)
+
+    cur = pair
+    ids = np.arange(b)  # row of ``pair`` of each row of ``cur``
+    act = start.copy()
+    x = np.zeros(b)
+    lo = np.full(b, -xsafe)
+    hi = np.full(b, xsafe)
+    lo_open = np.ones(b, dtype=bool)  # lo / hi not evaluated yet: the edges of the safe range
+    hi_open = np.ones(b, dtype=bool)
+    for step_no in range(_MAX_STEPS):
+        k = cur.shape[0]
+        moments = ws.moments[: 2 * k]
+        if step_no == 0:  # x = 0: the discount factors are all 1
+            np.matmul(cur.reshape(2 * k, months), weights, out=moments)
+        else:
+            disc = ws.disc[:k]
+            big = np.exp(np.multiply.outer(-x, tq))
+            small = np.exp(np.multiply.outer(-x, tr))
+            np.multiply(big[:, :, None], small[:, None, :], out=disc)
+            prod = ws.prod[:k]
+            np.multiply(cur, disc.reshape(k, -1)[:, None, :months], out=prod)
+            np.matmul(prod.reshape(2 * k, months), weights, out=moments)
+        a = np.flatnonzero(act)
+        sp, sn = moments[2 * a], moments[2 * a + 1]
+        xa, loa, hia, lo_oa, hi_oa = x[a], lo[a], hi[a], lo_open[a], hi_open[a]
+
+        mp, mn = sp[:, 1] / sp[:, 0], sn[:, 1] / sn[:, 0]
+        m2p, m2n = sp[:, 2] / sp[:, 0], sn[:, 2] / sn[:, 0]
+        d1 = mn - mp
+        d2 = (m2p - mp * mp) - (m2n - mn * mn)
+        k3p = sp[:, 3] / sp[:, 0] - 3.0 * mp * m2p + 2.0 * mp * mp * mp
+        k3n = sn[:, 3] / sn[:, 0] - 3.0 * mn * m2n + 2.0 * mn * mn * mn
+        d3 = k3n - k3p
+        psi = np.log(sp[:, 0]) - np.log(-sn[:, 0]) + offset[a]
+        rising = direction[a] * psi
+        below, above = rising < 0.0, rising > 0.0
+        loa = np.where(below, xa, loa)
+        hia = np.where(above, xa, hia)
+        lo_oa &= ~below
+        hi_oa &= ~above
+        newton = psi / d1
+        den = np.clip(1.0 - 0.5 * newton * d2 / d1, 0.5, 2.0)
+        step = newton / den
+        x_new = xa - step
+        inside = (x_new > loa) & (x_new < hia)
+        # outside the bracket: try the edge of the safe range if not tried yet, else bisect
+        x_new = np.where(
+            inside,
+            x_new,
+            np.where((x_new <= loa) & lo_oa, loa, np.where((x_new >= hia) & hi_oa, hia, 0.5 * (loa + hia))),
+        )
+        size = np.abs(step)
+        # Halley's error after the step is about C * |error before|**3 with the constant below
+        const = 0.25 * (d2 / d1) ** 2 + np.abs(d3 / d1) / 6.0
+        scale = np.maximum(np.abs(x_new), 1e-3)
+        done = inside & (10.0 * const * size**3 <= 1e-16 * scale) & (size <= 1e-3)
+        done |= inside & (size <= 4.0 * _EPS * scale)
+        exact = rising == 0.0
+        x_new = np.where(exact, xa, x_new)
+        done |= exact
+        # bisection has closed the bracket between two evaluated points
+        closed = ~done & ~lo_oa & ~hi_oa
+        closed &= hia - loa <= 4.0 * _EPS * np.maximum(np.abs(loa), np.abs(hia)) + 1e-300
+        done |= closed
+        fin = ids[a[done]]
+        x_out[fin] = x_new[done]
+        solved[fin] = True
+        # the root is beyond an edge of the safe range (or the arithmetic failed): leave the row
+        keep = ~done & np.isfinite(x_new) & (loa < hia)
+        x[a] = np.where(keep, x_new, 0.0)
+        lo[a], hi[a], lo_open[a], hi_open[a] = loa, hia, lo_oa, hi_oa
+        act[a] = keep
+        left = int(np.count_nonzero(keep))
+        if left == 0:
+            break
+        if left < k // 2:
+            sel = a[keep]
+            cur, ids, x, lo, hi = cur[sel], ids[sel], x[sel], lo[sel], hi[sel]
+            lo_open, hi_open, offset, direction = lo_open[sel], hi_open[sel], offset[sel], direction[sel]
+            act = np.ones(sel.size, dtype=bool)
+    return x_out, solved
+
+
+# --- robust paths: scaled NPV, bisection, scan ---------------------------------------------------
+
+
+def _normalised(rows: F64) -> F64:
+    """Rows scaled by a power of two so their largest flow is in [0.5, 1) (signs and roots kept)."""
+    top = np.abs(rows).max(axis=1)
+    return np.asarray(np.ldexp(rows, -np.frexp(top)[1][:, None]), dtype=np.float64)
+
+
+def _npv_log(cf: F64, x: F64) -> F64:
     """NPV of each row at monthly rate ``exp(x) - 1``, scaled by a positive factor.
 
     The scale keeps long series at extreme rates finite; the sign, which is all
@@ -52,45 +384,33 @@ def _npv_log(cf: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.asarray(np.sum(cf * np.exp(expo - top), axis=1))
 
 
-def _sign_changes(cf: np.ndarray) -> np.ndarray:
-    s = np.sign(cf)
-    out = np.zeros(cf.shape[0], dtype=np.int64)
-    for i in range(cf.shape[0]):
-        nz = s[i][s[i] != 0]
-        out[i] = int(np.count_nonzero(nz[1:] != nz[:-1])) if nz.size else 0
-    return out
+def _bisect(cf: F64, lo: F64, hi: F64, f_lo: F64) -> F64:
+    """Bisect each row's bracket ``[lo, hi]`` (NPV of sign ``f_lo`` at ``lo``) to the root."""
+    x_out = 0.5 * (lo + hi)
+    idx = np.arange(cf.shape[0])
+    rows = cf
+    for _ in range(200):  # the tolerance is reached in under 80 halvings of any bracket within ±700
+        mid = 0.5 * (lo + hi)
+        f_mid = _npv_log(rows, mid)
+        left = np.sign(f_mid) == np.sign(f_lo)
+        lo = np.where(left, mid, lo)
+        f_lo = np.where(left, f_mid, f_lo)
+        hi = np.where(left, hi, mid)
+        x = 0.5 * (lo + hi)
+        done = (f_mid == 0.0) | (hi - lo <= 1e-15 * np.maximum(np.abs(x), 1e-3)) | (x == lo) | (x == hi)
+        x_out[idx] = np.where(f_mid == 0.0, mid, x)
+        if done.all():
+            break
+        keep = ~done
+        idx, rows, lo, hi, f_lo = idx[keep], rows[keep], lo[keep], hi[keep], f_lo[keep]
+    return x_out
 
 
-def irr_monthly(cash: np.ndarray) -> tuple[np.ndarray, list[IrrReason]]:
-    """Monthly IRR of each row of ``cash`` (paths, months), with a reason per row."""
-    cf = np.atleast_2d(np.asarray(cash, dtype=np.float64))
+def _bisect_widening(cf: F64) -> tuple[F64, Bool]:
+    """Root of each row's NPV by bisection, the bracket widened up to ``±_LIMIT`` while needed."""
     n = cf.shape[0]
-    out = np.full(n, np.nan)
-    reasons = [IrrReason.OK] * n
-    changes = _sign_changes(cf)
-    has_out: np.ndarray = np.asarray((cf < 0).any(axis=1))
-    has_in: np.ndarray = np.asarray((cf > 0).any(axis=1))
-    for i in range(n):
-        if not has_out[i] and not has_in[i]:
-            reasons[i] = IrrReason.ZERO
-        elif not has_out[i]:
-            reasons[i] = IrrReason.NO_OUTFLOW
-        elif not has_in[i]:
-            reasons[i] = IrrReason.NO_INFLOW
-    conv = np.flatnonzero((changes == 1) & has_out & has_in)
-    if conv.size:
-        out[conv] = _bisect(cf[conv])
-        bad = conv[~np.isfinite(out[conv])]
-        for i in bad:
-            reasons[i] = IrrReason.NO_ROOT
-    for j in np.flatnonzero((changes > 1) & has_out & has_in):
-        out[j], reasons[j] = _scan(cf[j])
-    return out, reasons
-
-
-def _bisect(cf: np.ndarray) -> np.ndarray:
-    lo = np.full(cf.shape[0], _LO)
-    hi = np.full(cf.shape[0], _HI)
+    lo = np.full(n, _LO)
+    hi = np.full(n, _HI)
     f_lo = _npv_log(cf, lo)
     f_hi = _npv_log(cf, hi)
     for _ in range(12):  # widen the bracket geometrically where it holds no sign change
@@ -101,58 +421,57 @@ def _bisect(cf: np.ndarray) -> np.ndarray:
         hi = np.where(same, np.minimum(2.0 * hi, _LIMIT), hi)
         f_lo = _npv_log(cf, lo)
         f_hi = _npv_log(cf, hi)
-    ok = np.sign(f_lo) != np.sign(f_hi)
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        f_mid = _npv_log(cf, mid)
-        left = np.sign(f_mid) == np.sign(f_lo)
-        lo = np.where(left, mid, lo)
-        f_lo = np.where(left, f_mid, f_lo)
-        hi = np.where(left, hi, mid)
-        if np.all(hi - lo <= 1e-15 * np.maximum(1.0, np.abs(hi))):
-            break
-    x = 0.5 * (lo + hi)
-    x = _newton(cf, x)
-    r = np.expm1(x)
-    return np.where(ok, r, np.nan)
+    found = np.sign(f_lo) != np.sign(f_hi)
+    x = np.full(n, np.nan)
+    if found.any():
+        x[found] = _bisect(cf[found], lo[found], hi[found], f_lo[found])
+    return x, found
 
 
-def _newton(cf: np.ndarray, x: np.ndarray, steps: int = 3) -> np.ndarray:
-    t = np.arange(cf.shape[1], dtype=np.float64)
-    for _ in range(steps):
-        with np.errstate(over="ignore", invalid="ignore"):
-            disc = np.exp(-np.outer(x, t))
-        with np.errstate(over="ignore", invalid="ignore"):
-            f = np.sum(cf * disc, axis=1)
-            df = np.sum(-t * cf * disc, axis=1)
-            step = np.where(df != 0, f / np.where(df != 0, df, 1.0), 0.0)
-        new = x - step
-        x = np.where(np.isfinite(new) & (np.abs(step) < 1e-6), new, x)
-    return x
+@lru_cache(maxsize=4)
+def _scan_tables(months: int) -> tuple[F64, F64, F64]:
+    """The scan grid and its discount tables, each factor at most 1.
+
+    ``below[j, g] = exp(x_g * j)`` for the grid points ``x_g < 0`` and
+    ``above[j, g] = exp(-x_g * j)`` for ``x_g >= 0``: the NPV scaled as in
+    ``_npv_log`` is a row read backwards from its last flow times ``below``,
+    or read forwards from its first flow times ``above``.
+    """
+    grid = np.linspace(_LO, _HI, _GRID)
+    j = np.arange(months, dtype=np.float64)
+    neg = grid < 0.0
+    below = np.asfortranarray(np.exp(np.outer(j, grid[neg])))  # Fortran order: faster products
+    above = np.asfortranarray(np.exp(-np.outer(j, grid[~neg])))
+    for a in (grid, below, above):
+        a.setflags(write=False)
+    return grid, below, above
 
 
-def _scan(row: np.ndarray) -> tuple[float, IrrReason]:
-    grid = np.linspace(_LO, _HI, 8001)
-    vals = np.array([_npv_log(row[None, :], np.array([g]))[0] for g in grid])
-    sign = np.sign(vals)
-    idx = np.flatnonzero(sign[1:] * sign[:-1] < 0)
-    if idx.size == 0:
-        return float("nan"), IrrReason.NO_ROOT
-    if idx.size > 1:
-        return float("nan"), IrrReason.MULTIPLE
-    lo, hi = grid[idx[0]], grid[idx[0] + 1]
-    f_lo = vals[idx[0]]
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        f_mid = _npv_log(row[None, :], np.array([mid]))[0]
-        if np.sign(f_mid) == np.sign(f_lo):
-            lo, f_lo = mid, f_mid
-        else:
-            hi = mid
-    return float(np.expm1(0.5 * (lo + hi))), IrrReason.OK
+def _scan(cf: F64, vals: F64) -> tuple[F64, I8]:
+    """Rows with several sign changes: grid scan, then bisection where it finds exactly one root.
 
-
-def irr_annual(cash: np.ndarray) -> tuple[np.ndarray, list[IrrReason]]:
-    """IRR per year of monthly series: ``(1 + monthly IRR)**12 - 1``."""
-    monthly, reasons = irr_monthly(cash)
-    return np.power(1.0 + monthly, 12.0) - 1.0, reasons
+    ``vals`` is a buffer for the NPV on the grid, one row per row of ``cf``.
+    """
+    m, months = cf.shape
+    grid, below, above = _scan_tables(months)
+    nz = cf != 0.0
+    first = nz.argmax(axis=1)
+    last = months - 1 - nz[:, ::-1].argmax(axis=1)
+    j = np.arange(months)
+    fwd = first[:, None] + j
+    bwd = last[:, None] - j
+    forwards = np.where(fwd < months, np.take_along_axis(cf, np.minimum(fwd, months - 1), axis=1), 0.0)
+    backwards = np.where(bwd >= 0, np.take_along_axis(cf, np.maximum(bwd, 0), axis=1), 0.0)
+    nb = below.shape[1]
+    np.matmul(backwards, below, out=vals[:, :nb])
+    np.matmul(forwards, above, out=vals[:, nb:])
+    pos, neg = vals > 0.0, vals < 0.0
+    cross = (pos[:, 1:] & neg[:, :-1]) | (neg[:, 1:] & pos[:, :-1])  # strict sign changes
+    count = cross.sum(axis=1)
+    at = cross.argmax(axis=1)
+    codes = np.where(count == 0, _NO_ROOT, np.where(count > 1, _MULTIPLE, _OK)).astype(np.int8)
+    x = np.full(m, np.nan)
+    one = np.flatnonzero(count == 1)
+    if one.size:
+        x[one] = _bisect(cf[one], grid[at[one]], grid[at[one] + 1], vals[one, at[one]])
+    return x, codes

@@ -1,0 +1,98 @@
+"""Batched IRR (``irr_monthly_codes``) against a plain Python loop of ``pyxirr.irr``.
+
+The series are realistic pledge-style monthly flows: 12 months of outlays, then
+108 months of noisy positive inflows (a ramp-up, a plateau of varying level and
+the odd zero month). About 1% of the rows are made non-conventional (a
+capital call or clawback in the inflow years: two more sign changes) and 0.1%
+are degenerate (all zero, or outlays only).
+
+The pyxirr loop runs over a random subset of rows and its time is scaled to
+the full count. Agreement is the largest absolute difference of the monthly
+rates over the rows of the subset where pyxirr returns a value.
+
+Run with ``.venv/bin/python benchmarks/irr.py [--rows N] [--months M] [--sample K]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+
+import numpy as np
+import pyxirr
+
+from pledgelab.metrics import REASONS, irr_monthly_codes
+
+
+def series(rows: int, months: int, rng: np.random.Generator) -> np.ndarray:
+    """Conventional series with a few non-conventional and degenerate rows."""
+    build = min(12, months - 1)
+    cash = np.empty((rows, months))
+    cash[:, :build] = -rng.uniform(5.0, 15.0, (rows, build))
+    ops = months - build
+    level = rng.uniform(0.8, 4.0, (rows, 1))
+    ramp = np.minimum(1.0, (np.arange(ops) + 1.0) / rng.integers(6, 36, (rows, 1)))
+    noise = rng.lognormal(0.0, 0.4, (rows, ops))
+    cash[:, build:] = level * ramp * noise
+    cash[:, build:][rng.random((rows, ops)) < 0.02] = 0.0  # the odd month without a payment
+    odd = rng.random(rows)
+    calls = np.flatnonzero(odd < 0.01)  # a capital call in the inflow years
+    at = rng.integers(build + 12, months, calls.size) if months > build + 12 else np.full(calls.size, build)
+    cash[calls, at] = -rng.uniform(10.0, 60.0, calls.size)
+    cash[np.flatnonzero((odd >= 0.01) & (odd < 0.0105))] = 0.0
+    cash[np.flatnonzero((odd >= 0.0105) & (odd < 0.011)), build:] = 0.0
+    return cash
+
+
+def pyxirr_irr(row: np.ndarray) -> float | None:
+    """``pyxirr.irr``, None where it finds no rate or refuses the series (one sign only)."""
+    try:
+        return pyxirr.irr(row)
+    except pyxirr.InvalidPaymentsError:
+        return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--sample", type=int, default=20_000, help="rows timed with the pyxirr loop")
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many timings of ours")
+    args = parser.parse_args()
+
+    rng = np.random.default_rng(0)
+    cash = series(args.rows, args.months, rng)
+
+    ours = float("inf")
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        rates, codes = irr_monthly_codes(cash)
+        ours = min(ours, time.perf_counter() - t)
+
+    sample = np.sort(rng.choice(args.rows, size=min(args.sample, args.rows), replace=False))
+    rows = [cash[i] for i in sample]
+    t = time.perf_counter()
+    theirs = [pyxirr_irr(row) for row in rows]
+    loop = (time.perf_counter() - t) * args.rows / sample.size
+
+    ref = np.array([np.nan if r is None else r for r in theirs])
+    have = np.isfinite(ref)
+    diff = np.abs(rates[sample][have] - ref[have])
+    missing = int(np.count_nonzero(have & ~np.isfinite(rates[sample])))
+    worst = float(np.max(np.where(np.isfinite(diff), diff, np.inf))) if diff.size else float("nan")
+
+    counts = np.bincount(codes, minlength=len(REASONS))
+    print(f"machine: {platform.machine()}, {platform.processor() or 'unknown cpu'}, "
+          f"Python {platform.python_version()}, NumPy {np.__version__}, pyxirr {pyxirr.__version__}")
+    print("reasons: " + ", ".join(f"{r.name} {c}" for r, c in zip(REASONS, counts, strict=True)))
+    print(f"pyxirr gave a rate on {int(have.sum())} of {sample.size} sampled rows; "
+          f"we gave NaN on {missing} of those")
+    print()
+    print("| rows | months | irr_monthly_codes | pyxirr loop (scaled) | speed-up | max abs diff |")
+    print("|---|---|---|---|---|---|")
+    print(f"| {args.rows:,} | {args.months} | {ours:.3f} s | {loop:.1f} s | {loop / ours:.1f}x | {worst:.1e} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""``pledgelab.simulate``: the Monte Carlo engine's front door."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pledgelab.drivers import DriverModel, load_drivers
+from pledgelab.engine.kernel import make_plan
+from pledgelab.engine.montecarlo import ChunkJob, run_chunks
+from pledgelab.executors import get_executor
+from pledgelab.pipeline import Pipeline, load_pipeline
+from pledgelab.results import SimulationResult
+from pledgelab.terms import TermSheet, load_deal
+
+
+def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10_000, seed: int = 0,
+             drivers: DriverModel | str = "default", chunk_size: int = 256,
+             backend: str = "serial", workers: int = 2, scheduler: str | None = None,
+             discount_rate: float | None = None, extra_months: int = 240,
+             on_chunk: Callable[[int], None] | None = None) -> SimulationResult:
+    """Simulate ``paths`` Monte Carlo paths of ``deal`` over ``pipeline``.
+
+    The same ``seed`` gives the same numbers for any ``chunk_size`` and any
+    ``backend`` (``serial``, ``process``, ``dask``; ``scheduler`` is a Dask
+    address, else a local cluster of ``workers`` processes). ``discount_rate``
+    defaults to the deal's deemed benchmark. ``extra_months`` is how far past the
+    plan's last month slipped projects are followed. ``on_chunk`` is called with
+    the number of paths each finished chunk held (for progress bars).
+    """
+    sheet = load_deal(deal) if isinstance(deal, str) else deal
+    pipe = load_pipeline(pipeline) if isinstance(pipeline, str) else pipeline
+    model = load_drivers(drivers) if isinstance(drivers, str) else drivers
+    if paths < 1 or chunk_size < 1:
+        raise ValueError("paths and chunk_size must be at least 1")
+    plan = make_plan(sheet, pipe, extra_months=extra_months)
+    rate = float(sheet.value("distribution.deemed_benchmark")) if discount_rate is None \
+        else float(discount_rate)
+    job = ChunkJob(plan=plan, model=model, seed=seed, discount_rate=rate,
+                   benchmark_start=float(sheet.value("distribution.deemed_benchmark")))
+    with get_executor(backend, workers=workers,
+                      scheduler=scheduler if backend == "dask" else None) as ex:
+        chunks = run_chunks(job, paths=paths, chunk=chunk_size, executor_map=ex.map,
+                            on_chunk=on_chunk)
+    return SimulationResult.from_chunks(
+        chunks, deal_id=sheet.id, pipeline_id=pipe.id, drivers_id=model.id, seed=seed, paths=paths,
+        discount_rate=rate, start=plan.start, parties=tuple(sheet.parties),
+        roles={p.code: p.role for p in sheet.parties.values()}, investor=sheet.investor,
+        has_review=sheet.value("distribution.review_horizon") is not None,
+    )

@@ -1,0 +1,243 @@
+"""Driver parameter files: the benchmark rate, exchange rates and project risks, as cited clauses.
+
+A driver file (``data/drivers/<id>.yaml``, schema ``pledgelab.drivers/1``)
+gives every parameter of the stochastic drivers as a clause with unit, status
+and sources, read with the same :class:`~pledgelab.terms._check.Checker` as a
+term sheet, so a bad file is rejected with ``file:line: field: message``.
+
+Three blocks:
+
+``benchmark``
+    An Ornstein–Uhlenbeck (Vasicek) short rate behind the deemed interest:
+    ``start`` (null: the deal's own ``deemed_benchmark``), ``mean``, ``speed``,
+    ``vol`` (absolute, per year per square root of a year) and ``floor``
+    (null: none).
+``fx``
+    One entry per currency code (units per US dollar), each an OU process on
+    the log level around ``log(mean)``: ``start``, ``mean``, ``speed``, ``vol``.
+``projects``
+    ``common_factor`` (loading on one shared normal factor) and, per archetype
+    id plus a ``default`` entry for any other archetype: ``yield_vol``,
+    ``capex_overrun_mean``, ``capex_overrun_vol``, ``delay_mean``,
+    ``abandon_prob`` and ``recovery``. Archetype ids are checked against the
+    archetype table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pledgelab.pipeline._archetypes import Archetype, read_archetypes
+from pledgelab.terms._check import Checker, read_references
+from pledgelab.terms._clause import Clause, ClauseSpec, Reference
+from pledgelab.terms._registry import locate
+from pledgelab.terms._yaml import YMap, read_yaml
+
+DRIVERS_SCHEMA = "pledgelab.drivers/1"
+DEFAULT = "default"  # the projects entry used for archetypes without one of their own
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+_SPEED = ClauseSpec(units=("per-year",), kind="rate", maximum=50.0)
+
+BENCHMARK: dict[str, ClauseSpec] = {
+    "start": ClauseSpec(units=("per-year",), kind="rate", nullable=True, minimum=-1.0, maximum=1.0),
+    "mean": ClauseSpec(units=("per-year",), kind="rate", minimum=-1.0, maximum=1.0),
+    "speed": _SPEED,
+    "vol": ClauseSpec(units=("per-year/sqrt-year",), kind="rate", maximum=1.0),
+    "floor": ClauseSpec(units=("per-year",), kind="rate", nullable=True, minimum=-1.0, maximum=1.0),
+}
+
+FX_KEYS = ("start", "mean", "speed", "vol")
+_FX_VOL = ClauseSpec(units=("per-sqrt-year",), kind="rate", maximum=5.0)
+
+_LOG_SD = ClauseSpec(units=("log-sd",), kind="rate", maximum=3.0)
+PROJECT: dict[str, ClauseSpec] = {
+    "yield_vol": _LOG_SD,
+    "capex_overrun_mean": ClauseSpec(units=("fraction",), kind="fraction", minimum=-0.9, maximum=10.0),
+    "capex_overrun_vol": _LOG_SD,
+    "delay_mean": ClauseSpec(units=("months",), kind="rate", maximum=240.0),
+    "abandon_prob": ClauseSpec(units=("probability",), kind="fraction"),
+    "recovery": ClauseSpec(units=("fraction",), kind="fraction"),
+}
+_COMMON = ClauseSpec(units=("fraction",), kind="fraction")
+
+
+def _fx_specs(currency: str) -> dict[str, ClauseSpec]:
+    level = ClauseSpec(units=(f"{currency}/USD",), kind="money", minimum=1e-6)
+    return {"start": level, "mean": level, "speed": _SPEED, "vol": _FX_VOL}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BenchmarkModel:
+    """OU short rate of the benchmark behind the deemed interest (rates per year)."""
+
+    params: dict[str, Clause]
+
+    @property
+    def start(self) -> float | None:
+        """The model's own start, or None to start from the deal's ``deemed_benchmark``."""
+        v = self.params["start"].value
+        return None if v is None else float(v)
+
+    @property
+    def mean(self) -> float:
+        return float(self.params["mean"].value)
+
+    @property
+    def speed(self) -> float:
+        return float(self.params["speed"].value)
+
+    @property
+    def vol(self) -> float:
+        return float(self.params["vol"].value)
+
+    @property
+    def floor(self) -> float | None:
+        v = self.params["floor"].value
+        return None if v is None else float(v)
+
+    def resolve_start(self, deal_benchmark: float) -> float:
+        """The start used: the model's own, or else the deal's ``deemed_benchmark``."""
+        return deal_benchmark if self.start is None else self.start
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FxModel:
+    """OU process on the log of an exchange rate (units of ``currency`` per US dollar)."""
+
+    currency: str
+    params: dict[str, Clause]
+
+    @property
+    def start(self) -> float:
+        return float(self.params["start"].value)
+
+    @property
+    def mean(self) -> float:
+        return float(self.params["mean"].value)
+
+    @property
+    def speed(self) -> float:
+        return float(self.params["speed"].value)
+
+    @property
+    def vol(self) -> float:
+        return float(self.params["vol"].value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectRisk:
+    """Performance, cost, delay and abandonment risk of one archetype (or ``default``)."""
+
+    archetype: str
+    params: dict[str, Clause]
+
+    def value(self, name: str) -> float:
+        return float(self.params[name].value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DriverModel:
+    """The parameters of every stochastic driver, each a cited or assumed clause."""
+
+    id: str
+    title: str
+    summary: str
+    benchmark: BenchmarkModel
+    fx: dict[str, FxModel]  # sorted by currency code
+    common_factor: Clause
+    projects: dict[str, ProjectRisk]  # archetype id (and "default") -> risk
+    references: dict[str, Reference]
+    file: str
+
+    def risk(self, archetype: str) -> ProjectRisk:
+        """The risk entry of an archetype, or the ``default`` entry when it has none."""
+        return self.projects.get(archetype, self.projects[DEFAULT])
+
+    def clauses(self) -> Iterator[Clause]:
+        """Every clause of the file, in file order of the blocks (for reports and citations)."""
+        yield from self.benchmark.params.values()
+        for fx in self.fx.values():
+            yield from fx.params.values()
+        yield self.common_factor
+        for risk in self.projects.values():
+            yield from risk.params.values()
+
+
+def read_drivers(path: Path, *, display: str | None = None,
+                 archetypes: dict[str, Archetype] | None = None) -> DriverModel:
+    """Read and check one driver parameter file (archetype ids against ``archetypes``)."""
+    types = archetypes if archetypes is not None else read_archetypes()
+    root = read_yaml(path, display=display)
+    chk = Checker()
+    chk.keys(root, required=("schema", "id", "title", "summary", "references", "benchmark", "fx",
+                             "projects"))
+    did = chk.header(root, schema=DRIVERS_SCHEMA, stem=Path(display or path).stem)
+    title = chk.text(root, "title")
+    summary = chk.text(root, "summary")
+    refs = read_references(root, chk)
+
+    bench: dict[str, Clause] = {}
+    if "benchmark" in root and (b := chk.mapping(root["benchmark"], root.at("benchmark"))) is not None:
+        chk.keys(b, allowed=tuple(BENCHMARK))  # a missing one is reported by clause()
+        bench = _clauses(chk, b, BENCHMARK, refs)
+
+    fx: dict[str, FxModel] = {}
+    if "fx" in root and (table := chk.mapping(root["fx"], root.at("fx"))) is not None:
+        for ccy in sorted(table):
+            if not _CURRENCY.match(ccy) or ccy == "USD":
+                chk.add(table.at(ccy), f"{ccy!r} is not a currency code other than USD (three capitals)")
+                continue
+            m = chk.mapping(table[ccy], table.at(ccy))
+            if m is None:
+                continue
+            chk.keys(m, allowed=FX_KEYS)
+            specs = _fx_specs(ccy)
+            params = _clauses(chk, m, specs, refs)
+            if len(params) == len(specs):
+                fx[ccy] = FxModel(currency=ccy, params=params)
+
+    common: Clause | None = None
+    projects: dict[str, ProjectRisk] = {}
+    if "projects" in root and (p := chk.mapping(root["projects"], root.at("projects"))) is not None:
+        common = chk.clause(p, "common_factor", _COMMON, refs)
+        if DEFAULT not in p:
+            chk.add(p.loc, f"a {DEFAULT!r} entry is required (used for archetypes without their own)",
+                    field=_join(p, DEFAULT))
+        for key, item in p.items():
+            if key == "common_factor":
+                continue
+            if key != DEFAULT and key not in types:
+                chk.add(p.at(key), f"unknown archetype {key!r}; known: {', '.join([*types, DEFAULT])}")
+                continue
+            m = chk.mapping(item, p.at(key))
+            if m is None:
+                continue
+            chk.keys(m, allowed=tuple(PROJECT))
+            params = _clauses(chk, m, PROJECT, refs)
+            if len(params) == len(PROJECT):
+                projects[key] = ProjectRisk(archetype=key, params=params)
+
+    chk.raise_if_any()
+    assert did and title and summary and common is not None
+    return DriverModel(
+        id=did, title=title, summary=summary.strip(), benchmark=BenchmarkModel(params=bench), fx=fx,
+        common_factor=common, projects=projects, references=refs, file=display or str(path))
+
+
+def load_drivers(name_or_path: str | Path) -> DriverModel:
+    """Load shipped driver parameters by id (``"default"``, ``"zero"``) or a driver file by path."""
+    path, display = locate("drivers", name_or_path)
+    return read_drivers(path, display=display)
+
+
+def _clauses(chk: Checker, obj: YMap, specs: dict[str, ClauseSpec],
+             refs: dict[str, Reference]) -> dict[str, Clause]:
+    return {name: c for name, spec in specs.items() if (c := chk.clause(obj, name, spec, refs)) is not None}
+
+
+def _join(obj: YMap, key: str) -> str:
+    return f"{obj.loc.field}.{key}" if obj.loc.field else key

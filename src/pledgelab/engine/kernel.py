@@ -1,0 +1,377 @@
+"""The path-vectorised kernel: many Monte Carlo paths of one deal at once.
+
+Same rules as the deterministic engine — the schedule of
+:mod:`pledgelab.engine.schedule` (here with one state per path), the debt of
+:mod:`pledgelab.engine.instruments` and the waterfall of
+:mod:`pledgelab.engine.waterfall` (the very same functions) — applied to
+arrays of shape (paths, months). The deterministic engine run once per path
+with that path's :class:`~pledgelab.engine.schedule.Shock` values is the
+plain reference twin; ``tests/engine/test_kernel.py`` holds the two equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pledgelab._months import month_of
+from pledgelab.drivers import Draws
+from pledgelab.engine.deterministic import RunResult, _debt_terms, run
+from pledgelab.engine.instruments import DebtFlows, debt_flows
+from pledgelab.engine.schedule import ProjectSchedule
+from pledgelab.engine.waterfall import WaterfallRule, compile_rule, run_waterfall
+from pledgelab.metrics.party import CONTRIBUTIONS
+from pledgelab.pipeline import Pipeline
+from pledgelab.terms import TermSheet, Tranche, earliest_funding_date
+
+_TOL = 1e-6  # dollars, as in the scalar schedule
+_BIG = np.iinfo(np.int64).max // 4
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """Everything about a simulation that does not depend on the path."""
+
+    deal: TermSheet
+    pipeline: Pipeline
+    base: RunResult  # the deterministic run of the plan
+    start: int  # month index of column 0
+    months: int  # horizon: the plan's run plus room for slips
+    order: tuple[str, ...]  # all project ids, by notice date then id (the drivers' order)
+    financed: tuple[ProjectSchedule, ...]
+    rule: WaterfallRule
+
+    @property
+    def archetypes(self) -> list[str]:
+        by_id = {p.id: p for p in self.pipeline.projects}
+        return [by_id[i].archetype for i in self.order]
+
+    @property
+    def build_months(self) -> list[int]:
+        by_id = {p.id: p for p in self.pipeline.projects}
+        return [by_id[i].build_months for i in self.order]
+
+
+def make_plan(deal: TermSheet, pipeline: Pipeline, *, extra_months: int = 240) -> Plan:
+    """Compile the path-independent part of a simulation (selection, shares, dates)."""
+    base = run(deal, pipeline)
+    order = tuple(p.id for p in sorted(pipeline.projects, key=lambda p: (p.notice_date.value, p.id)))
+    return Plan(deal=deal, pipeline=pipeline, base=base, start=base.start,
+                months=base.months + extra_months, order=order,
+                financed=tuple(base.schedule.financed()), rule=compile_rule(deal))
+
+
+@dataclass(slots=True, kw_only=True)
+class PathFlows:
+    """Cash by party, path and month for a block of paths."""
+
+    parties: tuple[str, ...]
+    paid: np.ndarray  # (parties, paths, months): capital put in (negative)
+    got: np.ndarray  # (parties, paths, months): everything else (net)
+    project_cash: np.ndarray  # (paths, months)
+    vehicle_interest: np.ndarray  # (paths, months)
+    vehicle_balance: np.ndarray  # (paths, months)
+    recovered: np.ndarray  # (paths, waterfalls): month the DAA was recovered, -1 never
+    review_triggered: np.ndarray  # (paths, waterfalls)
+    truncated: np.ndarray  # (paths,): a project's cash ran past the horizon
+
+    def net(self, party: str) -> np.ndarray:
+        i = self.parties.index(party)
+        return np.asarray(self.paid[i] + self.got[i])
+
+
+def run_paths(plan: Plan, draws: Draws) -> PathFlows:
+    """Run every path of ``draws`` through the deal (vectorised over paths)."""
+    deal = plan.deal
+    n_paths, n_months = draws.paths, plan.months
+    parties = tuple(deal.parties)
+    pidx = {p: i for i, p in enumerate(parties)}
+    investor, host = deal.investor, deal.host
+    tranches = {t.id: t for t in deal.tranches}
+    col_of = {pid: i for i, pid in enumerate(plan.order)}
+    fin = list(plan.financed)
+    cols = np.array([col_of[ps.project.id] for ps in fin], dtype=np.int64)
+    delay = draws.delay[:, cols] if fin else np.zeros((n_paths, 0), dtype=np.int64)
+    cfac = draws.capex_factor[:, cols] if fin else np.zeros((n_paths, 0))
+    yfac = draws.yield_factor[:, cols] if fin else np.zeros((n_paths, 0))
+    aban = draws.abandon_at[:, cols] if fin else np.zeros((n_paths, 0), dtype=np.int64)
+    reco = draws.recovery[:, cols] if fin else np.zeros((n_paths, 0))
+    calls, completion, abandoned, vehicle_interest, vehicle_balance, last_move = _schedule(
+        plan, fin, delay, cfac, aban, n_paths, n_months)
+
+    paid = np.zeros((len(parties), n_paths, n_months))
+    got = np.zeros_like(paid)
+
+    def add(party: str, kind: str, values: np.ndarray) -> None:
+        i = pidx[party]
+        if kind in CONTRIBUTIONS:
+            paid[i] += np.minimum(values, 0.0)
+            got[i] += np.maximum(values, 0.0)
+        else:
+            got[i] += values
+
+    vehicle_pacing = deal.value("timeline.pacing") != "as-called"
+    spread = float(deal.value("distribution.deemed_spread"))
+    rates = draws.benchmark[:, :n_months] + spread
+    pooled = deal.value("distribution.application") == "pooled"
+    pool: dict[str, list[np.ndarray]] = {}
+    pool_end = np.zeros(n_paths, dtype=np.int64)
+    wf_in: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    project_cash = np.zeros((n_paths, n_months))
+    truncated = np.zeros(n_paths, dtype=bool)
+    inv_dist = np.zeros((n_paths, n_months))
+    ends = np.full((n_paths, max(len(fin), 1)), -1, dtype=np.int64)
+    t_idx = np.arange(n_months)[None, :]
+    for j, ps in enumerate(fin):
+        proj = ps.project
+        capex = calls[:, j, :]
+        life = int(proj.params["life_years"].value) * 12
+        is_ab = abandoned[:, j] >= 0
+        unfinished = (completion[:, j] < 0) & ~is_ab
+        cod = np.where(is_ab, abandoned[:, j], np.where(unfinished, _BIG, completion[:, j] + 1))
+        end = np.where(is_ab, abandoned[:, j], np.where(unfinished, _BIG, cod + life - 1))
+        truncated |= unfinished | (end >= n_months)
+        ends[:, j] = np.where(unfinished, n_months - 1, np.minimum(end, n_months - 1))
+        ops = proj.operating_cash()
+        rel = t_idx - np.minimum(cod, n_months)[:, None]
+        live = (rel >= 0) & (rel < life)
+        operating = np.where(live, ops[np.clip(rel, 0, life - 1)], 0.0) * yfac[:, j][:, None]
+        salvage = reco[:, j] * capex.sum(axis=1)
+        operating = np.where(is_ab[:, None], 0.0, operating)
+        ab_col = np.clip(abandoned[:, j], 0, n_months - 1)
+        operating[np.flatnonzero(is_ab), ab_col[is_ab]] += salvage[is_ab]
+        project_cash += operating - capex
+        debt_ids = [tid for tid in ps.shares if tranches[tid].is_debt]
+        eq_ids = [tid for tid in ps.shares if not tranches[tid].is_debt]
+        draws_t = {tid: capex * s for tid, s in ps.shares.items()}
+        for tid, d in draws_t.items():
+            funder = str(tranches[tid].value("funded_by"))
+            if not (vehicle_pacing and funder == investor):
+                add(funder, "capital call", -d)
+        stacked = np.array([draws_t[t] for t in debt_ids]).reshape(len(debt_ids), n_paths, n_months)
+        debt = _debt(debt_ids, tranches, stacked, operating, cod, end)
+        for k, tid in enumerate(debt_ids):
+            tr = tranches[tid]
+            funder = str(tr.value("funded_by"))
+            add(funder, "debt service", debt.service[k])
+            if tr.method == "guarantee":
+                add(investor, "guarantee fee", debt.fees[k])
+                add(investor, "guarantee call", -debt.guarantee_calls[k])
+                add(funder, "guarantee call", debt.guarantee_calls[k])
+        equity_cash = debt.equity_cash
+        eq_total = sum(ps.shares[t] for t in eq_ids)
+        if not eq_ids:
+            add(host, "residual to owner", equity_cash)
+        for tid in eq_ids:
+            part = equity_cash * ps.shares[tid] / eq_total
+            dest = str(tranches[tid].value("returns_to"))
+            if dest != "waterfall":
+                add(dest, "own returns", part)
+            elif pooled:
+                c, d = pool.get(tid, [np.zeros((n_paths, n_months)), np.zeros((n_paths, n_months))])
+                pool[tid] = [c + draws_t[tid], d + part]
+                pool_end = np.maximum(pool_end, end)
+            else:
+                wf_in.append((draws_t[tid], part, end))
+    for tid in pool:
+        c, d = pool[tid]
+        wf_in.append((c, d, pool_end))
+    # every waterfall of every path in one call: rows are (waterfall, path)
+    n_wf = len(wf_in)
+    recovered = np.zeros((n_paths, 0), dtype=np.int64)
+    review = np.zeros((n_paths, 0), dtype=bool)
+    if n_wf:
+        wf = run_waterfall(plan.rule, np.concatenate([c for c, _, _ in wf_in]),
+                           np.concatenate([d for _, d, _ in wf_in]), np.tile(rates, (n_wf, 1)),
+                           np.concatenate([e for _, _, e in wf_in]), detail=False)
+        paid_by = wf.paid.reshape(n_wf, n_paths, n_months, -1).sum(axis=0)
+        claw_by = wf.clawback.reshape(n_wf, n_paths, n_months, -1).sum(axis=0)
+        for i, party in enumerate(plan.rule.parties):
+            add(party, "distribution", paid_by[:, :, i] + claw_by[:, :, i])
+        inv_dist += paid_by[:, :, plan.rule.investor]
+        recovered = wf.recovered.reshape(n_wf, n_paths).T
+        review = wf.review_triggered.reshape(n_wf, n_paths).T
+    if vehicle_pacing:
+        inst = _instalments(plan, n_months)
+        add(investor, "instalment", np.broadcast_to(-inst, (n_paths, n_months)).copy())
+        last = _last_month(plan, calls, ends, abandoned, inst, vehicle_interest, last_move)
+        keeper = investor if deal.value("timeline.undeployed_cash") == "returned-at-end" else host
+        back = np.zeros((n_paths, n_months))
+        back[np.arange(n_paths), last] = vehicle_balance[:, -1]
+        add(keeper, "undeployed vehicle cash", back)
+        vehicle_balance = vehicle_balance - np.cumsum(back, axis=1)
+    _diversion(plan, inv_dist, add)
+    return PathFlows(parties=parties, paid=paid, got=got, project_cash=project_cash,
+                     vehicle_interest=vehicle_interest, vehicle_balance=vehicle_balance,
+                     recovered=recovered, review_triggered=review, truncated=truncated)
+
+
+def _debt(debt_ids: list[str], tranches: dict[str, Tranche], stacked: np.ndarray,
+          operating: np.ndarray, cod: np.ndarray, end: np.ndarray) -> DebtFlows:
+    return debt_flows([_debt_terms(tranches[t]) for t in debt_ids], stacked, operating, cod, end)
+
+
+def _instalments(plan: Plan, n_months: int) -> np.ndarray:
+    inst = np.zeros(n_months)
+    for m, v in plan.base.schedule.instalments.items():
+        inst[m - plan.start] += v
+    return inst
+
+
+def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: np.ndarray,
+              aban: np.ndarray, n_paths: int, n_months: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The schedule's month loop (see engine/schedule.py) with one state per path."""
+    deal = plan.deal
+    investor = deal.investor
+    tranches = {t.id: t for t in deal.tranches}
+    cap = deal.value("timeline.annual_cap")
+    pacing = str(deal.value("timeline.pacing"))
+    n = len(fin)
+    a_frac = np.zeros(n)
+    v_frac = np.zeros(n)
+    for j, ps in enumerate(fin):
+        for tid, s in ps.shares.items():
+            tr = tranches[tid]
+            if tr.value("funded_by") == investor:
+                v_frac[j] += s
+                if tr.value("counts_toward_cap"):
+                    a_frac[j] += s
+    builds = [ps.project.capex_by_build_month() for ps in fin]
+    n_build = np.array([len(b) for b in builds], dtype=np.int64)
+    wmax = int(n_build.max()) if n else 1
+    weights = np.zeros((n, wmax + 1))
+    for j, b in enumerate(builds):
+        weights[j, : len(b)] = b
+    start0 = np.array([month_of(ps.funding_date) - plan.start for ps in fin  # type: ignore[arg-type]
+                       ], dtype=np.int64)
+    rows = np.arange(n_paths)
+    jj = np.arange(n)
+    k = np.zeros((n_paths, n), dtype=np.int64)
+    left = weights[:, 0][None, :] * cfac
+    ready = start0[None, :] + delay
+    done = np.zeros((n_paths, n), dtype=bool)
+    completion = np.full((n_paths, n), -1, dtype=np.int64)
+    abandoned = np.full((n_paths, n), -1, dtype=np.int64)
+    calls = np.zeros((n_paths, n, n_months))
+    vehicle = pacing != "as-called"
+    inst = _instalments(plan, n_months) if vehicle else np.zeros(n_months)
+    last_inst = int(np.flatnonzero(inst).max()) if inst.any() else -1
+    vrate = float(deal.value("timeline.vehicle_cash_rate")) / 12.0 if vehicle else 0.0
+    bal = np.zeros(n_paths)
+    v_interest = np.zeros((n_paths, n_months))
+    v_balance = np.zeros((n_paths, n_months))
+    last_move = np.full(n_paths, -1, dtype=np.int64)
+    room = np.full(n_paths, float(cap) if cap is not None else np.inf)
+    for t in range(n_months):
+        m = plan.start + t
+        pending = ~done & (abandoned < 0)
+        if vehicle:
+            alive = pending.any(axis=1) | (t <= last_inst)
+            if vrate > 0:
+                earn = np.where(alive & (bal > 0), bal * vrate, 0.0)
+                bal = bal + earn
+                v_interest[:, t] = earn
+            if inst[t] > 0:
+                bal = np.where(alive, bal + inst[t], bal)
+                last_move = np.where(alive, t, last_move)
+        if m % 12 == 0 and cap is not None:
+            room[:] = float(cap)
+        due = pending & (ready <= t)
+        if not due.any():
+            v_balance[:, t] = bal
+            continue
+        key = np.where(due, ready * max(n, 1) + jj[None, :], _BIG)
+        order = np.argsort(key, axis=1, kind="stable")
+        for r in range(n):
+            jr = order[:, r]
+            valid = key[rows, jr] < _BIG
+            if not valid.any():
+                break
+            kk = k[rows, jr]
+            quit_now = valid & (kk == aban[rows, jr])
+            abandoned[rows[quit_now], jr[quit_now]] = t
+            go = valid & ~quit_now
+            rem = left[rows, jr]
+            a = a_frac[jr]
+            v = v_frac[jr]
+            frac = np.ones(n_paths)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                if cap is not None:
+                    frac = np.where(a > 0, np.minimum(frac, np.maximum(room, 0.0) / (a * rem)), frac)
+                if vehicle:
+                    frac = np.where(v > 0, np.minimum(frac, np.maximum(bal, 0.0) / (v * rem)), frac)
+            frac = np.where(rem <= _TOL, 1.0, frac)
+            move = go & (frac > 0)
+            funded = np.where(move, rem * frac, 0.0)
+            whole = move & (rem - funded <= _TOL)
+            funded = np.where(whole, rem, funded)
+            calls[rows, jr, t] += funded
+            if cap is not None:
+                room = np.where(move & (a > 0), room - a * funded, room)
+            if vehicle:
+                bal = np.where(move & (v > 0), bal - v * funded, bal)
+                last_move = np.where(move & (v > 0), t, last_move)
+            left[rows, jr] = np.where(move, rem - funded, rem)
+            kn = np.where(whole, kk + 1, kk)
+            k[rows, jr] = kn
+            finished = whole & (kn >= n_build[jr])
+            done[rows[finished], jr[finished]] = True
+            completion[rows[finished], jr[finished]] = t
+            nxt = whole & ~finished
+            left[rows[nxt], jr[nxt]] = weights[jr[nxt], kn[nxt]] * cfac[rows[nxt], jr[nxt]]
+            ready[rows[nxt], jr[nxt]] = np.maximum(start0[jr[nxt]] + delay[rows[nxt], jr[nxt]]
+                                                  + kn[nxt], t + 1)
+        v_balance[:, t] = bal
+    return calls, completion, abandoned, v_interest, v_balance, last_move
+
+
+def _last_month(plan: Plan, calls: np.ndarray, ends: np.ndarray, abandoned: np.ndarray,
+                inst: np.ndarray, interest: np.ndarray, last_move: np.ndarray) -> np.ndarray:
+    """Per path, the run's last month as the deterministic run defines it."""
+    n_paths, _, n_months = calls.shape
+    idx = np.arange(n_months)
+    last = np.full(n_paths, -1, dtype=np.int64)
+    any_call = calls.sum(axis=1) != 0
+    last = np.maximum(last, np.where(any_call, idx[None, :], -1).max(axis=1))
+    last = np.maximum(last, ends.max(axis=1))
+    last = np.maximum(last, abandoned.max(axis=1) if abandoned.size else last)
+    if inst.any():
+        last = np.maximum(last, int(np.flatnonzero(inst).max()))
+    last = np.maximum(last, np.where(interest != 0, idx[None, :], -1).max(axis=1))
+    last = np.maximum(last, last_move)
+    notices = [month_of(p.notice_date.value) - plan.start for p in plan.pipeline.projects]
+    last = np.maximum(last, max(notices))
+    return np.asarray(np.minimum(last, n_months - 1))
+
+
+def _diversion(plan: Plan, inv_dist: np.ndarray, add) -> None:  # type: ignore[no-untyped-def]
+    """The non-funding diversion, per path (see engine/deterministic.py)."""
+    deal = plan.deal
+    if not deal.value("non_funding.distribution_diversion"):
+        return
+    n_paths, n_months = inv_dist.shape
+    tranches = {t.id: t for t in deal.tranches}
+    lag = deal.clause("timeline.funding_lag")
+    owed = np.zeros(n_months)
+    for ps in plan.base.schedule.projects:
+        if ps.status != "declined":
+            continue
+        own = sum(s for tid, s in ps.shares.items()
+                  if tranches[tid].value("funded_by") == deal.investor)
+        due = earliest_funding_date(ps.project.notice_date.value, lag=int(lag.value),
+                                    unit=lag.unit, calendar=str(deal.value("timeline.funding_calendar")))
+        col = min(max(month_of(due) - plan.start, 0), n_months - 1)
+        owed[col] += own * float(ps.project.capex.value)
+    if not owed.any():
+        return
+    diverted = np.zeros((n_paths, n_months))
+    outstanding = np.zeros(n_paths)
+    for t in range(n_months):
+        outstanding = outstanding + owed[t]
+        take = np.minimum(np.maximum(inv_dist[:, t], 0.0), outstanding)
+        diverted[:, t] = take
+        outstanding = outstanding - take
+    add(deal.investor, "diverted to host", -diverted)
+    add(deal.host, "diverted to host", diverted)

@@ -1,0 +1,112 @@
+"""Monte Carlo: chunks of paths through the kernel, reduced to per-path outcomes.
+
+A simulation is split into chunks of paths; each chunk draws its random
+inputs (seeded per block of paths, so the numbers do not depend on the chunk
+size), runs the kernel and reduces the (paths × months) cash to a few numbers
+per path and party before it returns. Memory therefore stays at one chunk's
+working set plus a few dozen bytes per path. Chunks run on any executor
+(serial, processes, Dask) with identical results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+
+from pledgelab.drivers import DriverModel, draw
+from pledgelab.engine.kernel import Plan, run_paths
+from pledgelab.metrics.irr import irr_monthly_codes
+
+FAN_PATHS = 10_000  # paths kept for fan charts (the first ones: a uniform sample)
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+@dataclass(slots=True, kw_only=True)
+class ChunkStats:
+    """Per-path outcomes of one chunk (arrays over the chunk's paths)."""
+
+    first: int  # global index of the chunk's first path
+    contributed: np.ndarray  # (parties, paths)
+    received: np.ndarray  # (parties, paths)
+    npv: np.ndarray  # (parties, paths)
+    irr: np.ndarray  # (parties, paths) per year, NaN where undefined
+    irr_code: np.ndarray  # (parties, paths) int8, see metrics.irr.REASONS
+    payback: np.ndarray  # (parties, paths) month index from the start, -1 never
+    recovered: np.ndarray  # (paths,) month all deemed allocation amounts are recovered, -1 never
+    unrecovered: np.ndarray  # (paths,) waterfalls that never recover
+    review: np.ndarray  # (paths,) waterfalls where the review clause triggers
+    truncated: np.ndarray  # (paths,) bool
+    fan: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # (parties, kept, years)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChunkJob:
+    """What a worker needs to simulate one chunk (picklable)."""
+
+    plan: Plan
+    model: DriverModel
+    seed: int
+    discount_rate: float
+    benchmark_start: float
+
+
+def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
+    """Draw, run and reduce the paths ``paths`` of a simulation."""
+    plan = job.plan
+    draws = draw(job.model, archetypes=plan.archetypes, build_months=plan.build_months,
+                 months=plan.months, paths=paths, seed=job.seed,
+                 benchmark_start=job.benchmark_start)
+    flows = run_paths(plan, draws)
+    n_months = plan.months
+    disc = np.power(1.0 + job.discount_rate, -np.arange(n_months) / 12.0)
+    parties = flows.parties
+    n_p = draws.paths
+    shape = (len(parties), n_p)
+    out = ChunkStats(
+        first=int(paths.start), contributed=np.zeros(shape), received=np.zeros(shape),
+        npv=np.zeros(shape), irr=np.zeros(shape), irr_code=np.zeros(shape, dtype=np.int8),
+        payback=np.full(shape, -1, dtype=np.int64),
+        recovered=np.where((flows.recovered >= 0).all(axis=1),
+                           flows.recovered.max(axis=1, initial=-1), -1),
+        unrecovered=(flows.recovered < 0).sum(axis=1),
+        review=flows.review_triggered.sum(axis=1), truncated=flows.truncated,
+    )
+    keep = max(0, min(FAN_PATHS, int(paths.stop)) - int(paths.start))
+    years = n_months // 12
+    fan = np.zeros((len(parties), keep, years))
+    for i in range(len(parties)):
+        net = flows.paid[i] + flows.got[i]
+        out.contributed[i] = -flows.paid[i].sum(axis=1)
+        out.received[i] = flows.got[i].sum(axis=1)
+        out.npv[i] = net @ disc
+        monthly, codes = irr_monthly_codes(net)
+        out.irr[i] = np.power(1.0 + monthly, 12.0) - 1.0
+        out.irr_code[i] = codes
+        cum = np.cumsum(net, axis=1)
+        was_neg = np.maximum.accumulate(cum < -1e-6, axis=1)
+        back = was_neg & (cum >= -1e-6)
+        out.payback[i] = np.where(back.any(axis=1), back.argmax(axis=1), -1)
+        if keep:
+            fan[i] = cum[:keep, 11: years * 12: 12]
+    out.fan = fan
+    return out
+
+
+def chunk_slices(paths: int, chunk: int) -> Iterator[slice]:
+    """Slices of ``chunk`` paths covering ``range(paths)``."""
+    for a in range(0, paths, chunk):
+        yield slice(a, min(a + chunk, paths))
+
+
+def run_chunks(job: ChunkJob, *, paths: int, chunk: int, executor_map: Callable[..., Iterator[ChunkStats]],
+               on_chunk: Callable[[int], None] | None = None) -> list[ChunkStats]:
+    """Run every chunk through ``executor_map`` (an executor's ``map``), in order."""
+    out = []
+    for stats in executor_map(partial(simulate_chunk, job), list(chunk_slices(paths, chunk))):
+        out.append(stats)
+        if on_chunk is not None:
+            on_chunk(int(stats.contributed.shape[1]))
+    return out
