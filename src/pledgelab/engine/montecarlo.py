@@ -81,7 +81,7 @@ def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
         net = flows.paid[i] + flows.got[i]
         out.contributed[i] = -flows.paid[i].sum(axis=1)
         out.received[i] = flows.got[i].sum(axis=1)
-        out.npv[i] = net @ disc
+        out.npv[i] = (net * disc).sum(axis=1)  # row by row: the same bits for any chunk size
         monthly, codes = irr_monthly_codes(net)
         out.irr[i] = np.power(1.0 + monthly, 12.0) - 1.0
         out.irr_code[i] = codes

@@ -76,7 +76,7 @@ REASONS: tuple[IrrReason, ...] = (
 _OK, _ZERO, _NO_OUTFLOW, _NO_INFLOW, _MULTIPLE, _NO_ROOT = range(6)
 _REASON_OBJECTS = np.array(REASONS, dtype=object)
 
-BLOCK = 4096  # rows per block: a few MB of temporaries per block at 120 months
+BLOCK = 8192  # rows per block: a few MB of temporaries per block at 120 months
 
 _LO, _HI = np.log1p(-0.9999), np.log1p(10.0)  # first bracket; widened while no sign change
 _LIMIT = 700.0  # |log(1 + monthly rate)| beyond this is not a rate anyone can use
