@@ -6,12 +6,15 @@ number traceable to a clause and its source.
 >>> import pledgelab
 >>> deal = pledgelab.load_deal("us-korea-2025-11")
 >>> result = pledgelab.run(deal, pledgelab.load_pipeline("korea-illustrative"))
+>>> mc = pledgelab.simulate(deal, pipeline="korea-illustrative", paths=1_000, seed=7)
 """
 
 from pledgelab._errors import InputError, Problem
+from pledgelab._simulate import simulate
 from pledgelab.compare import DealComparison, compare
 from pledgelab.engine.deterministic import FlowLine, RunResult, run
 from pledgelab.pipeline import Pipeline, Project, load_pipeline
+from pledgelab.results import SimulationResult
 from pledgelab.terms import Clause, Status, TermSheet, load_deal
 
 __all__ = [
@@ -23,11 +26,13 @@ __all__ = [
     "Problem",
     "Project",
     "RunResult",
+    "SimulationResult",
     "Status",
     "TermSheet",
     "compare",
     "load_deal",
     "load_pipeline",
     "run",
+    "simulate",
 ]
 __version__ = "0.1.0"

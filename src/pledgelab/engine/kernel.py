@@ -17,9 +17,9 @@ import numpy as np
 
 from pledgelab._months import month_of
 from pledgelab.drivers import Draws
-from pledgelab.engine.deterministic import RunResult, _debt_terms, run
+from pledgelab.engine.deterministic import _debt_terms, run
 from pledgelab.engine.instruments import DebtFlows, debt_flows
-from pledgelab.engine.schedule import ProjectSchedule
+from pledgelab.engine.schedule import ProjectSchedule, Schedule
 from pledgelab.engine.waterfall import WaterfallRule, compile_rule, run_waterfall
 from pledgelab.metrics.party import CONTRIBUTIONS
 from pledgelab.pipeline import Pipeline
@@ -35,7 +35,7 @@ class Plan:
 
     deal: TermSheet
     pipeline: Pipeline
-    base: RunResult  # the deterministic run of the plan
+    schedule: Schedule  # the deterministic schedule of the plan (selection, shares, dates)
     start: int  # month index of column 0
     months: int  # horizon: the plan's run plus room for slips
     order: tuple[str, ...]  # all project ids, by notice date then id (the drivers' order)
@@ -57,7 +57,7 @@ def make_plan(deal: TermSheet, pipeline: Pipeline, *, extra_months: int = 240) -
     """Compile the path-independent part of a simulation (selection, shares, dates)."""
     base = run(deal, pipeline)
     order = tuple(p.id for p in sorted(pipeline.projects, key=lambda p: (p.notice_date.value, p.id)))
-    return Plan(deal=deal, pipeline=pipeline, base=base, start=base.start,
+    return Plan(deal=deal, pipeline=pipeline, schedule=base.schedule, start=base.start,
                 months=base.months + extra_months, order=order,
                 financed=tuple(base.schedule.financed()), rule=compile_rule(deal))
 
@@ -214,7 +214,7 @@ def _debt(debt_ids: list[str], tranches: dict[str, Tranche], stacked: np.ndarray
 
 def _instalments(plan: Plan, n_months: int) -> np.ndarray:
     inst = np.zeros(n_months)
-    for m, v in plan.base.schedule.instalments.items():
+    for m, v in plan.schedule.instalments.items():
         inst[m - plan.start] += v
     return inst
 
@@ -355,7 +355,7 @@ def _diversion(plan: Plan, inv_dist: np.ndarray, add) -> None:  # type: ignore[n
     tranches = {t.id: t for t in deal.tranches}
     lag = deal.clause("timeline.funding_lag")
     owed = np.zeros(n_months)
-    for ps in plan.base.schedule.projects:
+    for ps in plan.schedule.projects:
         if ps.status != "declined":
             continue
         own = sum(s for tid, s in ps.shares.items()

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -76,7 +77,8 @@ REASONS: tuple[IrrReason, ...] = (
 _OK, _ZERO, _NO_OUTFLOW, _NO_INFLOW, _MULTIPLE, _NO_ROOT = range(6)
 _REASON_OBJECTS = np.array(REASONS, dtype=object)
 
-BLOCK = 8192  # rows per block: a few MB of temporaries per block at 120 months
+BLOCK = 4096  # rows per block: a few MB of temporaries per block at 120 months
+_CHUNK = 512  # rows per discounting product inside a block (kept in cache)
 
 _LO, _HI = np.log1p(-0.9999), np.log1p(10.0)  # first bracket; widened while no sign change
 _LIMIT = 700.0  # |log(1 + monthly rate)| beyond this is not a rate anyone can use
@@ -106,6 +108,8 @@ def irr_monthly_codes(cash: npt.ArrayLike) -> tuple[F64, I8]:
     if n == 0 or months == 0:
         return rates, codes
     ws = _Workspace(min(n, BLOCK), months)
+    robust: list[I64] = []  # conventional rows left to bisection
+    several: list[I64] = []  # rows with several sign changes
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
         part = arr[start:stop]
@@ -114,8 +118,27 @@ def irr_monthly_codes(cash: npt.ArrayLike) -> tuple[F64, I8]:
         else:  # convert one block at a time, into a buffer that is reused
             block = ws.block(stop - start)
             np.copyto(block, part, casting="same_kind")
-        _solve_block(block, rates[start:stop], codes[start:stop], ws)
+        rest, multi = _solve_block(block, rates[start:stop], codes[start:stop], ws)
+        robust.append(start + rest)
+        several.append(start + multi)
+    # the few rows left, gathered from all blocks so that each vectorised pass has many rows
+    rows = np.concatenate(robust)
+    for s in range(0, rows.size, BLOCK):
+        part_rows = rows[s : s + BLOCK]
+        x, found = _bisect_widening(_normalised(_rows(arr, part_rows)))
+        rates[part_rows] = np.where(found, np.expm1(x), np.nan)
+        codes[part_rows] = np.where(found, _OK, _NO_ROOT)
+    rows = np.concatenate(several)
+    for s in range(0, rows.size, _SCAN_ROWS):
+        part_rows = rows[s : s + _SCAN_ROWS]
+        x, found_codes = _scan(_normalised(_rows(arr, part_rows)), ws.scan(part_rows.size))
+        rates[part_rows] = np.expm1(x)
+        codes[part_rows] = found_codes
     return rates, codes
+
+
+def _rows(arr: npt.NDArray[Any], rows: I64) -> F64:
+    return np.asarray(arr[rows], dtype=np.float64)
 
 
 def irr_monthly(cash: npt.ArrayLike) -> tuple[F64, list[IrrReason]]:
@@ -138,19 +161,19 @@ class _Workspace:
     """Buffers reused from block to block.
 
     Writing into a freshly allocated large array costs a page fault per 4 KiB,
-    which is as much as the arithmetic here; reusing the same buffers for every
-    block avoids that.
+    about as much as the arithmetic here; the buffers are made once per call.
+    Per-chunk buffers (``_CHUNK`` rows) stay in cache between the passes over them.
     """
 
     def __init__(self, rows: int, months: int) -> None:
         tq, tr = _month_split(months)
+        chunk = min(rows, _CHUNK)
         self.rows, self.months = rows, months
-        self.pos = np.empty((rows, months), dtype=bool)
-        self.neg = np.empty((rows, months), dtype=bool)
-        self.flip = np.empty((rows, months), dtype=bool)
-        self.pair = np.empty((rows, 2, months))
-        self.prod = np.empty((rows, 2, months))
-        self.disc = np.empty((rows, tq.size, tr.size))
+        self.pos = np.empty((chunk, months), dtype=bool)
+        self.neg = np.empty((chunk, months), dtype=bool)
+        self.flip = np.empty((chunk, months), dtype=bool)
+        self.prod = np.empty((chunk, 2, months))
+        self.disc = np.empty((chunk, tq.size, tr.size))
         self.moments = np.empty((2 * rows, 4))
         self._block: F64 | None = None
         self._scan: F64 | None = None
@@ -166,11 +189,34 @@ class _Workspace:
         return self._scan[:rows]
 
 
-def _solve_block(cf: F64, rates: F64, codes: I8, ws: _Workspace) -> None:
-    """Fill ``rates`` and ``codes`` (views of the outputs) for the rows of ``cf``."""
+def _solve_block(cf: F64, rates: F64, codes: I8, ws: _Workspace) -> tuple[I64, I64]:
+    """Classify the rows of ``cf`` and solve the conventional ones.
+
+    Fills ``rates`` and ``codes`` (views of the outputs) and returns the rows
+    left for the robust paths: conventional rows not solved here, and rows
+    with several sign changes.
+    """
     b, months = cf.shape
-    top_in = cf.max(axis=1)  # NaN propagates
-    top_out = cf.min(axis=1)
+    top_in = np.empty(b)
+    top_out = np.empty(b)
+    first_in = np.empty(b, dtype=np.intp)
+    first_out = np.empty(b, dtype=np.intp)
+    last_in = np.empty(b, dtype=np.intp)
+    last_out = np.empty(b, dtype=np.intp)
+    for c0 in range(0, b, _CHUNK):  # chunks small enough for the passes to stay in cache
+        c1 = min(c0 + _CHUNK, b)
+        part = cf[c0:c1]
+        part.max(axis=1, out=top_in[c0:c1])  # NaN propagates
+        part.min(axis=1, out=top_out[c0:c1])
+        pos = np.greater(part, 0.0, out=ws.pos[: c1 - c0])
+        neg = np.less(part, 0.0, out=ws.neg[: c1 - c0])
+        flip = ws.flip[: c1 - c0]
+        pos.argmax(axis=1, out=first_in[c0:c1])
+        neg.argmax(axis=1, out=first_out[c0:c1])
+        np.copyto(flip, pos[:, ::-1])
+        flip.argmax(axis=1, out=last_in[c0:c1])
+        np.copyto(flip, neg[:, ::-1])
+        flip.argmax(axis=1, out=last_out[c0:c1])
     finite = np.isfinite(top_in) & np.isfinite(top_out)
     has_in = top_in > 0.0
     has_out = top_out < 0.0
@@ -180,57 +226,26 @@ def _solve_block(cf: F64, rates: F64, codes: I8, ws: _Workspace) -> None:
         np.where(has_in, np.where(has_out, _OK, _NO_OUTFLOW), np.where(has_out, _NO_INFLOW, _ZERO)),
     )
     both = finite & has_in & has_out
-    if not both.any():
-        return
     # one sign change <=> the last flow of the first sign comes before the first of the other
-    pos = np.greater(cf, 0.0, out=ws.pos[:b])
-    neg = np.less(cf, 0.0, out=ws.neg[:b])
-    flip = ws.flip[:b]
-    first_in = pos.argmax(axis=1)
-    first_out = neg.argmax(axis=1)
     out_first = first_out < first_in
-    np.copyto(flip, pos[:, ::-1])
-    last_in = months - 1 - flip.argmax(axis=1)
-    np.copyto(flip, neg[:, ::-1])
-    last_out = months - 1 - flip.argmax(axis=1)
+    last_in = months - 1 - last_in
+    last_out = months - 1 - last_out
     conv = both & np.where(out_first, last_out < first_in, last_in < first_out)
     multi = np.flatnonzero(both & ~conv)
-
-    if conv.any():
-        pair = ws.pair[:b]  # [:, 0]: inflows (>= 0), [:, 1]: outflows (<= 0)
-        np.maximum(cf, 0.0, out=pair[:, 0])
-        np.minimum(cf, 0.0, out=pair[:, 1])
-        if not finite.all():
-            pair[~finite] = 0.0
+    # flows beyond 2**±300 could overflow the unscaled sums: the robust path takes those rows
+    far = conv & (
+        (np.abs(np.frexp(np.where(conv, top_in, 1.0))[1]) > _SCALE_BITS)
+        | (np.abs(np.frexp(np.where(conv, top_out, 1.0))[1]) > _SCALE_BITS)
+    )
+    start = conv & ~far
+    rest = np.flatnonzero(far)
+    if start.any():
         # ψ = log PV(inflows) - log PV(outflows) decreases in x when the outflows come first
-        direction = np.where(out_first, -1.0, 1.0)
-        offset = _rescale(pair, conv, top_in, top_out)
-        x, solved = _halley(pair, conv, offset, direction, ws)
-        ok = conv & solved
+        x, solved = _halley(cf, start, np.where(out_first, -1.0, 1.0), ws)
+        ok = start & solved
         rates[ok] = np.expm1(x[ok])
-        rest = np.flatnonzero(conv & ~solved)
-        if rest.size:
-            xr, found = _bisect_widening(_normalised(cf[rest]))
-            rates[rest] = np.where(found, np.expm1(xr), np.nan)
-            codes[rest] = np.where(found, _OK, _NO_ROOT)
-    for s in range(0, multi.size, _SCAN_ROWS):
-        rows = multi[s : s + _SCAN_ROWS]
-        xs, cs = _scan(_normalised(cf[rows]), ws.scan(rows.size))
-        rates[rows] = np.expm1(xs)
-        codes[rows] = cs
-
-
-def _rescale(pair: F64, rows: Bool, top_in: F64, top_out: F64) -> F64:
-    """Scale, by powers of two, groups whose largest flow is huge or tiny; return ψ's offset."""
-    e_in = np.frexp(np.where(rows, top_in, 1.0))[1]
-    e_out = np.frexp(np.where(rows, top_out, 1.0))[1]
-    far = np.flatnonzero((np.abs(e_in) > _SCALE_BITS) | (np.abs(e_out) > _SCALE_BITS))
-    offset = np.zeros(pair.shape[0])
-    if far.size:
-        pair[far, 0] = np.ldexp(pair[far, 0], -e_in[far, None])
-        pair[far, 1] = np.ldexp(pair[far, 1], -e_out[far, None])
-        offset[far] = (e_in[far] - e_out[far]) * np.log(2.0)
-    return offset
+        rest = np.flatnonzero(far | (start & ~solved))
+    return rest, multi
 
 
 @lru_cache(maxsize=8)
@@ -247,10 +262,12 @@ def _month_split(months: int) -> tuple[F64, F64]:
     """Months as ``R q + r``, so that ``exp(-x t) = exp(-x R q) * exp(-x r)``.
 
     Two small ``exp`` tables and one product per month cost less than one ``exp``
-    per month. The table is padded to ``Q R >= months`` months; ``R`` is small
-    against the series so that the padding stays finite in the safe range.
+    per month. The table is padded to ``Q R >= months`` months; ``R - 1`` is at
+    most ``3/4`` of ``months - 1``, which keeps the padding finite in the safe range.
     """
-    r = 16 if months - 1 >= 30 else months
+    r = 1
+    while 2 * r <= 64 and 2 * r - 1 <= 0.75 * (months - 1):
+        r *= 2
     q = -(-months // r)
     tq = (r * np.arange(q)).astype(np.float64)
     tr = np.arange(r, dtype=np.float64)
@@ -259,29 +276,52 @@ def _month_split(months: int) -> tuple[F64, F64]:
     return tq, tr
 
 
-def _halley(pair: F64, start: Bool, offset: F64, direction: F64, ws: _Workspace) -> tuple[F64, Bool]:
-    """Solve ψ(x) = 0 for the rows of ``pair`` flagged in ``start``; those solved are flagged True.
+def _moments(cur: F64, x: F64 | None, ws: _Workspace) -> F64:
+    """Rows ``2i`` and ``2i + 1``: moments 1, τ, τ², τ³ of row i's discounted inflows and outflows.
 
-    ``pair[:, 0]`` holds each row's inflows and ``pair[:, 1]`` its outflows
-    (negative), the two separated in time (one sign change). With ``P`` and
-    ``N`` their present values at monthly rate ``exp(x) - 1``, ``ψ = log P -
-    log(-N) + offset`` has derivatives given by the cumulants of the
-    discount-weighted months: ``ψ' = mean_N - mean_P``, ``ψ'' = var_P - var_N``,
-    ``ψ''' = k3_N - k3_P``. ``direction * ψ`` increases with ``x``.
+    The discount factor of month ``t`` is ``exp(-x t)``; ``x = None`` means 0.
+    """
+    k, months = cur.shape
+    weights = _moment_weights(months)
+    tq, tr = _month_split(months)
+    moments = ws.moments[: 2 * k]
+    if x is not None:
+        big = np.exp(np.multiply.outer(-x, tq))
+        small = np.exp(np.multiply.outer(-x, tr))
+    for c0 in range(0, k, _CHUNK):  # chunks small enough for the products to stay in cache
+        c1 = min(c0 + _CHUNK, k)
+        prod = ws.prod[: c1 - c0]
+        np.maximum(cur[c0:c1], 0.0, out=prod[:, 0])
+        np.minimum(cur[c0:c1], 0.0, out=prod[:, 1])
+        if x is not None:
+            disc = ws.disc[: c1 - c0]
+            np.multiply(big[c0:c1, :, None], small[c0:c1, None, :], out=disc)
+            np.multiply(prod, disc.reshape(c1 - c0, -1)[:, None, :months], out=prod)
+        np.matmul(prod.reshape(2 * (c1 - c0), months), weights, out=moments[2 * c0 : 2 * c1])
+    return moments
+
+
+def _halley(cf: F64, start: Bool, direction: F64, ws: _Workspace) -> tuple[F64, Bool]:
+    """Solve ψ(x) = 0 for the rows of ``cf`` flagged in ``start``; those solved are flagged True.
+
+    The rows flagged have one sign change, and flows within ``2**±_SCALE_BITS``.
+    With ``P`` and ``N`` the present values of a row's inflows and of its
+    outflows (negative) at monthly rate ``exp(x) - 1``, ``ψ = log P - log(-N)``
+    has derivatives given by the cumulants of the discount-weighted months:
+    ``ψ' = mean_N - mean_P``, ``ψ'' = var_P - var_N``, ``ψ''' = k3_N - k3_P``.
+    ``direction * ψ`` increases with ``x``.
 
     Every step evaluates all rows of the current set, the rows already done
     included (at ``x = 0``, harmless), until fewer than half are left; then the
     set shrinks to the rows left.
     """
-    b, _, months = pair.shape
-    weights = _moment_weights(months)
-    tq, tr = _month_split(months)
+    b, months = cf.shape
     xsafe = min(_LIMIT, _EXP_SAFE / max(months - 1, 1))
     x_out = np.zeros(b)
     solved = np.zeros(b, dtype=bool)
 
-    cur = pair
-    ids = np.arange(b)  # row of ``pair`` of each row of ``cur``
+    cur = cf
+    ids = np.arange(b)  # row of ``cf`` of each row of ``cur``
     act = start.copy()
     x = np.zeros(b)
     lo = np.full(b, -xsafe)
@@ -290,17 +330,7 @@ def _halley(pair: F64, start: Bool, offset: F64, direction: F64, ws: _Workspace)
     hi_open = np.ones(b, dtype=bool)
     for step_no in range(_MAX_STEPS):
         k = cur.shape[0]
-        moments = ws.moments[: 2 * k]
-        if step_no == 0:  # x = 0: the discount factors are all 1
-            np.matmul(cur.reshape(2 * k, months), weights, out=moments)
-        else:
-            disc = ws.disc[:k]
-            big = np.exp(np.multiply.outer(-x, tq))
-            small = np.exp(np.multiply.outer(-x, tr))
-            np.multiply(big[:, :, None], small[:, None, :], out=disc)
-            prod = ws.prod[:k]
-            np.multiply(cur, disc.reshape(k, -1)[:, None, :months], out=prod)
-            np.matmul(prod.reshape(2 * k, months), weights, out=moments)
+        moments = _moments(cur, None if step_no == 0 else x, ws)
         a = np.flatnonzero(act)
         sp, sn = moments[2 * a], moments[2 * a + 1]
         xa, loa, hia, lo_oa, hi_oa = x[a], lo[a], hi[a], lo_open[a], hi_open[a]
@@ -312,7 +342,7 @@ def _halley(pair: F64, start: Bool, offset: F64, direction: F64, ws: _Workspace)
         k3p = sp[:, 3] / sp[:, 0] - 3.0 * mp * m2p + 2.0 * mp * mp * mp
         k3n = sn[:, 3] / sn[:, 0] - 3.0 * mn * m2n + 2.0 * mn * mn * mn
         d3 = k3n - k3p
-        psi = np.log(sp[:, 0]) - np.log(-sn[:, 0]) + offset[a]
+        psi = np.log(sp[:, 0]) - np.log(-sn[:, 0])
         rising = direction[a] * psi
         below, above = rising < 0.0, rising > 0.0
         loa = np.where(below, xa, loa)
@@ -357,7 +387,7 @@ def _halley(pair: F64, start: Bool, offset: F64, direction: F64, ws: _Workspace)
         if left < k // 2:
             sel = a[keep]
             cur, ids, x, lo, hi = cur[sel], ids[sel], x[sel], lo[sel], hi[sel]
-            lo_open, hi_open, offset, direction = lo_open[sel], hi_open[sel], offset[sel], direction[sel]
+            lo_open, hi_open, direction = lo_open[sel], hi_open[sel], direction[sel]
             act = np.ones(sel.size, dtype=bool)
     return x_out, solved
 
