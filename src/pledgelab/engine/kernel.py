@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from pledgelab._months import month_of
 from pledgelab.drivers import Draws
@@ -182,11 +183,12 @@ def run_paths(plan: Plan, draws: Draws) -> PathFlows:
     recovered = np.zeros((n_paths, 0), dtype=np.int64)
     review = np.zeros((n_paths, 0), dtype=bool)
     if n_wf:
+        path_of_row = np.tile(np.arange(n_paths), n_wf)
         wf = run_waterfall(plan.rule, np.concatenate([c for c, _, _ in wf_in]),
-                           np.concatenate([d for _, d, _ in wf_in]), np.tile(rates, (n_wf, 1)),
-                           np.concatenate([e for _, _, e in wf_in]), detail=False)
-        paid_by = wf.paid.reshape(n_wf, n_paths, n_months, -1).sum(axis=0)
-        claw_by = wf.clawback.reshape(n_wf, n_paths, n_months, -1).sum(axis=0)
+                           np.concatenate([d for _, d, _ in wf_in]), rates,
+                           np.concatenate([e for _, _, e in wf_in]), detail=False,
+                           rate_row=path_of_row, out_row=path_of_row, n_out=n_paths)
+        paid_by, claw_by = wf.paid, wf.clawback
         for i, party in enumerate(plan.rule.parties):
             add(party, "distribution", paid_by[:, :, i] + claw_by[:, :, i])
         inv_dist += paid_by[:, :, plan.rule.investor]
@@ -246,12 +248,6 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
         weights[j, : len(b)] = b
     start0 = np.array([month_of(ps.funding_date) - plan.start for ps in fin  # type: ignore[arg-type]
                        ], dtype=np.int64)
-    rows = np.arange(n_paths)
-    jj = np.arange(n)
-    k = np.zeros((n_paths, n), dtype=np.int64)
-    left = weights[:, 0][None, :] * cfac
-    ready = start0[None, :] + delay
-    done = np.zeros((n_paths, n), dtype=bool)
     completion = np.full((n_paths, n), -1, dtype=np.int64)
     abandoned = np.full((n_paths, n), -1, dtype=np.int64)
     calls = np.zeros((n_paths, n, n_months))
@@ -259,71 +255,14 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
     inst = _instalments(plan, n_months) if vehicle else np.zeros(n_months)
     last_inst = int(np.flatnonzero(inst).max()) if inst.any() else -1
     vrate = float(deal.value("timeline.vehicle_cash_rate")) / 12.0 if vehicle else 0.0
-    bal = np.zeros(n_paths)
     v_interest = np.zeros((n_paths, n_months))
     v_balance = np.zeros((n_paths, n_months))
     last_move = np.full(n_paths, -1, dtype=np.int64)
-    room = np.full(n_paths, float(cap) if cap is not None else np.inf)
-    for t in range(n_months):
-        m = plan.start + t
-        pending = ~done & (abandoned < 0)
-        if vehicle:
-            alive = pending.any(axis=1) | (t <= last_inst)
-            if vrate > 0:
-                earn = np.where(alive & (bal > 0), bal * vrate, 0.0)
-                bal = bal + earn
-                v_interest[:, t] = earn
-            if inst[t] > 0:
-                bal = np.where(alive, bal + inst[t], bal)
-                last_move = np.where(alive, t, last_move)
-        if m % 12 == 0 and cap is not None:
-            room[:] = float(cap)
-        due = pending & (ready <= t)
-        if not due.any():
-            v_balance[:, t] = bal
-            continue
-        key = np.where(due, ready * max(n, 1) + jj[None, :], _BIG)
-        order = np.argsort(key, axis=1, kind="stable")
-        for r in range(n):
-            jr = order[:, r]
-            valid = key[rows, jr] < _BIG
-            if not valid.any():
-                break
-            kk = k[rows, jr]
-            quit_now = valid & (kk == aban[rows, jr])
-            abandoned[rows[quit_now], jr[quit_now]] = t
-            go = valid & ~quit_now
-            rem = left[rows, jr]
-            a = a_frac[jr]
-            v = v_frac[jr]
-            frac = np.ones(n_paths)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                if cap is not None:
-                    frac = np.where(a > 0, np.minimum(frac, np.maximum(room, 0.0) / (a * rem)), frac)
-                if vehicle:
-                    frac = np.where(v > 0, np.minimum(frac, np.maximum(bal, 0.0) / (v * rem)), frac)
-            frac = np.where(rem <= _TOL, 1.0, frac)
-            move = go & (frac > 0)
-            funded = np.where(move, rem * frac, 0.0)
-            whole = move & (rem - funded <= _TOL)
-            funded = np.where(whole, rem, funded)
-            calls[rows, jr, t] += funded
-            if cap is not None:
-                room = np.where(move & (a > 0), room - a * funded, room)
-            if vehicle:
-                bal = np.where(move & (v > 0), bal - v * funded, bal)
-                last_move = np.where(move & (v > 0), t, last_move)
-            left[rows, jr] = np.where(move, rem - funded, rem)
-            kn = np.where(whole, kk + 1, kk)
-            k[rows, jr] = kn
-            finished = whole & (kn >= n_build[jr])
-            done[rows[finished], jr[finished]] = True
-            completion[rows[finished], jr[finished]] = t
-            nxt = whole & ~finished
-            left[rows[nxt], jr[nxt]] = weights[jr[nxt], kn[nxt]] * cfac[rows[nxt], jr[nxt]]
-            ready[rows[nxt], jr[nxt]] = np.maximum(start0[jr[nxt]] + delay[rows[nxt], jr[nxt]]
-                                                  + kn[nxt], t + 1)
-        v_balance[:, t] = bal
+    _schedule_paths(plan.start, start0, n_build, weights, a_frac, v_frac,
+                    np.ascontiguousarray(delay, dtype=np.int64), np.ascontiguousarray(cfac),
+                    np.ascontiguousarray(aban, dtype=np.int64), cap is not None,
+                    float(cap) if cap is not None else 0.0, vehicle, inst, last_inst, vrate,
+                    calls, completion, abandoned, v_interest, v_balance, last_move)
     return calls, completion, abandoned, v_interest, v_balance, last_move
 
 
@@ -375,3 +314,91 @@ def _diversion(plan: Plan, inv_dist: np.ndarray, add) -> None:  # type: ignore[n
         outstanding = outstanding - take
     add(deal.investor, "diverted to host", -diverted)
     add(deal.host, "diverted to host", diverted)
+
+
+@njit(cache=True, nogil=True)
+def _schedule_paths(start, start0, n_build, weights, a_frac, v_frac, delay, cfac, aban,  # type: ignore[no-untyped-def]
+                    has_cap, cap, vehicle, inst, last_inst, vrate,
+                    calls, completion, abandoned, v_interest, v_balance, last_move):
+    """The schedule's month loop (engine/schedule.py), compiled, one path at a time."""
+    n_paths, n, n_months = calls.shape
+    k = np.zeros(n, dtype=np.int64)
+    left = np.zeros(n)
+    ready = np.zeros(n, dtype=np.int64)
+    done = np.zeros(n, dtype=np.bool_)
+    due = np.zeros(n, dtype=np.int64)
+    for p in range(n_paths):
+        for j in range(n):
+            k[j] = 0
+            left[j] = weights[j, 0] * cfac[p, j]
+            ready[j] = start0[j] + delay[p, j]
+            done[j] = False
+        bal = 0.0
+        room = cap
+        moved = -1
+        for t in range(n_months):
+            any_pending = False
+            for j in range(n):
+                if not done[j] and abandoned[p, j] < 0:
+                    any_pending = True
+                    break
+            if vehicle:
+                alive = any_pending or t <= last_inst
+                if vrate > 0:
+                    earn = bal * vrate if (alive and bal > 0) else 0.0
+                    bal = bal + earn
+                    v_interest[p, t] = earn
+                if inst[t] > 0 and alive:
+                    bal = bal + inst[t]
+                    moved = t
+            if has_cap and (start + t) % 12 == 0:
+                room = cap
+            # due calls, oldest first, then notice order (j)
+            n_due = 0
+            for j in range(n):
+                if not done[j] and abandoned[p, j] < 0 and ready[j] <= t:
+                    i = n_due
+                    while i > 0 and (ready[due[i - 1]] > ready[j]
+                                     or (ready[due[i - 1]] == ready[j] and due[i - 1] > j)):
+                        due[i] = due[i - 1]
+                        i -= 1
+                    due[i] = j
+                    n_due += 1
+            for d in range(n_due):
+                j = due[d]
+                kk = k[j]
+                if kk == aban[p, j]:
+                    abandoned[p, j] = t
+                    continue
+                rem = left[j]
+                a = a_frac[j]
+                v = v_frac[j]
+                frac = 1.0
+                if rem > _TOL:
+                    if has_cap and a > 0:
+                        frac = min(frac, max(room, 0.0) / (a * rem))
+                    if vehicle and v > 0:
+                        frac = min(frac, max(bal, 0.0) / (v * rem))
+                if frac <= 0:
+                    continue
+                funded = rem * frac
+                whole = rem - funded <= _TOL
+                if whole:
+                    funded = rem
+                calls[p, j, t] += funded
+                if has_cap and a > 0:
+                    room = room - a * funded
+                if vehicle and v > 0:
+                    bal = bal - v * funded
+                    moved = t
+                left[j] = rem - funded
+                if whole:
+                    k[j] = kk + 1
+                    if k[j] >= n_build[j]:
+                        done[j] = True
+                        completion[p, j] = t
+                    else:
+                        left[j] = weights[j, k[j]] * cfac[p, j]
+                        ready[j] = max(start0[j] + delay[p, j] + k[j], t + 1)
+            v_balance[p, t] = bal
+        last_move[p] = moved

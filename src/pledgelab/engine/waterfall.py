@@ -40,6 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from pledgelab.terms import TermSheet
 
@@ -112,7 +113,7 @@ class WaterfallResult:
     by_tier: np.ndarray | None  # (paths, months, tiers, parties): distributions (detail only)
     paid: np.ndarray  # (paths, months, parties): distributions summed over tiers
     clawback: np.ndarray  # (paths, months, parties): end-of-life transfers (host -> investor)
-    balance: np.ndarray  # (paths, months): unrecovered deemed allocation amount at month end
+    balance: np.ndarray  # (paths, months): unrecovered deemed allocation amount (detail only)
     recovered: np.ndarray  # (paths,) int: month index (0-based) the DAA was recovered, -1 never
     review_month: np.ndarray  # (paths,) int: month index of the review test, -1 none
     review_triggered: np.ndarray  # (paths,) bool
@@ -125,111 +126,147 @@ class WaterfallResult:
 
 def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarray,
                   annual_rate: np.ndarray | float, final_month: int | np.ndarray, *,
-                  detail: bool = True) -> WaterfallResult:
-    """Distribute ``cash`` (paths, months) against ``contributions`` (paths, months).
+                  detail: bool = True, rate_row: np.ndarray | None = None,
+                  out_row: np.ndarray | None = None, n_out: int | None = None) -> WaterfallResult:
+    """Distribute ``cash`` (rows, months) against ``contributions`` (rows, months).
 
-    ``annual_rate`` is the deemed interest rate per year, a scalar or an array
-    broadcastable to (paths, months). ``final_month`` is the 0-based month in
-    which a ``host-clawback`` is settled. With ``detail=False`` the amounts by
-    tier are not kept (only their sum by party), which saves memory on many paths.
+    ``annual_rate`` is the deemed interest rate per year: a scalar, or an array
+    of (rate rows, months) whose row ``rate_row[r]`` applies to row ``r`` (by
+    default row ``r`` itself). ``final_month`` (a scalar or one per row) is the
+    0-based month in which a ``host-clawback`` is settled. With ``detail=False``
+    the amounts by tier and the balances are not kept, only the sums by party;
+    ``out_row[r]`` (one of ``n_out`` rows) then says which output row row ``r``
+    adds into — the Monte Carlo kernel sums every waterfall of a path this way.
     """
-    cash = np.atleast_2d(np.asarray(cash, dtype=np.float64))
-    n_paths, n_months = cash.shape
-    # month-major copies: each month's values for all paths are contiguous
-    contrib_t = np.ascontiguousarray(np.broadcast_to(contributions, (n_paths, n_months)).T)
-    cash_t = np.ascontiguousarray(cash.T)
-    rate = np.broadcast_to(np.asarray(annual_rate, dtype=np.float64), (n_paths, n_months))
+    cash = np.ascontiguousarray(np.atleast_2d(np.asarray(cash, dtype=np.float64)))
+    n_rows, n_months = cash.shape
+    contrib = np.ascontiguousarray(np.broadcast_to(contributions, (n_rows, n_months)), dtype=np.float64)
+    rate = np.atleast_2d(np.asarray(annual_rate, dtype=np.float64))
+    if rate.shape[1] == 1:
+        rate = np.broadcast_to(rate, (rate.shape[0], n_months))
     if rule.compounding == "annual-effective":
-        monthly = np.ascontiguousarray((np.power(1.0 + rate, 1.0 / 12.0) - 1.0).T)
+        monthly = np.power(1.0 + rate, 1.0 / 12.0) - 1.0
     else:
-        monthly = np.ascontiguousarray((rate / 12.0).T)
+        monthly = rate / 12.0
+    monthly = np.ascontiguousarray(monthly)
+    if rate_row is None:
+        rate_row = np.zeros(n_rows, dtype=np.int64) if monthly.shape[0] == 1 else np.arange(n_rows)
+    final = np.ascontiguousarray(np.broadcast_to(np.asarray(final_month, dtype=np.int64), (n_rows,)))
     n_tiers, n_parties = rule.shares.shape
-    inv = rule.investor
-    by_tier = np.zeros((n_months, n_paths, n_tiers, n_parties)) if detail else None
-    paid_out = np.zeros((n_months, n_paths, n_parties))
-    clawback = np.zeros((n_months, n_paths, n_parties))
-    balance_out = np.zeros((n_months, n_paths))
-    principal_daa = np.zeros(n_paths)  # unrecovered principal within the DAA
-    interest = np.zeros(n_paths)  # accrued, unpaid deemed interest
-    principal = np.zeros(n_paths)  # unrecovered principal for a "principal" hurdle
-    contributed = np.zeros(n_paths)
-    host_received = np.zeros(n_paths)
-    recovered = np.full(n_paths, -1, dtype=np.int64)
-    first = np.full(n_paths, -1, dtype=np.int64)
-    review_month = np.full(n_paths, -1, dtype=np.int64)
-    triggered = np.zeros(n_paths, dtype=bool)
-    adjusted = np.zeros(n_paths, dtype=bool)
-    final = np.broadcast_to(np.asarray(final_month, dtype=np.int64), (n_paths,))
-    for t in range(n_months):
-        # 1. accrual on the opening balance
-        base = principal_daa if rule.compounding == "simple" else principal_daa + interest
-        interest = interest + base * monthly[t]
-        # 2. contributions
-        c = contrib_t[t]
-        started = (c > 0) & (first < 0)
-        first = np.where(started, t, first)
-        principal_daa = principal_daa + c
-        principal = principal + c
-        contributed = contributed + c
-        tol = _EPS * np.maximum(contributed, 1.0)
-        # 5. review test
-        if rule.review_horizon is not None:
-            due = (first >= 0) & (t == first + rule.review_horizon)
-            review_month = np.where(due, t, review_month)
-            hit = due & (principal_daa + interest > tol)
-            triggered |= hit
-            if rule.adjust_shares is not None:
-                adjusted |= hit
-        # 3. tiers
-        remaining = cash_t[t].copy()
-        for k in range(n_tiers):
-            shares = np.broadcast_to(rule.shares[k], (n_paths, n_parties))
-            hurdle = rule.hurdles[k]
-            if rule.adjust_shares is not None and hurdle != "end":
-                shares = np.where(adjusted[:, None], rule.adjust_shares[None, :], shares)
-            s_inv = shares[:, inv]
-            if hurdle == "end":
-                x = remaining
-            else:
-                open_bal = principal if hurdle == "principal" else principal_daa + interest
-                live = open_bal > tol
-                need = np.where(live, open_bal / np.where(s_inv > 0, s_inv, 1.0), 0.0)
-                x = np.minimum(remaining, need)
-            amounts = x[:, None] * shares
-            if by_tier is not None:
-                by_tier[t, :, k, :] = amounts
-            paid_out[t] += amounts
-            paid = x * s_inv
-            # receipts pay deemed interest first, then principal
-            to_interest = np.minimum(paid, interest)
-            interest = interest - to_interest
-            principal_daa = np.maximum(principal_daa - (paid - to_interest), 0.0)
-            principal = np.maximum(principal - paid, 0.0)
-            if hurdle != "end":
-                crossed = (x >= need) & (need > 0)
-                if hurdle == "principal":
-                    principal = np.where(crossed, 0.0, principal)
-                else:
-                    principal_daa = np.where(crossed, 0.0, principal_daa)
-                    interest = np.where(crossed, 0.0, interest)
-            remaining = remaining - x
-        host_received = host_received + paid_out[t, :, rule.host]
-        bal = principal_daa + interest
-        newly = (recovered < 0) & (first >= 0) & (bal <= tol)
-        recovered = np.where(newly, t, recovered)
-        # a pooled balance can reopen when new capital comes in
-        recovered = np.where((recovered >= 0) & (bal > tol), -1, recovered)
-        # 4. clawback in the final month
-        if rule.loss_treatment == "host-clawback":
-            at_end = final == t
-            back = np.where(at_end, np.minimum(principal, host_received), 0.0)
-            clawback[t, :, rule.host] -= back
-            clawback[t, :, inv] += back
-            principal = principal - back
-            host_received = host_received - back
-        balance_out[t] = bal
-    return WaterfallResult(by_tier=None if by_tier is None else by_tier.transpose(1, 0, 2, 3),
-                           paid=paid_out.transpose(1, 0, 2), clawback=clawback.transpose(1, 0, 2),
-                           balance=balance_out.T,
-                           recovered=recovered, review_month=review_month,
+    codes = np.array([_HURDLE_CODES[h] for h in rule.hurdles], dtype=np.int64)
+    adjust = rule.adjust_shares if rule.adjust_shares is not None else np.zeros(n_parties)
+    if out_row is None or detail:
+        out_row, n_out = np.arange(n_rows), n_rows
+    assert n_out is not None
+    by_tier = np.zeros((n_rows, n_months, n_tiers, n_parties) if detail else (0, 0, 0, 0))
+    paid = np.zeros((n_out, n_months, n_parties))
+    claw = np.zeros((n_out, n_months, n_parties))
+    balance = np.zeros((n_rows, n_months) if detail else (0, 0))
+    recovered = np.full(n_rows, -1, dtype=np.int64)
+    review_month = np.full(n_rows, -1, dtype=np.int64)
+    triggered = np.zeros(n_rows, dtype=np.bool_)
+    _waterfall_rows(
+        contrib, cash, monthly, np.ascontiguousarray(rate_row, dtype=np.int64), final,
+        np.ascontiguousarray(rule.shares, dtype=np.float64), codes, rule.investor, rule.host,
+        rule.compounding == "simple", rule.loss_treatment == "host-clawback",
+        -1 if rule.review_horizon is None else rule.review_horizon,
+        rule.adjust_shares is not None, np.ascontiguousarray(adjust, dtype=np.float64), detail,
+        np.ascontiguousarray(out_row, dtype=np.int64),
+        by_tier, paid, claw, balance, recovered, review_month, triggered,
+    )
+    return WaterfallResult(by_tier=by_tier if detail else None, paid=paid, clawback=claw,
+                           balance=balance, recovered=recovered, review_month=review_month,
                            review_triggered=triggered)
+
+
+_HURDLE_CODES = {"principal": 0, "deemed-allocation-amount": 1, "end": 2}
+
+
+@njit(cache=True, nogil=True)
+def _waterfall_rows(contrib, cash, monthly, rate_row, final, shares, hurdles, inv, host,  # type: ignore[no-untyped-def]
+                    simple, clawback, horizon, adjust, adjust_shares, detail, out_row,
+                    by_tier, paid, claw, balance, recovered, review_month, triggered):
+    """The month loop of the module docstring, one row (path × waterfall) at a time."""
+    n_rows, n_months = cash.shape
+    n_tiers, n_parties = shares.shape
+    for r in range(n_rows):
+        rr = rate_row[r]
+        o = out_row[r]
+        principal_daa = 0.0  # unrecovered principal within the deemed allocation amount
+        interest = 0.0  # accrued, unpaid deemed interest
+        principal = 0.0  # unrecovered principal for a "principal" hurdle
+        contributed = 0.0
+        host_received = 0.0
+        first = -1
+        rec = -1
+        adjusted = False
+        for t in range(n_months):
+            # 1. accrual on the opening balance
+            base = principal_daa if simple else principal_daa + interest
+            interest = interest + base * monthly[rr, t]
+            # 2. contributions
+            c = contrib[r, t]
+            if c > 0 and first < 0:
+                first = t
+            principal_daa = principal_daa + c
+            principal = principal + c
+            contributed = contributed + c
+            tol = _EPS * max(contributed, 1.0)
+            # 5. review test
+            if horizon >= 0 and first >= 0 and t == first + horizon:
+                review_month[r] = t
+                if principal_daa + interest > tol:
+                    triggered[r] = True
+                    if adjust:
+                        adjusted = True
+            # 3. tiers
+            remaining = cash[r, t]
+            to_host = 0.0
+            for k in range(n_tiers):
+                hurdle = hurdles[k]
+                use_adjusted = adjusted and hurdle != 2
+                s_inv = adjust_shares[inv] if use_adjusted else shares[k, inv]
+                need = 0.0
+                if hurdle == 2:
+                    x = remaining
+                else:
+                    open_bal = principal if hurdle == 0 else principal_daa + interest
+                    if open_bal > tol:
+                        need = open_bal / (s_inv if s_inv > 0 else 1.0)
+                    x = min(remaining, need)
+                for q in range(n_parties):
+                    a = x * (adjust_shares[q] if use_adjusted else shares[k, q])
+                    paid[o, t, q] += a
+                    if q == host:
+                        to_host += a
+                    if detail:
+                        by_tier[r, t, k, q] = a
+                got = x * s_inv
+                # receipts pay deemed interest first, then principal
+                to_interest = min(got, interest)
+                interest = interest - to_interest
+                principal_daa = max(principal_daa - (got - to_interest), 0.0)
+                principal = max(principal - got, 0.0)
+                if hurdle != 2 and x >= need and need > 0:  # crossed: split exactly here
+                    if hurdle == 0:
+                        principal = 0.0
+                    else:
+                        principal_daa = 0.0
+                        interest = 0.0
+                remaining = remaining - x
+            host_received = host_received + to_host
+            bal = principal_daa + interest
+            if rec < 0 and first >= 0 and bal <= tol:
+                rec = t
+            if rec >= 0 and bal > tol:
+                rec = -1  # a pooled balance can reopen when new capital comes in
+            # 4. clawback in the final month
+            if clawback and final[r] == t:
+                back = min(principal, host_received)
+                claw[o, t, host] -= back
+                claw[o, t, inv] += back
+                principal = principal - back
+                host_received = host_received - back
+            if detail:
+                balance[r, t] = bal
+        recovered[r] = rec

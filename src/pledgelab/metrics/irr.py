@@ -84,10 +84,12 @@ _LO, _HI = np.log1p(-0.9999), np.log1p(10.0)  # first bracket; widened while no 
 _LIMIT = 700.0  # |log(1 + monthly rate)| beyond this is not a rate anyone can use
 _GRID = 8001  # points of the scan of rows with several sign changes
 _SCAN_ROWS = 64  # rows per matrix product of the scan (64 x 8001 values)
+_COARSE = 32  # the scan's coarse look takes every 32nd grid point
 _MAX_STEPS = 64  # Halley/bisection steps before a conventional row goes to the fallback
 _EXP_SAFE = 400.0  # |x| * (months - 1) up to which the unscaled sums cannot overflow
 _SCALE_BITS = 300  # groups with a largest flow beyond 2**±300 are rescaled (exactly)
 _EPS = float(np.finfo(np.float64).eps)
+_MOMENTS = 6  # τ**0 .. τ**5: ψ and its first five derivatives
 
 
 def irr_monthly_codes(cash: npt.ArrayLike) -> tuple[F64, I8]:
@@ -122,23 +124,36 @@ def irr_monthly_codes(cash: npt.ArrayLike) -> tuple[F64, I8]:
         robust.append(start + rest)
         several.append(start + multi)
     # the few rows left, gathered from all blocks so that each vectorised pass has many rows
-    rows = np.concatenate(robust)
-    for s in range(0, rows.size, BLOCK):
-        part_rows = rows[s : s + BLOCK]
-        x, found = _bisect_widening(_normalised(_rows(arr, part_rows)))
-        rates[part_rows] = np.where(found, np.expm1(x), np.nan)
-        codes[part_rows] = np.where(found, _OK, _NO_ROOT)
-    rows = np.concatenate(several)
-    for s in range(0, rows.size, _SCAN_ROWS):
-        part_rows = rows[s : s + _SCAN_ROWS]
-        x, found_codes = _scan(_normalised(_rows(arr, part_rows)), ws.scan(part_rows.size))
-        rates[part_rows] = np.expm1(x)
-        codes[part_rows] = found_codes
+    _solve_robust(arr, np.concatenate(robust), rates, codes)
+    _solve_several(arr, np.concatenate(several), rates, codes, ws)
     return rates, codes
 
 
 def _rows(arr: npt.NDArray[Any], rows: I64) -> F64:
-    return np.asarray(arr[rows], dtype=np.float64)
+    """Rows of the input as float64, scaled by powers of two (exactly) to a largest flow near 1."""
+    return _normalised(np.asarray(arr[rows], dtype=np.float64))
+
+
+def _solve_robust(arr: npt.NDArray[Any], rows: I64, rates: F64, codes: I8) -> None:
+    """Conventional rows left by Halley's method: bisection, the bracket widened as needed."""
+    for s in range(0, rows.size, BLOCK):
+        part = rows[s : s + BLOCK]
+        x, found = _bisect_widening(_rows(arr, part))
+        rates[part] = np.where(found, np.expm1(x), np.nan)
+        codes[part] = np.where(found, _OK, _NO_ROOT)
+
+
+def _solve_several(arr: npt.NDArray[Any], rows: I64, rates: F64, codes: I8, ws: _Workspace) -> None:
+    """Rows with several sign changes: grid scan, then bisection where it finds exactly one root."""
+    lo, hi, f_lo = np.empty(rows.size), np.empty(rows.size), np.empty(rows.size)
+    for s in range(0, rows.size, _SCAN_ROWS):
+        part = slice(s, s + _SCAN_ROWS)
+        chunk = rows[part]
+        codes[chunk], lo[part], hi[part], f_lo[part] = _scan(_rows(arr, chunk), ws.scan(chunk.size))
+    one = np.flatnonzero(codes[rows] == _OK)
+    for s in range(0, one.size, BLOCK):
+        sel = one[s : s + BLOCK]
+        rates[rows[sel]] = np.expm1(_bisect(_rows(arr, rows[sel]), lo[sel], hi[sel], f_lo[sel]))
 
 
 def irr_monthly(cash: npt.ArrayLike) -> tuple[F64, list[IrrReason]]:
@@ -174,7 +189,7 @@ class _Workspace:
         self.flip = np.empty((chunk, months), dtype=bool)
         self.prod = np.empty((chunk, 2, months))
         self.disc = np.empty((chunk, tq.size, tr.size))
-        self.moments = np.empty((2 * rows, 4))
+        self.moments = np.empty((2 * rows, _MOMENTS))
         self._block: F64 | None = None
         self._scan: F64 | None = None
 
@@ -250,11 +265,25 @@ def _solve_block(cf: F64, rates: F64, codes: I8, ws: _Workspace) -> tuple[I64, I
 
 @lru_cache(maxsize=8)
 def _moment_weights(months: int) -> F64:
-    """Columns 1, τ, τ², τ³ with τ the month centred on the middle of the series."""
+    """Columns τ**0 to τ**5, τ the month centred on the middle of the series."""
     tau = np.arange(months, dtype=np.float64) - 0.5 * (months - 1)
-    w = np.stack([np.ones(months), tau, tau * tau, tau * tau * tau], axis=1)
+    w = np.stack([tau**n for n in range(_MOMENTS)], axis=1)
     w.setflags(write=False)
     return w
+
+
+def _cumulants(s: F64) -> tuple[F64, F64, F64, F64, F64]:
+    """Cumulants 1 to 5 of the month under the weights whose moments are the columns of ``s``."""
+    m1, m2, m3, m4, m5 = (s[:, n] / s[:, 0] for n in range(1, 6))
+    q2 = m1 * m1
+    q3 = q2 * m1
+    k1 = m1
+    k2 = m2 - q2
+    k3 = m3 - 3.0 * m2 * m1 + 2.0 * q3
+    k4 = m4 - 4.0 * m3 * m1 - 3.0 * m2 * m2 + 12.0 * m2 * q2 - 6.0 * q2 * q2
+    k5 = m5 - 5.0 * m4 * m1 - 10.0 * m3 * m2 + 20.0 * m3 * q2 + 30.0 * m2 * m2 * m1
+    k5 += 24.0 * q3 * q2 - 60.0 * m2 * q3
+    return k1, k2, k3, k4, k5
 
 
 @lru_cache(maxsize=8)
@@ -277,7 +306,7 @@ def _month_split(months: int) -> tuple[F64, F64]:
 
 
 def _moments(cur: F64, x: F64 | None, ws: _Workspace) -> F64:
-    """Rows ``2i`` and ``2i + 1``: moments 1, τ, τ², τ³ of row i's discounted inflows and outflows.
+    """Rows ``2i`` and ``2i + 1``: moments τ**0..τ**5 of row i's discounted inflows and outflows.
 
     The discount factor of month ``t`` is ``exp(-x t)``; ``x = None`` means 0.
     """
@@ -308,8 +337,15 @@ def _halley(cf: F64, start: Bool, direction: F64, ws: _Workspace) -> tuple[F64, 
     With ``P`` and ``N`` the present values of a row's inflows and of its
     outflows (negative) at monthly rate ``exp(x) - 1``, ``ψ = log P - log(-N)``
     has derivatives given by the cumulants of the discount-weighted months:
-    ``ψ' = mean_N - mean_P``, ``ψ'' = var_P - var_N``, ``ψ''' = k3_N - k3_P``.
-    ``direction * ψ`` increases with ``x``.
+    the n-th derivative is ``(-1)**n (κn_P - κn_N)``, so ``ψ' = mean_N - mean_P``
+    and ``ψ'' = var_P - var_N``. ``direction * ψ`` increases with ``x``.
+
+    Each step takes the root of ψ's Taylor polynomial of degree 4 (Newton on
+    the polynomial, from Halley's step); the fifth derivative bounds its error,
+    and a row is done when that bound is below 1e-17 of the rate. From
+    ``x = 0`` the first step usually lands within 1e-6 and the second is done.
+    Where the polynomial step is not trusted, Halley's step is taken, done when
+    its own error estimate is small enough.
 
     Every step evaluates all rows of the current set, the rows already done
     included (at ``x = 0``, harmless), until fewer than half are left; then the
@@ -335,13 +371,8 @@ def _halley(cf: F64, start: Bool, direction: F64, ws: _Workspace) -> tuple[F64, 
         sp, sn = moments[2 * a], moments[2 * a + 1]
         xa, loa, hia, lo_oa, hi_oa = x[a], lo[a], hi[a], lo_open[a], hi_open[a]
 
-        mp, mn = sp[:, 1] / sp[:, 0], sn[:, 1] / sn[:, 0]
-        m2p, m2n = sp[:, 2] / sp[:, 0], sn[:, 2] / sn[:, 0]
-        d1 = mn - mp
-        d2 = (m2p - mp * mp) - (m2n - mn * mn)
-        k3p = sp[:, 3] / sp[:, 0] - 3.0 * mp * m2p + 2.0 * mp * mp * mp
-        k3n = sn[:, 3] / sn[:, 0] - 3.0 * mn * m2n + 2.0 * mn * mn * mn
-        d3 = k3n - k3p
+        kp, kn = _cumulants(sp), _cumulants(sn)
+        d1, d2, d3, d4, d5 = kn[0] - kp[0], kp[1] - kn[1], kn[2] - kp[2], kp[3] - kn[3], kn[4] - kp[4]
         psi = np.log(sp[:, 0]) - np.log(-sn[:, 0])
         rising = direction[a] * psi
         below, above = rising < 0.0, rising > 0.0
@@ -350,9 +381,16 @@ def _halley(cf: F64, start: Bool, direction: F64, ws: _Workspace) -> tuple[F64, 
         lo_oa &= ~below
         hi_oa &= ~above
         newton = psi / d1
-        den = np.clip(1.0 - 0.5 * newton * d2 / d1, 0.5, 2.0)
-        step = newton / den
-        x_new = xa - step
+        halley = -newton / np.clip(1.0 - 0.5 * newton * d2 / d1, 0.5, 2.0)
+        delta = halley
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # such rows are rejected
+            for _ in range(5):
+                val = psi + delta * (d1 + delta * (0.5 * d2 + delta * (d3 / 6.0 + delta * d4 / 24.0)))
+                slope = d1 + delta * (d2 + delta * (0.5 * d3 + delta * d4 / 6.0))
+                delta = delta - val / slope
+            poly = np.isfinite(delta) & (np.abs(delta - halley) <= 0.1 * np.abs(halley))
+        delta = np.where(poly, delta, halley)
+        x_new = xa + delta
         inside = (x_new > loa) & (x_new < hia)
         # outside the bracket: try the edge of the safe range if not tried yet, else bisect
         x_new = np.where(
@@ -360,11 +398,15 @@ def _halley(cf: F64, start: Bool, direction: F64, ws: _Workspace) -> tuple[F64, 
             x_new,
             np.where((x_new <= loa) & lo_oa, loa, np.where((x_new >= hia) & hi_oa, hia, 0.5 * (loa + hia))),
         )
-        size = np.abs(step)
-        # Halley's error after the step is about C * |error before|**3 with the constant below
-        const = 0.25 * (d2 / d1) ** 2 + np.abs(d3 / d1) / 6.0
+        size = np.abs(delta)
+        # the error left after the step: the polynomial's next term, or Halley's C * |step|**3
+        err = np.where(
+            poly,
+            np.abs(d5 / d1) * (size * size) * (size * size) * size / 120.0,
+            (0.25 * (d2 / d1) ** 2 + np.abs(d3 / d1) / 6.0) * size * size * size,
+        )
         scale = np.maximum(np.abs(x_new), 1e-3)
-        done = inside & (10.0 * const * size**3 <= 1e-16 * scale) & (size <= 1e-3)
+        done = inside & (10.0 * err <= 1e-16 * scale) & (size <= 1e-3)
         done |= inside & (size <= 4.0 * _EPS * scale)
         exact = rising == 0.0
         x_new = np.where(exact, xa, x_new)
@@ -477,13 +519,26 @@ def _scan_tables(months: int) -> tuple[F64, F64, F64]:
     return grid, below, above
 
 
-def _scan(cf: F64, vals: F64) -> tuple[F64, I8]:
-    """Rows with several sign changes: grid scan, then bisection where it finds exactly one root.
+def _scan(cf: F64, vals: F64) -> tuple[I8, F64, F64, F64]:
+    """Rows with several sign changes: the NPV's sign changes on a grid of ``x``.
 
-    ``vals`` is a buffer for the NPV on the grid, one row per row of ``cf``.
+    Returns, per row, the reason code (``OK`` for exactly one sign change on
+    the grid, ``NO_ROOT`` for none, ``MULTIPLE`` for several) and, for the
+    rows with one, the grid points around it and the NPV at the lower one
+    (NaN elsewhere). ``vals`` is a buffer for the NPV on the grid, one row per
+    row of ``cf``.
+
+    The NPV scaled as in ``_npv_log`` is, below ``x = 0``, ``Σ_j R_j exp(x j)``
+    with ``R`` the row read backwards from its last flow; where ``|R_0|`` exceeds
+    the sum of the other terms' sizes, the sign is that of ``R_0``, and the sum
+    grows with ``x``: so from a coarse look at that sum, every grid point below a
+    cut has the sign of the last flow, and likewise every point above a cut on
+    the other side has the sign of the first flow. Only the grid between the
+    cuts is computed, which saves most of the cost on typical rows.
     """
     m, months = cf.shape
     grid, below, above = _scan_tables(months)
+    nb, na = below.shape[1], above.shape[1]
     nz = cf != 0.0
     first = nz.argmax(axis=1)
     last = months - 1 - nz[:, ::-1].argmax(axis=1)
@@ -492,16 +547,31 @@ def _scan(cf: F64, vals: F64) -> tuple[F64, I8]:
     bwd = last[:, None] - j
     forwards = np.where(fwd < months, np.take_along_axis(cf, np.minimum(fwd, months - 1), axis=1), 0.0)
     backwards = np.where(bwd >= 0, np.take_along_axis(cf, np.maximum(bwd, 0), axis=1), 0.0)
-    nb = below.shape[1]
-    np.matmul(backwards, below, out=vals[:, :nb])
-    np.matmul(forwards, above, out=vals[:, nb:])
+    margin = 1.0 + 64.0 * months * _EPS  # covers the rounding of the sums, coarse and fine
+    # below 0: grid columns 0..nb-1; the coarse columns c*_COARSE, the sum of sizes grows with x
+    coarse = np.arange(0, nb, _COARSE)
+    sizes = np.abs(backwards) @ below[:, coarse]
+    sure = 2.0 * np.abs(backwards[:, :1]) > sizes * margin  # the last flow dominates
+    n_sure = sure.sum(axis=1)  # a prefix of the coarse columns, the sum being monotone
+    cut_lo = int(np.min(np.where(n_sure > 0, coarse[np.maximum(n_sure - 1, 0)] + 1, 0)))
+    # above 0: grid columns nb..nb+na-1; the sum of sizes shrinks with x
+    coarse = np.arange(na - 1, -1, -_COARSE)
+    sizes = np.abs(forwards) @ above[:, coarse]
+    sure = 2.0 * np.abs(forwards[:, :1]) > sizes * margin  # the first flow dominates
+    n_sure = sure.sum(axis=1)
+    cut_hi = int(np.max(np.where(n_sure > 0, coarse[np.maximum(n_sure - 1, 0)], na)))
+    vals[:, :cut_lo] = np.sign(backwards[:, :1])
+    np.matmul(backwards, below[:, cut_lo:], out=vals[:, cut_lo:nb])
+    np.matmul(forwards, above[:, :cut_hi], out=vals[:, nb : nb + cut_hi])
+    vals[:, nb + cut_hi :] = np.sign(forwards[:, :1])
     pos, neg = vals > 0.0, vals < 0.0
     cross = (pos[:, 1:] & neg[:, :-1]) | (neg[:, 1:] & pos[:, :-1])  # strict sign changes
     count = cross.sum(axis=1)
     at = cross.argmax(axis=1)
     codes = np.where(count == 0, _NO_ROOT, np.where(count > 1, _MULTIPLE, _OK)).astype(np.int8)
-    x = np.full(m, np.nan)
-    one = np.flatnonzero(count == 1)
-    if one.size:
-        x[one] = _bisect(cf[one], grid[at[one]], grid[at[one] + 1], vals[one, at[one]])
-    return x, codes
+    one = count == 1
+    rows = np.arange(m)
+    lo = np.where(one, grid[at], np.nan)
+    hi = np.where(one, grid[np.minimum(at + 1, grid.size - 1)], np.nan)
+    f_lo = np.where(one, vals[rows, at], np.nan)
+    return codes, lo, hi, f_lo
