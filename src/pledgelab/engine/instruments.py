@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,66 +80,87 @@ def debt_flows(terms: list[DebtTerms], draws: np.ndarray, operating: np.ndarray,
     if n_tr == 0:
         return DebtFlows(service=service, fees=fees, written_off=written, guarantee_calls=calls,
                          balance=bal_out, equity_cash=equity)
-    cod_a = np.broadcast_to(np.asarray(cod, dtype=np.int64), (n_paths,))
-    end_a = np.broadcast_to(np.asarray(end, dtype=np.int64), (n_paths,))
-    bal = np.zeros((n_tr, n_paths))
-    start_bal = np.zeros((n_tr, n_paths))
-    rates = np.array([t.rate for t in terms])[:, None] / 12.0
-    fee_rates = np.array([t.fee for t in terms])[:, None] / 12.0
-    cover = np.array([t.coverage for t in terms])[:, None]
-    tenors = np.array([t.tenor for t in terms])[:, None]
-    kinds = [t.amortisation for t in terms]
-    first_op = int(cod_a.min())
-    last_op = int(end_a.max())
-    for m in range(n_months):
-        if m > last_op:
-            break
-        interest = bal * rates
-        bal = bal + draws[:, :, m]
-        building = np.less(m, cod_a)  # (paths,)
-        if m < first_op:
-            bal = bal + interest  # capitalised during construction
-            bal_out[:, :, m] = bal
-            continue
-        start_bal = np.where(np.equal(m, cod_a)[None, :], bal, start_bal)
-        k = m - cod_a  # amortisation month per path
-        allowed = np.zeros_like(bal)
-        for j, kind in enumerate(kinds):
-            n = int(tenors[j, 0])
-            if kind == "annuity":
-                kk = np.clip(k + 1, 0, n)
-                allowed[j] = annuity_outstanding_array(start_bal[j], terms[j].rate, n, kk)
-            elif kind == "linear":
-                allowed[j] = start_bal[j] * np.maximum(0.0, 1.0 - (k + 1) / n)
-            else:
-                allowed[j] = np.where(k + 1 < n, start_bal[j], 0.0)
-        due = interest + np.maximum(bal - allowed, 0.0)
-        fee_due = bal * fee_rates
-        total = due.sum(axis=0) + fee_due.sum(axis=0)
-        avail = equity[:, m]
-        ratio = np.where(total > 0, np.minimum(1.0, avail / np.where(total > 0, total, 1.0)), 0.0)
-        operating_now = ~building & np.less_equal(m, end_a)
-        ratio = np.where(operating_now, ratio, 0.0)
-        paid = due * ratio
-        fees[:, :, m] = fee_due * ratio
-        service[:, :, m] = paid
-        # before operations interest is capitalised; after the end nothing is owed
-        bal = np.where(building[None, :], bal + interest, bal + interest - paid)
-        equity[:, m] = avail - paid.sum(axis=0) - fees[:, :, m].sum(axis=0)
-        at_end = np.equal(m, end_a)[None, :]
-        written[:, :, m] = np.where(at_end, bal, 0.0)
-        calls[:, :, m] = np.where(at_end, bal * cover, 0.0)
-        bal = np.where(at_end | np.greater(m, end_a)[None, :], 0.0, bal)
-        bal_out[:, :, m] = bal
+    cod_a = np.ascontiguousarray(np.broadcast_to(np.asarray(cod, dtype=np.int64), (n_paths,)))
+    end_a = np.ascontiguousarray(np.broadcast_to(np.asarray(end, dtype=np.int64), (n_paths,)))
+    _debt_rows(np.ascontiguousarray(draws, dtype=np.float64), cod_a, end_a,
+               np.array([t.rate for t in terms]) / 12.0, np.array([t.fee for t in terms]) / 12.0,
+               np.array([t.coverage for t in terms]), np.array([t.tenor for t in terms], dtype=np.int64),
+               np.array([_AMORTISATION[t.amortisation] for t in terms], dtype=np.int64),
+               service, fees, written, calls, bal_out, equity)
     return DebtFlows(service=service, fees=fees, written_off=written, guarantee_calls=calls,
                      balance=bal_out, equity_cash=equity)
 
 
-def annuity_outstanding_array(balance: np.ndarray, rate: float, tenor: int,
-                              k: np.ndarray) -> np.ndarray:
-    """:func:`annuity_outstanding` for arrays of balances and payment counts."""
-    i = rate / 12.0
-    if i == 0:
-        return np.asarray(balance * (1 - k / tenor))
-    a = (1 + i) ** tenor
-    return np.asarray(balance * (a - np.power(1 + i, k)) / (a - 1))
+_AMORTISATION = {"annuity": 0, "linear": 1, "bullet": 2}
+
+
+@njit(cache=True, nogil=True)
+def _debt_rows(draws, cod, end, rates, fee_rates, cover, tenors, kinds,  # type: ignore[no-untyped-def]
+               service, fees, written, calls, bal_out, equity):
+    """The monthly debt loop of the module docstring, compiled, one path at a time."""
+    n_tr, n_paths, n_months = draws.shape
+    bal = np.zeros(n_tr)
+    start_bal = np.zeros(n_tr)
+    interest = np.zeros(n_tr)
+    due = np.zeros(n_tr)
+    fee_due = np.zeros(n_tr)
+    for p in range(n_paths):
+        for j in range(n_tr):
+            bal[j] = 0.0
+            start_bal[j] = 0.0
+        for m in range(n_months):
+            if m > end[p]:
+                break
+            for j in range(n_tr):
+                interest[j] = bal[j] * rates[j]
+                bal[j] = bal[j] + draws[j, p, m]
+            if m < cod[p]:  # construction: interest is capitalised
+                for j in range(n_tr):
+                    bal[j] = bal[j] + interest[j]
+                    bal_out[j, p, m] = bal[j]
+                continue
+            if m == cod[p]:
+                for j in range(n_tr):
+                    start_bal[j] = bal[j]  # the amortising principal
+            k = m - cod[p]
+            total_due = 0.0
+            total_fee = 0.0
+            for j in range(n_tr):
+                n = tenors[j]
+                if kinds[j] == 0:  # annuity
+                    kk = min(max(k + 1, 0), n)
+                    i = rates[j]
+                    if i == 0:
+                        allowed = start_bal[j] * (1 - kk / n)
+                    else:
+                        g = (1 + i) ** n
+                        allowed = start_bal[j] * (g - (1 + i) ** kk) / (g - 1)
+                elif kinds[j] == 1:  # linear
+                    allowed = start_bal[j] * max(0.0, 1.0 - (k + 1) / n)
+                else:  # bullet
+                    allowed = start_bal[j] if k + 1 < n else 0.0
+                due[j] = interest[j] + max(bal[j] - allowed, 0.0)
+                fee_due[j] = bal[j] * fee_rates[j]
+                total_due += due[j]
+                total_fee += fee_due[j]
+            total = total_due + total_fee
+            avail = equity[p, m]
+            ratio = min(1.0, avail / total) if total > 0 else 0.0
+            paid_sum = 0.0
+            fee_sum = 0.0
+            for j in range(n_tr):
+                paid = due[j] * ratio
+                fee = fee_due[j] * ratio
+                service[j, p, m] = paid
+                fees[j, p, m] = fee
+                paid_sum += paid
+                fee_sum += fee
+                bal[j] = bal[j] + interest[j] - paid
+            equity[p, m] = avail - paid_sum - fee_sum
+            if m == end[p]:  # what is still owed is written off; guarantees pay their share
+                for j in range(n_tr):
+                    written[j, p, m] = bal[j]
+                    calls[j, p, m] = bal[j] * cover[j]
+                    bal[j] = 0.0
+            for j in range(n_tr):
+                bal_out[j, p, m] = bal[j]

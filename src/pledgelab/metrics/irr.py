@@ -456,25 +456,49 @@ def _npv_log(cf: F64, x: F64) -> F64:
     return np.asarray(np.sum(cf * np.exp(expo - top), axis=1))
 
 
+def _npv_log_slope(cf: F64, x: F64) -> tuple[F64, F64]:
+    """``_npv_log`` and its derivative in ``x`` (the scale factor's own slope included)."""
+    t = np.arange(cf.shape[1], dtype=np.float64)
+    expo = np.where(cf != 0, -np.outer(x, t), -np.inf)
+    at = expo.argmax(axis=1)
+    top = np.take_along_axis(expo, at[:, None], axis=1)
+    top = np.where(np.isfinite(top), top, 0.0)
+    w = cf * np.exp(expo - top)
+    f = np.asarray(w.sum(axis=1))
+    # d/dx (-x t - top) = at - t, the top being -x * at
+    return f, at * f - np.asarray(w @ t)
+
+
 def _bisect(cf: F64, lo: F64, hi: F64, f_lo: F64) -> F64:
-    """Bisect each row's bracket ``[lo, hi]`` (NPV of sign ``f_lo`` at ``lo``) to the root."""
-    x_out = 0.5 * (lo + hi)
+    """Each row's root in its bracket ``[lo, hi]`` (scaled NPV ``f_lo`` at ``lo``, opposite sign at ``hi``).
+
+    Newton steps on the scaled NPV, kept inside the bracket (which shrinks with
+    every evaluation) and replaced by bisection when they leave it; done when
+    a step or the bracket is below 1e-15 of the rate (or 1e-18 near zero).
+    """
+    x = 0.5 * (lo + hi)
+    x_out = x.copy()
     idx = np.arange(cf.shape[0])
     rows = cf
-    for _ in range(200):  # the tolerance is reached in under 80 halvings of any bracket within ±700
-        mid = 0.5 * (lo + hi)
-        f_mid = _npv_log(rows, mid)
-        left = np.sign(f_mid) == np.sign(f_lo)
-        lo = np.where(left, mid, lo)
-        f_lo = np.where(left, f_mid, f_lo)
-        hi = np.where(left, hi, mid)
-        x = 0.5 * (lo + hi)
-        done = (f_mid == 0.0) | (hi - lo <= 1e-15 * np.maximum(np.abs(x), 1e-3)) | (x == lo) | (x == hi)
-        x_out[idx] = np.where(f_mid == 0.0, mid, x)
+    for _ in range(200):  # bisection alone reaches the tolerance in under 80 halvings
+        f, slope = _npv_log_slope(rows, x)
+        left = np.sign(f) == np.sign(f_lo)  # the root is above x
+        lo = np.where(left, x, lo)
+        f_lo = np.where(left, f, f_lo)
+        hi = np.where(left, hi, x)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # such steps are not taken
+            step = f / slope
+        x_new = x - step
+        newton = np.isfinite(x_new) & (x_new > lo) & (x_new < hi)
+        x_new = np.where(newton, x_new, 0.5 * (lo + hi))
+        tol = 1e-15 * np.maximum(np.abs(x_new), 1e-3)
+        done = (f == 0.0) | (newton & (np.abs(step) <= tol)) | (hi - lo <= tol)
+        done |= (x_new == lo) | (x_new == hi)
+        x_out[idx] = np.where(f == 0.0, x, x_new)
         if done.all():
             break
         keep = ~done
-        idx, rows, lo, hi, f_lo = idx[keep], rows[keep], lo[keep], hi[keep], f_lo[keep]
+        idx, rows, x, lo, hi, f_lo = idx[keep], rows[keep], x_new[keep], lo[keep], hi[keep], f_lo[keep]
     return x_out
 
 
