@@ -7,12 +7,13 @@ and source (``pledgelab explain``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from pledgelab._months import month_of
-from pledgelab.engine.instruments import DebtTerms, debt_flows
+from pledgelab.engine.instruments import DebtFlows, DebtTerms, debt_flows
 from pledgelab.engine.schedule import NO_SHOCK, Schedule, Shock, build_schedule
 from pledgelab.engine.waterfall import (
     WaterfallResult,
@@ -84,14 +85,16 @@ def _debt_terms(tr: Tranche) -> DebtTerms:
 
 
 def run(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shock] | None = None,
-        benchmark: np.ndarray | None = None) -> RunResult:
+        benchmark: np.ndarray | None = None,
+        waterfall: Callable[..., WaterfallResult] = run_waterfall,
+        debt: Callable[..., DebtFlows] = debt_flows) -> RunResult:
     """Run ``deal`` over ``pipeline`` on one path.
 
     Without ``shocks`` and ``benchmark`` this is the deterministic run of the
     plan. With them it realises one Monte Carlo path (``shocks`` by project id;
     ``benchmark`` the benchmark rate per year by month from the run's first
-    month) — the plain per-path reference the vectorised kernel is tested
-    against.
+    month). ``waterfall`` and ``debt`` exist for the reference twin
+    (:mod:`pledgelab.engine.reference`), which swaps in plain implementations.
     """
     shocks = shocks or {}
     sched = build_schedule(deal, pipeline, shocks)
@@ -149,7 +152,7 @@ def run(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shock] | None 
                 continue
             lines.append(FlowLine(party=funder, project=proj.id, kind="capital call",
                                   clause=tr.clauses["funded_by"].path, values=-d))
-        debt = debt_flows([_debt_terms(tranches[t]) for t in debt_ids],
+        dflows = debt([_debt_terms(tranches[t]) for t in debt_ids],
                           np.array([draws[t][None, :] for t in debt_ids]).reshape(
                               len(debt_ids), 1, n),
                           operating[None, :], ps.cod - start, ps.end - start)
@@ -158,16 +161,16 @@ def run(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shock] | None 
             funder = str(tr.value("funded_by"))
             rate_key = "lender_rate" if tr.method == "guarantee" else "rate"
             lines.append(FlowLine(party=funder, project=proj.id, kind="debt service",
-                                  clause=tr.clauses[rate_key].path, values=debt.service[j, 0]))
+                                  clause=tr.clauses[rate_key].path, values=dflows.service[j, 0]))
             if tr.method == "guarantee":
                 lines.append(FlowLine(party=investor, project=proj.id, kind="guarantee fee",
-                                      clause=tr.clauses["fee"].path, values=debt.fees[j, 0]))
-                call = debt.guarantee_calls[j, 0]
+                                      clause=tr.clauses["fee"].path, values=dflows.fees[j, 0]))
+                call = dflows.guarantee_calls[j, 0]
                 lines.append(FlowLine(party=investor, project=proj.id, kind="guarantee call",
                                       clause=tr.clauses["coverage"].path, values=-call))
                 lines.append(FlowLine(party=funder, project=proj.id, kind="guarantee call",
                                       clause=tr.clauses["coverage"].path, values=call))
-        equity_cash = debt.equity_cash[0]
+        equity_cash = dflows.equity_cash[0]
         eq_total = sum(ps.shares[t] for t in eq_ids)
         if not eq_ids:
             lines.append(FlowLine(party=host, project=proj.id, kind="residual to owner",
@@ -200,7 +203,7 @@ def run(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shock] | None 
         spread = float(deal.value("distribution.deemed_spread"))
         rates = np.asarray(benchmark[:n], dtype=np.float64) + spread
     for key_p, tid, contrib, cash, final in wf_inputs:
-        wf = run_waterfall(rule, contrib[None, :], cash[None, :], rates, final)
+        wf = waterfall(rule, contrib[None, :], cash[None, :], rates, final)
         result.waterfalls[(key_p, tid)] = wf
         result.final_month[(key_p, tid)] = final
         _waterfall_lines(deal, rule, wf, key_p, lines)

@@ -247,14 +247,18 @@ def _solve_block(cf: F64, rates: F64, codes: I8, ws: _Workspace) -> tuple[I64, I
     last_out = months - 1 - last_out
     conv = both & np.where(out_first, last_out < first_in, last_in < first_out)
     multi = np.flatnonzero(both & ~conv)
-    # flows beyond 2**±300 could overflow the unscaled sums: the robust path takes those rows
-    far = conv & (
-        (np.abs(np.frexp(np.where(conv, top_in, 1.0))[1]) > _SCALE_BITS)
-        | (np.abs(np.frexp(np.where(conv, top_out, 1.0))[1]) > _SCALE_BITS)
-    )
+    # flows beyond 2**±300 could overflow or underflow the unscaled sums: the robust path takes
+    # those rows, and rows that the sums must not see at all are zeroed in a copy
+    e_in = np.frexp(np.where(finite, top_in, 0.0))[1]
+    e_out = np.frexp(np.where(finite, top_out, 0.0))[1]
+    far = conv & ((np.abs(e_in) > _SCALE_BITS) | (np.abs(e_out) > _SCALE_BITS))
     start = conv & ~far
     rest = np.flatnonzero(far)
     if start.any():
+        hidden = ~finite | (e_in > _SCALE_BITS) | (e_out > _SCALE_BITS)
+        if hidden.any():
+            cf = cf.copy()
+            cf[hidden] = 0.0
         # ψ = log PV(inflows) - log PV(outflows) decreases in x when the outflows come first
         x, solved = _halley(cf, start, np.where(out_first, -1.0, 1.0), ws)
         ok = start & solved
@@ -473,14 +477,17 @@ def _bisect(cf: F64, lo: F64, hi: F64, f_lo: F64) -> F64:
     """Each row's root in its bracket ``[lo, hi]`` (scaled NPV ``f_lo`` at ``lo``, opposite sign at ``hi``).
 
     Newton steps on the scaled NPV, kept inside the bracket (which shrinks with
-    every evaluation) and replaced by bisection when they leave it; done when
-    a step or the bracket is below 1e-15 of the rate (or 1e-18 near zero).
+    every evaluation) and replaced by bisection when they leave it or do not
+    at least halve from one step to the next (as ``rtsafe`` in Numerical
+    Recipes); done when a step or the bracket is below 1e-15 of the rate (or
+    1e-18 near zero).
     """
     x = 0.5 * (lo + hi)
     x_out = x.copy()
+    last = hi - lo  # the size of the previous step
     idx = np.arange(cf.shape[0])
     rows = cf
-    for _ in range(200):  # bisection alone reaches the tolerance in under 80 halvings
+    for _ in range(300):  # bisection alone reaches the tolerance in under 80 halvings
         f, slope = _npv_log_slope(rows, x)
         left = np.sign(f) == np.sign(f_lo)  # the root is above x
         lo = np.where(left, x, lo)
@@ -489,8 +496,9 @@ def _bisect(cf: F64, lo: F64, hi: F64, f_lo: F64) -> F64:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # such steps are not taken
             step = f / slope
         x_new = x - step
-        newton = np.isfinite(x_new) & (x_new > lo) & (x_new < hi)
+        newton = np.isfinite(x_new) & (x_new > lo) & (x_new < hi) & (np.abs(step) <= 0.5 * last)
         x_new = np.where(newton, x_new, 0.5 * (lo + hi))
+        last = np.where(newton, np.abs(step), 0.5 * (hi - lo))
         tol = 1e-15 * np.maximum(np.abs(x_new), 1e-3)
         done = (f == 0.0) | (newton & (np.abs(step) <= tol)) | (hi - lo <= tol)
         done |= (x_new == lo) | (x_new == hi)
@@ -498,7 +506,8 @@ def _bisect(cf: F64, lo: F64, hi: F64, f_lo: F64) -> F64:
         if done.all():
             break
         keep = ~done
-        idx, rows, x, lo, hi, f_lo = idx[keep], rows[keep], x_new[keep], lo[keep], hi[keep], f_lo[keep]
+        idx, rows, x, lo, hi = idx[keep], rows[keep], x_new[keep], lo[keep], hi[keep]
+        f_lo, last = f_lo[keep], last[keep]
     return x_out
 
 
