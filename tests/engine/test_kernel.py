@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from builders import pipeline, project, variant
 from pledgelab.drivers import Draws
-from pledgelab.engine.reference import run_reference as run
 from pledgelab.engine.kernel import make_plan, run_paths
+from pledgelab.engine.reference import run_reference as run
 from pledgelab.engine.schedule import Shock
 
 BASES = ("us-korea-2025-11", "us-japan-2025-09", "korea-counter-2025-10", "us-ask-2025-09",
