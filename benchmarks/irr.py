@@ -16,8 +16,10 @@ Run with ``.venv/bin/python benchmarks/irr.py [--rows N] [--months M] [--sample 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import time
+from importlib.metadata import version
 
 import numpy as np
 import pyxirr
@@ -84,14 +86,16 @@ def main() -> None:
 
     counts = np.bincount(codes, minlength=len(REASONS))
     print(f"machine: {platform.machine()}, {platform.processor() or 'unknown cpu'}, "
-          f"Python {platform.python_version()}, NumPy {np.__version__}, pyxirr {pyxirr.__version__}")
+          f"Python {platform.python_version()}, NumPy {np.__version__}, pyxirr {version('pyxirr')}, "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
     print("reasons: " + ", ".join(f"{r.name} {c}" for r, c in zip(REASONS, counts, strict=True)))
     print(f"pyxirr gave a rate on {int(have.sum())} of {sample.size} sampled rows; "
           f"we gave NaN on {missing} of those")
     print()
     print("| rows | months | irr_monthly_codes | pyxirr loop (scaled) | speed-up | max abs diff |")
     print("|---|---|---|---|---|---|")
-    print(f"| {args.rows:,} | {args.months} | {ours:.3f} s | {loop:.1f} s | {loop / ours:.1f}x | {worst:.1e} |")
+    print(f"| {args.rows:,} | {args.months} | {ours:.3f} s | {loop:.1f} s | {loop / ours:.1f}x "
+          f"| {worst:.1e} |")
 
 
 if __name__ == "__main__":
