@@ -8,7 +8,14 @@ are degenerate (all zero, or outlays only).
 
 The pyxirr loop runs over a random subset of rows and its time is scaled to
 the full count. Agreement is the largest absolute difference of the monthly
-rates over the rows of the subset where pyxirr returns a value.
+rates over the rows of the subset where pyxirr returns a value and so do we;
+the rows where pyxirr returns a rate and we return NaN with a reason are
+counted apart (they should all have several sign changes: pyxirr returns one
+of several roots, we say ``MULTIPLE``).
+
+Timings are of one process on whatever the machine has: NumPy's BLAS may use
+several threads for the matrix products (set ``OPENBLAS_NUM_THREADS=1`` for a
+one-core comparison with the pyxirr loop, which is single-threaded).
 
 Run with ``.venv/bin/python benchmarks/irr.py [--rows N] [--months M] [--sample K]``.
 """
@@ -47,6 +54,12 @@ def series(rows: int, months: int, rng: np.random.Generator) -> np.ndarray:
     return cash
 
 
+def sign_changes(row: np.ndarray) -> int:
+    """Sign changes of a series, zeros skipped (Descartes)."""
+    signs = np.sign(row[row != 0])
+    return int(np.count_nonzero(signs[1:] != signs[:-1]))
+
+
 def pyxirr_irr(row: np.ndarray) -> float | None:
     """``pyxirr.irr``, None where it finds no rate or refuses the series (one sign only)."""
     try:
@@ -79,18 +92,28 @@ def main() -> None:
     loop = (time.perf_counter() - t) * args.rows / sample.size
 
     ref = np.array([np.nan if r is None else r for r in theirs])
+    mine = rates[sample]
     have = np.isfinite(ref)
-    diff = np.abs(rates[sample][have] - ref[have])
-    missing = int(np.count_nonzero(have & ~np.isfinite(rates[sample])))
-    worst = float(np.max(np.where(np.isfinite(diff), diff, np.inf))) if diff.size else float("nan")
+    both = have & np.isfinite(mine)
+    conventional = np.array([sign_changes(cash[i]) == 1 for i in sample])
+    worst = float(np.max(np.abs(mine[both] - ref[both]))) if both.any() else float("nan")
+    worst_conv = both & conventional
+    worst_c = float(np.max(np.abs(mine[worst_conv] - ref[worst_conv]))) if worst_conv.any() else float("nan")
+    refused = have & ~np.isfinite(mine)  # pyxirr has a rate, we have a reason instead
+    why = np.bincount(codes[sample][refused], minlength=len(REASONS))
 
     counts = np.bincount(codes, minlength=len(REASONS))
     print(f"machine: {platform.machine()}, {platform.processor() or 'unknown cpu'}, "
           f"Python {platform.python_version()}, NumPy {np.__version__}, pyxirr {version('pyxirr')}, "
           f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
-    print("reasons: " + ", ".join(f"{r.name} {c}" for r, c in zip(REASONS, counts, strict=True)))
-    print(f"pyxirr gave a rate on {int(have.sum())} of {sample.size} sampled rows; "
-          f"we gave NaN on {missing} of those")
+    print("reasons over all rows: "
+          + ", ".join(f"{r.name} {c:,}" for r, c in zip(REASONS, counts, strict=True)))
+    print(f"sample of {sample.size:,} rows: pyxirr gives a rate on {int(have.sum()):,}, "
+          f"both on {int(both.sum()):,} (max abs diff {worst:.1e}; "
+          f"on the {int(worst_conv.sum()):,} conventional ones {worst_c:.1e}); "
+          f"we give NaN on {int(refused.sum())} where pyxirr has a rate, "
+          f"{int((refused & conventional).sum())} of them conventional, reasons: "
+          + (", ".join(f"{r.name} {c}" for r, c in zip(REASONS, why, strict=True) if c) or "none"))
     print()
     print("| rows | months | irr_monthly_codes | pyxirr loop (scaled) | speed-up | max abs diff |")
     print("|---|---|---|---|---|---|")

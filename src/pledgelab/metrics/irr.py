@@ -3,39 +3,42 @@
 The batch is a matrix, one series of monthly cash flows per row. Each row is
 classified by the signs of its flows (Descartes' rule of signs bounds the
 number of positive roots of the NPV polynomial in ``1/(1+r)`` by the number of
-sign changes):
+sign changes), all rows of a block at once:
 
 * all-zero, all-inflow and all-outflow rows give NaN with their reason, and so
   does a row holding a NaN or an infinity (``NO_ROOT``);
 * a *conventional* row (exactly one sign change) has exactly one IRR above
-  −100%. It is solved, all such rows at once, by Halley's method on
-  ``x = log(1 + r)`` applied to ``ψ(x) = log PV(first group) − log PV(second
-  group)`` (the present values of the flows before and after the sign change).
-  ψ is strictly monotone and close to linear, so from ``x = 0`` two or three
-  steps reach machine precision; each step costs one ``exp`` per flow and one
-  small matrix product (the first, at ``x = 0``, needs no ``exp``). Steps are
-  kept inside a bracket updated from the sign of ψ and replaced by bisection
-  when they leave it. A row whose root lies outside the range where the
-  unscaled sums cannot overflow, or which does not converge, is bisected with
-  the scaled NPV (``_npv_log``) on a bracket widened up to ``|x| = 700``
-  (beyond that: ``NO_ROOT``);
+  −100%. With ``x = log(1 + r)``, ``ψ(x) = log PV(inflows) − log PV(outflows)``
+  is strictly monotone and close to linear, and its derivatives are cumulants
+  of the discounted months, which one small matrix product per step gives for
+  all rows of a chunk. From ``x = 0`` (no ``exp`` needed there), each step
+  takes the root of ψ's Taylor polynomial of degree 4 (Halley's step where
+  that is not trusted), inside a bracket kept from the sign of ψ, bisecting
+  when a step leaves it; two steps usually reach machine precision, the next
+  derivative telling when. Rows whose root lies beyond the range where the
+  unscaled sums are safe, or with flows beyond ``2**±300``, or that do not
+  converge, go to the robust path: the scaled NPV (``_npv_log``) on a bracket
+  widened up to ``|x| = 700`` (beyond that: ``NO_ROOT``), solved by Newton
+  steps safeguarded by bisection;
 * a row with more sign changes is scanned on a grid of 8001 values of ``x``
-  (all such rows of a block at once, as matrix products): exactly one sign
-  change on the grid is bisected to the root (``OK``), none gives ``NO_ROOT``
-  and several give ``MULTIPLE``.
+  (as matrix products, skipping the ends of the grid where the first or last
+  flow alone fixes the sign): exactly one sign change on the grid is refined
+  to the root (``OK``), none gives ``NO_ROOT`` and several give ``MULTIPLE``.
 
-Rows are processed in blocks of ``BLOCK`` rows, so the temporaries stay a few
-megabytes whatever the number of rows. :func:`irr_monthly_codes` returns small
-integer reason codes (``REASONS[code]`` is the :class:`IrrReason`);
-:func:`irr_monthly` wraps it and returns the reasons as a list.
+Rows are processed in blocks of ``BLOCK`` rows, and inside a block in chunks
+that stay in cache, so the temporaries take a few megabytes whatever the number
+of rows; the rows for the robust path and the scan are gathered from all
+blocks and done at the end. :func:`irr_monthly_codes` returns small integer
+reason codes (``REASONS[code]`` is the :class:`IrrReason`); :func:`irr_monthly`
+wraps it and returns the reasons as a list.
 
 Rates are monthly; :func:`irr_annual` returns ``(1 + monthly)**12 - 1``.
 
 References
 ----------
 Descartes' rule of signs; Hazen, G. (2003), "A new perspective on multiple
-internal rates of return", The Engineering Economist 48(1); Halley's method
-(e.g. Press et al., Numerical Recipes, §9.4).
+internal rates of return", The Engineering Economist 48(1); Halley's method and
+``rtsafe`` (Press et al., Numerical Recipes, §9.4).
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ import numpy.typing as npt
 
 F64 = npt.NDArray[np.float64]
 I8 = npt.NDArray[np.int8]
-I64 = npt.NDArray[np.intp]
+Idx = npt.NDArray[np.intp]
 Bool = npt.NDArray[np.bool_]
 
 
@@ -78,7 +81,8 @@ _OK, _ZERO, _NO_OUTFLOW, _NO_INFLOW, _MULTIPLE, _NO_ROOT = range(6)
 _REASON_OBJECTS = np.array(REASONS, dtype=object)
 
 BLOCK = 4096  # rows per block: a few MB of temporaries per block at 120 months
-_CHUNK = 512  # rows per discounting product inside a block (kept in cache)
+_CHUNK = 512  # at most this many rows per pass inside a block, so that the pass stays in cache
+_BLAS_ONE_THREAD = 262_144  # m*n*k up to which OpenBLAS multiplies on one thread (no thread start-up)
 
 _LO, _HI = np.log1p(-0.9999), np.log1p(10.0)  # first bracket; widened while no sign change
 _LIMIT = 700.0  # |log(1 + monthly rate)| beyond this is not a rate anyone can use
@@ -87,7 +91,7 @@ _SCAN_ROWS = 64  # rows per matrix product of the scan (64 x 8001 values)
 _COARSE = 32  # the scan's coarse look takes every 32nd grid point
 _MAX_STEPS = 64  # Halley/bisection steps before a conventional row goes to the fallback
 _EXP_SAFE = 400.0  # |x| * (months - 1) up to which the unscaled sums cannot overflow
-_SCALE_BITS = 300  # groups with a largest flow beyond 2**±300 are rescaled (exactly)
+_SCALE_BITS = 300  # rows whose largest inflow or outflow is beyond 2**±300 go to the robust path
 _EPS = float(np.finfo(np.float64).eps)
 _MOMENTS = 6  # τ**0 .. τ**5: ψ and its first five derivatives
 
@@ -110,8 +114,8 @@ def irr_monthly_codes(cash: npt.ArrayLike) -> tuple[F64, I8]:
     if n == 0 or months == 0:
         return rates, codes
     ws = _Workspace(min(n, BLOCK), months)
-    robust: list[I64] = []  # conventional rows left to bisection
-    several: list[I64] = []  # rows with several sign changes
+    robust: list[Idx] = []  # conventional rows left to the robust path
+    several: list[Idx] = []  # rows with several sign changes
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
         part = arr[start:stop]
@@ -129,22 +133,22 @@ def irr_monthly_codes(cash: npt.ArrayLike) -> tuple[F64, I8]:
     return rates, codes
 
 
-def _rows(arr: npt.NDArray[Any], rows: I64) -> F64:
+def _rows(arr: npt.NDArray[Any], rows: Idx) -> F64:
     """Rows of the input as float64, scaled by powers of two (exactly) to a largest flow near 1."""
     return _normalised(np.asarray(arr[rows], dtype=np.float64))
 
 
-def _solve_robust(arr: npt.NDArray[Any], rows: I64, rates: F64, codes: I8) -> None:
-    """Conventional rows left by Halley's method: bisection, the bracket widened as needed."""
+def _solve_robust(arr: npt.NDArray[Any], rows: Idx, rates: F64, codes: I8) -> None:
+    """Conventional rows left by Halley's method: the scaled NPV on a bracket widened as needed."""
     for s in range(0, rows.size, BLOCK):
         part = rows[s : s + BLOCK]
-        x, found = _bisect_widening(_rows(arr, part))
+        x, found = _solve_widening(_rows(arr, part))
         rates[part] = np.where(found, np.expm1(x), np.nan)
         codes[part] = np.where(found, _OK, _NO_ROOT)
 
 
-def _solve_several(arr: npt.NDArray[Any], rows: I64, rates: F64, codes: I8, ws: _Workspace) -> None:
-    """Rows with several sign changes: grid scan, then bisection where it finds exactly one root."""
+def _solve_several(arr: npt.NDArray[Any], rows: Idx, rates: F64, codes: I8, ws: _Workspace) -> None:
+    """Rows with several sign changes: grid scan, then the root where it finds exactly one sign change."""
     lo, hi, f_lo = np.empty(rows.size), np.empty(rows.size), np.empty(rows.size)
     for s in range(0, rows.size, _SCAN_ROWS):
         part = slice(s, s + _SCAN_ROWS)
@@ -153,7 +157,7 @@ def _solve_several(arr: npt.NDArray[Any], rows: I64, rates: F64, codes: I8, ws: 
     one = np.flatnonzero(codes[rows] == _OK)
     for s in range(0, one.size, BLOCK):
         sel = one[s : s + BLOCK]
-        rates[rows[sel]] = np.expm1(_bisect(_rows(arr, rows[sel]), lo[sel], hi[sel], f_lo[sel]))
+        rates[rows[sel]] = np.expm1(_refine(_rows(arr, rows[sel]), lo[sel], hi[sel], f_lo[sel]))
 
 
 def irr_monthly(cash: npt.ArrayLike) -> tuple[F64, list[IrrReason]]:
@@ -177,13 +181,16 @@ class _Workspace:
 
     Writing into a freshly allocated large array costs a page fault per 4 KiB,
     about as much as the arithmetic here; the buffers are made once per call.
-    Per-chunk buffers (``_CHUNK`` rows) stay in cache between the passes over them.
+    Per-chunk buffers (``chunk`` rows) stay in cache between the passes over them.
     """
 
     def __init__(self, rows: int, months: int) -> None:
         tq, tr = _month_split(months)
-        chunk = min(rows, _CHUNK)
-        self.rows, self.months = rows, months
+        # rows per chunk: the moments' product (2 chunk x months x _MOMENTS) small enough for one thread
+        fit = _BLAS_ONE_THREAD // (2 * months * _MOMENTS)
+        chunk = max(16, min(_CHUNK, 1 << max(fit.bit_length() - 1, 0)))
+        self.rows, self.months, self.chunk = rows, months, min(rows, chunk)
+        chunk = self.chunk
         self.pos = np.empty((chunk, months), dtype=bool)
         self.neg = np.empty((chunk, months), dtype=bool)
         self.flip = np.empty((chunk, months), dtype=bool)
@@ -204,7 +211,7 @@ class _Workspace:
         return self._scan[:rows]
 
 
-def _solve_block(cf: F64, rates: F64, codes: I8, ws: _Workspace) -> tuple[I64, I64]:
+def _solve_block(cf: F64, rates: F64, codes: I8, ws: _Workspace) -> tuple[Idx, Idx]:
     """Classify the rows of ``cf`` and solve the conventional ones.
 
     Fills ``rates`` and ``codes`` (views of the outputs) and returns the rows
@@ -218,8 +225,8 @@ def _solve_block(cf: F64, rates: F64, codes: I8, ws: _Workspace) -> tuple[I64, I
     first_out = np.empty(b, dtype=np.intp)
     last_in = np.empty(b, dtype=np.intp)
     last_out = np.empty(b, dtype=np.intp)
-    for c0 in range(0, b, _CHUNK):  # chunks small enough for the passes to stay in cache
-        c1 = min(c0 + _CHUNK, b)
+    for c0 in range(0, b, ws.chunk):  # chunks small enough for the passes to stay in cache
+        c1 = min(c0 + ws.chunk, b)
         part = cf[c0:c1]
         part.max(axis=1, out=top_in[c0:c1])  # NaN propagates
         part.min(axis=1, out=top_out[c0:c1])
@@ -321,8 +328,8 @@ def _moments(cur: F64, x: F64 | None, ws: _Workspace) -> F64:
     if x is not None:
         big = np.exp(np.multiply.outer(-x, tq))
         small = np.exp(np.multiply.outer(-x, tr))
-    for c0 in range(0, k, _CHUNK):  # chunks small enough for the products to stay in cache
-        c1 = min(c0 + _CHUNK, k)
+    for c0 in range(0, k, ws.chunk):  # chunks small enough for the products to stay in cache
+        c1 = min(c0 + ws.chunk, k)
         prod = ws.prod[: c1 - c0]
         np.maximum(cur[c0:c1], 0.0, out=prod[:, 0])
         np.minimum(cur[c0:c1], 0.0, out=prod[:, 1])
@@ -388,7 +395,7 @@ def _halley(cf: F64, start: Bool, direction: F64, ws: _Workspace) -> tuple[F64, 
         halley = -newton / np.clip(1.0 - 0.5 * newton * d2 / d1, 0.5, 2.0)
         delta = halley
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # such rows are rejected
-            for _ in range(5):
+            for _ in range(3):
                 val = psi + delta * (d1 + delta * (0.5 * d2 + delta * (d3 / 6.0 + delta * d4 / 24.0)))
                 slope = d1 + delta * (d2 + delta * (0.5 * d3 + delta * d4 / 6.0))
                 delta = delta - val / slope
@@ -438,7 +445,7 @@ def _halley(cf: F64, start: Bool, direction: F64, ws: _Workspace) -> tuple[F64, 
     return x_out, solved
 
 
-# --- robust paths: scaled NPV, bisection, scan ---------------------------------------------------
+# --- robust paths: scaled NPV, safeguarded Newton, scan ------------------------------------------
 
 
 def _normalised(rows: F64) -> F64:
@@ -473,7 +480,7 @@ def _npv_log_slope(cf: F64, x: F64) -> tuple[F64, F64]:
     return f, at * f - np.asarray(w @ t)
 
 
-def _bisect(cf: F64, lo: F64, hi: F64, f_lo: F64) -> F64:
+def _refine(cf: F64, lo: F64, hi: F64, f_lo: F64) -> F64:
     """Each row's root in its bracket ``[lo, hi]`` (scaled NPV ``f_lo`` at ``lo``, opposite sign at ``hi``).
 
     Newton steps on the scaled NPV, kept inside the bracket (which shrinks with
@@ -511,8 +518,8 @@ def _bisect(cf: F64, lo: F64, hi: F64, f_lo: F64) -> F64:
     return x_out
 
 
-def _bisect_widening(cf: F64) -> tuple[F64, Bool]:
-    """Root of each row's NPV by bisection, the bracket widened up to ``±_LIMIT`` while needed."""
+def _solve_widening(cf: F64) -> tuple[F64, Bool]:
+    """Root of each row's NPV (see ``_refine``), the bracket widened up to ``±_LIMIT`` while needed."""
     n = cf.shape[0]
     lo = np.full(n, _LO)
     hi = np.full(n, _HI)
@@ -529,11 +536,11 @@ def _bisect_widening(cf: F64) -> tuple[F64, Bool]:
     found = np.sign(f_lo) != np.sign(f_hi)
     x = np.full(n, np.nan)
     if found.any():
-        x[found] = _bisect(cf[found], lo[found], hi[found], f_lo[found])
+        x[found] = _refine(cf[found], lo[found], hi[found], f_lo[found])
     return x, found
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def _scan_tables(months: int) -> tuple[F64, F64, F64]:
     """The scan grid and its discount tables, each factor at most 1.
 
