@@ -28,6 +28,7 @@ import pledgelab
 from pledgelab._simulate import simulate
 from pledgelab.drivers import draw, load_drivers
 from pledgelab.engine.kernel import make_plan, run_paths
+from pledgelab.engine.reference import run_reference
 from pledgelab.engine.schedule import Shock
 
 DEAL, PIPE = "us-korea-2025-11", "korea-illustrative"
@@ -53,7 +54,7 @@ def kernel_vs_reference(paths: int, ref_paths: int) -> None:
                                  yield_factor=float(d.yield_factor[p, j]),
                                  abandon_at=int(d.abandon_at[p, j]), recovery=float(d.recovery[p, j]))
                       for j, pid in enumerate(plan.order)}
-            pledgelab.run(deal, pipe, shocks=shocks, benchmark=d.benchmark[p])
+            run_reference(deal, pipe, shocks=shocks, benchmark=d.benchmark[p])
 
     t_ref, _ = _timed(reference)
     per_kernel = t_kernel / paths
@@ -84,17 +85,22 @@ def dask_efficiency(paths: int) -> None:
           f"efficiency {t_serial / (2 * t_dask):.0%}, same numbers: {same} |")
 
 
-def peak_memory(counts: list[int]) -> None:
-    code = ("import resource, sys; from pledgelab._simulate import simulate; "
-            f"simulate('{DEAL}', pipeline='{PIPE}', paths=int(sys.argv[1]), seed=3, chunk_size=256); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+def peak_memory(counts: list[int], backend: str) -> None:
+    code = ("import resource, sys\n"
+            "from pledgelab._simulate import simulate\n"
+            "if __name__ == '__main__':\n"
+            f"    simulate('{DEAL}', pipeline='{PIPE}', paths=int(sys.argv[1]), seed=3, chunk_size=256,\n"
+            f"             backend='{backend}', workers=2)\n"
+            "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"
+            "          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
     for n in counts:
         t = time.perf_counter()
         out = subprocess.run([sys.executable, "-c", code, str(n)], capture_output=True, text=True,
                              check=True)
-        kib = int(out.stdout.strip().splitlines()[-1])
-        print(f"| peak memory, {n:,} paths (serial, chunks of 256) | {kib / 2**20:.2f} GiB | "
-              f"{time.perf_counter() - t:.0f} s | |")
+        main_kib, child_kib = (int(x) for x in out.stdout.strip().splitlines()[-1].split())
+        print(f"| peak memory, {n:,} paths ({backend}, 2 workers, chunks of 256) | main process "
+              f"{main_kib / 2**20:.2f} GiB, largest worker {child_kib / 2**20:.2f} GiB | "
+              f"{time.perf_counter() - t:.0f} s wall | |", flush=True)
 
 
 def main() -> None:
@@ -102,7 +108,8 @@ def main() -> None:
     ap.add_argument("--paths", type=int, default=512)
     ap.add_argument("--reference-paths", type=int, default=8)
     ap.add_argument("--dask-paths", type=int, default=512)
-    ap.add_argument("--memory", default="2000,20000")
+    ap.add_argument("--memory", default="10000,100000")
+    ap.add_argument("--memory-backend", default="process")
     args = ap.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"NumPy {np.__version__}")
@@ -111,7 +118,7 @@ def main() -> None:
     print("|---|---|---|---|")
     kernel_vs_reference(args.paths, args.reference_paths)
     dask_efficiency(args.dask_paths)
-    peak_memory([int(x) for x in args.memory.split(",") if x])
+    peak_memory([int(x) for x in args.memory.split(",") if x], args.memory_backend)
     print()
     print(json.dumps({"note": "ratios measured side by side in one run"}))
 

@@ -121,3 +121,15 @@ def ordered_bounded(
         with contextlib.suppress(Exception):
             for task in pending:
                 task.cancel()
+
+
+def one_thread_per_worker() -> None:
+    """Limit BLAS/OpenMP pools to one thread in a worker process.
+
+    Each worker is one unit of parallelism; a worker whose NumPy also starts a
+    BLAS thread per core oversubscribes the machine (on two cores, two workers
+    ran no faster than one). Called in every process and Dask worker.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)

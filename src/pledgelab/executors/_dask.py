@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable, Generator, Iterable
 from typing import Any, TypeVar
 
-from pledgelab.executors._base import Executor, check_count, ordered_bounded
+from pledgelab.executors._base import Executor, check_count, one_thread_per_worker, ordered_bounded
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -95,6 +95,7 @@ class DaskExecutor(Executor):
             reported = self._client.scheduler_info().get("workers", {})
             threads = sum(int(w.get("nthreads", 1)) for w in reported.values())
             self.workers = threads or workers
+        self._client.run(one_thread_per_worker)
         self.max_in_flight = max_in_flight or 2 * self.workers
         self._closed = False
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Literal, TypeVar
 
-from pledgelab.executors._base import Executor, check_count, ordered_bounded
+from pledgelab.executors._base import Executor, check_count, one_thread_per_worker, ordered_bounded
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,7 +48,8 @@ class ProcessExecutor(Executor):
         self.workers = check_count("workers", workers)
         self.max_in_flight = check_count("max_in_flight", max_in_flight or 2 * self.workers)
         self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context(start_method)
+            max_workers=self.workers, mp_context=multiprocessing.get_context(start_method),
+            initializer=one_thread_per_worker,
         )
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Generator[R, None, None]:
