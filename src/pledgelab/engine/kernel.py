@@ -1,30 +1,33 @@
-"""The path-vectorised kernel: many Monte Carlo paths of one deal at once.
+"""The path-vectorised kernel: many paths of one deal at once — and the deterministic engine.
 
-Same rules as the deterministic engine — the schedule of
-:mod:`pledgelab.engine.schedule` (here with one state per path), the debt of
+Applies the term sheet's rules to arrays of shape (paths, months): the
+schedule's month loop with one state per path (compiled), the debt of
 :mod:`pledgelab.engine.instruments` and the waterfall of
-:mod:`pledgelab.engine.waterfall` (the very same functions) — applied to
-arrays of shape (paths, months). The deterministic engine run once per path
-with that path's :class:`~pledgelab.engine.schedule.Shock` values is the
-plain reference twin; ``tests/engine/test_kernel.py`` holds the two equal.
+:mod:`pledgelab.engine.waterfall` (compiled), and the routing of every flow to
+its party. The deterministic engine is this kernel with one path and no
+shocks, run with ``trace=True`` so each flow keeps its project and clause.
+Its test oracle is the plain per-path reference twin,
+:mod:`pledgelab.engine.reference`; ``tests/engine/test_kernel.py`` holds the
+two equal.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 from numba import njit
 
 from pledgelab._months import month_of
 from pledgelab.drivers import Draws
-from pledgelab.engine.deterministic import _debt_terms, run
-from pledgelab.engine.instruments import DebtFlows, debt_flows
-from pledgelab.engine.schedule import ProjectSchedule, Schedule
-from pledgelab.engine.waterfall import WaterfallRule, compile_rule, run_waterfall
+from pledgelab.engine.deterministic import POOL, FlowLine, _debt_terms, horizon
+from pledgelab.engine.instruments import debt_flows
+from pledgelab.engine.schedule import ProjectSchedule, Schedule, build_schedule
+from pledgelab.engine.waterfall import WaterfallResult, WaterfallRule, compile_rule, run_waterfall
 from pledgelab.metrics.party import CONTRIBUTIONS
 from pledgelab.pipeline import Pipeline
-from pledgelab.terms import TermSheet, Tranche, earliest_funding_date
+from pledgelab.terms import TermSheet, earliest_funding_date
 
 _TOL = 1e-6  # dollars, as in the scalar schedule
 _BIG = np.iinfo(np.int64).max // 4
@@ -36,7 +39,7 @@ class Plan:
 
     deal: TermSheet
     pipeline: Pipeline
-    schedule: Schedule  # the deterministic schedule of the plan (selection, shares, dates)
+    schedule: Schedule  # the scalar schedule of the plan (selection, shares, dates, events)
     start: int  # month index of column 0
     months: int  # horizon: the plan's run plus room for slips
     order: tuple[str, ...]  # all project ids, by notice date then id (the drivers' order)
@@ -55,12 +58,23 @@ class Plan:
 
 
 def make_plan(deal: TermSheet, pipeline: Pipeline, *, extra_months: int = 240) -> Plan:
-    """Compile the path-independent part of a simulation (selection, shares, dates)."""
-    base = run(deal, pipeline)
+    """Compile the path-independent part of a run (selection, shares, dates, horizon)."""
+    sched = build_schedule(deal, pipeline)
+    start, stop = horizon(sched)
     order = tuple(p.id for p in sorted(pipeline.projects, key=lambda p: (p.notice_date.value, p.id)))
-    return Plan(deal=deal, pipeline=pipeline, schedule=base.schedule, start=base.start,
-                months=base.months + extra_months, order=order,
-                financed=tuple(base.schedule.financed()), rule=compile_rule(deal))
+    return Plan(deal=deal, pipeline=pipeline, schedule=sched, start=start,
+                months=stop - start + 1 + extra_months, order=order,
+                financed=tuple(sched.financed()), rule=compile_rule(deal))
+
+
+def no_shocks(plan: Plan, *, paths: int) -> Draws:
+    """Draws that realise the plan exactly: the benchmark flat at the deal's clause."""
+    n = len(plan.order)
+    bench = float(plan.deal.value("distribution.deemed_benchmark"))
+    return Draws(benchmark=np.full((paths, plan.months), bench), fx={},
+                 capex_factor=np.ones((paths, n)), yield_factor=np.ones((paths, n)),
+                 delay=np.zeros((paths, n), dtype=np.int64),
+                 abandon_at=np.full((paths, n), -1, dtype=np.int64), recovery=np.zeros((paths, n)))
 
 
 @dataclass(slots=True, kw_only=True)
@@ -76,18 +90,49 @@ class PathFlows:
     recovered: np.ndarray  # (paths, waterfalls): month the DAA was recovered, -1 never
     review_triggered: np.ndarray  # (paths, waterfalls)
     truncated: np.ndarray  # (paths,): a project's cash ran past the horizon
+    trace: list[FlowLine] | None = None  # one path: every flow with its clause
+    waterfalls: dict[tuple[str, str], WaterfallResult] = field(default_factory=dict)
+    final_month: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def net(self, party: str) -> np.ndarray:
         i = self.parties.index(party)
         return np.asarray(self.paid[i] + self.got[i])
 
 
-def run_paths(plan: Plan, draws: Draws) -> PathFlows:
-    """Run every path of ``draws`` through the deal (vectorised over paths)."""
+class _Sink:
+    """Adds flows into paid/got by party; with one traced path, also keeps each line."""
+
+    def __init__(self, parties: tuple[str, ...], n_paths: int, n_months: int, trace: bool) -> None:
+        self.index = {p: i for i, p in enumerate(parties)}
+        self.paid = np.zeros((len(parties), n_paths, n_months))
+        self.got = np.zeros_like(self.paid)
+        self.lines: list[FlowLine] | None = [] if trace else None
+
+    def add(self, party: str, kind: str, values: np.ndarray, *, project: str, clause: str) -> None:
+        i = self.index[party]
+        if kind in CONTRIBUTIONS:
+            self.paid[i] += np.minimum(values, 0.0)
+            self.got[i] += np.maximum(values, 0.0)
+        else:
+            self.got[i] += values
+        if self.lines is not None:
+            self.lines.append(FlowLine(party=party, project=project, kind=kind, clause=clause,
+                                       values=np.array(values[0], dtype=np.float64)))
+
+
+def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
+    """Run every path of ``draws`` through the deal (vectorised over paths).
+
+    With ``trace`` (one path only) every flow is also kept as a :class:`FlowLine`
+    naming its project and clause, and each waterfall's detail by tier.
+    """
     deal = plan.deal
     n_paths, n_months = draws.paths, plan.months
+    if trace and n_paths != 1:
+        raise ValueError("trace=True needs exactly one path")
     parties = tuple(deal.parties)
-    pidx = {p: i for i, p in enumerate(parties)}
+    sink = _Sink(parties, n_paths, n_months, trace)
+    add = sink.add
     investor, host = deal.investor, deal.host
     tranches = {t.id: t for t in deal.tranches}
     col_of = {pid: i for i, pid in enumerate(plan.order)}
@@ -101,24 +146,13 @@ def run_paths(plan: Plan, draws: Draws) -> PathFlows:
     calls, completion, abandoned, vehicle_interest, vehicle_balance, last_move = _schedule(
         plan, fin, delay, cfac, aban, n_paths, n_months)
 
-    paid = np.zeros((len(parties), n_paths, n_months))
-    got = np.zeros_like(paid)
-
-    def add(party: str, kind: str, values: np.ndarray) -> None:
-        i = pidx[party]
-        if kind in CONTRIBUTIONS:
-            paid[i] += np.minimum(values, 0.0)
-            got[i] += np.maximum(values, 0.0)
-        else:
-            got[i] += values
-
     vehicle_pacing = deal.value("timeline.pacing") != "as-called"
     spread = float(deal.value("distribution.deemed_spread"))
     rates = draws.benchmark[:, :n_months] + spread
     pooled = deal.value("distribution.application") == "pooled"
     pool: dict[str, list[np.ndarray]] = {}
     pool_end = np.zeros(n_paths, dtype=np.int64)
-    wf_in: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    wf_in: list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]] = []
     project_cash = np.zeros((n_paths, n_months))
     truncated = np.zeros(n_paths, dtype=bool)
     inv_dist = np.zeros((n_paths, n_months))
@@ -147,71 +181,109 @@ def run_paths(plan: Plan, draws: Draws) -> PathFlows:
         eq_ids = [tid for tid in ps.shares if not tranches[tid].is_debt]
         draws_t = {tid: capex * s for tid, s in ps.shares.items()}
         for tid, d in draws_t.items():
-            funder = str(tranches[tid].value("funded_by"))
-            if not (vehicle_pacing and funder == investor):
-                add(funder, "capital call", -d)
+            tr = tranches[tid]
+            funder = str(tr.value("funded_by"))
+            if not (vehicle_pacing and funder == investor):  # else paid from the vehicle
+                add(funder, "capital call", -d, project=proj.id, clause=tr.clauses["funded_by"].path)
         stacked = np.array([draws_t[t] for t in debt_ids]).reshape(len(debt_ids), n_paths, n_months)
-        debt = _debt(debt_ids, tranches, stacked, operating, cod, end)
+        debt = debt_flows([_debt_terms(tranches[t]) for t in debt_ids], stacked, operating, cod, end)
         for k, tid in enumerate(debt_ids):
             tr = tranches[tid]
             funder = str(tr.value("funded_by"))
-            add(funder, "debt service", debt.service[k])
+            rate_key = "lender_rate" if tr.method == "guarantee" else "rate"
+            add(funder, "debt service", debt.service[k], project=proj.id,
+                clause=tr.clauses[rate_key].path)
             if tr.method == "guarantee":
-                add(investor, "guarantee fee", debt.fees[k])
-                add(investor, "guarantee call", -debt.guarantee_calls[k])
-                add(funder, "guarantee call", debt.guarantee_calls[k])
+                add(investor, "guarantee fee", debt.fees[k], project=proj.id,
+                    clause=tr.clauses["fee"].path)
+                add(investor, "guarantee call", -debt.guarantee_calls[k], project=proj.id,
+                    clause=tr.clauses["coverage"].path)
+                add(funder, "guarantee call", debt.guarantee_calls[k], project=proj.id,
+                    clause=tr.clauses["coverage"].path)
         equity_cash = debt.equity_cash
         eq_total = sum(ps.shares[t] for t in eq_ids)
         if not eq_ids:
-            add(host, "residual to owner", equity_cash)
+            add(host, "residual to owner", equity_cash, project=proj.id, clause="host")
         for tid in eq_ids:
+            tr = tranches[tid]
             part = equity_cash * ps.shares[tid] / eq_total
-            dest = str(tranches[tid].value("returns_to"))
+            dest = str(tr.value("returns_to"))
             if dest != "waterfall":
-                add(dest, "own returns", part)
+                add(dest, "own returns", part, project=proj.id, clause=tr.clauses["returns_to"].path)
             elif pooled:
                 c, d = pool.get(tid, [np.zeros((n_paths, n_months)), np.zeros((n_paths, n_months))])
                 pool[tid] = [c + draws_t[tid], d + part]
                 pool_end = np.maximum(pool_end, end)
             else:
-                wf_in.append((draws_t[tid], part, end))
+                wf_in.append((proj.id, tid, draws_t[tid], part, end))
     for tid in pool:
         c, d = pool[tid]
-        wf_in.append((c, d, pool_end))
-    # every waterfall of every path in one call: rows are (waterfall, path)
-    n_wf = len(wf_in)
-    recovered = np.zeros((n_paths, 0), dtype=np.int64)
-    review = np.zeros((n_paths, 0), dtype=bool)
-    if n_wf:
+        wf_in.append((POOL, tid, c, d, pool_end))
+    flows = PathFlows(parties=parties, paid=sink.paid, got=sink.got, project_cash=project_cash,
+                      vehicle_interest=vehicle_interest, vehicle_balance=vehicle_balance,
+                      recovered=np.zeros((n_paths, 0), dtype=np.int64),
+                      review_triggered=np.zeros((n_paths, 0), dtype=bool), truncated=truncated)
+    if trace:
+        _traced_waterfalls(plan, wf_in, rates, sink, flows, inv_dist)
+    elif wf_in:
+        # every waterfall of every path in one call: rows are (waterfall, path)
+        n_wf = len(wf_in)
         path_of_row = np.tile(np.arange(n_paths), n_wf)
-        wf = run_waterfall(plan.rule, np.concatenate([c for c, _, _ in wf_in]),
-                           np.concatenate([d for _, d, _ in wf_in]), rates,
-                           np.concatenate([e for _, _, e in wf_in]), detail=False,
+        wf = run_waterfall(plan.rule, np.concatenate([w[2] for w in wf_in]),
+                           np.concatenate([w[3] for w in wf_in]), rates,
+                           np.concatenate([w[4] for w in wf_in]), detail=False,
                            rate_row=path_of_row, out_row=path_of_row, n_out=n_paths)
-        paid_by, claw_by = wf.paid, wf.clawback
         for i, party in enumerate(plan.rule.parties):
-            add(party, "distribution", paid_by[:, :, i] + claw_by[:, :, i])
-        inv_dist += paid_by[:, :, plan.rule.investor]
-        recovered = wf.recovered.reshape(n_wf, n_paths).T
-        review = wf.review_triggered.reshape(n_wf, n_paths).T
+            add(party, "distribution", wf.paid[:, :, i] + wf.clawback[:, :, i], project=POOL,
+                clause=deal.clause("distribution.tiers").path)
+        inv_dist += wf.paid[:, :, plan.rule.investor]
+        flows.recovered = wf.recovered.reshape(n_wf, n_paths).T
+        flows.review_triggered = wf.review_triggered.reshape(n_wf, n_paths).T
     if vehicle_pacing:
         inst = _instalments(plan, n_months)
-        add(investor, "instalment", np.broadcast_to(-inst, (n_paths, n_months)).copy())
+        add(investor, "instalment", np.broadcast_to(-inst, (n_paths, n_months)).copy(), project=POOL,
+            clause=deal.clause("timeline.pacing").path)
         last = _last_month(plan, calls, ends, abandoned, inst, vehicle_interest, last_move)
         keeper = investor if deal.value("timeline.undeployed_cash") == "returned-at-end" else host
         back = np.zeros((n_paths, n_months))
         back[np.arange(n_paths), last] = vehicle_balance[:, -1]
-        add(keeper, "undeployed vehicle cash", back)
-        vehicle_balance = vehicle_balance - np.cumsum(back, axis=1)
+        add(keeper, "undeployed vehicle cash", back, project=POOL,
+            clause=deal.clause("timeline.undeployed_cash").path)
+        flows.vehicle_balance = vehicle_balance - np.cumsum(back, axis=1)
     _diversion(plan, inv_dist, add)
-    return PathFlows(parties=parties, paid=paid, got=got, project_cash=project_cash,
-                     vehicle_interest=vehicle_interest, vehicle_balance=vehicle_balance,
-                     recovered=recovered, review_triggered=review, truncated=truncated)
+    flows.trace = sink.lines
+    return flows
 
 
-def _debt(debt_ids: list[str], tranches: dict[str, Tranche], stacked: np.ndarray,
-          operating: np.ndarray, cod: np.ndarray, end: np.ndarray) -> DebtFlows:
-    return debt_flows([_debt_terms(tranches[t]) for t in debt_ids], stacked, operating, cod, end)
+def _traced_waterfalls(plan: Plan, wf_in: list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]],
+                       rates: np.ndarray, sink: _Sink, flows: PathFlows, inv_dist: np.ndarray) -> None:
+    """One path: each waterfall on its own, its tiers and clawback as separate lines."""
+    deal, rule = plan.deal, plan.rule
+    offset = 1 if rule.loss_treatment == "capital-first" else 0
+    recovered, review = [], []
+    for key_p, tid, contrib, cash, end in wf_in:
+        wf = run_waterfall(rule, contrib, cash, rates, end, detail=True)
+        assert wf.by_tier is not None
+        flows.waterfalls[(key_p, tid)] = wf
+        flows.final_month[(key_p, tid)] = int(end[0])
+        for k in range(rule.tiers):
+            clause = deal.clause("distribution.loss_treatment" if k < offset else
+                                 "distribution.tiers").path
+            label = "capital first" if k < offset else f"tier {k - offset + 1}"
+            for i, party in enumerate(rule.parties):
+                if np.any(wf.by_tier[0, :, k, i] != 0):
+                    sink.add(party, f"distribution, {label}", wf.by_tier[:, :, k, i], project=key_p,
+                             clause=clause)
+        for i, party in enumerate(rule.parties):
+            if np.any(wf.clawback[0, :, i] != 0):
+                sink.add(party, "loss clawback", wf.clawback[:, :, i], project=key_p,
+                         clause=deal.clause("distribution.loss_treatment").path)
+        inv_dist += wf.paid[:, :, rule.investor]
+        recovered.append(wf.recovered)
+        review.append(wf.review_triggered)
+    if recovered:
+        flows.recovered = np.stack(recovered, axis=1)
+        flows.review_triggered = np.stack(review, axis=1)
 
 
 def _instalments(plan: Plan, n_months: int) -> np.ndarray:
@@ -285,7 +357,7 @@ def _last_month(plan: Plan, calls: np.ndarray, ends: np.ndarray, abandoned: np.n
     return np.asarray(np.minimum(last, n_months - 1))
 
 
-def _diversion(plan: Plan, inv_dist: np.ndarray, add) -> None:  # type: ignore[no-untyped-def]
+def _diversion(plan: Plan, inv_dist: np.ndarray, add: Callable[..., None]) -> None:
     """The non-funding diversion, per path (see engine/deterministic.py)."""
     deal = plan.deal
     if not deal.value("non_funding.distribution_diversion"):
@@ -301,8 +373,9 @@ def _diversion(plan: Plan, inv_dist: np.ndarray, add) -> None:  # type: ignore[n
                   if tranches[tid].value("funded_by") == deal.investor)
         due = earliest_funding_date(ps.project.notice_date.value, lag=int(lag.value),
                                     unit=lag.unit, calendar=str(deal.value("timeline.funding_calendar")))
-        col = min(max(month_of(due) - plan.start, 0), n_months - 1)
-        owed[col] += own * float(ps.project.capex.value)
+        col = month_of(due) - plan.start
+        if col < n_months:  # due after the last month: nothing left to divert
+            owed[col] += own * float(ps.project.capex.value)
     if not owed.any():
         return
     diverted = np.zeros((n_paths, n_months))
@@ -312,8 +385,9 @@ def _diversion(plan: Plan, inv_dist: np.ndarray, add) -> None:  # type: ignore[n
         take = np.minimum(np.maximum(inv_dist[:, t], 0.0), outstanding)
         diverted[:, t] = take
         outstanding = outstanding - take
-    add(deal.investor, "diverted to host", -diverted)
-    add(deal.host, "diverted to host", diverted)
+    clause = deal.clause("non_funding.distribution_diversion").path
+    add(deal.investor, "diverted to host", -diverted, project=POOL, clause=clause)
+    add(deal.host, "diverted to host", diverted, project=POOL, clause=clause)
 
 
 @njit(cache=True, nogil=True)
