@@ -58,3 +58,43 @@ def project(pid: str, *, capex: float, notice: dt.date, build_months: int = 1,
 def pipeline(*projects: Project) -> Pipeline:
     return Pipeline(id="test", title="test", summary="test", projects=tuple(projects),
                     references={}, file="<test>")
+
+
+def project_strategy(*, declines: bool = False):  # type: ignore[no-untyped-def]
+    """Hypothesis: lists of 1-4 project specs for :func:`project` (optionally some declined)."""
+    from hypothesis import strategies as st
+
+    decision = st.sampled_from(["fund", "fund", "fund", "decline"]) if declines else st.just("fund")
+    return st.lists(
+        st.builds(
+            dict,
+            capex=st.floats(1e8, 2e10),
+            notice=st.dates(dt.date(2025, 12, 1), dt.date(2028, 12, 31)),
+            build_months=st.integers(1, 30),
+            profile=st.sampled_from(["flat", "s-curve", "front", "back"]),
+            ramp_months=st.integers(0, 24),
+            operating_yield=st.floats(0.0, 0.3),
+            life_years=st.integers(1, 25),
+            residual_value=st.floats(0.0, 0.5),
+            sector=st.sampled_from(["energy", "shipbuilding", "semiconductors"]),
+            decision=decision,
+        ),
+        min_size=1, max_size=4,
+    )
+
+
+def terms_strategy():  # type: ignore[no-untyped-def]
+    """Hypothesis: the distribution clauses whose readings are assumed, drawn at random."""
+    from hypothesis import strategies as st
+
+    return st.fixed_dictionaries({
+        "distribution.deemed_benchmark": st.floats(0.0, 0.08),
+        "distribution.deemed_compounding": st.sampled_from(["monthly", "annual-effective", "simple"]),
+        "distribution.application": st.sampled_from(["per-project", "pooled"]),
+        "distribution.loss_treatment": st.sampled_from(["investor-bears", "capital-first",
+                                                        "host-clawback"]),
+    })
+
+
+SHIPPED_DEALS = ("us-korea-2025-11", "us-japan-2025-09", "korea-counter-2025-10", "us-ask-2025-09",
+                 "us-proposal-2025-10")

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builders import pipeline, project, variant
+from builders import SHIPPED_DEALS, pipeline, project, project_strategy, terms_strategy, variant
 from pledgelab.drivers import Draws
 from pledgelab.engine.kernel import make_plan, run_paths
 from pledgelab.engine.reference import run_reference as run
 from pledgelab.engine.schedule import Shock
 
-BASES = ("us-korea-2025-11", "us-japan-2025-09", "korea-counter-2025-10", "us-ask-2025-09",
-         "us-proposal-2025-10")
+BASES = SHIPPED_DEALS
 REL = 1e-9
 
 
@@ -60,28 +57,8 @@ def _compare(deal_name: str, specs: list[dict], changes: dict, seed: int, paths:
             assert np.all(np.abs(got[ref.months:]) <= REL * scale)
 
 
-projects_st = st.lists(
-    st.builds(
-        dict,
-        capex=st.floats(1e8, 2e10),
-        notice=st.dates(dt.date(2025, 12, 1), dt.date(2028, 12, 31)),
-        build_months=st.integers(1, 24),
-        profile=st.sampled_from(["flat", "s-curve", "front", "back"]),
-        ramp_months=st.integers(0, 12),
-        operating_yield=st.floats(0.0, 0.3),
-        life_years=st.integers(1, 15),
-        residual_value=st.floats(0.0, 0.5),
-        sector=st.sampled_from(["energy", "shipbuilding", "semiconductors"]),
-        decision=st.sampled_from(["fund", "fund", "fund", "decline"]),
-    ),
-    min_size=1, max_size=4,
-)
-terms_st = st.fixed_dictionaries({
-    "distribution.deemed_benchmark": st.floats(0.0, 0.08),
-    "distribution.deemed_compounding": st.sampled_from(["monthly", "annual-effective", "simple"]),
-    "distribution.application": st.sampled_from(["per-project", "pooled"]),
-    "distribution.loss_treatment": st.sampled_from(["investor-bears", "capital-first", "host-clawback"]),
-})
+projects_st = project_strategy(declines=True)
+terms_st = terms_strategy()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

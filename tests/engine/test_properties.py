@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builders import pipeline, project, variant
+from builders import SHIPPED_DEALS, pipeline, project, project_strategy, terms_strategy, variant
 from pledgelab.engine.deterministic import run
 from pledgelab.metrics import party_outcomes
 
-BASES = ("us-korea-2025-11", "us-japan-2025-09", "korea-counter-2025-10", "us-ask-2025-09",
-         "us-proposal-2025-10")
+BASES = SHIPPED_DEALS
 SETTINGS = settings(max_examples=30, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
-projects_st = st.lists(
-    st.builds(
-        dict,
-        capex=st.floats(1e8, 2e10),
-        notice=st.dates(dt.date(2025, 12, 1), dt.date(2028, 12, 31)),
-        build_months=st.integers(1, 30),
-        profile=st.sampled_from(["flat", "s-curve", "front", "back"]),
-        ramp_months=st.integers(0, 24),
-        operating_yield=st.floats(0.0, 0.3),
-        life_years=st.integers(1, 25),
-        residual_value=st.floats(0.0, 0.5),
-        sector=st.sampled_from(["energy", "shipbuilding", "semiconductors"]),
-    ),
-    min_size=1, max_size=4,
-)
-terms_st = st.fixed_dictionaries({
-    "distribution.deemed_benchmark": st.floats(0.0, 0.08),
-    "distribution.deemed_compounding": st.sampled_from(["monthly", "annual-effective", "simple"]),
-    "distribution.application": st.sampled_from(["per-project", "pooled"]),
-    "distribution.loss_treatment": st.sampled_from(["investor-bears", "capital-first",
-                                                    "host-clawback"]),
-})
+projects_st = project_strategy(declines=False)
+terms_st = terms_strategy()
 
 
 def _pipe(specs: list[dict], order: list[int] | None = None):  # type: ignore[no-untyped-def]

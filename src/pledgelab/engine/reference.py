@@ -181,13 +181,6 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
     investor, host = deal.investor, deal.host
     vehicle_pacing = deal.value("timeline.pacing") != "as-called"
     financed = sched.financed()
-    months_used = [m for ps in financed for m in ps.calls]
-    months_used += [ps.end for ps in financed if ps.end is not None]
-    months_used += [ps.abandoned for ps in financed if ps.abandoned is not None]
-    months_used += list(sched.instalments) + list(sched.vehicle_interest)
-    months_used += [month_of(ps.project.notice_date.value) for ps in sched.projects]
-    if sched.vehicle_last is not None:
-        months_used.append(sched.vehicle_last)
     start, stop = horizon(sched)
     n = stop - start + 1
     lines: list[FlowLine] = []
