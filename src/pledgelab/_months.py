@@ -25,7 +25,3 @@ def parse_month(text: str) -> int:
     if not 1 <= month <= 12:
         raise ValueError(f"expected a month as YYYY-MM, got {text!r}")
     return year * 12 + month - 1
-
-
-def first_day(m: int) -> dt.date:
-    return dt.date(m // 12, m % 12 + 1, 1)

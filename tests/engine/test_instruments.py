@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pledgelab.engine.instruments import DebtTerms, annuity_outstanding, debt_flows
+from pledgelab.engine.instruments import DebtTerms, debt_flows
 
 
 def _one(terms: DebtTerms, operating: float, months: int = 40, cod: int = 2, end: int = 30):
@@ -48,9 +48,3 @@ def test_shortfall_is_owed_then_written_off_and_guarantee_pays_coverage() -> Non
     assert left > 100.0  # unpaid interest was capitalised
     assert flows.guarantee_calls[0, 0, 30] == pytest.approx(0.8 * left)
     assert np.allclose(flows.service[0, 0] + flows.fees[0, 0], ops[0])
-
-
-def test_annuity_outstanding_closed_form() -> None:
-    assert annuity_outstanding(100.0, 0.0, 10, 5) == pytest.approx(50.0)
-    assert annuity_outstanding(100.0, 0.12, 10, 10) == pytest.approx(0.0, abs=1e-12)
-    assert annuity_outstanding(100.0, 0.12, 10, 0) == pytest.approx(100.0)

@@ -144,3 +144,10 @@ def test_add_business_days_counts_exactly_n(start: dt.date, n: int, name: str) -
     days = [start + dt.timedelta(days=i) for i in range(1, (end - start).days + 1)]
     assert sum(cal.is_business_day(d) for d in days) == n
     assert cal.roll_forward(end) == end
+
+
+def test_holidays_between_lists_weekday_holidays_in_order() -> None:
+    cal = BusinessCalendar(name="US")
+    got = cal.holidays_between(D(2026, 1, 2), D(2026, 3, 10))
+    assert got == ["2026-01-19 US: Martin Luther King Jr. Day",
+                   "2026-02-16 US: Washington's Birthday"]

@@ -52,15 +52,6 @@ class DebtFlows:
     equity_cash: np.ndarray  # (paths, months): operating cash left for equity
 
 
-def annuity_outstanding(balance: float, rate: float, tenor: int, k: int) -> float:
-    """Outstanding of a level-payment loan after ``k`` payments (closed form)."""
-    i = rate / 12.0
-    if i == 0:
-        return balance * (1 - k / tenor)
-    a = (1 + i) ** tenor
-    return balance * (a - (1 + i) ** k) / (a - 1)
-
-
 def debt_flows(terms: list[DebtTerms], draws: np.ndarray, operating: np.ndarray,
                cod: int | np.ndarray, end: int | np.ndarray) -> DebtFlows:
     """Run the debt tranches of one project.

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from pledgelab._months import month_label, month_of
 from pledgelab.pipeline import Pipeline, Project
-from pledgelab.terms import TermSheet, Tranche, earliest_funding_date
+from pledgelab.terms import BusinessCalendar, TermSheet, Tranche, earliest_funding_date
 
 MAX_YEARS = 120  # a schedule that needs longer than this cannot be completed
 _TOL = 1e-6  # dollars: a call with less left than this is complete
@@ -183,9 +183,12 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
             capacity[tid] -= amt
         ps.funding_date = earliest_funding_date(notice, lag=int(lag.value), unit=lag.unit,
                                                 calendar=calendar)
+        skipped = BusinessCalendar(name=calendar).holidays_between(notice, ps.funding_date)
         events.append(Event(month_of(ps.funding_date), proj.id,
                             f"noticed {notice}; earliest funding date {ps.funding_date} "
-                            f"({lag.value} {lag.unit}, {calendar} calendar)", lag.path))
+                            f"({lag.value} {lag.unit}, {calendar} calendar"
+                            + (f"; holidays skipped: {', '.join(skipped)}" if skipped else "") + ")",
+                            lag.path))
 
     def investor_part(ps: ProjectSchedule, *, capped_only: bool) -> float:
         tot = 0.0

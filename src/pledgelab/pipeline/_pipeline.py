@@ -8,7 +8,6 @@ by a clause of its own.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,10 +72,6 @@ class Pipeline:
     references: dict[str, Reference]
     file: str
 
-    @property
-    def first_notice(self) -> dt.date:
-        days: list[dt.date] = [p.notice_date.value for p in self.projects]
-        return min(days)
 
 
 def read_pipeline(path: Path, *, display: str | None = None,

@@ -33,11 +33,23 @@ class BusinessCalendar:
         return not any(day in _holidays(c, day.year) for c in self._countries)
 
     def holiday_name(self, day: dt.date) -> str | None:
+        """``"US: Thanksgiving Day"`` if ``day`` is a holiday of the calendar, else None."""
         for c in self._countries:
             name = _holidays(c, day.year).get(day)
             if name:
                 return f"{c}: {name}"
         return None
+
+    def holidays_between(self, first: dt.date, last: dt.date) -> list[str]:
+        """Holidays on weekdays from ``first`` to ``last`` inclusive, as ``date name``."""
+        out = []
+        day = first
+        while day <= last:
+            name = self.holiday_name(day) if day.weekday() < 5 else None
+            if name:
+                out.append(f"{day} {name}")
+            day += dt.timedelta(days=1)
+        return out
 
     def add_business_days(self, start: dt.date, n: int) -> dt.date:
         """The ``n``-th business day after ``start`` (``start`` itself not counted)."""

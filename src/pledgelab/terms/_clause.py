@@ -10,7 +10,7 @@ clause must say why (``reason``) and what else it could have been
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -102,4 +102,3 @@ class ClauseSpec:
     nullable: bool = False
     minimum: float | None = 0.0
     maximum: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict)

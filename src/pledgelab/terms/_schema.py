@@ -172,9 +172,6 @@ class TermSheet:
     def value(self, path: str) -> Any:
         return self.clause(path).value
 
-    def has(self, path: str) -> bool:
-        return path in self.clauses
-
     @property
     def tiers(self) -> tuple[Tier, ...]:
         return tuple(self.clauses["distribution.tiers"].value)
@@ -186,8 +183,6 @@ class TermSheet:
             out.extend(tr.clauses.values())
         return sorted(out, key=lambda c: c.line)
 
-    def party_with_role(self, role: str) -> list[str]:
-        return [p.code for p in self.parties.values() if p.role == role]
 
 
 def read_term_sheet(path: Path, *, display: str | None = None) -> TermSheet:
