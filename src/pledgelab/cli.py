@@ -20,6 +20,7 @@ from pledgelab.engine.deterministic import RunResult, run
 from pledgelab.metrics import PartyOutcome, deal_outcome, party_outcomes
 from pledgelab.pipeline import Pipeline, load_pipeline
 from pledgelab.report import Column, Table, emit
+from pledgelab.report._table import _show
 from pledgelab.terms import TermSheet, load_deal, shipped
 from pledgelab.terms._registry import DATA
 
@@ -162,7 +163,6 @@ def cmd_compare(args: argparse.Namespace) -> list[Table]:
         ("NPV", "npv", "usd"), ("IRR", "irr", "pct"), ("MOIC", "moic", "ratio"),
         ("payback", "payback", "text"), ("share of distributions", "share_of_distributions",
                                          "pct")]
-    from pledgelab.report._table import _show
     for role in roles:
         if not any(by_role(c, role) for c in cols):
             continue
