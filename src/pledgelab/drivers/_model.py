@@ -70,8 +70,26 @@ def _fx_specs(currency: str) -> dict[str, ClauseSpec]:
     return {"start": level, "mean": level, "speed": _SPEED, "vol": _FX_VOL}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BenchmarkModel:
+class _MeanReverting:
+    """Mean, speed and volatility of an Ornstein–Uhlenbeck process, read from its clauses."""
+
+    params: dict[str, Clause]
+
+    @property
+    def mean(self) -> float:
+        return float(self.params["mean"].value)
+
+    @property
+    def speed(self) -> float:
+        return float(self.params["speed"].value)
+
+    @property
+    def vol(self) -> float:
+        return float(self.params["vol"].value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BenchmarkModel(_MeanReverting):
     """OU short rate of the benchmark behind the deemed interest (rates per year)."""
 
     params: dict[str, Clause]
@@ -83,18 +101,6 @@ class BenchmarkModel:
         return None if v is None else float(v)
 
     @property
-    def mean(self) -> float:
-        return float(self.params["mean"].value)
-
-    @property
-    def speed(self) -> float:
-        return float(self.params["speed"].value)
-
-    @property
-    def vol(self) -> float:
-        return float(self.params["vol"].value)
-
-    @property
     def floor(self) -> float | None:
         v = self.params["floor"].value
         return None if v is None else float(v)
@@ -104,8 +110,8 @@ class BenchmarkModel:
         return deal_benchmark if self.start is None else self.start
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FxModel:
+@dataclass(frozen=True, kw_only=True)
+class FxModel(_MeanReverting):
     """OU process on the log of an exchange rate (units of ``currency`` per US dollar)."""
 
     currency: str
@@ -114,18 +120,6 @@ class FxModel:
     @property
     def start(self) -> float:
         return float(self.params["start"].value)
-
-    @property
-    def mean(self) -> float:
-        return float(self.params["mean"].value)
-
-    @property
-    def speed(self) -> float:
-        return float(self.params["speed"].value)
-
-    @property
-    def vol(self) -> float:
-        return float(self.params["vol"].value)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
