@@ -8,6 +8,7 @@ from pathlib import Path
 from pledgelab._errors import NotFoundError, Problem
 
 DATA = Path(str(resources.files("pledgelab") / "data"))
+_SINGULAR = {"deals": "deal", "pipelines": "pipeline", "drivers": "driver file", "macro": "macro data file"}
 
 
 def shipped(kind: str) -> dict[str, Path]:
@@ -29,5 +30,5 @@ def locate(kind: str, name_or_path: str | Path) -> tuple[Path, str]:
         return path, f"{kind}/{path.name}"
     raise NotFoundError([Problem(
         str(name_or_path), 0, "<name>",
-        f"no shipped {kind[:-1]} of that name; known: {', '.join(known) or 'none'}",
+        f"no shipped {_SINGULAR.get(kind, kind)} of that name; known: {', '.join(known) or 'none'}",
     )])
