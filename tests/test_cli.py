@@ -100,3 +100,32 @@ def test_malformed_term_sheet_exits_2_with_file_line_field(capsys: pytest.Captur
     first = err.strip().splitlines()[0]
     file, line, field, _msg = first.split(":", 3)
     assert file == str(path) and line.isdigit() and field.strip().startswith("clauses.")
+
+
+def test_funding_year_table_and_compare(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "funding", "us-korea-2025-11", "--format", "json")
+    assert code == 0
+    table = json.loads(out)[0]
+    calls = [row[1] for row in table["rows"]]
+    assert sum(calls) == pytest.approx(200e9) and max(calls) <= 20e9 + 1e-3
+    code, out, _ = _run(capsys, "funding", "us-ask-2025-09", "us-korea-2025-11", "--compare",
+                        "--format", "json")
+    assert code == 0
+    rows = {r[0]: r[1:] for r in json.loads(out)[0]["rows"]}
+    assert rows["calls"] == ["$350B", "$200B"]
+    assert rows["peak calendar-year calls"] == ["$350B", "$20B"]
+
+
+def test_tariffs_savings_break_even_and_decline(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "tariffs", "us-korea-2025-11", "--years", "5", "--format", "json")
+    assert code == 0
+    table = json.loads(out)[0]
+    assert table["columns"] == ["year", "deal-holds", "ieepa-2026", "step-up-2026"]
+    assert table["rows"][1][1] == pytest.approx(0.10 * 166.8e9)  # a full year at 25% vs 15%
+    assert any("Break-even" in n for n in table["notes"])
+
+
+def test_tariffs_for_japan_need_a_trade_base(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "tariffs", "us-japan-2025-09")
+    assert code == 2
+    assert "--exports" in err

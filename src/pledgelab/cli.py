@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from rich.console import Console
@@ -17,6 +17,7 @@ from pledgelab._errors import InputError
 from pledgelab._months import month_label, parse_month
 from pledgelab.compare import STICKING_POINTS, DealComparison, compare, usd
 from pledgelab.engine.deterministic import RunResult, run
+from pledgelab.macro.funding import FundingResult
 from pledgelab.metrics import PartyOutcome, deal_outcome, party_outcomes
 from pledgelab.pipeline import Pipeline, load_pipeline
 from pledgelab.report import Column, Table, emit
@@ -287,6 +288,25 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--chart", help="write a fan chart (.png or .html) of --fan's party "
                     "(default: the investor)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    sp = add("funding", "how the investor funds its calls: sources, cost, reserves, ratios")
+    sp.add_argument("deals", nargs="+", help="deal ids or term-sheet files")
+    sp.add_argument("--pipeline", help="shipped pipeline id or path")
+    sp.add_argument("--plan", help="funding plan id or path (default: the shipped plan for the "
+                    "investor)")
+    sp.add_argument("--horizon", type=int, default=None,
+                    help="last calendar year interest is counted to (default: the last call's year)")
+    sp.add_argument("--compare", action="store_true", help="one column per deal")
+    sp = add("tariffs", "tariff cost avoided by year against the pledge's net cost; break-even")
+    sp.add_argument("deal", help="shipped deal id or path to a term-sheet YAML file")
+    sp.add_argument("--pipeline", help="shipped pipeline id or path")
+    sp.add_argument("--years", type=int, default=20, help="years shown from the run's first (default 20)")
+    sp.add_argument("--exports", type=float, default=None,
+                    help="dutiable trade with the US, USD a year (required where the data has none)")
+    sp.add_argument("--discount-rate", type=float, default=None,
+                    help="discount rate per year (default: the deal's deemed benchmark)")
+    sp.add_argument("--decline", action="store_true",
+                    help="also compare funding and declining each project")
+    sp.add_argument("--scenario", default="deal-holds", help="tariff scenario for --decline")
     return p
 
 
@@ -338,8 +358,127 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
     return tables
 
 
+def _funding_plan_for(deal: TermSheet, name: str | None) -> str:
+    if name:
+        return name
+    from pledgelab.macro import load_funding
+
+    plans = [p for p in shipped("funding") if load_funding(p).investor == deal.investor]
+    if not plans:
+        raise UsageError(f"{deal.id}: no shipped funding plan for investor {deal.investor}; "
+                         "give one with --plan")
+    return plans[0]
+
+
+def cmd_funding(args: argparse.Namespace) -> list[Table]:
+    from pledgelab.macro import fund, investor_calls
+
+    deals = [load_deal(n) for n in args.deals]
+    if len({d.investor for d in deals}) > 1 and not (args.pipeline and args.plan):
+        raise UsageError("the deals have different investors; give --pipeline and --plan")
+    pipe, label = _pipeline_for(deals[0], args.pipeline)
+    plan = _funding_plan_for(deals[0], args.plan)
+    calls = {d.id: investor_calls(run(d, pipe)) for d in deals}
+    last = max(m // 12 for c in calls.values() for m in c) if any(calls.values()) else 0
+    horizon = args.horizon or last
+    results = {d.id: fund(calls[d.id], plan, horizon_end_year=horizon) for d in deals}
+    tables: list[Table] = []
+    if not args.compare:
+        for deal_id, res in results.items():
+            ids = list(res.amounts)
+            t = Table(f"{deal_id}: how {deals[0].investor} funds its calls (plan {res.plan.id}, "
+                      f"interest to the end of {horizon})",
+                      [Column("year"), Column("calls", "usd"), *[Column(i, "usd") for i in ids],
+                       Column("unfunded", "usd"), Column("cost", "usd"), Column("cumulative cost", "usd"),
+                       Column("reserves", "usd"), Column("calls / reserves", "pct"),
+                       Column("calls / current account", "pct"), Column("calls / GDP", "pct")])
+            for r in res.rows():
+                t.rows.append([str(r["year"]), r["calls"], *[r[i] for i in ids], r["unfunded"],
+                               sum(float(r[f"cost:{i}"] or 0.0) for i in ids), r["cumulative_cost"],
+                               r["reserves"], r["calls/reserves"], r["calls/current_account"],
+                               r["calls/gdp"]])
+            t.notes.append(f"Total cost {usd(res.total_cost)} on {usd(res.total_calls)} of calls; the "
+                           f"whole pledge's calls are {res.pledge_to_reserves:.1%} of baseline reserves.")
+            t.notes.extend(res.notes.values())
+            t.notes.append(f"Pipeline: {label}. Cost convention and sources: docs/macro.md.")
+            tables.append(t)
+        return tables
+    t = Table(f"Funding compared (plan {plan}, interest to the end of {horizon})",
+              [Column("")] + [Column(d) for d in results])
+    rows: list[tuple[str, Callable[[FundingResult], object]]] = [
+        ("calls", lambda r: usd(r.total_calls)),
+        ("peak calendar-year calls", lambda r: usd(float(r.calls.max()) if r.calls.size else 0.0)),
+        ("interest cost", lambda r: usd(r.total_cost)),
+        ("peak calls / reserves", lambda r: f"{r.peak_calls_to_reserves:.1%}"),
+        ("lowest reserves", lambda r: usd(float(r.reserves.min()) if r.reserves.size else 0.0)),
+        ("pledge / baseline reserves", lambda r: f"{r.pledge_to_reserves:.1%}"),
+    ]
+    for name, fn in rows:
+        t.rows.append([name, *[fn(r) for r in results.values()]])
+    for sid in next(iter(results.values())).amounts:
+        t.rows.append([f"from {sid}", *[usd(r.totals.get(sid, 0.0)) for r in results.values()]])
+    t.notes.append(f"Pipeline: {label}.")
+    return [t]
+
+
+def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
+    from pledgelab.macro.tariffs import (
+        SCENARIOS,
+        break_even,
+        decline_option,
+        pledge_net_cost,
+        tariff_savings,
+    )
+
+    deal = load_deal(args.deal)
+    pipe, label = _pipeline_for(deal, args.pipeline)
+    rate = _discount(deal, args)
+    res = run(deal, pipe)
+    first = res.start // 12
+    years = range(first, first + args.years)
+    try:
+        by_scenario = {name: tariff_savings(deal.investor, scenario=name, years=years,
+                                            exports=args.exports)
+                       for name in SCENARIOS if name != "step-up-2026" or deal.investor == "KR"}
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    cost = pledge_net_cost(deal, pipe, discount_rate=rate)
+    t = Table(f"{deal.id}: tariff cost avoided by {deal.investor} a year, by scenario",
+              [Column("year")] + [Column(n, "usd") for n in by_scenario])
+    for i, y in enumerate(years):
+        t.rows.append([str(y), *[r.years[i].savings for r in by_scenario.values()]])
+    base = next(iter(by_scenario.values())).trade_base
+    t.notes.append(f"Trade base: {base.value / 1e9:,.1f}B a year [{base.status}] — {base.label}.")
+    for name, r in by_scenario.items():
+        be = break_even(r.by_year(), cost, discount_rate=rate)
+        t.notes.append(f"{name}: {r.scenario.reading} Break-even against the pledge's net cost of "
+                       f"{usd(cost)} (minus {deal.investor}'s NPV at {100 * rate:.2f}%/yr): "
+                       + ("never within the years shown" if be is None else f"{be:.1f} years") + ".")
+    t.notes.append(f"Pipeline: {label}.")
+    tables = [t]
+    if args.decline:
+        d = Table(f"{deal.id}: fund or decline each project ({args.scenario}, NPV at {100 * rate:.2f}%/yr)",
+                  [Column("project"), Column("investor NPV if funded", "usd"),
+                   Column("investor NPV if declined", "usd"), Column("diverted to host", "usd"),
+                   Column("tariff step-up cost", "usd"), Column("cheaper"), Column("by", "usd")])
+        for ps in res.schedule.projects:
+            if ps.status != "financed":
+                continue
+            o = decline_option(deal, pipe, ps.project.id, scenario=args.scenario, discount_rate=rate,
+                               exports=args.exports)
+            d.rows.append([ps.project.id, o.npv_fund, o.npv_decline, o.diverted_to_host, o.step_up_cost,
+                           o.cheaper, o.margin])
+        if d.rows:
+            o0 = decline_option(deal, pipe, d.rows[0][0], scenario=args.scenario, discount_rate=rate,
+                                exports=args.exports)
+            d.notes.extend(f"{k}: {v}" for k, v in o0.inputs().items())
+        tables.append(d)
+    return tables
+
+
 COMMANDS = {"deals": cmd_deals, "show": cmd_show, "run": cmd_run, "compare": cmd_compare,
-            "explain": cmd_explain, "simulate": cmd_simulate}
+            "explain": cmd_explain, "simulate": cmd_simulate, "funding": cmd_funding,
+            "tariffs": cmd_tariffs}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

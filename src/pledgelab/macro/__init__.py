@@ -9,6 +9,7 @@ and sources. See :mod:`pledgelab.macro._data` for the file format.
 >>> s = kr.series("reserves_usd")      # s.dates: datetime64[D], s.values: float64
 >>> kr.value("absorbable_outflow_usd")
 15000000000.0
+>>> from pledgelab.macro import fund, load_funding     # funding plans: see pledgelab.macro.funding
 """
 
 from pledgelab.macro._data import (
@@ -28,21 +29,65 @@ from pledgelab.macro._data import (
     load_macro,
     read_macro,
 )
+from pledgelab.macro.funding import (
+    FUNDING_SCHEMA,
+    KIND_EFFECTS,
+    SOURCE_KINDS,
+    FundingPlan,
+    FundingResult,
+    Source,
+    fund,
+    investor_calls,
+    load_funding,
+    read_funding,
+)
+from pledgelab.macro.tariffs import (
+    SCENARIOS,
+    DeclineOption,
+    Scenario,
+    TariffResult,
+    YearSavings,
+    break_even,
+    decline_option,
+    pledge_net_cost,
+    tariff_savings,
+    trade_base,
+)
 
 __all__ = [
     "AUTHORITIES",
     "DUTY_BASES",
+    "FUNDING_SCHEMA",
+    "KIND_EFFECTS",
     "MACRO_SCHEMA",
     "REGIME_KINDS",
+    "SCENARIOS",
     "SERIES_MEASURES",
+    "SOURCE_KINDS",
     "TARIFF_SECTORS",
     "VALUE_MEASURES",
+    "DeclineOption",
     "Economy",
+    "FundingPlan",
+    "FundingResult",
     "MacroData",
     "Measure",
     "Observation",
+    "Scenario",
     "Series",
+    "Source",
     "TariffRegime",
+    "TariffResult",
+    "YearSavings",
+    "break_even",
+    "decline_option",
+    "fund",
+    "investor_calls",
+    "load_funding",
     "load_macro",
+    "pledge_net_cost",
+    "read_funding",
     "read_macro",
+    "tariff_savings",
+    "trade_base",
 ]

@@ -194,6 +194,8 @@ VALUE_MEASURES: dict[str, Measure] = {
     "investment_corporation_capital_local": Measure(
         unit="{ccy}", description="statutory capital of the body that makes the pledge's investments"),
     "tariff_paid_usd": Measure(unit="USD/month", description="US tariffs paid on the economy's exports"),
+    "us_dutiable_imports_usd": Measure(
+        unit="USD/year", description="US imports from the economy that pay tariffs (trade base)"),
     "tariff_savings_claimed_local": Measure(unit="{ccy}", description="tariff savings claimed for the deal"),
     "tariff_savings_claimed_usd": Measure(unit="USD", description="tariff savings claimed for the deal"),
 }
