@@ -129,3 +129,25 @@ def test_tariffs_for_japan_need_a_trade_base(capsys: pytest.CaptureFixture[str])
     code, _, err = _run(capsys, "tariffs", "us-japan-2025-09")
     assert code == 2
     assert "--exports" in err
+
+
+def test_funding_and_tariff_charts(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="the [plot] extra is not installed")
+    png = tmp_path / "reserves.png"
+    assert main(["funding", "us-ask-2025-09", "us-korea-2025-11", "--compare", "--chart", str(png)]) == 0
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    html = tmp_path / "savings.html"
+    assert main(["tariffs", "us-korea-2025-11", "--years", "5", "--chart", str(html)]) == 0
+    assert "data:image/png;base64," in html.read_text()
+    capsys.readouterr()
+
+
+def test_charts_without_the_plot_extra_name_the_install(capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    code = main(["tariffs", "us-korea-2025-11", "--years", "3", "--chart", str(tmp_path / "x.png")])
+    assert code == 2
+    assert "pip install 'pledgelab[plot]'" in capsys.readouterr().err

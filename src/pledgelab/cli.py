@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from rich.console import Console
@@ -296,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--horizon", type=int, default=None,
                     help="last calendar year interest is counted to (default: the last call's year)")
     sp.add_argument("--compare", action="store_true", help="one column per deal")
+    sp.add_argument("--chart", help="write the reserves path and calls as .png or .html")
     sp = add("tariffs", "tariff cost avoided by year against the pledge's net cost; break-even")
     sp.add_argument("deal", help="shipped deal id or path to a term-sheet YAML file")
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
@@ -307,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--decline", action="store_true",
                     help="also compare funding and declining each project")
     sp.add_argument("--scenario", default="deal-holds", help="tariff scenario for --decline")
+    sp.add_argument("--chart", help="write cumulative savings against the net cost as .png or .html")
     return p
 
 
@@ -402,6 +405,7 @@ def cmd_funding(args: argparse.Namespace) -> list[Table]:
             t.notes.extend(res.notes.values())
             t.notes.append(f"Pipeline: {label}. Cost convention and sources: docs/macro.md.")
             tables.append(t)
+        _funding_chart(args, results, tables)
         return tables
     t = Table(f"Funding compared (plan {plan}, interest to the end of {horizon})",
               [Column("")] + [Column(d) for d in results])
@@ -418,7 +422,30 @@ def cmd_funding(args: argparse.Namespace) -> list[Table]:
     for sid in next(iter(results.values())).amounts:
         t.rows.append([f"from {sid}", *[usd(r.totals.get(sid, 0.0)) for r in results.values()]])
     t.notes.append(f"Pipeline: {label}.")
-    return [t]
+    tables = [t]
+    _funding_chart(args, results, tables)
+    return tables
+
+
+def _funding_chart(args: argparse.Namespace, results: dict[str, FundingResult],
+                   tables: list[Table]) -> None:
+    if not args.chart:
+        return
+    from pledgelab.report.charts import reserves_chart
+
+    years = sorted({y for r in results.values() for y in r.years})
+
+    def on(r: FundingResult, values: Any) -> list[float]:
+        by = dict(zip(r.years, values, strict=True))
+        return [float(by.get(y, float("nan"))) for y in years]
+
+    try:
+        path = reserves_chart(years, {d: on(r, r.reserves) for d, r in results.items()},
+                              {d: on(r, r.calls) for d, r in results.items()}, args.chart,
+                              title=f"Reserves and calls ({next(iter(results.values())).plan.id})")
+    except ImportError as exc:
+        raise UsageError(str(exc)) from None
+    tables[0].notes.append(f"Chart written to {path}")
 
 
 def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
@@ -456,6 +483,22 @@ def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
                        + ("never within the years shown" if be is None else f"{be:.1f} years") + ".")
     t.notes.append(f"Pipeline: {label}.")
     tables = [t]
+    if args.chart:
+        from pledgelab.report.charts import savings_chart
+
+        cumulative = {}
+        for name, r in by_scenario.items():
+            total, values = 0.0, []
+            for k, y in enumerate(years):
+                total += r.by_year()[y] / (1.0 + rate) ** k
+                values.append(total)
+            cumulative[name] = values
+        try:
+            path = savings_chart(list(years), cumulative, cost, args.chart,
+                                 title=f"{deal.id}: tariff savings against the pledge's net cost")
+        except ImportError as exc:
+            raise UsageError(str(exc)) from None
+        t.notes.append(f"Chart written to {path}")
     if args.decline:
         d = Table(f"{deal.id}: fund or decline each project ({args.scenario}, NPV at {100 * rate:.2f}%/yr)",
                   [Column("project"), Column("investor NPV if funded", "usd"),

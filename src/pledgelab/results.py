@@ -20,7 +20,6 @@ from pledgelab.engine.montecarlo import QUANTILES, ChunkStats
 from pledgelab.metrics.irr import REASONS
 from pledgelab.report import Column, Table
 
-_PLOT = "charts need the [plot] extra: pip install 'pledgelab[plot]'"
 _PARQUET = "Parquet export needs the [parquet] extra: pip install 'pledgelab[parquet]'"
 
 
@@ -154,13 +153,9 @@ class SimulationResult:
 
     def chart(self, party: str, path: Path) -> Path:
         """Write the fan chart of ``party`` as PNG, or as HTML embedding the PNG."""
-        try:
-            import matplotlib
+        from pledgelab.report.charts import pyplot, save
 
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-        except ImportError:
-            raise ImportError(_PLOT) from None
+        plt = pyplot()
         f = self.fan(party)
         q = {k: np.asarray(v) / 1e9 for k, v in f["quantiles"].items()}
         fig, ax = plt.subplots(figsize=(9, 5))
@@ -169,24 +164,11 @@ class SimulationResult:
         ax.plot(f["year"], q["p50"], lw=2, label="median")
         ax.axhline(0, color="black", lw=0.8)
         ax.set_ylabel("cumulative net cash, $B")
-        ax.set_title(f"{self.deal_id} × {self.pipeline_id}: {party} ({self.paths:,} paths, "
-                     f"seed {self.seed})")
+        title = f"{self.deal_id} × {self.pipeline_id}: {party} ({self.paths:,} paths, seed {self.seed})"
+        ax.set_title(title)
         ax.legend(loc="upper left")
         fig.tight_layout()
-        path = Path(path)
-        if path.suffix.lower() == ".html":
-            import base64
-            import io
-
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=110)
-            data = base64.b64encode(buf.getvalue()).decode()
-            path.write_text(f"<!doctype html><meta charset=utf-8><title>{self.deal_id} {party}</title>"
-                            f"<img alt='fan chart' src='data:image/png;base64,{data}'>")
-        else:
-            fig.savefig(path, dpi=110)
-        plt.close(fig)
-        return path
+        return save(fig, path, title)
 
     def to_parquet(self, path: Path) -> Path:
         """One row per path and party: contributed, received, NPV, IRR (and reason), MOIC, payback."""
