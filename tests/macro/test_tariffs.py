@@ -20,7 +20,6 @@ from pledgelab.macro import (
     tariff_savings,
     trade_base,
 )
-from pledgelab.macro.tariffs import STEP_UP_YEARS
 from pledgelab.terms import Status, load_deal
 
 BASE = 1.39e9 / 0.10 * 12  # $166.8B a year, from Meritz's $1.39B a month paid at 10%
@@ -151,8 +150,9 @@ def test_decline_option_a_one_year_step_up_outweighs_the_loss() -> None:
     deal, pl = _loss_maker()
     d = decline_option(deal, pl, "p", scenario="deal-holds", discount_rate=0.0)
     # the default step-up lasts one year (an assumed clause): 365 days of (25% - 15%) x $166.8B
-    assert d.step_up_years is STEP_UP_YEARS and STEP_UP_YEARS.status is Status.ASSUMED
-    assert STEP_UP_YEARS.reason and STEP_UP_YEARS.alternatives
+    assert d.step_up_years is deal.clause("non_funding.step_up_years")
+    assert d.step_up_years.status is Status.ASSUMED and d.step_up_years.value == 1.0
+    assert d.step_up_years.reason and d.step_up_years.alternatives
     assert d.step_up_rate.value == 0.25 and d.deal_rate.value == 0.15
     assert d.step_up_start > dt.date(2026, 3, 2)  # the funding date after the notice
     assert d.step_up_cost == pytest.approx(16.68e9)

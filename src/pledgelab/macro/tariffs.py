@@ -66,25 +66,6 @@ from pledgelab.terms._clause import Alternative, Clause, Status
 SECTOR = "general"  # exports by sector are a gap: every dollar is priced at the general rate
 _HERE = "pledgelab/macro/tariffs.py"
 
-STEP_UP_YEARS = Clause(
-    path="tariffs.step_up_years",
-    value=1.0,
-    unit="years",
-    label="How long the tariff step-up lasts after a project is declined",
-    status=Status.ASSUMED,
-    reason=(
-        "Both MOUs let the US raise tariffs if the investor declines to fund, at a rate the "
-        "President chooses; neither says for how long. One year is the shortest whole-year "
-        "reading and is a placeholder for a user's own view."
-    ),
-    alternatives=(
-        Alternative(value=0.0, label="the step-up is threatened but never imposed"),
-        Alternative(value=3.0, label="about the rest of the presidential term (illustrative)"),
-        Alternative(value=20.0, label="the Korea MOU's 20-year horizon (its distribution-review clause)"),
-    ),
-    file=_HERE,
-)
-
 
 # -- scenarios -------------------------------------------------------------------------------------
 
@@ -390,8 +371,8 @@ def decline_option(deal: TermSheet, pipeline: Pipeline, project_id: str, *, econ
     project's decision set to ``decline``; both investor NPVs are put at the
     first day of the earlier run's first month. If declined, the tariff step-up
     (``step_up_rate`` or the deal's ``non_funding.tariff_step_up``, minus the deal
-    rate) on the trade base runs for ``step_up_years`` (default: the assumed
-    :data:`STEP_UP_YEARS`) from the project's funding date, on the days the
+    rate) on the trade base runs for ``step_up_years`` (default: the deal's
+    ``non_funding.step_up_years`` clause) from the project's funding date, on the days the
     scenario has a deal saving to take back, discounted monthly like the engine.
     """
     from pledgelab.engine.deterministic import run
@@ -420,8 +401,15 @@ def decline_option(deal: TermSheet, pipeline: Pipeline, project_id: str, *, econ
     rate = _step_up_rate(deal, step_up_rate)
     deal_rate = data.regimes[DEAL_REGIMES[code]].rates[SECTOR]
     base = trade_base(code, exports=exports, data=data)
-    years = STEP_UP_YEARS if step_up_years is None else STEP_UP_YEARS.with_value(
-        float(step_up_years), note="step-up years supplied by the user")
+    if step_up_years is None:
+        if "non_funding.step_up_years" not in deal.clauses:
+            raise ValueError(f"{deal.id} has no non_funding.step_up_years clause; pass step_up_years=")
+        years = deal.clause("non_funding.step_up_years")
+    else:
+        years = Clause(path="step_up_years", value=float(step_up_years), unit="years",
+                       label="How long the tariff step-up lasts (given by the user)",
+                       status=Status.ASSUMED, reason="supplied by the user",
+                       alternatives=(), file="<argument>", line=0)
     if float(years.value) < 0:
         raise ValueError(f"step_up_years must be zero or more, got {years.value!r}")
     lag = deal.clause("timeline.funding_lag")
@@ -463,7 +451,6 @@ def pledge_net_cost(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float
 __all__ = [
     "DEAL_REGIMES",
     "SCENARIOS",
-    "STEP_UP_YEARS",
     "DeclineOption",
     "Layer",
     "Scenario",

@@ -249,7 +249,7 @@ class Checker:
                 self.add(where, "a value is required here (null is not allowed)")
             return None
         kind = spec.kind
-        if kind in ("money", "rate", "fraction"):
+        if kind in ("money", "rate", "fraction", "number"):
             return self.number(value, where, spec)
         if kind == "count":
             if isinstance(value, bool) or not isinstance(value, int):

@@ -74,6 +74,7 @@ SECTIONS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
         "tariff_step_up": (ClauseSpec(units=("tariff-rate",), kind="rate", maximum=1.0,
                                       nullable=True), True),
         "distribution_diversion": (_FLAG, True),
+        "step_up_years": (ClauseSpec(units=("years",), kind="number"), False),
     },
     "fx_safeguard": {"available": (_FLAG, True)},
 }
