@@ -87,7 +87,7 @@ import numpy as np
 from pledgelab.terms._check import Checker, read_references
 from pledgelab.terms._clause import Alternative, Clause, ClauseSpec, Reference, Status
 from pledgelab.terms._registry import locate
-from pledgelab.terms._yaml import Located, YList, YMap, read_yaml
+from pledgelab.terms._yaml import Located, YMap, read_yaml
 
 MACRO_SCHEMA = "pledgelab.macro/1"
 KIND = "macro"  # the folder under data/
@@ -493,30 +493,26 @@ def _series(chk: Checker, code: str, name: str, measure: Measure, ccy: str, m: Y
     assert measure.frequency is not None and measure.basis is not None
     spec = measure.spec(ccy)
     obs: list[Observation] = []
-    if "observations" in m:
-        raw = m["observations"]
-        if not isinstance(raw, YList) or not raw:
-            chk.add(m.at("observations"), "expected a non-empty list of {date, value, status, refs}")
-        else:
-            seen: dict[dt.date, int] = {}
-            for loc, item in raw.items_located():
-                om = chk.mapping(item, loc)
-                if om is None:
-                    continue
-                o = _observation(chk, om, spec, unit=unit, label=label or name, refs=refs)
-                date = chk.date(om, "date")
-                if date is None:
-                    continue
-                where = om.at("date")
-                _check_period_end(chk, where, date, measure.frequency)
-                if date in seen:
-                    chk.add(where, f"duplicate date {date}: also the date of the observation on line "
-                                   f"{seen[date]}")
-                elif seen and date < max(seen):
-                    chk.add(where, f"dates out of order: {date} comes after {max(seen)}")
-                seen.setdefault(date, where.line)
-                if o is not None:
-                    obs.append(Observation(date=date, clause=o))
+    raw = chk.items(m, "observations", "{date, value, status, refs}")
+    seen: dict[dt.date, int] = {}
+    for loc, item in raw.items_located():
+        om = chk.mapping(item, loc)
+        if om is None:
+            continue
+        o = _observation(chk, om, spec, unit=unit, label=label or name, refs=refs)
+        date = chk.date(om, "date")
+        if date is None:
+            continue
+        where = om.at("date")
+        _check_period_end(chk, where, date, measure.frequency)
+        if date in seen:
+            chk.add(where, f"duplicate date {date}: also the date of the observation on line "
+                           f"{seen[date]}")
+        elif seen and date < max(seen):
+            chk.add(where, f"dates out of order: {date} comes after {max(seen)}")
+        seen.setdefault(date, where.line)
+        if o is not None:
+            obs.append(Observation(date=date, clause=o))
     if len(chk.problems) > before or label is None:
         return None
     return Series(name=name, economy=code, unit=unit, label=label, frequency=measure.frequency,
@@ -567,18 +563,14 @@ def _regime(chk: Checker, rid: str, m: YMap, refs: dict[str, Reference]) -> Tari
     kind = _choice(chk, m, "kind", REGIME_KINDS)
     authority = _choice(chk, m, "authority", AUTHORITIES)
     partners: list[str] = []
-    if "partners" in m:
-        raw = m["partners"]
-        if not isinstance(raw, YList) or not raw:
-            chk.add(m.at("partners"), "expected a non-empty list of economy codes (e.g. [KR, JP])")
+    raw = chk.items(m, "partners", "economy codes (e.g. [KR, JP])")
+    for loc, p in raw.items_located():
+        if not isinstance(p, str) or not _ECONOMY.match(p):
+            chk.add(loc, f"{p!r} is not an economy code (two capitals, e.g. KR)")
+        elif p in partners:
+            chk.add(loc, f"{p!r} is listed twice")
         else:
-            for loc, p in raw.items_located():
-                if not isinstance(p, str) or not _ECONOMY.match(p):
-                    chk.add(loc, f"{p!r} is not an economy code (two capitals, e.g. KR)")
-                elif p in partners:
-                    chk.add(loc, f"{p!r} is listed twice")
-                else:
-                    partners.append(p)
+            partners.append(p)
     start = chk.clause(m, "start", _DATE, refs, required=False)  # a missing one: keys() above
     end = chk.clause(m, "end", _DATE, refs, required=False)
     if start is not None and end is not None and end.value < start.value:

@@ -87,7 +87,7 @@ from pledgelab.macro._data import MacroData, load_macro
 from pledgelab.terms._check import Checker, read_references
 from pledgelab.terms._clause import Clause, ClauseSpec, Reference
 from pledgelab.terms._registry import locate
-from pledgelab.terms._yaml import YList, YMap, read_yaml
+from pledgelab.terms._yaml import YMap, read_yaml
 
 if TYPE_CHECKING:
     from pledgelab.engine.deterministic import RunResult
@@ -211,26 +211,22 @@ def read_funding(path: Path, *, display: str | None = None) -> FundingPlan:
     baseline = chk.clause(root, "reserves_baseline", _BASELINE, refs, required=False)  # missing: keys()
 
     sources: list[Source] = []
-    if "sources" in root:
-        raw = root["sources"]
-        if not isinstance(raw, YList) or not raw:
-            chk.add(root.at("sources"), "expected a non-empty, ordered list of sources")
-        else:
-            seen: dict[str, int] = {}
-            unlimited_at: str | None = None
-            for loc, item in raw.items_located():
-                m = chk.mapping(item, loc)
-                if m is None:
-                    continue
-                if unlimited_at is not None:
-                    chk.add(m.loc, f"comes after the unlimited source {unlimited_at!r}, which takes every "
-                                   f"remaining dollar: it would never be used (only the last source may "
-                                   f"have capacity null)")
-                src = _source(chk, m, refs, seen)
-                if src is not None:
-                    sources.append(src)
-                    if src.capacity_usd is None and unlimited_at is None:
-                        unlimited_at = src.id
+    raw = chk.items(root, "sources", "sources, in the order they are used")
+    seen: dict[str, int] = {}
+    unlimited_at: str | None = None
+    for loc, item in raw.items_located():
+        m = chk.mapping(item, loc)
+        if m is None:
+            continue
+        if unlimited_at is not None:
+            chk.add(m.loc, f"comes after the unlimited source {unlimited_at!r}, which takes every "
+                           f"remaining dollar: it would never be used (only the last source may "
+                           f"have capacity null)")
+        src = _source(chk, m, refs, seen)
+        if src is not None:
+            sources.append(src)
+            if src.capacity_usd is None and unlimited_at is None:
+                unlimited_at = src.id
 
     chk.raise_if_any()
     assert fid and title and summary and investor and macro and baseline is not None

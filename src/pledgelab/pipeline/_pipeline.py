@@ -19,7 +19,7 @@ from pledgelab.terms._check import Checker, read_references
 from pledgelab.terms._clause import Clause, ClauseSpec, Reference
 from pledgelab.terms._registry import locate
 from pledgelab.terms._schema import SECTORS
-from pledgelab.terms._yaml import YList, read_yaml
+from pledgelab.terms._yaml import read_yaml
 
 PIPELINE_SCHEMA = "pledgelab.pipeline/1"
 _CAPEX = ClauseSpec(units=("USD",), kind="money", minimum=1.0)
@@ -86,11 +86,7 @@ def read_pipeline(path: Path, *, display: str | None = None,
     summary = chk.text(root, "summary")
     refs = read_references(root, chk)
     projects: list[Project] = []
-    raw = root.get("projects")
-    if not isinstance(raw, YList) or not raw:
-        chk.add(root.at("projects"), "expected a non-empty list of projects")
-        raw = YList()
-        raw.item_lines = []
+    raw = chk.items(root, "projects", "projects")
     seen: set[str] = set()
     for loc, item in raw.items_located():
         m = chk.mapping(item, loc)

@@ -68,6 +68,22 @@ class Checker:
             if m is not None:
                 yield name, m
 
+    def items(self, obj: YMap, key: str, what: str) -> YList:
+        """The non-empty list at ``obj[key]``; empty if the key is absent or the value is wrong.
+
+        A wrong value (not a list, or an empty one) is reported as "expected a
+        non-empty list of ``what``"; a missing key is left to :meth:`keys`.
+        """
+        raw = obj.get(key)
+        if isinstance(raw, YList) and raw:
+            return raw
+        if key in obj:
+            self.add(obj.at(key), f"expected a non-empty list of {what}")
+        empty = YList()
+        empty.loc = obj.at(key)
+        empty.item_lines = []
+        return empty
+
     def keys(
         self, obj: YMap, *, required: Iterable[str] = (), allowed: Iterable[str] = ()
     ) -> None:
@@ -176,13 +192,7 @@ class Checker:
             return None
 
     def _refs(self, node: YMap, references: Mapping[str, Reference]) -> tuple[Reference, ...]:
-        if "refs" not in node:
-            return ()
-        raw = node["refs"]
-        where = node.at("refs")
-        if not isinstance(raw, YList) or not raw:
-            self.add(where, "expected a non-empty list of reference keys")
-            return ()
+        raw = self.items(node, "refs", "reference keys")
         out: list[Reference] = []
         for loc, key in raw.items_located():
             if isinstance(key, str) and key in {r.key for r in out}:
@@ -195,13 +205,7 @@ class Checker:
         return tuple(out)
 
     def _alternatives(self, node: YMap, spec: ClauseSpec) -> tuple[Alternative, ...]:
-        if "alternatives" not in node:
-            return ()
-        raw = node["alternatives"]
-        where = node.at("alternatives")
-        if not isinstance(raw, YList) or not raw:
-            self.add(where, "expected a non-empty list of {value, label}")
-            return ()
+        raw = self.items(node, "alternatives", "{value, label}")
         out: list[Alternative] = []
         for loc, item in raw.items_located():
             m = self.mapping(item, loc)
@@ -218,13 +222,7 @@ class Checker:
     def _history(
         self, node: YMap, spec: ClauseSpec, references: Mapping[str, Reference]
     ) -> tuple[HistoryEntry, ...]:
-        if "history" not in node:
-            return ()
-        raw = node["history"]
-        where = node.at("history")
-        if not isinstance(raw, YList) or not raw:
-            self.add(where, "expected a non-empty list of {date, value, note, refs}")
-            return ()
+        raw = self.items(node, "history", "{date, value, note, refs}")
         out: list[HistoryEntry] = []
         for loc, item in raw.items_located():
             m = self.mapping(item, loc)

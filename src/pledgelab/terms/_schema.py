@@ -16,7 +16,7 @@ from typing import Any
 
 from pledgelab.terms._check import Checker, read_references
 from pledgelab.terms._clause import Clause, ClauseSpec, Reference
-from pledgelab.terms._yaml import Located, YList, YMap, read_yaml
+from pledgelab.terms._yaml import Located, YMap, read_yaml
 
 SCHEMA_ID = "pledgelab.term-sheet/1"
 
@@ -262,12 +262,7 @@ def _party_ref(root: YMap, key: str, parties: dict[str, Party], chk: Checker, *,
 
 def _read_tranches(body: YMap, parties: dict[str, Party], references: dict[str, Reference],
                    chk: Checker) -> tuple[Tranche, ...]:
-    if "tranches" not in body:
-        return ()
-    raw = body["tranches"]
-    if not isinstance(raw, YList) or not raw:
-        chk.add(body.at("tranches"), "expected a non-empty list of tranches")
-        return ()
+    raw = chk.items(body, "tranches", "tranches")
     party_spec = ClauseSpec(units=("party",), kind="choice", choices=tuple(parties))
     out: list[Tranche] = []
     seen: set[str] = set()
@@ -309,10 +304,8 @@ def _check_tiers(body: YMap, clauses: dict[str, Clause], parties: dict[str, Part
     if not isinstance(dist, YMap) or not isinstance(dist.get("tiers"), YMap):
         return
     node = dist["tiers"]
-    raw = node.get("value")
-    where = node.at("value")
-    if not isinstance(raw, YList) or not raw:
-        chk.add(where, "expected a non-empty list of tiers {shares, until}")
+    raw = chk.items(node, "value", "tiers {shares, until}")
+    if not raw:
         clauses.pop("distribution.tiers", None)
         return
     tiers: list[Tier] = []
