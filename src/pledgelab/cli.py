@@ -36,12 +36,12 @@ class UsageError(Exception):
 def _pipeline_for(deal: TermSheet, name: str | None) -> tuple[Pipeline, str]:
     if name:
         return load_pipeline(name), name
-    defaults = {"KR": "korea-illustrative", "JP": "japan-first-tranche"}
-    if deal.investor not in defaults or defaults[deal.investor] not in shipped("pipelines"):
-        raise UsageError(f"{deal.id}: no shipped pipeline for investor {deal.investor}; "
-                         "give one with --pipeline")
-    chosen = defaults[deal.investor]
-    return load_pipeline(chosen), f"{chosen} (shipped pipeline for investor {deal.investor})"
+    for chosen in shipped("pipelines"):
+        pipe = load_pipeline(chosen)
+        if deal.investor in pipe.default_for:
+            return pipe, f"{chosen} (shipped pipeline for investor {deal.investor})"
+    raise UsageError(f"{deal.id}: no shipped pipeline is the default for investor {deal.investor}; "
+                     "give one with --pipeline")
 
 
 def cmd_deals(args: argparse.Namespace) -> list[Table]:
@@ -449,13 +449,7 @@ def _funding_chart(args: argparse.Namespace, results: dict[str, FundingResult],
 
 
 def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
-    from pledgelab.macro.tariffs import (
-        SCENARIOS,
-        break_even,
-        decline_option,
-        pledge_net_cost,
-        tariff_savings,
-    )
+    from pledgelab.macro.tariffs import SCENARIOS, break_even, decline_option, tariff_savings
 
     deal = load_deal(args.deal)
     pipe, label = _pipeline_for(deal, args.pipeline)
@@ -469,7 +463,7 @@ def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
                        for name in SCENARIOS if name != "step-up-2026" or deal.investor == "KR"}
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    cost = pledge_net_cost(deal, pipe, discount_rate=rate)
+    cost = -next(o.npv for o in party_outcomes(res, discount_rate=rate) if o.party == deal.investor)
     t = Table(f"{deal.id}: tariff cost avoided by {deal.investor} a year, by scenario",
               [Column("year")] + [Column(n, "usd") for n in by_scenario])
     for i, y in enumerate(years):
@@ -504,17 +498,18 @@ def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
                   [Column("project"), Column("investor NPV if funded", "usd"),
                    Column("investor NPV if declined", "usd"), Column("diverted to host", "usd"),
                    Column("tariff step-up cost", "usd"), Column("cheaper"), Column("by", "usd")])
+        shared = None
         for ps in res.schedule.projects:
             if ps.status != "financed":
                 continue
             o = decline_option(deal, pipe, ps.project.id, scenario=args.scenario, discount_rate=rate,
                                exports=args.exports)
+            shared = shared or o
             d.rows.append([ps.project.id, o.npv_fund, o.npv_decline, o.diverted_to_host, o.step_up_cost,
                            o.cheaper, o.margin])
-        if d.rows:
-            o0 = decline_option(deal, pipe, d.rows[0][0], scenario=args.scenario, discount_rate=rate,
-                                exports=args.exports)
-            d.notes.extend(f"{k}: {v}" for k, v in o0.inputs().items())
+        if shared is not None:  # the inputs every row shares, with their sources
+            d.notes.extend(f"{k}: {v}" for k, v in shared.inputs().items() if k != "step-up start")
+            d.notes.append("step-up start: each project's earliest funding date")
         tables.append(d)
     return tables
 

@@ -100,3 +100,13 @@ def test_operating_profile_ramp_and_residual() -> None:
     assert np.allclose(cash[:4], [2.5, 5.0, 7.5, 10.0])
     assert cash[-1] == pytest.approx(10.0 + 600.0)
     assert len(cash) == 12
+
+
+def test_default_pipeline_per_investor_is_data(tmp_path: Path) -> None:
+    assert load_pipeline("korea-illustrative").default_for == ("KR",)
+    assert load_pipeline("japan-first-tranche").default_for == ("JP",)
+    path = _write(tmp_path, GOOD.format(id="p").replace("title: t", "default_for: KR\ntitle: t"))
+    with pytest.raises(InputError) as info:
+        read_pipeline(path)
+    assert any(p.line == 3 and p.field == "default_for" and "party codes" in p.message
+               for p in info.value.problems)

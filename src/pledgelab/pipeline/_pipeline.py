@@ -71,6 +71,7 @@ class Pipeline:
     projects: tuple[Project, ...]
     references: dict[str, Reference]
     file: str
+    default_for: tuple[str, ...] = ()  # investors whose deals use this pipeline unless told otherwise
 
 
 
@@ -80,7 +81,12 @@ def read_pipeline(path: Path, *, display: str | None = None,
     types = archetypes if archetypes is not None else _read_archetypes()
     root = read_yaml(path, display=display)
     chk = Checker()
-    chk.keys(root, required=("schema", "id", "title", "summary", "references", "projects"))
+    chk.keys(root, required=("schema", "id", "title", "summary", "references", "projects"),
+             allowed=("default_for",))
+    default_for = root.get("default_for", [])
+    if not isinstance(default_for, list) or not all(isinstance(c, str) for c in default_for):
+        chk.add(root.at("default_for"), "expected a list of investor party codes, e.g. [KR]")
+        default_for = []
     pid = chk.header(root, schema=PIPELINE_SCHEMA, stem=Path(display or path).stem)
     title = chk.text(root, "title")
     summary = chk.text(root, "summary")
@@ -127,7 +133,7 @@ def read_pipeline(path: Path, *, display: str | None = None,
     chk.raise_if_any()
     assert pid and title and summary
     return Pipeline(id=pid, title=title, summary=summary.strip(), projects=tuple(projects),
-                    references=refs, file=display or str(path))
+                    references=refs, file=display or str(path), default_for=tuple(default_for))
 
 
 def load_pipeline(name_or_path: str) -> Pipeline:
