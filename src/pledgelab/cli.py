@@ -449,6 +449,7 @@ def _funding_chart(args: argparse.Namespace, results: dict[str, FundingResult],
 
 
 def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
+    from pledgelab.macro import load_macro
     from pledgelab.macro.tariffs import SCENARIOS, break_even, decline_option, tariff_savings
 
     deal = load_deal(args.deal)
@@ -499,11 +500,12 @@ def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
                    Column("investor NPV if declined", "usd"), Column("diverted to host", "usd"),
                    Column("tariff step-up cost", "usd"), Column("cheaper"), Column("by", "usd")])
         shared = None
+        tariff_data = load_macro("tariffs")
         for ps in res.schedule.projects:
             if ps.status != "financed":
                 continue
             o = decline_option(deal, pipe, ps.project.id, scenario=args.scenario, discount_rate=rate,
-                               exports=args.exports)
+                               exports=args.exports, data=tariff_data, funded_run=res)
             shared = shared or o
             d.rows.append([ps.project.id, o.npv_fund, o.npv_decline, o.diverted_to_host, o.step_up_cost,
                            o.cheaper, o.margin])

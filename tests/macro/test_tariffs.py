@@ -202,3 +202,15 @@ def test_decline_option_japan_needs_a_step_up_rate_and_a_base() -> None:
     d = decline_option(deal, pl, "p", discount_rate=0.0, step_up_rate=0.25, exports=100e9)
     assert d.economy == "JP" and d.step_up_rate.status is Status.ASSUMED
     assert d.step_up_cost == pytest.approx(10e9)
+
+
+def test_decline_option_reuses_a_funded_run_without_changing_the_answer() -> None:
+    import pledgelab
+
+    deal = pledgelab.load_deal("us-korea-2025-11")
+    pipe = pledgelab.load_pipeline("korea-illustrative")
+    fresh = decline_option(deal, pipe, "kr-pharma-api", discount_rate=0.04)
+    reused = decline_option(deal, pipe, "kr-pharma-api", discount_rate=0.04,
+                            funded_run=pledgelab.run(deal, pipe))
+    assert (reused.npv_fund, reused.npv_decline, reused.step_up_cost, reused.cheaper) == \
+        (fresh.npv_fund, fresh.npv_decline, fresh.step_up_cost, fresh.cheaper)

@@ -55,13 +55,17 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pledgelab.macro._data import MacroData, TariffRegime, load_macro
-from pledgelab.pipeline import Pipeline
+from pledgelab.pipeline import Pipeline, Project
 from pledgelab.terms import TermSheet, earliest_funding_date
 from pledgelab.terms._clause import Alternative, Clause, Status
+
+if TYPE_CHECKING:
+    from pledgelab.engine.deterministic import RunResult
 
 SECTOR = "general"  # exports by sector are a gap: every dollar is priced at the general rate
 _HERE = "pledgelab/macro/tariffs.py"
@@ -364,7 +368,8 @@ def _monthly_cost(daily: np.ndarray, days: np.ndarray, base_month: int) -> tuple
 def decline_option(deal: TermSheet, pipeline: Pipeline, project_id: str, *, economy: str | None = None,
                    scenario: str | Scenario = "deal-holds", step_up_years: float | None = None,
                    discount_rate: float, exports: float | None = None,
-                   step_up_rate: float | None = None, data: MacroData | None = None) -> DeclineOption:
+                   step_up_rate: float | None = None, data: MacroData | None = None,
+                   funded_run: RunResult | None = None) -> DeclineOption:
     """Fund ``project_id`` or decline it: which is cheaper for the investor, and by how much.
 
     Runs the engine on ``pipeline`` as given (the project funded) and with the
@@ -374,6 +379,8 @@ def decline_option(deal: TermSheet, pipeline: Pipeline, project_id: str, *, econ
     rate) on the trade base runs for ``step_up_years`` (default: the deal's
     ``non_funding.step_up_years`` clause) from the project's funding date, on the days the
     scenario has a deal saving to take back, discounted monthly like the engine.
+    ``funded_run``, when the caller already has ``run(deal, pipeline)`` and the
+    project's decision there is ``fund``, is used instead of running it again.
     """
     from pledgelab.engine.deterministic import run
     from pledgelab.metrics import party_outcomes
@@ -387,8 +394,13 @@ def decline_option(deal: TermSheet, pipeline: Pipeline, project_id: str, *, econ
     proj = next(p for p in pipeline.projects if p.id == project_id)
     funded = dataclasses.replace(proj, decision="fund")
     declined = dataclasses.replace(proj, decision="decline")
-    runs = [run(deal, dataclasses.replace(pipeline, projects=tuple(
-        variant if p.id == project_id else p for p in pipeline.projects))) for variant in (funded, declined)]
+    def with_(variant: Project) -> Pipeline:
+        return dataclasses.replace(pipeline, projects=tuple(
+            variant if p.id == project_id else p for p in pipeline.projects))
+
+    reuse = funded_run is not None and proj.decision == "fund"
+    runs = [funded_run if reuse and funded_run is not None else run(deal, with_(funded)),
+            run(deal, with_(declined))]
     base_month = min(r.start for r in runs)
     npvs = []
     for r in runs:
