@@ -46,4 +46,5 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
         discount_rate=rate, start=plan.start, parties=tuple(sheet.parties),
         roles={p.code: p.role for p in sheet.parties.values()}, investor=sheet.investor,
         has_review=sheet.value("distribution.review_horizon") is not None,
+        waterfalls=chunks[0].waterfalls,
     )

@@ -38,6 +38,7 @@ class SimulationResult:
     roles: dict[str, str]
     investor: str
     has_review: bool
+    waterfalls: int  # waterfalls per path (one per financed project, or one pool per tranche)
     contributed: np.ndarray  # (parties, paths)
     received: np.ndarray
     npv: np.ndarray
@@ -116,6 +117,9 @@ class SimulationResult:
         inv = self.investor
         never = float(np.mean(self.recovered < 0))
         t.notes.append(f"P({inv} never recovers every deemed allocation amount): {never:.2%}")
+        if self.waterfalls:
+            t.notes.append(f"On average {float(np.mean(self.unrecovered)):.1f} of the {self.waterfalls} "
+                           "waterfalls (projects, or the pool) never recover their deemed allocation amount")
         rec = self.recovered[self.recovered >= 0]
         if rec.size:
             med = int(np.median(rec))

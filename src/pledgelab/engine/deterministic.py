@@ -45,7 +45,6 @@ class RunResult:
     vehicle_interest: np.ndarray  # (months,): earned by idle vehicle cash
     vehicle_balance: np.ndarray  # (months,): vehicle cash at month end (0 when as-called)
     waterfalls: dict[tuple[str, str], WaterfallResult] = field(default_factory=dict)
-    final_month: dict[tuple[str, str], int] = field(default_factory=dict)
     rate: float = 0.0
 
     @property
@@ -106,4 +105,4 @@ def run(deal: TermSheet, pipeline: Pipeline) -> RunResult:
                      lines=flows.trace, project_cash=flows.project_cash[0],
                      vehicle_interest=flows.vehicle_interest[0],
                      vehicle_balance=flows.vehicle_balance[0], waterfalls=flows.waterfalls,
-                     final_month=flows.final_month, rate=deemed_rate(deal))
+                     rate=deemed_rate(deal))

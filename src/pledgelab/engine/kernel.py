@@ -92,7 +92,6 @@ class PathFlows:
     truncated: np.ndarray  # (paths,): a project's cash ran past the horizon
     trace: list[FlowLine] | None = None  # one path: every flow with its clause
     waterfalls: dict[tuple[str, str], WaterfallResult] = field(default_factory=dict)
-    final_month: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def net(self, party: str) -> np.ndarray:
         i = self.parties.index(party)
@@ -265,7 +264,6 @@ def _traced_waterfalls(plan: Plan, wf_in: list[tuple[str, str, np.ndarray, np.nd
         wf = run_waterfall(rule, contrib, cash, rates, end, detail=True)
         assert wf.by_tier is not None
         flows.waterfalls[(key_p, tid)] = wf
-        flows.final_month[(key_p, tid)] = int(end[0])
         for k in range(rule.tiers):
             clause = deal.clause("distribution.loss_treatment" if k < offset else
                                  "distribution.tiers").path

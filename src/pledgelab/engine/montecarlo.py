@@ -37,6 +37,7 @@ class ChunkStats:
     payback: np.ndarray  # (parties, paths) month index from the start, -1 never
     recovered: np.ndarray  # (paths,) month all deemed allocation amounts are recovered, -1 never
     unrecovered: np.ndarray  # (paths,) waterfalls that never recover
+    waterfalls: int  # waterfalls per path
     review: np.ndarray  # (paths,) waterfalls where the review clause triggers
     truncated: np.ndarray  # (paths,) bool
     fan: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # (parties, kept, years)
@@ -71,7 +72,7 @@ def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
         payback=np.full(shape, -1, dtype=np.int64),
         recovered=np.where((flows.recovered >= 0).all(axis=1),
                            flows.recovered.max(axis=1, initial=-1), -1),
-        unrecovered=(flows.recovered < 0).sum(axis=1),
+        unrecovered=(flows.recovered < 0).sum(axis=1), waterfalls=int(flows.recovered.shape[1]),
         review=flows.review_triggered.sum(axis=1), truncated=flows.truncated,
     )
     keep = max(0, min(FAN_PATHS, int(paths.stop)) - int(paths.start))

@@ -276,7 +276,6 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
     for key_p, tid, contrib, cash, final in wf_inputs:
         wf = waterfall(rule, contrib[None, :], cash[None, :], rates, final)
         result.waterfalls[(key_p, tid)] = wf
-        result.final_month[(key_p, tid)] = final
         _waterfall_lines(deal, rule, wf, key_p, lines)
     if vehicle_pacing:
         lines.append(FlowLine(party=investor, project=POOL, kind="instalment",
