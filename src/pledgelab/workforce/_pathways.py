@@ -1,0 +1,187 @@
+"""Visa pathways (``data/visas/<id>.yaml``, schema ``pledgelab.visas/1``), as cited clauses.
+
+A pathway is a way for a foreign specialist to work on a US site: the visa
+waiver (ESTA), B-1, the project-annotated B-1 of the Korean Investment and
+Travel (KIT) desk, L-1, E-2, H-1B, H-2B and the proposed E-4. Each route::
+
+    routes:
+      b1:
+        label: B-1 business visitor visa
+        activities: <clause, unit names, a list of permitted activities>
+        covers_installation: <clause, unit rule: clear | unclear | no>
+        processing: <clause, unit months, [low, mode, high] triangular>
+        annual_cap: <clause, unit people/year, null = no cap>
+        cap_share: <clause, unit fraction: the part of the cap the pipeline can get>   # with a cap
+        fee: <clause, unit USD/person>
+        refusal_rate: <clause, unit fraction>
+        employers: <clause, unit employers: investor and/or subcontractor>
+        nationalities: <clause, unit economies>          # optional; absent = any
+        enacted: <clause, unit flag: false for a bill>
+        max_stay_months: <clause, unit months>          # optional
+
+``covers_installation`` says whether the route *clearly* allows hands-on
+installation, commissioning and training work at a factory: ``clear``
+(a work visa, or a visitor visa annotated for the project), ``unclear`` (the
+rule allows it on paper but enforcement has read it otherwise, as at HL-GA in
+September 2025) or ``no``. Enforcement risk grows with the share of
+specialists on routes that are not ``clear`` (see :mod:`pledgelab.workforce.delays`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pledgelab.terms._check import read_references
+from pledgelab.terms._clause import Clause, ClauseSpec, Reference
+from pledgelab.terms._registry import locate
+from pledgelab.terms._yaml import YMap, read_yaml
+from pledgelab.workforce._check import COVERAGE, EMPLOYERS, Triangular, WorkforceChecker, tri, triangular_spec
+
+PATHWAYS_SCHEMA = "pledgelab.visas/1"
+KIND = "visas"
+_ROUTE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ECONOMY = re.compile(r"^[A-Z]{2}$")
+
+ROUTE_PARAMS: dict[str, ClauseSpec] = {
+    "activities": ClauseSpec(units=("names",), kind="text-list"),
+    "covers_installation": ClauseSpec(units=("rule",), kind="choice", choices=COVERAGE),
+    "processing": triangular_spec("months"),
+    "annual_cap": ClauseSpec(units=("people/year",), kind="count", nullable=True, minimum=0),
+    "cap_share": ClauseSpec(units=("fraction",), kind="fraction"),
+    "fee": ClauseSpec(units=("USD/person",), kind="money"),
+    "refusal_rate": ClauseSpec(units=("fraction",), kind="fraction"),
+    "employers": ClauseSpec(units=("employers",), kind="text-list", choices=EMPLOYERS),
+    "nationalities": ClauseSpec(units=("economies",), kind="text-list"),
+    "enacted": ClauseSpec(units=("flag",), kind="flag"),
+    "max_stay_months": ClauseSpec(units=("months",), kind="number", nullable=True),
+}
+REQUIRED = ("activities", "covers_installation", "processing", "annual_cap", "fee", "refusal_rate",
+            "employers", "enacted")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Route:
+    """One visa pathway with its clauses (after any policy overrides)."""
+
+    id: str
+    label: str
+    params: dict[str, Clause]
+
+    def clause(self, name: str) -> Clause | None:
+        return self.params.get(name)
+
+    @property
+    def covers(self) -> str:
+        """``clear``, ``unclear`` or ``no``: does the route clearly allow installation work?"""
+        return str(self.params["covers_installation"].value)
+
+    @property
+    def processing(self) -> Triangular:
+        return tri(self.params["processing"])
+
+    @property
+    def cap(self) -> int | None:
+        """People a year the pipeline's projects can get on this route (``None``: no cap).
+
+        ``floor(annual_cap * cap_share)``: a national cap is shared with every other
+        employer, so only ``cap_share`` of it is available to the pledge's projects.
+        """
+        cap = self.params["annual_cap"].value
+        if cap is None:
+            return None
+        share = self.params.get("cap_share")
+        return math.floor(float(cap) * (1.0 if share is None else float(share.value)) + 1e-9)
+
+    @property
+    def fee(self) -> float:
+        return float(self.params["fee"].value)
+
+    @property
+    def refusal_rate(self) -> float:
+        return float(self.params["refusal_rate"].value)
+
+    @property
+    def employers(self) -> tuple[str, ...]:
+        return tuple(self.params["employers"].value)
+
+    @property
+    def enacted(self) -> bool:
+        return bool(self.params["enacted"].value)
+
+    def open_to(self, employer: str, nationality: str | None) -> bool:
+        """Whether specialists of ``employer`` type and ``nationality`` can use the route."""
+        if employer not in self.employers:
+            return False
+        nat = self.params.get("nationalities")
+        return nat is None or nationality is None or nationality in nat.value
+
+    def with_overrides(self, overrides: dict[str, Clause]) -> Route:
+        return dataclasses.replace(self, params={**self.params, **overrides})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pathways:
+    """A file of visa routes."""
+
+    id: str
+    title: str
+    summary: str
+    routes: dict[str, Route]
+    references: dict[str, Reference]
+    file: str
+
+
+def read_route_params(chk: WorkforceChecker, m: YMap, refs: dict[str, Reference], *,
+                      required: tuple[str, ...]) -> dict[str, Clause]:
+    """The route clauses of ``m`` (a route, or a policy's override of one)."""
+    params: dict[str, Clause] = {}
+    for name, spec in ROUTE_PARAMS.items():
+        c = chk.clause(m, name, spec, refs, required=False)
+        if c is not None:
+            params[name] = c
+    nat = params.get("nationalities")
+    if nat is not None:
+        for code in nat.value:
+            if not _ECONOMY.match(code):
+                chk.add(m.at("nationalities"), f"{code!r} is not an economy code (two capitals, e.g. KR)")
+    cap = params.get("annual_cap")
+    if "annual_cap" in required and cap is not None and cap.value is not None and "cap_share" not in m:
+        chk.add(m.loc, "a route with an annual cap must say what part of it the pipeline can get",
+                field=f"{m.loc.field}.cap_share")
+    return params
+
+
+def read_pathways(path: Path, *, display: str | None = None) -> Pathways:
+    """Read and check a visa-pathway file."""
+    root = read_yaml(path, display=display)
+    chk = WorkforceChecker()
+    chk.keys(root, required=("schema", "id", "title", "summary", "references", "routes"))
+    pid = chk.header(root, schema=PATHWAYS_SCHEMA, stem=Path(display or path).stem)
+    title = chk.text(root, "title")
+    summary = chk.text(root, "summary")
+    refs = read_references(root, chk)
+    routes: dict[str, Route] = {}
+    for rid, m in chk.table(root, "routes"):
+        if not _ROUTE_ID.match(rid):
+            chk.add(root["routes"].at(rid), f"{rid!r} is not a route id (lower case, digits and hyphens)")
+            continue
+        before = len(chk.problems)
+        chk.keys(m, required=("label", *REQUIRED), allowed=tuple(ROUTE_PARAMS))
+        label = chk.text(m, "label")
+        params = read_route_params(chk, m, refs, required=REQUIRED)
+        if len(chk.problems) == before and label is not None:
+            routes[rid] = Route(id=rid, label=label, params=params)
+    chk.raise_if_any()
+    assert pid and title and summary
+    return Pathways(id=pid, title=title, summary=" ".join(summary.split()), routes=routes,
+                    references=refs, file=display or str(path))
+
+
+def load_pathways(name_or_path: str | Path = "pathways") -> Pathways:
+    """Load the shipped pathways (``"pathways"``) or a pathway file by path."""
+    path, display = locate(KIND, name_or_path)
+    return read_pathways(path, display=display)

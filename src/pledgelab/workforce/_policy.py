@@ -1,0 +1,212 @@
+"""Visa policies as named, dated scenarios (``data/workforce/policies/<id>.yaml``).
+
+A policy (schema ``pledgelab.workforce-policy/1``) says which visa routes are
+open, how it changes their clauses, how firms choose among them and how
+likely an enforcement action is::
+
+    starts: <clause, unit date>               # when the scenario begins
+    ends: <clause, unit date>                 # optional
+    open: <clause, unit routes: route ids of data/visas/pathways.yaml>
+    lead_months: <clause, unit months>        # the least time ahead of a phase firms file
+    planning_quantile: <clause, unit fraction> # and the processing-time quantile they plan for
+    preference:                               # per employer type, first choice first
+      investor: <clause, unit routes>
+      subcontractor: <clause, unit routes>
+    mix:                                      # optional: first-choice shares of the headcount
+      subcontractor: <clause, unit shares, {route: share}>
+    overrides:                                # optional: route -> clauses replacing the pathway's
+      esta: {covers_installation: <clause>, ...}
+    enforcement:
+      probability_uncovered: <clause, unit per-year>  # a site with every specialist on routes
+      probability_covered: <clause, unit per-year>    # that are not / are clearly covering
+
+Rules checked (besides the clause rules): every route named is open; a route
+in an employer's preference is open to that employer; every employer type has
+at least one route without an annual cap (so every specialist can be placed);
+a route that is not law (``enacted: false``, the E-4 bill) is open only if the
+policy overrides ``enacted`` and says why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from pledgelab.terms._check import read_references
+from pledgelab.terms._clause import Clause, ClauseSpec, Reference
+from pledgelab.terms._registry import locate
+from pledgelab.terms._yaml import read_yaml
+from pledgelab.workforce._check import EMPLOYERS, WorkforceChecker
+from pledgelab.workforce._pathways import ROUTE_PARAMS, Pathways, Route, load_pathways, read_route_params
+
+POLICY_SCHEMA = "pledgelab.workforce-policy/1"
+KIND = "workforce/policies"
+_DATE = ClauseSpec(units=("date",), kind="date")
+_LEAD = ClauseSpec(units=("months",), kind="number")
+_PROB = ClauseSpec(units=("per-year",), kind="fraction")
+_QUANTILE = ClauseSpec(units=("fraction",), kind="fraction")
+ENFORCEMENT = ("probability_uncovered", "probability_covered")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy:
+    """A visa policy scenario, resolved against the pathways it was read with."""
+
+    id: str
+    title: str
+    summary: str
+    starts: Clause
+    ends: Clause | None
+    open: Clause
+    lead_months: Clause
+    planning_quantile: Clause
+    preference: dict[str, Clause]  # employer -> routes, first choice first
+    mix: dict[str, Clause]  # employer -> {route: share}
+    overrides: dict[str, dict[str, Clause]]
+    enforcement: dict[str, Clause]
+    routes: dict[str, Route]  # the open routes, with overrides applied, in pathway order
+    pathways: Pathways
+    references: dict[str, Reference]
+    file: str
+
+    @property
+    def lead(self) -> float:
+        return float(self.lead_months.value)
+
+    def filing_lead(self, route: str) -> float:
+        """Months ahead of a phase that firms file on ``route``.
+
+        ``max(lead_months, quantile of the route's processing time at planning_quantile)``:
+        firms file at least ``lead_months`` ahead, and earlier for routes they know are slow.
+        """
+        q = float(self.planning_quantile.value)
+        return max(self.lead, self.routes[route].processing.quantile(q))
+
+    def order(self, employer: str) -> tuple[str, ...]:
+        return tuple(self.preference[employer].value)
+
+    def shares(self, employer: str) -> dict[str, float]:
+        c = self.mix.get(employer)
+        return {} if c is None else {k: float(v) for k, v in c.value.items()}
+
+    def with_processing(self, k: float, shift: float = 0.0) -> Policy:
+        """The policy with every open route's processing time scaled by ``k`` and shifted (what-ifs)."""
+        routes = {}
+        for rid, r in self.routes.items():
+            c = r.params["processing"]
+            new = c.with_value(r.processing.scaled(k, shift), note=f"processing x{k:g} + {shift:g} months")
+            routes[rid] = r.with_overrides({"processing": new})
+        return dataclasses.replace(self, routes=routes)
+
+    def probability(self, name: str) -> float:
+        return float(self.enforcement[name].value)
+
+    def clauses(self) -> list[Clause]:
+        """Every clause of the policy, for citations."""
+        out = [self.starts, self.open, self.lead_months, self.planning_quantile,
+               *self.preference.values(), *self.mix.values()]
+        if self.ends is not None:
+            out.insert(1, self.ends)
+        for ov in self.overrides.values():
+            out.extend(ov.values())
+        out.extend(self.enforcement.values())
+        return out
+
+
+def read_policy(path: Path, *, display: str | None = None, pathways: Pathways | None = None) -> Policy:
+    """Read and check one policy file against the visa pathways (the shipped ones by default)."""
+    ways = pathways if pathways is not None else load_pathways()
+    root = read_yaml(path, display=display)
+    chk = WorkforceChecker()
+    chk.keys(root, required=("schema", "id", "title", "summary", "references", "starts", "open",
+                             "lead_months", "planning_quantile", "preference", "enforcement"),
+             allowed=("ends", "mix", "overrides"))
+    pid = chk.header(root, schema=POLICY_SCHEMA, stem=Path(display or path).stem)
+    title = chk.text(root, "title")
+    summary = chk.text(root, "summary")
+    refs = read_references(root, chk)
+    starts = chk.clause(root, "starts", _DATE, refs, required=False)
+    ends = chk.clause(root, "ends", _DATE, refs, required=False)
+    if starts is not None and ends is not None and ends.value < starts.value:
+        chk.add(root.at("ends"), f"the policy ends ({ends.value}) before it starts ({starts.value})")
+    route_ids = tuple(ways.routes)
+    routes_spec = ClauseSpec(units=("routes",), kind="text-list", choices=route_ids)
+    opened = chk.clause(root, "open", routes_spec, refs, required=False)
+    open_ids = tuple(opened.value) if opened is not None else route_ids
+    lead = chk.clause(root, "lead_months", _LEAD, refs, required=False)
+    quantile = chk.clause(root, "planning_quantile", _QUANTILE, refs, required=False)
+
+    overrides: dict[str, dict[str, Clause]] = {}
+    for rid, m in chk.table(root, "overrides"):
+        if rid not in ways.routes:
+            chk.add(root["overrides"].at(rid), f"unknown route {rid!r}; known: {', '.join(route_ids)}")
+            continue
+        chk.keys(m, allowed=tuple(ROUTE_PARAMS))
+        overrides[rid] = read_route_params(chk, m, refs, required=())
+    routes = {rid: r.with_overrides(overrides.get(rid, {})) for rid, r in ways.routes.items()
+              if rid in open_ids}
+    if opened is not None:
+        for rid, route in routes.items():
+            if not route.enacted:
+                where = root["overrides"][rid].at("enacted") if rid in overrides else root.at("open")
+                chk.add(where, f"route {rid!r} is not law (enacted: false in {ways.file}); a policy that "
+                               "opens it must override 'enacted' with status assumed")
+
+    preference: dict[str, Clause] = {}
+    if (pm := chk.mapping(root.get("preference"), root.at("preference"))) is not None:
+        chk.keys(pm, required=EMPLOYERS)
+        for employer in EMPLOYERS:
+            c = chk.clause(pm, employer, routes_spec, refs, required=False)
+            if c is None:
+                continue
+            preference[employer] = c
+            bad = False
+            for rid in c.value:
+                if rid not in open_ids:
+                    chk.add(pm.at(employer), f"route {rid!r} is preferred but not open")
+                    bad = True
+                elif opened is not None and employer not in routes[rid].employers:
+                    chk.add(pm.at(employer), f"route {rid!r} is not open to {employer} specialists "
+                                             f"(its employers: {', '.join(routes[rid].employers)})")
+                    bad = True
+            if not bad and opened is not None and all(routes[r].cap is not None for r in c.value):
+                chk.add(pm.at(employer), f"{employer} specialists need at least one route without an "
+                                         "annual cap, or some could never be placed")
+
+    mix: dict[str, Clause] = {}
+    if "mix" in root and (mm := chk.mapping(root["mix"], root.at("mix"))) is not None:
+        chk.keys(mm, allowed=EMPLOYERS)
+        for employer in mm:
+            if employer not in EMPLOYERS:
+                continue
+            c = chk.clause(mm, employer, ClauseSpec(units=("shares",), kind="shares"), refs)
+            if c is None:
+                continue
+            mix[employer] = c
+            prefs = preference.get(employer)
+            for rid in c.value:
+                if prefs is not None and rid not in prefs.value:
+                    chk.add(mm.at(employer), f"route {rid!r} has a share in the mix but is not in the "
+                                             f"{employer} preference")
+
+    enforcement: dict[str, Clause] = {}
+    if (em := chk.mapping(root.get("enforcement"), root.at("enforcement"))) is not None:
+        chk.keys(em, required=ENFORCEMENT)
+        for name in ENFORCEMENT:
+            c = chk.clause(em, name, _PROB, refs, required=False)
+            if c is not None:
+                enforcement[name] = c
+    chk.raise_if_any()
+    assert pid and title and summary and starts and opened and lead and quantile
+    return Policy(id=pid, title=title, summary=" ".join(summary.split()), starts=starts, ends=ends,
+                  open=opened, lead_months=lead, planning_quantile=quantile, preference=preference,
+                  mix=mix, overrides=overrides,
+                  enforcement=enforcement, routes=routes, pathways=ways, references=refs,
+                  file=display or str(path))
+
+
+def load_policy(name_or_path: str | Path, *, pathways: Pathways | None = None) -> Policy:
+    """Load a shipped policy by id (``"post-raid-2025"``) or a policy file by path."""
+    path, display = locate(KIND, name_or_path)
+    return read_policy(path, display=display, pathways=pathways)
