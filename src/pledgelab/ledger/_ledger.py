@@ -1,0 +1,504 @@
+"""The ledger: records of what was pledged, selected, funded and built, checked by the deal's rules.
+
+Every write is one transaction that also appends to the audit log (who, when,
+the record before and after, and any override reason), so the log and the
+records can never disagree. A write that breaks a clause of the pledge's term
+sheet is rejected with :class:`~pledgelab.ledger._errors.RuleViolation` naming
+the clause and its citation, unless the caller gives an override reason, which
+is then stored with the record (see :mod:`pledgelab.ledger._rules`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from pledgelab._errors import InputError, Problem
+from pledgelab.ledger import _rules
+from pledgelab.ledger._errors import Conflict, NotFound, RuleViolation, Violation
+from pledgelab.ledger._fields import ID_RE, UPDATABLE, check_record
+from pledgelab.ledger._models import (
+    KINDS,
+    Amount,
+    ApiToken,
+    AuditEntry,
+    Base,
+    CapitalCall,
+    Claim,
+    Disbursement,
+    Distribution,
+    Pledge,
+    Project,
+    StatusEvent,
+    Tranche,
+    as_dict,
+)
+from pledgelab.ledger._store import WRITE, current_revision, default_url, make_engine, migrate
+from pledgelab.terms import TermSheet, earliest_funding_date
+
+ROLES = ("viewer", "editor", "admin")
+SCHEMA = "pledgelab.ledger-export/1"
+SEED_ACTOR = "seed"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    """One page of a listing."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Where:
+    """Where a record came from, for error messages: a file and line, or the API."""
+
+    file: str = "ledger"
+    line: int = 0
+
+
+API = Where(file="request", line=0)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a bearer token: the only form in which a token is stored.
+
+    Tokens are 256 random bits, so a fast hash is enough (no dictionary to guess from).
+    """
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Ledger:
+    """A pledge ledger in a SQLite file or a PostgreSQL database.
+
+    >>> ledger = Ledger("sqlite:///ledger.sqlite")   # doctest: +SKIP
+    >>> ledger.init()                                # schema, then the cited seed records
+    """
+
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
+        self.url = url or default_url()
+        self.engine = engine or make_engine(self.url)
+        self._deals: dict[str, TermSheet | None] = {}
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- schema and seed -------------------------------------------------------------
+    def migrate(self) -> None:
+        """Bring the schema up to the newest shipped migration."""
+        migrate(self.engine)
+
+    def revision(self) -> str | None:
+        return current_revision(self.engine)
+
+    def init(self, *, seed: bool = True) -> int:
+        """Create or upgrade the schema; seed an empty ledger. Returns the records seeded."""
+        self.migrate()
+        if not seed:
+            return 0
+        with self._read() as s:
+            if s.scalar(select(func.count()).select_from(Pledge)):
+                return 0
+        from pledgelab.ledger._seed import load_seed
+
+        return self.apply(load_seed(), actor=SEED_ACTOR)
+
+    # -- sessions --------------------------------------------------------------------
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine) as s:
+            yield s
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITE: True})
+            with Session(bind=conn, expire_on_commit=False, autoflush=True) as s:
+                try:
+                    yield s
+                    s.commit()
+                except StaleDataError:
+                    s.rollback()
+                    raise Conflict("record", "?", "the record was changed by another writer; "
+                                   "read it again and retry") from None
+                except IntegrityError as exc:
+                    s.rollback()
+                    raise Conflict("record", "?", f"the write conflicts with a stored record: "
+                                   f"{str(exc.orig).splitlines()[0]}") from None
+                except BaseException:
+                    s.rollback()
+                    raise
+
+    def _deal(self, deal_id: str | None) -> TermSheet | None:
+        if deal_id not in self._deals:
+            self._deals[deal_id or ""] = _rules.deal_for(deal_id)
+        return self._deals[deal_id or ""]
+
+    @staticmethod
+    def _audit(s: Session, *, actor: str, action: str, kind: str, record_id: str,
+               before: dict[str, Any] | None, after: dict[str, Any] | None,
+               reason: str | None = None) -> None:
+        s.add(AuditEntry(at=_now(), actor=actor, action=action, kind=kind, record_id=record_id,
+                         before=before, after=after, reason=reason))
+
+    @staticmethod
+    def _get(s: Session, model: type[Base], kind: str, record_id: Any, *, lock: bool = False) -> Any:
+        obj = s.get(model, record_id, with_for_update=lock)
+        if obj is None:
+            raise NotFound(kind, str(record_id))
+        return obj
+
+    # -- writes ----------------------------------------------------------------------
+    def add(self, kind: str, data: Mapping[str, Any], *, actor: str, override: str | None = None,
+            where: Where = API) -> dict[str, Any]:
+        """Add one record of ``kind`` (see :data:`~pledgelab.ledger._fields.FIELDS`)."""
+        with self._write() as s:
+            return self._add(s, kind, data, actor=actor, override=override, where=where)
+
+    def apply(self, records: Sequence[tuple[str, Mapping[str, Any], Where]], *, actor: str,
+              override: str | None = None) -> int:
+        """Add many records in one transaction: all of them, or (with every problem listed) none."""
+        problems: list[Problem] = []
+        with self._write() as s:
+            for kind, data, where in records:
+                data = dict(data)
+                reason = data.pop("_override", None) or override
+                try:
+                    with s.begin_nested():
+                        self._add(s, kind, data, actor=actor, override=reason, where=where)
+                except (InputError, IntegrityError) as exc:
+                    if isinstance(exc, InputError):
+                        problems.extend(_relocate(exc, where))
+                    else:
+                        problems.append(Problem(where.file, where.line, kind,
+                                                str(exc.orig).splitlines()[0]))
+            if problems:
+                raise InputError(problems)
+        return len(records)
+
+    def _add(self, s: Session, kind: str, data: Mapping[str, Any], *, actor: str,
+             override: str | None, where: Where) -> dict[str, Any]:
+        extra = ("amounts", "version", "capped_usd", "overrides", "consequences") \
+            if kind in ("project", "call", "status") else ()
+        clean, problems = check_record(kind, data, file=where.file, line=where.line,
+                                       allowed_extra=extra)
+        if problems:
+            raise InputError(problems)
+        handler = getattr(self, f"_add_{kind}", None)
+        if handler is not None:
+            obj: Base = handler(s, clean, data, override=override, actor=actor, where=where)
+        else:
+            self._check_parent(s, kind, clean)
+            obj = KINDS[kind](**clean)
+            if hasattr(obj, "version"):
+                obj.version = 1
+            s.add(obj)
+            try:
+                s.flush()
+            except IntegrityError:
+                raise Conflict(kind, str(clean.get("id")), f"a {kind} with this id already exists"
+                               ) from None
+        after = as_dict(obj)
+        self._audit(s, actor=actor, action="create", kind=kind, record_id=str(after["id"]),
+                    before=None, after=after, reason=override)
+        return after
+
+    def _check_parent(self, s: Session, kind: str, clean: dict[str, Any]) -> None:
+        if kind in KINDS and "id" in clean and isinstance(clean["id"], str) \
+                and s.get(KINDS[kind], clean["id"]) is not None:
+            raise Conflict(kind, clean["id"], f"a {kind} with id {clean['id']!r} already exists")
+        for key, model, parent in (("pledge_id", Pledge, "pledge"), ("project_id", Project, "project"),
+                                   ("tranche_id", Tranche, "tranche"),
+                                   ("call_id", CapitalCall, "call")):
+            if clean.get(key) is not None and s.get(model, clean[key]) is None:
+                raise NotFound(parent, clean[key])
+
+    def _add_project(self, s: Session, clean: dict[str, Any], raw: Mapping[str, Any], *,
+                     override: str | None, actor: str, where: Where) -> Project:
+        self._check_parent(s, "project", clean)
+        pledge = self._get(s, Pledge, "pledge", clean["pledge_id"])
+        if clean.get("tranche_id"):
+            tranche = self._get(s, Tranche, "tranche", clean["tranche_id"])
+            if tranche.pledge_id != pledge.id:
+                raise InputError([Problem(where.file, where.line, "project.tranche_id",
+                                          f"tranche {tranche.id!r} belongs to pledge "
+                                          f"{tranche.pledge_id!r}, not {pledge.id!r}")])
+        deal = self._deal(pledge.deal_id) if clean.get("relation", "pledge") == "pledge" else None
+        found = []
+        if deal is not None:
+            if clean["status"] in ("selected", "notice"):
+                found += _rules.check_deadline(deal, clean["status_date"], f"{clean['status']} on")
+            if clean.get("notice_date"):
+                found += _rules.check_deadline(deal, clean["notice_date"], "the notice of selection")
+        overrides = _rules.enforce(found, override)
+        proj = Project(**clean, version=1)
+        s.add(proj)
+        s.flush()  # the project row first: its history and amounts refer to it
+        s.add(StatusEvent(project_id=proj.id, status=proj.status, date=proj.status_date,
+                          sources=proj.sources, verified=proj.verified, note="first record",
+                          overrides=overrides, consequences=[]))
+        for i, amount in enumerate(raw.get("amounts") or []):
+            a_where = Where(file=where.file, line=where.line)
+            a_clean, problems = check_record("amount", {**amount, "project_id": proj.id},
+                                             file=a_where.file, line=a_where.line)
+            if problems:
+                raise InputError([Problem(p.file, p.line, f"project.amounts[{i}].{p.field.split('.')[-1]}",
+                                          p.message) for p in problems])
+            s.add(Amount(**a_clean))
+        s.flush()
+        return proj
+
+    def _add_status(self, s: Session, clean: dict[str, Any], raw: Mapping[str, Any], *,
+                    override: str | None, actor: str, where: Where) -> StatusEvent:
+        proj: Project = self._get(s, Project, "project", clean["project_id"], lock=True)
+        _check_version(proj, "project", raw.get("version"))
+        before = as_dict(proj)
+        pledge = self._get(s, Pledge, "pledge", proj.pledge_id)
+        deal = self._deal(pledge.deal_id) if proj.relation == "pledge" else None
+        noticed = proj.notice_date is not None or (
+            proj.status in _rules.STAGES and
+            _rules.STAGES.index(proj.status) >= _rules.STAGES.index("notice"))
+        found = _rules.check_status(deal, current=proj.status, current_date=proj.status_date,
+                                    new=clean["status"], date=clean["date"])
+        overrides = _rules.enforce(found, override)
+        consequences = _rules.non_funding_consequences(deal) \
+            if clean["status"] == "declined" and noticed else []
+        ev = StatusEvent(**clean, overrides=overrides, consequences=consequences)
+        proj.status = clean["status"]
+        proj.status_date = clean["date"]
+        if clean["status"] == "notice" and proj.notice_date is None:
+            proj.notice_date = clean["date"]
+        s.add(ev)
+        s.flush()
+        self._audit(s, actor=actor, action="update", kind="project", record_id=proj.id,
+                    before=before, after=as_dict(proj), reason=override)
+        return ev
+
+    def _add_call(self, s: Session, clean: dict[str, Any], raw: Mapping[str, Any], *,
+                  override: str | None, actor: str, where: Where) -> CapitalCall:
+        self._check_parent(s, "call", clean)
+        proj: Project = self._get(s, Project, "project", clean["project_id"])
+        # Lock the pledge: two calls checked at once must not both fit under the cap.
+        pledge: Pledge = self._get(s, Pledge, "pledge", proj.pledge_id, lock=True)
+        deal = self._deal(pledge.deal_id) if proj.relation == "pledge" else None
+        overrides: list[dict[str, str]] = []
+        capped = 0.0
+        if deal is not None:
+            year = clean["funding_date"].year
+            earlier = s.execute(
+                select(CapitalCall, Project.sector).join(Project)
+                .where(Project.pledge_id == pledge.id, Project.relation == "pledge")).all()
+            in_year = sum(c.capped_usd for c, _ in earlier if c.funding_date.year == year)
+            on_tranche: dict[str, float] = {}
+            for c, sector in earlier:
+                shares = _rules.shares_of(deal, sector=sector, notice=c.notice_date,
+                                          deal_tranche=c.deal_tranche)
+                for tid, share in shares.items():
+                    on_tranche[tid] = on_tranche.get(tid, 0.0) + share * c.amount_usd
+            check = _rules.check_call(deal, sector=proj.sector, notice=clean["notice_date"],
+                                      funding_date=clean["funding_date"],
+                                      amount=clean["amount_usd"], deal_tranche=clean.get("deal_tranche"),
+                                      capped_in_year=in_year, called_on_tranche=on_tranche)
+            overrides = _rules.enforce(check.violations, override)
+            capped = check.capped_usd
+        call = CapitalCall(**clean, capped_usd=capped, overrides=overrides, version=1)
+        s.add(call)
+        s.flush()
+        return call
+
+    def _add_disbursement(self, s: Session, clean: dict[str, Any], raw: Mapping[str, Any], *,
+                          override: str | None, actor: str, where: Where) -> Disbursement:
+        call: CapitalCall = self._get(s, CapitalCall, "call", clean["call_id"], lock=True)
+        proj: Project = self._get(s, Project, "project", call.project_id)
+        pledge: Pledge = self._get(s, Pledge, "pledge", proj.pledge_id)
+        deal = self._deal(pledge.deal_id) if proj.relation == "pledge" else None
+        found: list[Violation] = []
+        paid = s.scalar(select(func.coalesce(func.sum(Disbursement.amount_usd), 0.0))
+                        .where(Disbursement.call_id == call.id)) or 0.0
+        if paid + clean["amount_usd"] > call.amount_usd + 0.5:
+            found.append(Violation(
+                clause="ledger.disbursed_within_call", citation="docs/ledger.md#capital-calls",
+                message=f"disbursements would reach {paid + clean['amount_usd']:,.0f} USD on a call "
+                        f"of {call.amount_usd:,.0f} USD"))
+        if deal is not None:
+            lag = deal.clause("timeline.funding_lag")
+            earliest = earliest_funding_date(call.notice_date, lag=int(lag.value), unit=lag.unit,
+                                             calendar=str(deal.value("timeline.funding_calendar")))
+            if clean["date"] < earliest:
+                found.append(_rules.violation(lag, f"disbursement on {clean['date']} is before the "
+                                              f"earliest funding date {earliest}"))
+        _rules.enforce(found, override)
+        obj = Disbursement(**clean)
+        s.add(obj)
+        s.flush()
+        return obj
+
+    def update(self, kind: str, record_id: str, changes: Mapping[str, Any], *, version: int,
+               actor: str, reason: str | None = None) -> dict[str, Any]:
+        """Change fields of a record, if it is still at ``version`` (else :class:`Conflict`)."""
+        if kind not in UPDATABLE:
+            raise InputError([Problem("request", 0, kind, f"{kind} records cannot be edited")])
+        bad = [k for k in changes if k not in UPDATABLE[kind]]
+        if bad:
+            raise InputError([Problem("request", 0, f"{kind}.{k}",
+                                      f"cannot be changed here; editable: {', '.join(UPDATABLE[kind])}")
+                              for k in bad])
+        clean, problems = check_record(kind, changes, file="request", line=0, partial=True)
+        if problems:
+            raise InputError(problems)
+        with self._write() as s:
+            obj = self._get(s, KINDS[kind], kind, record_id, lock=True)
+            _check_version(obj, kind, version)
+            before = as_dict(obj)
+            if clean.get("tranche_id"):
+                self._get(s, Tranche, "tranche", clean["tranche_id"])
+            for key, value in clean.items():
+                setattr(obj, key, value)
+            s.flush()
+            after = as_dict(obj)
+            self._audit(s, actor=actor, action="update", kind=kind, record_id=record_id,
+                        before=before, after=after, reason=reason)
+            return after
+
+    # -- reads -----------------------------------------------------------------------
+    def get(self, kind: str, record_id: str) -> dict[str, Any]:
+        with self._read() as s:
+            key: Any = int(record_id) if kind not in ("pledge", "tranche", "project", "call", "claim") \
+                and record_id.isdigit() else record_id
+            return as_dict(self._get(s, KINDS[kind], kind, key))
+
+    def list(self, kind: str, *, filters: Mapping[str, Any] | None = None, limit: int = 50,
+             offset: int = 0) -> Page:
+        """Records of ``kind`` ordered by id, filtered on equal column values."""
+        model = KINDS[kind]
+        cols = model.__table__.columns
+        stmt = select(model)
+        for key, value in (filters or {}).items():
+            if value is not None:
+                stmt = stmt.where(cols[key] == value)
+        with self._read() as s:
+            total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+            rows = s.scalars(stmt.order_by(cols["id"]).limit(limit).offset(offset)).all()
+            return Page(items=[as_dict(r) for r in rows], total=total, limit=limit, offset=offset)
+
+    def project_detail(self, project_id: str) -> dict[str, Any]:
+        """A project with its amount variants, status history, calls, payments and claims."""
+        with self._read() as s:
+            proj = self._get(s, Project, "project", project_id)
+            out = as_dict(proj)
+            out["amounts"] = [as_dict(a) for a in s.scalars(
+                select(Amount).where(Amount.project_id == project_id).order_by(Amount.id))]
+            out["history"] = [as_dict(e) for e in s.scalars(
+                select(StatusEvent).where(StatusEvent.project_id == project_id)
+                .order_by(StatusEvent.date, StatusEvent.id))]
+            calls = s.scalars(select(CapitalCall).where(CapitalCall.project_id == project_id)
+                              .order_by(CapitalCall.id)).all()
+            out["calls"] = []
+            for c in calls:
+                d = as_dict(c)
+                d["disbursements"] = [as_dict(x) for x in s.scalars(
+                    select(Disbursement).where(Disbursement.call_id == c.id).order_by(Disbursement.id))]
+                out["calls"].append(d)
+            out["distributions"] = [as_dict(x) for x in s.scalars(
+                select(Distribution).where(Distribution.project_id == project_id)
+                .order_by(Distribution.id))]
+            out["claims"] = [as_dict(x) for x in s.scalars(
+                select(Claim).where(Claim.project_id == project_id).order_by(Claim.id))]
+            return out
+
+    def audit(self, *, limit: int = 50, offset: int = 0, record_id: str | None = None) -> Page:
+        stmt = select(AuditEntry)
+        if record_id is not None:
+            stmt = stmt.where(AuditEntry.record_id == record_id)
+        with self._read() as s:
+            total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+            rows = s.scalars(stmt.order_by(AuditEntry.id).limit(limit).offset(offset)).all()
+            return Page(items=[as_dict(r) for r in rows], total=total, limit=limit, offset=offset)
+
+    def release(self) -> str:
+        """The ledger's release version: ``<schema revision>.<date of last change>.<changes>``.
+
+        Any change makes a new release; the same records always give the same release.
+        """
+        with self._read() as s:
+            n = s.scalar(select(func.count()).select_from(AuditEntry)) or 0
+            last = s.scalar(select(func.max(AuditEntry.at)))
+        day = last.strftime("%Y%m%d") if last else "00000000"
+        return f"{self.revision() or '0'}.{day}.{n}"
+
+    def dump(self) -> dict[str, Any]:
+        """Every record, by kind, ordered by id: the JSON export."""
+        out: dict[str, Any] = {"schema": SCHEMA, "release": self.release()}
+        with self._read() as s:
+            for kind, model in KINDS.items():
+                cols = model.__table__.columns
+                out[kind] = [as_dict(r) for r in s.scalars(select(model).order_by(cols["id"]))]
+        return out
+
+    # -- tokens ----------------------------------------------------------------------
+    def create_token(self, *, name: str, role: str, actor: str = "admin") -> str:
+        """A new bearer token for ``role``; returned once, stored only as its hash."""
+        if role not in ROLES:
+            raise InputError([Problem("token", 0, "role", f"{role!r} is not one of: {', '.join(ROLES)}")])
+        if not ID_RE.match(name):
+            raise InputError([Problem("token", 0, "name", "expected a name of letters, digits, '.', "
+                                      "'_' or '-' (at most 80)")])
+        token = "plg_" + secrets.token_urlsafe(32)
+        with self._write() as s:
+            if s.scalar(select(ApiToken).where(ApiToken.name == name)) is not None:
+                raise Conflict("token", name, f"a token named {name!r} exists; revoke it or pick "
+                               "another name")
+            s.add(ApiToken(name=name, role=role, token_hash=hash_token(token), created_at=_now()))
+            self._audit(s, actor=actor, action="create", kind="token", record_id=name, before=None,
+                        after={"name": name, "role": role})
+        return token
+
+    def revoke_token(self, name: str, *, actor: str = "admin") -> None:
+        with self._write() as s:
+            tok = s.scalar(select(ApiToken).where(ApiToken.name == name))
+            if tok is None:
+                raise NotFound("token", name)
+            tok.revoked_at = _now()
+            self._audit(s, actor=actor, action="update", kind="token", record_id=name,
+                        before={"revoked": False}, after={"revoked": True})
+
+    def identify(self, token: str) -> tuple[str, str] | None:
+        """(name, role) of a valid, unrevoked token, or None."""
+        with self._read() as s:
+            tok = s.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+            if tok is None or tok.revoked_at is not None:
+                return None
+            return tok.name, tok.role
+
+
+def _check_version(obj: Any, kind: str, version: Any) -> None:
+    if version is None:
+        return
+    if not isinstance(version, int) or obj.version != version:
+        raise Conflict(kind, str(obj.id), f"{kind} {obj.id!r} is at version {obj.version}, "
+                       f"not {version}: it was changed since you read it; read it again and retry")
+
+
+def _relocate(exc: InputError, where: Where) -> list[Problem]:
+    """Problems of one record of a batch, placed at the record's file and line."""
+    if isinstance(exc, RuleViolation):
+        return [Problem(where.file, where.line, v.clause, f"{v.message} [{v.citation}]")
+                for v in exc.violations]
+    return [Problem(where.file, where.line, p.field, p.message) if p.line == 0 else p
+            for p in exc.problems]

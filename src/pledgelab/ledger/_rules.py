@@ -1,0 +1,183 @@
+"""The deal's rules, applied to what the ledger records. Nothing here re-implements a clause.
+
+Every number comes from the pledge's term sheet (``pledgelab.terms``) and every
+calculation from the code the deterministic engine uses:
+
+* **selection deadline** — a notice (or a capital call) dated after
+  ``timeline.selection_deadline`` breaks it (``engine.schedule``: "a project
+  noticed after the selection deadline is not financed");
+* **earliest funding date** — a call funded before
+  :func:`pledgelab.terms.earliest_funding_date` of its notice (``timeline.funding_lag``
+  counted on ``timeline.funding_calendar``) breaks the funding lag;
+* **calendar-year cap** — which tranches finance a project is
+  :func:`pledgelab.engine.schedule.financing_shares`; the investor's part on
+  tranches that ``counts_toward_cap`` may not take a calendar year's calls
+  above ``timeline.annual_cap``;
+* **tranche size** — calls on a tranche may not exceed its ``amount``;
+* **non-funding** — a noticed project the investor declines triggers the
+  ``non_funding`` clauses; they are recorded with the status change.
+
+The ledger's own rule is the status order (:data:`STAGES`): a project moves
+forward along it, or off it (declined, paused, cancelled), never back, and
+never to an earlier date. A rule can be broken only with an explicit override
+reason, which is stored with the record and in the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from pledgelab.engine.schedule import financing_shares
+from pledgelab.ledger._errors import RuleViolation, Violation
+from pledgelab.pipeline import Project as PipelineProject
+from pledgelab.terms import Clause, Status, TermSheet, earliest_funding_date, load_deal
+
+STAGES = ("interest", "recommended", "selected", "notice", "funded", "under-construction",
+          "operating")
+"""The path of a project from a company's stated interest to a working plant."""
+OFF_TRACK = ("declined", "paused", "cancelled")
+STATUSES = (*STAGES, *OFF_TRACK)
+STATUS_ORDER_RULE = "ledger.status_order"
+STATUS_ORDER_CITE = "docs/ledger.md#statuses: a project moves forward, or off the track, never back"
+
+
+def _cite(clause: Clause) -> str:
+    return clause.cite().removeprefix("clauses.")
+
+
+def violation(clause: Clause, message: str) -> Violation:
+    """A :class:`Violation` of ``clause``, located at its line of the deal file."""
+    return Violation(clause=clause.path.removeprefix("clauses."), citation=_cite(clause),
+                     message=message, file=clause.file, line=clause.line)
+
+
+def deal_for(deal_id: str | None) -> TermSheet | None:
+    """The pledge's term sheet, or None where the pledge has no written mechanics."""
+    return load_deal(deal_id) if deal_id else None
+
+
+def stand_in(sector: str, notice: dt.date) -> PipelineProject:
+    """The smallest pipeline project ``financing_shares`` needs: it reads only the sector."""
+    when = Clause(path="ledger.notice_date", value=notice, unit="date", label="notice",
+                  status=Status.REPORTED)
+    capex = Clause(path="ledger.amount", value=0.0, unit="USD", label="amount",
+                   status=Status.REPORTED)
+    return PipelineProject(id="ledger", name="ledger", archetype="ledger", sector=sector,
+                           state=None, decision="fund", capex=capex, notice_date=when, params={})
+
+
+def shares_of(deal: TermSheet, *, sector: str, notice: dt.date, deal_tranche: str | None) -> dict[str, float]:
+    """Which deal tranches finance a call: the one named, else the engine's rule by sector."""
+    if deal_tranche:
+        return {deal_tranche: 1.0}
+    return financing_shares(deal, stand_in(sector, notice))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallCheck:
+    """What the rules say about one capital call."""
+
+    earliest_funding: dt.date
+    shares: dict[str, float]  # deal tranche -> share of the call
+    capped_usd: float  # the investor's part that counts toward the annual cap
+    violations: tuple[Violation, ...]
+
+
+def check_deadline(deal: TermSheet, when: dt.date, what: str) -> list[Violation]:
+    deadline = deal.clause("timeline.selection_deadline")
+    if when > deadline.value:
+        return [violation(deadline, f"{what} {when} is after the selection deadline {deadline.value}")]
+    return []
+
+
+def check_call(deal: TermSheet, *, sector: str, notice: dt.date, funding_date: dt.date,
+               amount: float, deal_tranche: str | None,
+               capped_in_year: float, called_on_tranche: Mapping[str, float]) -> CallCheck:
+    """Check a capital call against the deal's timeline and tranche clauses.
+
+    ``capped_in_year`` is what earlier calls funded in ``funding_date``'s calendar
+    year already count toward the cap; ``called_on_tranche`` what earlier calls
+    took from each tranche.
+    """
+    out = check_deadline(deal, notice, "the notice of selection")
+    lag = deal.clause("timeline.funding_lag")
+    calendar = str(deal.value("timeline.funding_calendar"))
+    earliest = earliest_funding_date(notice, lag=int(lag.value), unit=lag.unit, calendar=calendar)
+    if funding_date < notice:
+        out.append(violation(lag, f"funding date {funding_date} is before the notice {notice}"))
+    elif funding_date < earliest:
+        out.append(violation(lag, f"funding date {funding_date} is before the earliest funding date "
+                             f"{earliest} ({lag.value} {lag.unit} after the notice {notice}, "
+                             f"{calendar} calendar)"))
+    tranches = {t.id: t for t in deal.tranches}
+    if deal_tranche is not None:
+        if deal_tranche not in tranches:
+            raise RuleViolation([Violation(
+                clause="tranches", citation=deal.file,
+                message=f"{deal.id} has no tranche {deal_tranche!r}; tranches: {', '.join(tranches)}")])
+        shares = {deal_tranche: 1.0}
+    else:
+        shares = financing_shares(deal, stand_in(sector, notice))
+        if not shares:
+            first = deal.tranches[0].clauses["sectors"]
+            out.append(violation(first, f"no tranche of {deal.id} is open to sector {sector!r}"))
+    capped = 0.0
+    for tid, share in shares.items():
+        tr = tranches[tid]
+        part = share * amount
+        if tr.value("funded_by") == deal.investor and tr.value("counts_toward_cap"):
+            capped += part
+        size = tr.clauses["amount"]
+        taken = called_on_tranche.get(tid, 0.0)
+        if taken + part > float(size.value) + 0.5:
+            out.append(violation(size, f"calls on tranche {tid} would reach {taken + part:,.0f} USD, "
+                                 f"more than its {float(size.value):,.0f} USD"))
+    cap = deal.clause("timeline.annual_cap")
+    if cap.value is not None and capped > 0 and capped_in_year + capped > float(cap.value) + 0.5:
+        out.append(violation(cap, f"calls funded in {funding_date.year} would reach "
+                             f"{capped_in_year + capped:,.0f} USD against the cap of "
+                             f"{float(cap.value):,.0f} USD a calendar year "
+                             f"({capped_in_year:,.0f} already called)"))
+    return CallCheck(earliest_funding=earliest, shares=shares, capped_usd=capped,
+                     violations=tuple(out))
+
+
+def check_status(deal: TermSheet | None, *, current: str, current_date: dt.date,
+                 new: str, date: dt.date) -> list[Violation]:
+    """Check a status change: the ledger's status order, and the deal's selection deadline."""
+    out: list[Violation] = []
+    if date < current_date:
+        out.append(Violation(clause=STATUS_ORDER_RULE, citation=STATUS_ORDER_CITE,
+                             message=f"{new} on {date} is before the current status "
+                                     f"{current} of {current_date}"))
+    if new in STAGES and current in STAGES and STAGES.index(new) < STAGES.index(current):
+        out.append(Violation(clause=STATUS_ORDER_RULE, citation=STATUS_ORDER_CITE,
+                             message=f"{current} cannot go back to {new}"))
+    if deal is not None and new in ("selected", "notice"):
+        out.extend(check_deadline(deal, date, f"{new} on"))
+    return out
+
+
+def non_funding_consequences(deal: TermSheet | None) -> list[dict[str, str]]:
+    """The ``non_funding`` clauses that apply when the investor declines a noticed project."""
+    if deal is None:
+        return []
+    out = []
+    for c in deal.all_clauses():
+        if c.path.removeprefix("clauses.").startswith("non_funding."):
+            value = "at the rate the President determines" if c.value is None else str(c.value)
+            out.append({"clause": c.path.removeprefix("clauses."), "label": c.label,
+                        "value": value, "citation": _cite(c)})
+    return out
+
+
+def enforce(violations: Iterable[Violation], override: str | None) -> list[dict[str, str]]:
+    """Raise :class:`RuleViolation` unless an override reason is given; else the record of it."""
+    found = list(violations)
+    if not found:
+        return []
+    if not override or not override.strip():
+        raise RuleViolation(found)
+    return [{**v.as_dict(), "override": override.strip()} for v in found]
