@@ -1,0 +1,138 @@
+"""The staffing plan: who is needed when, on which route, the latest date to file, and the residual risk.
+
+One row per (project, phase, employer type, route) of the allocation
+(:func:`~pledgelab.workforce.delays.allocate`), the output a project's HR and
+legal teams act on:
+
+* ``start``: first day of the phase's planned start month;
+* ``apply_by``: the latest filing date to have the visas in time with
+  probability ``quantile`` (one round, no refusal): ``start`` minus the route's
+  processing-time quantile, in days (``months * 365.25 / 12``); ``feasible`` is
+  false when that date falls before the project's notice;
+* ``filed``: when firms under the policy file (``lead_months`` or the policy's
+  planning quantile, whichever is earlier, never before notice);
+* ``p_late``: the probability the group arrives after ``start`` when filed on
+  ``filed``, counting a refused batch's second round:
+  ``(1 - r) P(T1 > L) + r P(T1 + T2 > L)`` with ``L`` the lead actually given;
+* per project, the share of specialist-months on routes that do not clearly
+  cover the work, the yearly and whole-exposure probability of an enforcement
+  action, and the sampled probability and size of a delay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pledgelab.workforce._check import Triangular
+from pledgelab.workforce._demand import Demand
+from pledgelab.workforce._enforcement import DAYS_PER_MONTH, Enforcement
+from pledgelab.workforce._policy import Policy
+from pledgelab.workforce.delays import Site, allocate, sample_delays, summarize
+
+_GRID = 400  # midpoints per uniform when integrating two processing rounds
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StaffingRow:
+    """One group of specialists on one route."""
+
+    project: str
+    phase: str
+    employer: str
+    route: str
+    heads: int
+    start: dt.date
+    months: int
+    apply_by: dt.date
+    feasible: bool
+    filed: dt.date
+    processing: Triangular
+    cap_year: int | None
+    waited_years: int
+    covers: str
+    fees: float
+    p_late: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectRisk:
+    """One project's residual workforce risk under the policy."""
+
+    project: str
+    people: int  # specialist placements over all phases
+    uncovered_share: float
+    annual_probability: float
+    p_action: float  # at least one action while specialists are on site
+    p_delay: float  # sampled P(delay >= 1 month)
+    mean_delay: float
+    p90_delay: float
+    fees: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StaffingPlan:
+    """A staffing plan: rows, project risks and how they were computed."""
+
+    policy: Policy
+    quantile: float
+    rows: tuple[StaffingRow, ...]
+    projects: tuple[ProjectRisk, ...]
+    paths: int
+    seed: int
+
+
+def _date(month: float) -> dt.date:
+    """The date ``month`` (a fractional month index) falls on."""
+    whole = math.floor(month)
+    first = dt.date(whole // 12, whole % 12 + 1, 1)
+    return first + dt.timedelta(days=round((month - whole) * DAYS_PER_MONTH))
+
+
+def p_late(dist: Triangular, refusal: float, lead: float) -> float:
+    """``(1 - r) P(T1 > L) + r P(T1 + T2 > L)`` for two independent draws of ``dist``."""
+    one = 1.0 - dist.cdf(lead)
+    if refusal <= 0.0:
+        return one
+    u = (np.arange(_GRID) + 0.5) / _GRID
+    t = dist.ppf(u)
+    two = float(np.mean((t[:, None] + t[None, :]) > lead))
+    return (1.0 - refusal) * one + refusal * two
+
+
+def staffing_plan(*, policy: Policy, sites: Sequence[Site], quantile: float = 0.9, paths: int = 4096,
+                  seed: int = 0, demand: Demand | None = None,
+                  enforcement: Enforcement | None = None) -> StaffingPlan:
+    """The staffing plan of ``sites`` under ``policy`` (see the module docstring)."""
+    if not 0.0 < quantile < 1.0:
+        raise ValueError(f"quantile must be in (0, 1), got {quantile}")
+    alloc = allocate(policy, sites, demand=demand)
+    rows = []
+    for a in alloc.assignments:
+        route = policy.routes[a.route]
+        site = alloc.sites[a.site]
+        need = route.processing.quantile(quantile)
+        start = _date(a.start)
+        apply_by = start - dt.timedelta(days=round(need * DAYS_PER_MONTH))
+        rows.append(StaffingRow(
+            project=a.project, phase=a.phase, employer=a.employer, route=a.route, heads=a.heads,
+            start=start, months=a.months, apply_by=apply_by, feasible=apply_by >= site.notice,
+            filed=_date(a.apply), processing=route.processing, cap_year=a.cap_year,
+            waited_years=a.waited_years, covers=route.covers, fees=a.heads * route.fee,
+            p_late=p_late(route.processing, route.refusal_rate, a.start - a.apply)))
+    sample = sample_delays(policy=policy, sites=list(alloc.sites), paths=slice(0, paths), seed=seed,
+                           demand=demand, enforcement=enforcement, allocation=alloc)
+    risks = []
+    for i, (site, s) in enumerate(zip(alloc.sites, summarize(sample), strict=True)):
+        mine = [r for r in rows if r.project == site.id]
+        risks.append(ProjectRisk(
+            project=site.id, people=sum(r.heads for r in mine),
+            uncovered_share=float(alloc.uncovered_share[i]), annual_probability=alloc.annual_probability(i),
+            p_action=alloc.hit_probability(i), p_delay=s.p_late, mean_delay=s.mean, p90_delay=s.p90,
+            fees=sum(r.fees for r in mine)))
+    return StaffingPlan(policy=policy, quantile=quantile, rows=tuple(rows), projects=tuple(risks),
+                        paths=paths, seed=seed)
