@@ -198,6 +198,8 @@ class Ledger:
             if kind in ("project", "call", "status") else ()
         clean, problems = check_record(kind, data, file=where.file, line=where.line,
                                        allowed_extra=extra)
+        if kind == "project":
+            problems += _amount_problems(data.get("amounts"), where)
         if problems:
             raise InputError(problems)
         handler = getattr(self, f"_add_{kind}", None)
@@ -253,13 +255,9 @@ class Ledger:
         s.add(StatusEvent(project_id=proj.id, status=proj.status, date=proj.status_date,
                           sources=proj.sources, verified=proj.verified, note="first record",
                           overrides=overrides, consequences=[]))
-        for i, amount in enumerate(raw.get("amounts") or []):
-            a_where = Where(file=where.file, line=where.line)
-            a_clean, problems = check_record("amount", {**amount, "project_id": proj.id},
-                                             file=a_where.file, line=a_where.line)
-            if problems:
-                raise InputError([Problem(p.file, p.line, f"project.amounts[{i}].{p.field.split('.')[-1]}",
-                                          p.message) for p in problems])
+        for amount in raw.get("amounts") or []:
+            a_clean, _ = check_record("amount", {**amount, "project_id": proj.id},
+                                      file=where.file, line=where.line)
             s.add(Amount(**a_clean))
         s.flush()
         return proj
@@ -485,6 +483,24 @@ class Ledger:
             if tok is None or tok.revoked_at is not None:
                 return None
             return tok.name, tok.role
+
+
+def _amount_problems(amounts: Any, where: Where) -> list[Problem]:
+    """Problems of a project's ``amounts`` list, each named ``project.amounts[i].field``."""
+    if amounts is None:
+        return []
+    if not isinstance(amounts, list):
+        return [Problem(where.file, where.line, "project.amounts", "expected a list of amounts")]
+    out = []
+    for i, amount in enumerate(amounts):
+        if not isinstance(amount, Mapping):
+            out.append(Problem(where.file, where.line, f"project.amounts[{i}]", "expected a mapping"))
+            continue
+        _, problems = check_record("amount", {**amount, "project_id": "x"}, file=where.file,
+                                   line=where.line)
+        out += [Problem(p.file, p.line, f"project.amounts[{i}].{p.field.split('.')[-1]}", p.message)
+                for p in problems]
+    return out
 
 
 def _check_version(obj: Any, kind: str, version: Any) -> None:
