@@ -1,0 +1,133 @@
+"""Shipped workforce data: it loads, is cited or labelled, covers every archetype; the HL-GA replay's
+inputs are the reference's figures; the CLI actions run."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+import pytest
+
+from pledgelab.pipeline import read_archetypes
+from pledgelab.report import Table
+from pledgelab.terms import Status, shipped
+from pledgelab.workforce import load_pathways, load_policy, read_demand, read_enforcement
+from pledgelab.workforce._cli import add_commands
+from pledgelab.workforce.replay import load_replay, replay
+
+D = dt.date
+
+# The HL-GA figures of ../shared/reference/workforce-and-visas.md, section A1, typed in from the
+# reference (not read from the data file), so a changed figure in the data fails here.
+HLGA = {
+    "raid_date": D(2025, 9, 4), "detained_total": 475, "detained_korean": 317, "korean_esta": 170,
+    "korean_b1": 146, "korean_ead": 1, "lges_hq_esta": 24, "lges_hq_b1": 22, "lges_sub_esta": 86,
+    "lges_sub_b1": 118, "he_sub_korean": 67, "he_sub_esta": 60, "he_sub_b1": 6, "he_sub_ead": 1,
+    "he_hq_expat": 68, "site_workers": 1400, "resume_date": D(2025, 10, 14), "slip_low_months": 2,
+    "slip_high_months": 3, "returned_date": D(2025, 11, 20), "returned_engineers": 100,
+    "capacity_gwh": 30, "idle_cost_50gwh_per_day": 4.0e6, "idle_cost_per_day": 2.4e6,
+    "capex_jv": 4.3e9, "capex_jv_high": 6.0e9, "capex_complex": 7.59e9, "capex_addon": 2.0e9,
+    "charter_cost_krw": 1.0e9,
+}
+
+
+def test_replay_inputs_match_the_cited_facts() -> None:
+    data = load_replay("hl-ga-2025")
+    for name, want in HLGA.items():
+        assert data.facts[name].value == want, name
+    assert data.value("returned_share") == pytest.approx(1 / 3, abs=0.001)
+    # the reference's own consistency: 170 + 146 + 1 = 317; LGES 46 HQ + 204 subcontractors
+    assert data.value("korean_esta") + data.value("korean_b1") + data.value("korean_ead") == 317
+    assert sum(data.value(k) for k in ("lges_hq_esta", "lges_hq_b1", "lges_sub_esta", "lges_sub_b1")) == 250
+    assert data.value("idle_cost_per_day") == 4.0e6 * 30 / 50
+    for clause in data.facts.values():
+        assert clause.references, clause.path  # every fact has a source
+
+
+def test_replay_puts_the_model_next_to_the_report() -> None:
+    res = replay("hl-ga-2025", paths=4000, seed=0)
+    rows = {r.measure.split(" (")[0]: r for r in res.rows}
+    assert res.uncovered_share == pytest.approx(316 / 385)
+    stop = rows["site stop"]
+    assert stop.reported_low == 40 and 30 < stop.model_p50 < 50
+    slip = rows["start-up slip"]
+    assert (slip.reported_low, slip.reported_high) == (2, 3)
+    assert slip.model_p10 <= slip.model_p50 <= slip.model_p90
+    # the model's slip is at least the stop: specialists missing after the restart only add to it
+    assert slip.model_p10 >= stop.model_p10 / 30.4375 - 1e-9
+    back = next(r for r in res.rows if r.measure.startswith("share of needed"))
+    assert back.reported_low == pytest.approx(0.333) and 0.2 < back.model_p50 < 0.5
+    again = replay("hl-ga-2025", paths=4000, seed=0)
+    assert again.rows == res.rows
+    clarified = replay("hl-ga-2025", policy="post-raid-2025", paths=100)
+    assert clarified.uncovered_share < res.uncovered_share  # B-1 clear after the fact sheet
+
+
+def test_every_archetype_has_specialist_demand() -> None:
+    demand = read_demand()
+    assert set(demand.archetypes) == set(read_archetypes())
+    battery = demand.needs("battery-cell", 4.3e9)
+    peak = battery[0].total
+    assert 250 <= peak <= 300  # "roughly 250-300 foreign specialists for a 30 GWh cell plant"
+    assert battery[0].heads["subcontractor"] > battery[0].heads["investor"]
+    # the scaling rule: 4x the capex, sqrt -> 2x the people
+    assert demand.needs("battery-cell", 4 * 4.3e9)[0].total == pytest.approx(2 * peak, abs=1)
+
+
+def test_every_shipped_clause_is_cited_or_labelled() -> None:
+    clauses = [c for r in load_pathways().routes.values() for c in r.params.values()]
+    clauses += [c for name in shipped("workforce/policies") for c in load_policy(name).clauses()]
+    clauses += [c for a in read_demand().archetypes.values() for c in a.clauses()]
+    clauses += list(read_enforcement().impact.values())
+    assert len(clauses) > 150
+    for c in clauses:
+        if c.status is Status.ASSUMED:
+            assert c.reason and c.alternatives, c.path
+        else:
+            assert c.references, c.path
+
+
+def test_pathways_say_what_the_reference_says() -> None:
+    routes = load_pathways().routes
+    assert routes["h1b"].params["annual_cap"].value == 85000
+    assert routes["h1b"].fee == 100000
+    assert routes["h2b"].params["annual_cap"].value == 66000
+    assert routes["e4"].params["annual_cap"].value == 15000 and not routes["e4"].enacted
+    assert routes["esta"].fee == 40 and routes["esta"].params["max_stay_months"].value == 3
+    assert "subcontractor" not in routes["l1"].employers  # needs a US affiliate
+    assert routes["b1-annotated"].params["nationalities"].value == ("KR",)
+    assert load_policy("e4-visa").routes["e4"].enacted  # opened, with the assumption stated
+
+
+def _run(argv: list[str]) -> list[Table]:
+    parser = argparse.ArgumentParser(prog="pledgelab")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_)
+        sp.add_argument("--format", choices=("table", "csv", "json"), default="table")
+        return sp
+
+    commands = add_commands(add)
+    args = parser.parse_args(argv)
+    return commands[args.command](args)
+
+
+def test_cli_plan() -> None:
+    tables = _run(["workforce", "plan", "--pipeline", "japan-first-tranche", "--policy", "post-raid-2025",
+                   "--paths", "256"])
+    plan, risk = tables
+    assert {r[0] for r in plan.rows} == {"portsmouth-gas", "texas-gulflink", "element-six-georgia"}
+    assert not any(r[3] == "b1-annotated" for r in plan.rows)  # the KIT desk is Seoul-only: not for JP
+    assert len(risk.rows) == 3
+
+
+def test_cli_delays_and_format_after_the_action() -> None:
+    parser_args = ["workforce", "delays", "--policy", "restrictive", "--paths", "300", "--format", "json"]
+    (t,) = _run(parser_args)
+    assert len(t.rows) == 16 and any("h2b FY" in n for n in t.notes)
+
+
+def test_cli_replay() -> None:
+    (t,) = _run(["workforce", "replay", "--paths", "500"])
+    assert t.rows[0][0] == "site stop" and t.rows[0][5] == "40.0"
