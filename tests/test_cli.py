@@ -151,3 +151,36 @@ def test_charts_without_the_plot_extra_name_the_install(capsys: pytest.CaptureFi
     code = main(["tariffs", "us-korea-2025-11", "--years", "3", "--chart", str(tmp_path / "x.png")])
     assert code == 2
     assert "pip install 'pledgelab[plot]'" in capsys.readouterr().err
+
+
+def test_funding_with_the_safeguard_prints_pressure_and_the_sweep(capsys: pytest.CaptureFixture[str],
+                                                                   tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="the [plot] extra is not installed")
+    png = tmp_path / "pressure.png"
+    code, out, _ = _run(capsys, "funding", "us-korea-2025-11", "--safeguard", "--pressure-chart", str(png),
+                        "--format", "json")
+    assert code == 0
+    tables = json.loads(out)
+    by_year, sweep = tables[1], tables[2]
+    assert "pressure" in by_year["title"] and by_year["rows"][0][0] == "2026"
+    assert [r[0] for r in sweep["rows"]] == ["0", "0.0005", "0.001 (file)", "0.002", "0.005"]
+    assert sweep["rows"][0][2] == "never" and sweep["rows"][-1][5] > 0  # the stress case defers
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_fx_options_are_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "simulate", "us-korea-2025-11", "--paths", "10", "--fx-impact", "0.002")
+    assert code == 2 and "--fx-impact needs --fx-feedback" in err
+    code, _, err = _run(capsys, "funding", "us-japan-2025-09", "--plan", "korea-mof-2025", "--pipeline",
+                        "japan-first-tranche", "--safeguard")
+    assert code == 2 and "no shipped safeguard file for investor JP" in err
+
+
+def test_simulate_with_fx_feedback_reports_the_safeguard(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "simulate", "us-korea-2025-11", "--paths", "64", "--fx-feedback",
+                        "--fx-impact", "0.002", "--quiet", "--format", "json")
+    assert code == 0
+    table = json.loads(out)[0]
+    stats = {r[1] for r in table["rows"] if r[0] == "KRW"}
+    assert stats == {"peak per dollar while calls remain", "months of calls deferred"}
+    assert any("impact 0.002 log-points" in n for n in table["notes"])

@@ -8,6 +8,7 @@ from pledgelab.drivers import DriverModel, load_drivers
 from pledgelab.engine.kernel import make_plan
 from pledgelab.engine.montecarlo import ChunkJob, run_chunks
 from pledgelab.executors import get_executor
+from pledgelab.macro.safeguard import Safeguard, load_safeguard
 from pledgelab.pipeline import Pipeline, load_pipeline
 from pledgelab.results import SimulationResult
 from pledgelab.terms import TermSheet, load_deal
@@ -17,6 +18,7 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
              drivers: DriverModel | str = "default", chunk_size: int = 256,
              backend: str = "serial", workers: int = 2, scheduler: str | None = None,
              discount_rate: float | None = None, extra_months: int = 240,
+             fx_feedback: Safeguard | str | None = None,
              on_chunk: Callable[[int], None] | None = None) -> SimulationResult:
     """Simulate ``paths`` Monte Carlo paths of ``deal`` over ``pipeline``.
 
@@ -26,13 +28,20 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
     defaults to the deal's deemed benchmark. ``extra_months`` is how far past the
     plan's last month slipped projects are followed. ``on_chunk`` is called with
     the number of paths each finished chunk held (for progress bars).
+
+    ``fx_feedback`` (a safeguard file id or path, or a :class:`Safeguard`) makes the
+    deal's FX-safeguard clause live on every path: the pledge's dollar demand weakens
+    the drivers' exchange rate, a crossing brings a request, and an accepted request
+    defers the investor's calls (:mod:`pledgelab.engine.fxrule`).
     """
     sheet = load_deal(deal) if isinstance(deal, str) else deal
     pipe = load_pipeline(pipeline) if isinstance(pipeline, str) else pipeline
     model = load_drivers(drivers) if isinstance(drivers, str) else drivers
     if paths < 1 or chunk_size < 1:
         raise ValueError("paths and chunk_size must be at least 1")
-    plan = make_plan(sheet, pipe, extra_months=extra_months)
+    sg = load_safeguard(fx_feedback) if isinstance(fx_feedback, str) else fx_feedback
+    fx_rule = None if sg is None else sg.rule(sheet)
+    plan = make_plan(sheet, pipe, extra_months=extra_months, fx_rule=fx_rule)
     rate = float(sheet.value("distribution.deemed_benchmark")) if discount_rate is None \
         else float(discount_rate)
     job = ChunkJob(plan=plan, model=model, seed=seed, discount_rate=rate,
@@ -47,4 +56,8 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
         roles={p.code: p.role for p in sheet.parties.values()}, investor=sheet.investor,
         has_review=sheet.value("distribution.review_horizon") is not None,
         waterfalls=chunks[0].waterfalls,
+        fx=None if sg is None or fx_rule is None else {
+            "safeguard": sg.id, "currency": sg.currency, "threshold": fx_rule.threshold,
+            "impact": float(sg.impact.value), "acceptance": fx_rule.acceptance,
+            "requests_allowed": fx_rule.requests},
     )

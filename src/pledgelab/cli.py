@@ -19,6 +19,7 @@ from pledgelab._months import month_label, parse_month
 from pledgelab.compare import STICKING_POINTS, DealComparison, compare, usd
 from pledgelab.engine.deterministic import RunResult, run
 from pledgelab.macro.funding import FundingResult
+from pledgelab.macro.safeguard import Safeguard
 from pledgelab.metrics import PartyOutcome, deal_outcome, party_outcomes
 from pledgelab.pipeline import Pipeline, load_pipeline
 from pledgelab.report import Column, Table, emit
@@ -288,6 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", help="write per-path results to this Parquet file")
     sp.add_argument("--chart", help="write a fan chart (.png or .html) of --fan's party "
                     "(default: the investor)")
+    sp.add_argument("--fx-feedback", nargs="?", const="auto", metavar="SAFEGUARD",
+                    help="make the deal's FX-safeguard clause live: a safeguard id or file "
+                    "(default: the shipped one for the deal's investor)")
+    sp.add_argument("--fx-impact", type=float, default=None, metavar="LOG_POINTS_PER_USD_BN",
+                    help="with --fx-feedback: the currency's response to $1B of dollar demand "
+                    "(default: the safeguard file's)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     sp = add("funding", "how the investor funds its calls: sources, cost, reserves, ratios")
     sp.add_argument("deals", nargs="+", help="deal ids or term-sheet files")
@@ -298,6 +305,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="last calendar year interest is counted to (default: the last call's year)")
     sp.add_argument("--compare", action="store_true", help="one column per deal")
     sp.add_argument("--chart", help="write the reserves path and calls as .png or .html")
+    sp.add_argument("--safeguard", nargs="?", const="auto", metavar="SAFEGUARD",
+                    help="also the currency pressure, the FX-safeguard rule and its sensitivity sweep "
+                    "(a safeguard id or file; default: the shipped one for the investor)")
+    sp.add_argument("--drivers", default="default",
+                    help="with --safeguard: drivers whose exchange rate (every shock zero) is used")
+    sp.add_argument("--pressure-chart", help="with --safeguard: write the pressure indicator against "
+                    "the threshold as .png or .html")
     sp = add("tariffs", "tariff cost avoided by year against the pledge's net cost; break-even")
     sp.add_argument("deal", help="shipped deal id or path to a term-sheet YAML file")
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
@@ -330,6 +344,16 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
         raise UsageError("--paths and --chunk-size must be at least 1")
     if args.scheduler and args.backend != "dask":
         raise UsageError("--scheduler needs --backend dask")
+    if args.fx_impact is not None and not args.fx_feedback:
+        raise UsageError("--fx-impact needs --fx-feedback")
+    fx = _safeguard_for(deal, args.fx_feedback) if args.fx_feedback else None
+    if fx is not None and args.fx_impact is not None:
+        try:
+            fx = fx.with_impact(args.fx_impact)
+        except ValueError as exc:
+            raise UsageError(f"--fx-impact: {exc}") from None
+    if fx is not None:
+        _check_fx(deal, fx)
     columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("paths"),
                TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True,
@@ -339,7 +363,7 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
             res = simulate(deal, pipeline=pipe, paths=args.paths, seed=args.seed,
                            drivers=args.drivers, chunk_size=args.chunk_size, backend=args.backend,
                            workers=args.workers, scheduler=args.scheduler,
-                           discount_rate=args.discount_rate,
+                           discount_rate=args.discount_rate, fx_feedback=fx,
                            on_chunk=lambda n: bar.advance(task, n))
         except ImportError as exc:
             raise UsageError(str(exc)) from None
@@ -359,6 +383,29 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
         except ImportError as exc:
             raise UsageError(str(exc)) from None
     return tables
+
+
+def _safeguard_for(deal: TermSheet, name: str) -> Safeguard:
+    from pledgelab.macro.safeguard import load_safeguard, safeguard_for
+
+    if name != "auto":
+        return load_safeguard(name)
+    sg = safeguard_for(deal.investor)
+    if sg is None:
+        raise UsageError(f"{deal.id}: no shipped safeguard file for investor {deal.investor}; "
+                         "give one: --safeguard FILE")
+    return sg
+
+
+def _check_fx(deal: TermSheet, sg: Safeguard) -> None:
+    """Refuse, with the reason, a safeguard that cannot apply to the deal."""
+    try:
+        rule = sg.rule(deal)
+        if rule.requests and deal.value("timeline.pacing") != "as-called":
+            raise ValueError(f"{deal.id}: the FX safeguard's deferral is modelled for as-called pacing "
+                             f"only, not {deal.value('timeline.pacing')!r}")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _funding_plan_for(deal: TermSheet, name: str | None) -> str:
@@ -406,6 +453,9 @@ def cmd_funding(args: argparse.Namespace) -> list[Table]:
             t.notes.append(f"Pipeline: {label}. Cost convention and sources: docs/macro.md.")
             tables.append(t)
         _funding_chart(args, results, tables)
+        if args.safeguard:
+            for d in deals:
+                tables.extend(_safeguard_tables(args, d, pipe))
         return tables
     t = Table(f"Funding compared (plan {plan}, interest to the end of {horizon})",
               [Column("")] + [Column(d) for d in results])
@@ -424,7 +474,78 @@ def cmd_funding(args: argparse.Namespace) -> list[Table]:
     t.notes.append(f"Pipeline: {label}.")
     tables = [t]
     _funding_chart(args, results, tables)
+    if args.safeguard:
+        for d in deals:
+            tables.extend(_safeguard_tables(args, d, pipe))
     return tables
+
+
+def _safeguard_tables(args: argparse.Namespace, deal: TermSheet, pipe: Pipeline) -> list[Table]:
+    """The FX safeguard on the plan: pressure by year, and the impact sweep."""
+    from pledgelab.macro.safeguard import pressure_by_year, sweep
+
+    sg = _safeguard_for(deal, args.safeguard)
+    _check_fx(deal, sg)
+    rate = float(deal.value("distribution.deemed_benchmark"))
+    points = sweep(deal, pipe, sg, discount_rate=rate, drivers=args.drivers)
+    base = next(p for p in points if p.impact == float(sg.impact.value))
+    ccy, thr = sg.currency, float(sg.threshold.value)
+    by_year = Table(f"{deal.id}: {ccy} pressure and the FX safeguard by year (safeguard {sg.id}, impact "
+                    f"{float(sg.impact.value):g} log-points per $1B)",
+                    [Column("year"), Column(f"{ccy}/USD, drivers", "text"),
+                     Column("indicator peak, if refused", "text"), Column("months above, if refused", "int"),
+                     Column("requests, if accepted", "int"), Column("months deferred, if accepted", "int")])
+    accepted = {y.year: y for y in pressure_by_year(base.accepted)}
+    for y in pressure_by_year(base.refused):
+        a = accepted.get(y.year)
+        by_year.rows.append([str(y.year), f"{y.level:,.1f}", f"{y.peak:,.1f}", y.months_above,
+                             a.requests if a else 0, a.deferred if a else 0])
+    requests_note = ("" if deal.value("fx_safeguard.available") else
+                     f" {deal.id} has no FX-safeguard clause: nothing is requested or deferred.")
+    by_year.notes.append(
+        f"Indicator = the drivers' {ccy}/USD with every shock zero ({args.drivers}), weakened by "
+        f"{float(sg.impact.value):g} log-points per $1B of the investor's dollar demand over the "
+        f"last {sg.window.value} months; a request when it is above {thr:,.1f}." + requests_note)
+    by_year.notes.extend(c.cite() for c in sg.clauses())
+    sw = Table(f"{deal.id}: sensitivity of the safeguard to the currency impact (safeguard {sg.id})",
+               [Column("impact, log-points per $1B"), Column("indicator peak, if refused", "text"),
+                Column("first above threshold"), Column("months above, if refused", "int"),
+                Column("requests, if accepted", "int"), Column("months deferred, if accepted", "int"),
+                Column("last call, if accepted"), Column(f"{deal.investor} NPV change, if accepted", "usd")])
+    for p in points:
+        sw.rows.append([f"{p.impact:g}" + (" (file)" if p is base else ""), f"{p.peak:,.1f}",
+                        month_label(p.first_crossing) if p.first_crossing is not None else "never",
+                        p.months_above, p.requests, p.deferred,
+                        month_label(p.last_call) if p.last_call is not None else "-", p.npv_change])
+    plan_last = base.last_call_plan
+    sw.notes.append(f"Impacts: the file's value and its alternatives (no published estimate exists). "
+                    f"Last call with no deferral: "
+                    f"{month_label(plan_last) if plan_last is not None else '-'}. NPV at "
+                    f"{100 * rate:.2f}%/yr; 'if accepted' = every request accepted, 'if refused' = none "
+                    f"(Monte Carlo draws the answer: simulate --fx-feedback).")
+    out = [by_year, sw]
+    if args.pressure_chart:
+        from pledgelab.report.charts import pressure_chart
+
+        series = {}
+        for p in points:
+            fx = p.refused.fx
+            assert fx is not None
+            series[f"impact {p.impact:g}"] = fx.pressure[0]
+        fx = base.refused.fx
+        assert fx is not None and base.accepted.fx is not None
+        live = np.flatnonzero(np.isfinite(np.array(list(series.values()))).any(axis=0))
+        n = min(fx.level.shape[1], int(live.max()) + 13 if live.size else 12)  # a year past the calls
+        months = [p.refused.start + i for i in range(n)]
+        series = {k: v[:n] for k, v in series.items()}
+        try:
+            path = pressure_chart(months, fx.level[0, :n], series, thr, args.pressure_chart,
+                                  deferred=base.accepted.fx.deferred[0, :n], currency=ccy,
+                                  title=f"{deal.id}: {ccy} pressure against the safeguard threshold")
+        except ImportError as exc:
+            raise UsageError(str(exc)) from None
+        sw.notes.append(f"Chart written to {path}")
+    return out
 
 
 def _funding_chart(args: argparse.Namespace, results: dict[str, FundingResult],

@@ -24,6 +24,22 @@ _PARQUET = "Parquet export needs the [parquet] extra: pip install 'pledgelab[par
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FxSummary:
+    """What the FX safeguard did, per path (engine/fxrule.py)."""
+
+    safeguard: str  # the safeguard file's id
+    currency: str
+    threshold: float
+    impact: float  # log-points per $1B
+    acceptance: float
+    requests_allowed: bool  # the deal has the clause
+    peak: np.ndarray  # (paths,) highest indicator while calls remained (NaN: none)
+    requests: np.ndarray  # (paths,) requests made
+    accepted: np.ndarray  # (paths,) requests accepted
+    deferred: np.ndarray  # (paths,) months the investor's calls were deferred
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SimulationResult:
     """Outcomes of ``paths`` simulated paths of one deal over one pipeline."""
 
@@ -50,13 +66,19 @@ class SimulationResult:
     review: np.ndarray
     truncated: np.ndarray
     fan_cum: np.ndarray  # (parties, kept paths, years)
+    fx: FxSummary | None = None  # the FX safeguard, when it was live
 
     @classmethod
-    def from_chunks(cls, chunks: list[ChunkStats], **meta: Any) -> SimulationResult:
+    def from_chunks(cls, chunks: list[ChunkStats], *, fx: dict[str, Any] | None = None,
+                    **meta: Any) -> SimulationResult:
         def cat(name: str, axis: int) -> np.ndarray:
             return np.concatenate([getattr(c, name) for c in chunks], axis=axis)
 
+        summary = None if fx is None else FxSummary(
+            peak=cat("fx_peak", 0), requests=cat("fx_requests", 0), accepted=cat("fx_accepted", 0),
+            deferred=cat("fx_deferred", 0), **fx)
         return cls(
+            fx=summary,
             contributed=cat("contributed", 1), received=cat("received", 1), npv=cat("npv", 1),
             irr=cat("irr", 1), irr_code=cat("irr_code", 1), payback=cat("payback", 1),
             recovered=cat("recovered", 0), unrecovered=cat("unrecovered", 0),
@@ -133,10 +155,37 @@ class SimulationResult:
         if counts:
             t.notes.append(f"{inv} IRR undefined on {sum(counts.values()):,} paths: " +
                            "; ".join(f"{n:,} {r}" for r, n in counts.items()))
+        if self.fx is not None:
+            self._fx_rows(t)
         if self.truncated.any():
             t.notes.append(f"{int(self.truncated.sum()):,} paths had cash past the horizon (cut off)")
         t.notes.append(f"NPV at {100 * self.discount_rate:.2f}%/yr to {month_label(self.start)}.")
         return t
+
+    def _fx_rows(self, t: Table) -> None:
+        fx = self.fx
+        assert fx is not None
+        peak = fx.peak[np.isfinite(fx.peak)]
+        if peak.size:
+            qs = np.quantile(peak, QUANTILES)
+            t.rows.append([fx.currency, "peak per dollar while calls remain", f"{peak.mean():,.1f}",
+                           *[f"{q:,.1f}" for q in qs]])
+        d = fx.deferred.astype(np.float64)
+        qd = np.quantile(d, QUANTILES)
+        t.rows.append([fx.currency, "months of calls deferred", f"{d.mean():.2f}", *[f"{q:.0f}" for q in qd]])
+        t.notes.append(f"FX safeguard {fx.safeguard}: threshold {fx.threshold:,.1f} {fx.currency}/USD, "
+                       f"impact {fx.impact:g} log-points per $1B of dollar demand, acceptance "
+                       f"{fx.acceptance:.0%}")
+        crossed = float(np.mean(np.nan_to_num(fx.peak, nan=-np.inf) > fx.threshold))
+        t.notes.append(f"P(the indicator crosses the threshold while calls remain): {crossed:.2%}")
+        if fx.requests_allowed:
+            accepted = float(np.mean(fx.accepted > 0))
+            t.notes.append(f"P(at least one request): {float(np.mean(fx.requests > 0)):.2%}; "
+                           f"P(at least one accepted, calls deferred): {accepted:.2%}; "
+                           f"requests per path {float(fx.requests.mean()):.2f} on average")
+        else:
+            t.notes.append(f"{self.deal_id} has no FX-safeguard clause: crossings are reported, "
+                           "nothing is requested or deferred")
 
     def fan(self, party: str) -> dict[str, Any]:
         """Percentiles of cumulative net cash of ``party`` at each year end (from kept paths)."""

@@ -83,13 +83,14 @@ def _line(text: str, marker: str) -> int:
 
 
 def _draw(model: DriverModel, paths: slice, *, seed: int = 7, months: int = 13,
-          start: float = 0.04) -> Draws:
+          start: float = 0.04, safeguard: bool = True) -> Draws:
     return draw(model, archetypes=PROJECTS, build_months=BUILD, months=months, paths=paths,
-                seed=seed, benchmark_start=start)
+                seed=seed, benchmark_start=start, safeguard=safeguard)
 
 
 def _fields(d: Draws) -> dict[str, np.ndarray]:
-    out = {f.name: getattr(d, f.name) for f in dataclasses.fields(d) if f.name != "fx"}
+    out = {f.name: getattr(d, f.name) for f in dataclasses.fields(d)
+           if f.name != "fx" and getattr(d, f.name) is not None}
     out.update({f"fx.{k}": v for k, v in d.fx.items()})
     return out
 
@@ -359,3 +360,26 @@ def test_fx_reverts_in_logs_and_has_the_fitted_vol(default: DriverModel) -> None
     walk = _draw(_with(default, "KRW", "speed", 0.0), slice(0, 4096), seed=4, months=25)
     step = np.diff(np.log(walk.fx["KRW"]), axis=1)
     assert step.std() * math.sqrt(12) == pytest.approx(krw.vol, rel=0.02)
+
+
+def test_safeguard_answers_are_drawn_last_and_change_nothing_else(default: DriverModel) -> None:
+    with_u = _draw(default, slice(5, 1500), safeguard=True)
+    without = _draw(default, slice(5, 1500), safeguard=False)
+    assert without.safeguard_u is None
+    assert with_u.safeguard_u is not None and with_u.safeguard_u.shape == (1495, 13)
+    assert with_u.safeguard_u.min() >= 0.0 and with_u.safeguard_u.max() < 1.0
+    a, b = _fields(with_u), _fields(without)
+    for name, arr in b.items():
+        assert np.array_equal(arr, a[name]), name
+
+
+def test_central_fx_is_the_path_with_every_shock_zero(default: DriverModel) -> None:
+    from pledgelab.drivers import central_fx
+
+    f = default.fx["KRW"]
+    path = central_fx(default, "KRW", months=25)
+    t = np.arange(25) / 12.0
+    want = f.start * np.exp(np.log(f.mean / f.start) * (1.0 - np.exp(-f.speed * t)))
+    assert np.allclose(path, want, rtol=1e-12)
+    with pytest.raises(KeyError, match="no EUR process"):
+        central_fx(default, "EUR", months=3)

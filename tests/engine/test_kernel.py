@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builders import SHIPPED_DEALS, pipeline, project, project_strategy, terms_strategy, variant
 from pledgelab.drivers import Draws
+from pledgelab.engine.fxrule import FxRule
 from pledgelab.engine.kernel import make_plan, run_paths
 from pledgelab.engine.reference import run_reference as run
-from pledgelab.engine.schedule import Shock
+from pledgelab.engine.schedule import FxPath, Shock
 
 BASES = SHIPPED_DEALS
 REL = 1e-9
@@ -32,24 +35,65 @@ def _draws(rng: np.random.Generator, paths: int, n: int, months: int, builds: li
     )
 
 
-def _compare(deal_name: str, specs: list[dict], changes: dict, seed: int, paths: int = 6) -> None:
+def _fx_rule(rng: np.random.Generator, deal_pacing: str, requests: bool, scale: float) -> FxRule:
+    """A random FX safeguard: some paths cross the threshold, some requests are refused."""
+    split = rng.uniform() < 0.5  # a funding plan with a free allowance before market purchases
+    return FxRule(currency="KRW", threshold=1500.0, impact=float(rng.uniform(0.0, 0.3)) / scale,
+                  window=int(rng.integers(1, 25)), max_deferral=int(rng.integers(1, 13)),
+                  acceptance=float(rng.uniform()), requests=requests and deal_pacing == "as-called",
+                  market_before=(0.3 * scale,) if split else (0.0,),
+                  market_cap=(0.5 * scale,) if split else (np.inf,))
+
+
+def _with_fx(rng: np.random.Generator, draws: Draws, months: int) -> Draws:
+    # log level mean-reverting about 1,480 (sd about 3%): above 1,500 about a third of the time,
+    # in short spells, so deferrals end and every project completes within the horizon
+    y = np.zeros((draws.paths, months))
+    z = rng.normal(0.0, 0.02, (draws.paths, months))
+    for t in range(1, months):
+        y[:, t] = 0.8 * y[:, t - 1] + z[:, t]
+    level = 1480.0 * np.exp(y)
+    return dataclasses.replace(draws, fx={"KRW": level}, safeguard_u=rng.uniform(size=(draws.paths, months)))
+
+
+def _compare(deal_name: str, specs: list[dict], changes: dict, seed: int, paths: int = 6,
+             fx: bool = False) -> None:
     deal = variant(deal_name, changes)
     pipe = pipeline(*[project(f"p{i}", **s) for i, s in enumerate(specs)])
-    plan = make_plan(deal, pipe, extra_months=400)
-    n = len(plan.order)
     rng = np.random.default_rng(seed)
+    scale = max(1.0, sum(s["capex"] for s in specs))
+    rule = _fx_rule(rng, str(deal.value("timeline.pacing")), bool(deal.value("fx_safeguard.available")),
+                    scale) if fx else None
+    plan = make_plan(deal, pipe, extra_months=400, fx_rule=rule)
+    n = len(plan.order)
     draws = _draws(rng, paths, n, plan.months, plan.build_months,
                    start_rate=float(deal.value("distribution.deemed_benchmark")))
+    if rule is not None:
+        draws = _with_fx(rng, draws, plan.months)
     flows = run_paths(plan, draws)
     for p in range(paths):
         shocks = {pid: Shock(delay=int(draws.delay[p, j]), capex_factor=float(draws.capex_factor[p, j]),
                              yield_factor=float(draws.yield_factor[p, j]),
                              abandon_at=int(draws.abandon_at[p, j]), recovery=float(draws.recovery[p, j]))
                   for j, pid in enumerate(plan.order)}
-        ref = run(deal, pipe, shocks=shocks, benchmark=draws.benchmark[p])
+        path = None
+        if rule is not None:
+            assert draws.safeguard_u is not None and flows.fx is not None
+            path = FxPath(rule=rule, start=plan.start, level=draws.fx["KRW"][p],
+                          accept=draws.safeguard_u[p] < rule.acceptance)
+        ref = run(deal, pipe, shocks=shocks, benchmark=draws.benchmark[p], fx=path)
         assert ref.start == plan.start
         assert not flows.truncated[p]
-        scale = max(1.0, sum(s["capex"] for s in specs))
+        if rule is not None:  # the same requests, deferrals and pressure wherever the scalar looked
+            assert flows.fx is not None
+            sched = ref.schedule
+            for m, code in sched.fx_requests.items():
+                assert flows.fx.requests[p, m - plan.start] == code, (p, m)
+            assert int(np.count_nonzero(flows.fx.requests[p])) == len(sched.fx_requests)
+            for m in sched.fx_deferred:
+                assert flows.fx.deferred[p, m - plan.start]
+            for m, v in sched.fx_pressure.items():
+                assert abs(flows.fx.pressure[p, m - plan.start] - v) <= 1e-9 * v
         for party in deal.parties:
             got = flows.net(party)[p]
             want = ref.net(party)
@@ -65,6 +109,13 @@ terms_st = terms_strategy()
 @given(base=st.sampled_from(BASES), specs=projects_st, changes=terms_st, seed=st.integers(0, 2**31))
 def test_kernel_equals_reference(base: str, specs: list[dict], changes: dict, seed: int) -> None:
     _compare(base, specs, changes, seed)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(base=st.sampled_from(BASES), specs=projects_st, changes=terms_st, seed=st.integers(0, 2**31))
+def test_kernel_equals_reference_with_the_fx_safeguard_live(base: str, specs: list[dict], changes: dict,
+                                                            seed: int) -> None:
+    _compare(base, specs, changes, seed, fx=True)
 
 
 def test_kernel_equals_reference_on_the_shipped_korea_pipeline() -> None:

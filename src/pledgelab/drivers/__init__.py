@@ -14,7 +14,7 @@ from pledgelab.drivers._model import (
     load_drivers,
     read_drivers,
 )
-from pledgelab.drivers._sample import BLOCK, annualised_log_vol, draw
+from pledgelab.drivers._sample import BLOCK, annualised_log_vol, central_fx, draw
 
 __all__ = [
     "BLOCK",
@@ -24,6 +24,7 @@ __all__ = [
     "FxModel",
     "ProjectRisk",
     "annualised_log_vol",
+    "central_fx",
     "draw",
     "load_drivers",
     "read_drivers",

@@ -22,6 +22,7 @@ class Draws:
     delay: np.ndarray  # (paths, projects) int: months the whole project slips
     abandon_at: np.ndarray  # (paths, projects) int: build month abandoned before, -1 never
     recovery: np.ndarray  # (paths, projects): share of capex spent recovered on abandonment
+    safeguard_u: np.ndarray | None = None  # (paths, months): uniforms deciding the host's answers
 
     @property
     def paths(self) -> int:
@@ -33,4 +34,5 @@ class Draws:
             benchmark=self.benchmark[rows], fx={k: v[rows] for k, v in self.fx.items()},
             capex_factor=self.capex_factor[rows], yield_factor=self.yield_factor[rows],
             delay=self.delay[rows], abandon_at=self.abandon_at[rows], recovery=self.recovery[rows],
+            safeguard_u=None if self.safeguard_u is None else self.safeguard_u[rows],
         )

@@ -23,7 +23,9 @@ in code order):
 5. capex shocks, normal, ``(BLOCK, P)``;
 6. delay uniforms, ``(BLOCK, P)``;
 7. abandonment uniforms, ``(BLOCK, P)``;
-8. abandonment-month uniforms, ``(BLOCK, P)``.
+8. abandonment-month uniforms, ``(BLOCK, P)``;
+9. only with ``safeguard=True``: the FX safeguard's answer uniforms, ``(M, BLOCK)``
+   (month-major). Drawn last, so asking for them changes none of the numbers above.
 
 The benchmark and fx arrays of :class:`Draws` are ``(paths, months)`` views of
 month-major storage (Fortran order): one month across all paths is contiguous,
@@ -53,6 +55,7 @@ def draw(
     paths: slice,
     seed: int,
     benchmark_start: float,
+    safeguard: bool = False,
 ) -> Draws:
     """Draw the random inputs of paths ``paths`` (a ``slice(a, z)`` of path indices).
 
@@ -80,6 +83,9 @@ def draw(
       ``abandon_at`` is ``-1`` unless a uniform falls below ``abandon_prob``,
       then a build month uniform on ``[0, build_months[j])``;
       ``recovery`` is the archetype's constant.
+    * safeguard (``safeguard=True``): one uniform per path and month; the host
+      accepts a request made that month when it is below the acceptance
+      probability (:mod:`pledgelab.engine.fxrule`).
     """
     if paths.step not in (None, 1):
         raise ValueError(f"paths must be a contiguous slice, got step {paths.step}")
@@ -102,8 +108,8 @@ def draw(
     last = -(-stop_path // BLOCK)  # one past the last block
     currencies = sorted(model.fx)
     n_proj = len(archetypes)
-    raw = [_block_shocks(seed, b, months=months, currencies=currencies, projects=n_proj)
-           for b in range(first, last)]
+    raw = [_block_shocks(seed, b, months=months, currencies=currencies, projects=n_proj,
+                         safeguard=safeguard) for b in range(first, last)]
     rows = slice(start_path - first * BLOCK, stop_path - first * BLOCK)
 
     n_series = 1 + len(currencies)  # benchmark and fx shocks are month-major: (months - 1, paths)
@@ -150,12 +156,16 @@ def draw(
     at = np.minimum((u_month * build).astype(np.int64), build - 1)
     abandon_at = np.where(abandoned, at, np.int64(-1)).astype(np.int64)
     recovery = np.broadcast_to(per_project("recovery"), yield_factor.shape).copy()
+    safeguard_u = None
+    if safeguard:
+        u = np.concatenate([r[-1] for r in raw], axis=1) if raw else np.empty((months, 0))
+        safeguard_u = u[:, rows].T  # (paths, months), month-major in memory
     return Draws(benchmark=benchmark, fx=fx, capex_factor=capex_factor, yield_factor=yield_factor,
-                 delay=delay, abandon_at=abandon_at, recovery=recovery)
+                 delay=delay, abandon_at=abandon_at, recovery=recovery, safeguard_u=safeguard_u)
 
 
 def _block_shocks(seed: int, block: int, *, months: int, currencies: Sequence[str],
-                  projects: int) -> list[np.ndarray]:
+                  projects: int, safeguard: bool = False) -> list[np.ndarray]:
     """The raw random numbers of one block, always the same shapes in the same order."""
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
     out = [rng.standard_normal((months - 1, BLOCK))]  # benchmark, month-major
@@ -164,6 +174,8 @@ def _block_shocks(seed: int, block: int, *, months: int, currencies: Sequence[st
     out.append(rng.standard_normal((BLOCK, projects)))  # yield shocks
     out.append(rng.standard_normal((BLOCK, projects)))  # capex shocks
     out.extend(rng.random((BLOCK, projects)) for _ in range(3))  # delay, abandon, abandon month
+    if safeguard:
+        out.append(rng.random((months, BLOCK)))  # the host's answers, month-major
     return out
 
 
@@ -172,6 +184,20 @@ def ou_step(speed: float, vol: float, dt: float = 1.0 / MONTHS_PER_YEAR) -> tupl
     if speed == 0.0:
         return 1.0, vol * math.sqrt(dt)
     return math.exp(-speed * dt), vol * math.sqrt(-math.expm1(-2.0 * speed * dt) / (2.0 * speed))
+
+
+def central_fx(model: DriverModel, currency: str, *, months: int) -> np.ndarray:
+    """The path of ``currency`` with every shock zero: ``start`` reverting to ``mean`` (months,).
+
+    The deterministic run's exchange rate; the same OU step as :func:`draw`.
+    """
+    if currency not in model.fx:
+        raise KeyError(f"the drivers {model.id!r} have no {currency} process; they have: "
+                       f"{', '.join(sorted(model.fx)) or 'none'}")
+    f = model.fx[currency]
+    dev = _ou(np.zeros((months - 1, 1)), start=0.0, mean=math.log(f.mean / f.start), speed=f.speed,
+              vol=f.vol)
+    return np.asarray(f.start * np.exp(dev[0]))
 
 
 def _ou(z: np.ndarray, *, start: float, mean: float, speed: float, vol: float) -> np.ndarray:

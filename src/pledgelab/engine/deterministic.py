@@ -7,11 +7,12 @@ and source (``pledgelab explain``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from pledgelab._months import month_of
+from pledgelab.engine.fxrule import FxRecord, FxRule
 from pledgelab.engine.instruments import DebtTerms
 from pledgelab.engine.schedule import Schedule
 from pledgelab.engine.waterfall import WaterfallResult, deemed_rate
@@ -46,6 +47,7 @@ class RunResult:
     vehicle_balance: np.ndarray  # (months,): vehicle cash at month end (0 when as-called)
     waterfalls: dict[tuple[str, str], WaterfallResult] = field(default_factory=dict)
     rate: float = 0.0
+    fx: FxRecord | None = None  # the FX safeguard's record (one path), when the run has one
 
     @property
     def months(self) -> int:
@@ -89,20 +91,49 @@ def horizon(sched: Schedule) -> tuple[int, int]:
     return min(months), max(months)
 
 
-def run(deal: TermSheet, pipeline: Pipeline) -> RunResult:
+def run(deal: TermSheet, pipeline: Pipeline, *, fx_rule: FxRule | None = None,
+        fx_accepted: bool = True, drivers: str | object = "default") -> RunResult:
     """Run ``deal`` over ``pipeline`` as planned: the kernel with one path and no shocks.
 
     Every flow comes back as a :class:`FlowLine` with the clause that made it;
     the schedule's events (which clause deferred which call) come from the
     scalar schedule of the plan.
-    """
-    from pledgelab.engine.kernel import make_plan, no_shocks, run_paths
 
-    plan = make_plan(deal, pipeline, extra_months=0)
-    flows = run_paths(plan, no_shocks(plan, paths=1), trace=True)
+    With ``fx_rule`` the FX safeguard is live (engine/fxrule.py): the exchange rate
+    is the drivers' path with every shock zero (``drivers``: a shipped id, a file or
+    a ``DriverModel``), and the host's answer to every request is ``fx_accepted``
+    (the deterministic run shows either answer; its probability is for Monte Carlo).
+    The events then come from the scalar schedule run with the same rule and path.
+    """
+    from pledgelab.drivers import DriverModel, central_fx, load_drivers
+    from pledgelab.engine.kernel import make_plan, no_shocks, run_paths
+    from pledgelab.engine.schedule import FxPath, build_schedule
+
+    plan = make_plan(deal, pipeline, extra_months=0 if fx_rule is None else 240, fx_rule=fx_rule)
+    draws = no_shocks(plan, paths=1)
+    sched = plan.schedule
+    if fx_rule is not None:
+        model = drivers if isinstance(drivers, DriverModel) else load_drivers(str(drivers))
+        level = central_fx(model, fx_rule.currency, months=plan.months)
+        answers = np.full((1, plan.months), 0.0 if fx_accepted else 1.0)
+        draws = replace(draws, fx={fx_rule.currency: level[None, :]}, safeguard_u=answers)
+        sched = build_schedule(deal, pipeline, fx=FxPath(rule=fx_rule, start=plan.start, level=level,
+                                                          accept=answers[0] < fx_rule.acceptance))
+    flows = run_paths(plan, draws, trace=True)
     assert flows.trace is not None
-    return RunResult(deal=deal, pipeline=pipeline, schedule=plan.schedule, start=plan.start,
-                     lines=flows.trace, project_cash=flows.project_cash[0],
-                     vehicle_interest=flows.vehicle_interest[0],
-                     vehicle_balance=flows.vehicle_balance[0], waterfalls=flows.waterfalls,
-                     rate=deemed_rate(deal))
+    n = plan.months
+    if fx_rule is not None:  # cut the room left for deferrals to the run's own horizon
+        n = horizon(sched)[1] - plan.start + 1
+        lines = [replace(ln, values=ln.values[:n]) for ln in flows.trace]
+        assert all(not np.any(ln.values[n:]) for ln in flows.trace)
+    else:
+        lines = flows.trace
+    fx = flows.fx
+    if fx is not None:
+        fx = FxRecord(rule=fx.rule, level=fx.level[:, :n], pressure=fx.pressure[:, :n],
+                      requests=fx.requests[:, :n], deferred=fx.deferred[:, :n])
+    return RunResult(deal=deal, pipeline=pipeline, schedule=sched, start=plan.start,
+                     lines=lines, project_cash=flows.project_cash[0, :n],
+                     vehicle_interest=flows.vehicle_interest[0, :n],
+                     vehicle_balance=flows.vehicle_balance[0, :n], waterfalls=flows.waterfalls,
+                     rate=deemed_rate(deal), fx=fx)

@@ -22,6 +22,7 @@ from numba import njit
 from pledgelab._months import month_of
 from pledgelab.drivers import Draws
 from pledgelab.engine.deterministic import POOL, FlowLine, _debt_terms, horizon
+from pledgelab.engine.fxrule import FxRecord, FxRule
 from pledgelab.engine.instruments import debt_flows
 from pledgelab.engine.schedule import ProjectSchedule, Schedule, build_schedule
 from pledgelab.engine.waterfall import WaterfallResult, WaterfallRule, compile_rule, run_waterfall
@@ -45,6 +46,7 @@ class Plan:
     order: tuple[str, ...]  # all project ids, by notice date then id (the drivers' order)
     financed: tuple[ProjectSchedule, ...]
     rule: WaterfallRule
+    fx_rule: FxRule | None = None  # the FX safeguard, live in the schedule (engine/fxrule.py)
 
     @property
     def archetypes(self) -> list[str]:
@@ -57,14 +59,22 @@ class Plan:
         return [by_id[i].build_months for i in self.order]
 
 
-def make_plan(deal: TermSheet, pipeline: Pipeline, *, extra_months: int = 240) -> Plan:
-    """Compile the path-independent part of a run (selection, shares, dates, horizon)."""
+def make_plan(deal: TermSheet, pipeline: Pipeline, *, extra_months: int = 240,
+              fx_rule: FxRule | None = None) -> Plan:
+    """Compile the path-independent part of a run (selection, shares, dates, horizon).
+
+    With ``fx_rule`` the FX safeguard is live in the schedule of every path
+    (draws must then carry the rule's currency, and answers: ``Draws.safeguard_u``).
+    """
+    if fx_rule is not None and fx_rule.requests and deal.value("timeline.pacing") != "as-called":
+        raise ValueError(f"{deal.id}: the FX safeguard's deferral is modelled for as-called pacing "
+                         f"only, not {deal.value('timeline.pacing')!r}")
     sched = build_schedule(deal, pipeline)
     start, stop = horizon(sched)
     order = tuple(p.id for p in sorted(pipeline.projects, key=lambda p: (p.notice_date.value, p.id)))
     return Plan(deal=deal, pipeline=pipeline, schedule=sched, start=start,
                 months=stop - start + 1 + extra_months, order=order,
-                financed=tuple(sched.financed()), rule=compile_rule(deal))
+                financed=tuple(sched.financed()), rule=compile_rule(deal), fx_rule=fx_rule)
 
 
 def no_shocks(plan: Plan, *, paths: int) -> Draws:
@@ -91,11 +101,25 @@ class PathFlows:
     review_triggered: np.ndarray  # (paths, waterfalls)
     truncated: np.ndarray  # (paths,): a project's cash ran past the horizon
     trace: list[FlowLine] | None = None  # one path: every flow with its clause
+    fx: FxRecord | None = None  # the FX safeguard's record, when the plan has one
     waterfalls: dict[tuple[str, str], WaterfallResult] = field(default_factory=dict)
 
     def net(self, party: str) -> np.ndarray:
         i = self.parties.index(party)
         return np.asarray(self.paid[i] + self.got[i])
+
+
+def fx_inputs(plan: Plan, draws: Draws) -> tuple[np.ndarray, np.ndarray]:
+    """The exchange-rate path and the host's answers (paths, months) the FX rule needs."""
+    rule = plan.fx_rule
+    assert rule is not None
+    if rule.currency not in draws.fx:
+        raise ValueError(f"the FX safeguard needs a {rule.currency} path; the drivers give: "
+                         f"{', '.join(draws.fx) or 'none'}")
+    level = draws.fx[rule.currency][:, : plan.months]
+    if draws.safeguard_u is None:
+        raise ValueError("the FX safeguard needs the host's answers (Draws.safeguard_u)")
+    return level, draws.safeguard_u[:, : plan.months] < rule.acceptance
 
 
 class _Sink:
@@ -142,8 +166,8 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     yfac = draws.yield_factor[:, cols] if fin else np.zeros((n_paths, 0))
     aban = draws.abandon_at[:, cols] if fin else np.zeros((n_paths, 0), dtype=np.int64)
     reco = draws.recovery[:, cols] if fin else np.zeros((n_paths, 0))
-    calls, completion, abandoned, vehicle_interest, vehicle_balance, last_move = _schedule(
-        plan, fin, delay, cfac, aban, n_paths, n_months)
+    calls, completion, abandoned, vehicle_interest, vehicle_balance, last_move, fx = _schedule(
+        plan, fin, delay, cfac, aban, n_paths, n_months, draws)
 
     vehicle_pacing = deal.value("timeline.pacing") != "as-called"
     spread = float(deal.value("distribution.deemed_spread"))
@@ -221,7 +245,8 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     flows = PathFlows(parties=parties, paid=sink.paid, got=sink.got, project_cash=project_cash,
                       vehicle_interest=vehicle_interest, vehicle_balance=vehicle_balance,
                       recovered=np.zeros((n_paths, 0), dtype=np.int64),
-                      review_triggered=np.zeros((n_paths, 0), dtype=bool), truncated=truncated)
+                      review_triggered=np.zeros((n_paths, 0), dtype=bool), truncated=truncated,
+                      fx=fx)
     if trace:
         _traced_waterfalls(plan, wf_in, rates, sink, flows, inv_dist)
     elif wf_in:
@@ -292,8 +317,9 @@ def _instalments(plan: Plan, n_months: int) -> np.ndarray:
 
 
 def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: np.ndarray,
-              aban: np.ndarray, n_paths: int, n_months: int
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+              aban: np.ndarray, n_paths: int, n_months: int, draws: Draws
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                         FxRecord | None]:
     """The schedule's month loop (see engine/schedule.py) with one state per path."""
     deal = plan.deal
     investor = deal.investor
@@ -328,12 +354,32 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
     v_interest = np.zeros((n_paths, n_months))
     v_balance = np.zeros((n_paths, n_months))
     last_move = np.full(n_paths, -1, dtype=np.int64)
+    rule = plan.fx_rule
+    if rule is not None:
+        level, accept = fx_inputs(plan, draws)
+        level, accept = np.ascontiguousarray(level), np.ascontiguousarray(accept)
+        before, caps = rule.segments()
+        rec = FxRecord(rule=rule, level=level, pressure=np.full((n_paths, n_months), np.nan),
+                       requests=np.zeros((n_paths, n_months), dtype=np.int8),
+                       deferred=np.zeros((n_paths, n_months), dtype=np.bool_))
+        thr, impact, window, max_def = rule.threshold, rule.impact, rule.window, rule.max_deferral
+    else:  # compiled with the same types either way; nothing of this is read
+        level, accept = np.zeros((1, 1)), np.zeros((1, 1), dtype=np.bool_)
+        before, caps = np.zeros(0), np.zeros(0)
+        rec = None
+        thr, impact, window, max_def = 0.0, 0.0, 1, 1
+    out_p = rec.pressure if rec else np.zeros((1, 1))
+    out_r = rec.requests if rec else np.zeros((1, 1), dtype=np.int8)
+    out_d = rec.deferred if rec else np.zeros((1, 1), dtype=np.bool_)
     _schedule_paths(plan.start, start0, n_build, weights, a_frac, v_frac,
                     np.ascontiguousarray(delay, dtype=np.int64), np.ascontiguousarray(cfac),
                     np.ascontiguousarray(aban, dtype=np.int64), cap is not None,
                     float(cap) if cap is not None else 0.0, vehicle, inst, last_inst, vrate,
-                    calls, completion, abandoned, v_interest, v_balance, last_move)
-    return calls, completion, abandoned, v_interest, v_balance, last_move
+                    calls, completion, abandoned, v_interest, v_balance, last_move,
+                    rule is not None, bool(rule.requests) if rule else False, level, accept,
+                    float(thr), float(impact), int(window), int(max_def), before, caps,
+                    out_p, out_r, out_d)
+    return calls, completion, abandoned, v_interest, v_balance, last_move, rec
 
 
 def _last_month(plan: Plan, calls: np.ndarray, ends: np.ndarray, abandoned: np.ndarray,
@@ -389,16 +435,34 @@ def _diversion(plan: Plan, inv_dist: np.ndarray, add: Callable[..., None]) -> No
 
 
 @njit(cache=True, nogil=True)
+def _bought(x, before, caps):  # type: ignore[no-untyped-def]
+    """Dollars of ``x`` paid this year that fall to market purchases (FxRule._bought)."""
+    total = 0.0
+    for i in range(before.shape[0]):
+        total += min(max(x - before[i], 0.0), caps[i])
+    return total
+
+
+@njit(cache=True, nogil=True)
 def _schedule_paths(start, start0, n_build, weights, a_frac, v_frac, delay, cfac, aban,  # type: ignore[no-untyped-def]
                     has_cap, cap, vehicle, inst, last_inst, vrate,
-                    calls, completion, abandoned, v_interest, v_balance, last_move):
-    """The schedule's month loop (engine/schedule.py), compiled, one path at a time."""
+                    calls, completion, abandoned, v_interest, v_balance, last_move,
+                    fx_on, fx_req, fx_level, fx_accept, thr, impact, window, max_def, before, caps,
+                    pressure, requests, deferred):
+    """The schedule's month loop (engine/schedule.py), compiled, one path at a time.
+
+    With ``fx_on`` the FX safeguard of engine/fxrule.py applies: ``fx_level`` and
+    ``fx_accept`` are (paths, months); ``pressure``, ``requests`` and ``deferred``
+    receive the indicator, the requests (1 accepted, -1 refused) and the months
+    the investor's calls were deferred.
+    """
     n_paths, n, n_months = calls.shape
     k = np.zeros(n, dtype=np.int64)
     left = np.zeros(n)
     ready = np.zeros(n, dtype=np.int64)
     done = np.zeros(n, dtype=np.bool_)
     due = np.zeros(n, dtype=np.int64)
+    demand = np.zeros(n_months)
     for p in range(n_paths):
         for j in range(n):
             k[j] = 0
@@ -408,7 +472,11 @@ def _schedule_paths(start, start0, n_build, weights, a_frac, v_frac, delay, cfac
         bal = 0.0
         room = cap
         moved = -1
+        paid_so_far = 0.0
+        episode = 0
+        until = -1
         for t in range(n_months):
+            paid = 0.0
             any_pending = False
             for j in range(n):
                 if not done[j] and abandoned[p, j] < 0:
@@ -423,8 +491,32 @@ def _schedule_paths(start, start0, n_build, weights, a_frac, v_frac, delay, cfac
                 if inst[t] > 0 and alive:
                     bal = bal + inst[t]
                     moved = t
-            if has_cap and (start + t) % 12 == 0:
+                    paid = inst[t]
+            if (start + t) % 12 == 0:
                 room = cap
+                paid_so_far = 0.0
+            deferring = False
+            if fx_on and (any_pending or (vehicle and t <= last_inst)):  # while the schedule runs
+                d = 0.0
+                for s in range(max(t - window, 0), t):
+                    d += demand[s]
+                pr = fx_level[p, t] * np.exp(impact * d)
+                pressure[p, t] = pr
+                if pr > thr:
+                    if episode == 1 and t >= until:
+                        episode = 0
+                    if episode == 0 and fx_req:
+                        if fx_accept[p, t]:
+                            episode = 1
+                            until = t + max_def
+                            requests[p, t] = 1
+                        else:
+                            episode = 2
+                            requests[p, t] = -1
+                    deferring = episode == 1
+                else:
+                    episode = 0
+                deferred[p, t] = deferring
             # due calls, oldest first, then notice order (j)
             n_due = 0
             for j in range(n):
@@ -445,6 +537,8 @@ def _schedule_paths(start, start0, n_build, weights, a_frac, v_frac, delay, cfac
                 rem = left[j]
                 a = a_frac[j]
                 v = v_frac[j]
+                if deferring and v > 0:
+                    continue
                 frac = 1.0
                 if rem > _TOL:
                     if has_cap and a > 0:
@@ -458,6 +552,8 @@ def _schedule_paths(start, start0, n_build, weights, a_frac, v_frac, delay, cfac
                 if whole:
                     funded = rem
                 calls[p, j, t] += funded
+                if not vehicle:
+                    paid += v * funded
                 if has_cap and a > 0:
                     room = room - a * funded
                 if vehicle and v > 0:
@@ -473,4 +569,7 @@ def _schedule_paths(start, start0, n_build, weights, a_frac, v_frac, delay, cfac
                         left[j] = weights[j, k[j]] * cfac[p, j]
                         ready[j] = max(start0[j] + delay[p, j] + k[j], t + 1)
             v_balance[p, t] = bal
+            if fx_on:
+                demand[t] = _bought(paid_so_far + paid, before, caps) - _bought(paid_so_far, before, caps)
+                paid_so_far += paid
         last_move[p] = moved

@@ -41,6 +41,11 @@ class ChunkStats:
     review: np.ndarray  # (paths,) waterfalls where the review clause triggers
     truncated: np.ndarray  # (paths,) bool
     fan: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # (parties, kept, years)
+    # the FX safeguard, per path (empty without one): see engine/fxrule.py
+    fx_peak: np.ndarray = field(default_factory=lambda: np.zeros(0))  # highest indicator
+    fx_requests: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    fx_accepted: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    fx_deferred: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # months
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,7 +64,7 @@ def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
     plan = job.plan
     draws = draw(job.model, archetypes=plan.archetypes, build_months=plan.build_months,
                  months=plan.months, paths=paths, seed=job.seed,
-                 benchmark_start=job.benchmark_start)
+                 benchmark_start=job.benchmark_start, safeguard=plan.fx_rule is not None)
     flows = run_paths(plan, draws)
     n_months = plan.months
     disc = np.power(1.0 + job.discount_rate, -np.arange(n_months) / 12.0)
@@ -93,6 +98,11 @@ def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
         if keep:
             fan[i] = cum[:keep, 11: years * 12: 12]
     out.fan = fan
+    if flows.fx is not None:
+        out.fx_peak = flows.fx.peak()
+        out.fx_requests = np.count_nonzero(flows.fx.requests, axis=1)
+        out.fx_accepted = np.count_nonzero(flows.fx.requests > 0, axis=1)
+        out.fx_deferred = np.count_nonzero(flows.fx.deferred, axis=1)
     return out
 
 

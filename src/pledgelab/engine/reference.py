@@ -18,7 +18,7 @@ import numpy as np
 from pledgelab._months import month_of
 from pledgelab.engine.deterministic import POOL, FlowLine, RunResult, _debt_terms, horizon
 from pledgelab.engine.instruments import DebtFlows, DebtTerms
-from pledgelab.engine.schedule import NO_SHOCK, Schedule, Shock, build_schedule
+from pledgelab.engine.schedule import NO_SHOCK, FxPath, Schedule, Shock, build_schedule
 from pledgelab.engine.waterfall import _EPS, WaterfallResult, WaterfallRule, compile_rule, deemed_rate
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet, earliest_funding_date
@@ -166,17 +166,18 @@ def debt_plain(terms: list[DebtTerms], draws: np.ndarray, operating: np.ndarray,
 
 
 def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shock] | None = None,
-                  benchmark: np.ndarray | None = None) -> RunResult:
+                  benchmark: np.ndarray | None = None, fx: FxPath | None = None) -> RunResult:
     """One path of ``deal`` over ``pipeline``, every rule written plainly.
 
     The scalar schedule (``build_schedule``), the plain waterfall and debt above,
     and a per-path assembly of the flows. ``shocks`` (by project id) and
     ``benchmark`` (rate per year by month from the run's first month) realise a
-    Monte Carlo path; without them this is the plan.
+    Monte Carlo path; without them this is the plan. ``fx`` applies the FX
+    safeguard on the path (in the scalar schedule).
     """
     waterfall, debt = waterfall_plain, debt_plain
     shocks = shocks or {}
-    sched = build_schedule(deal, pipeline, shocks)
+    sched = build_schedule(deal, pipeline, shocks, fx)
     tranches = {t.id: t for t in deal.tranches}
     investor, host = deal.investor, deal.host
     vehicle_pacing = deal.value("timeline.pacing") != "as-called"

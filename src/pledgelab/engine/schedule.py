@@ -21,6 +21,12 @@ Implements, for any term sheet:
   funds the calls, earns ``timeline.vehicle_cash_rate`` while idle, and is
   returned or retained at the end by ``timeline.undeployed_cash``.
 
+* **FX safeguard** — with an :class:`~pledgelab.engine.fxrule.FxRule` and a
+  path of the exchange rate, the investor requests an adjustment when the
+  pressure indicator is above the threshold and, if the request is accepted,
+  its calls wait (``fx_safeguard.available``; the rule is in
+  :mod:`pledgelab.engine.fxrule`).
+
 Construction is funding-driven: a project advances one build month per fully
 funded call, so a deferred call delays its completion and every later cash
 flow.
@@ -29,9 +35,13 @@ flow.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from pledgelab._months import month_label, month_of
+from pledgelab.engine.fxrule import ACCEPTED, REFUSED, FxRule
 from pledgelab.pipeline import Pipeline, Project
 from pledgelab.terms import BusinessCalendar, TermSheet, Tranche, earliest_funding_date
 
@@ -68,6 +78,21 @@ class Shock:
 
 
 NO_SHOCK = Shock()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FxPath:
+    """The FX safeguard on one path: its rule, the exchange rate and the host's answers.
+
+    ``level[i]`` and ``accept[i]`` belong to month ``start + i``: the driver's
+    exchange rate (before the pledge's own pressure) and whether a request made
+    that month would be accepted.
+    """
+
+    rule: FxRule
+    start: int
+    level: np.ndarray
+    accept: np.ndarray
 
 
 @dataclass(slots=True, kw_only=True)
@@ -112,6 +137,9 @@ class Schedule:
     vehicle_last: int | None  # month of the last vehicle movement
     cap_used: dict[int, float]  # calendar year -> capped investor funding
     events: list[Event]
+    fx_pressure: dict[int, float] = field(default_factory=dict)  # month -> indicator (FX safeguard)
+    fx_requests: dict[int, int] = field(default_factory=dict)  # month -> ACCEPTED or REFUSED
+    fx_deferred: set[int] = field(default_factory=set)  # months the investor's calls were deferred
 
     def financed(self) -> list[ProjectSchedule]:
         return [p for p in self.projects if p.status == "financed"]
@@ -132,10 +160,11 @@ def financing_shares(deal: TermSheet, project: Project) -> dict[str, float]:
 
 
 def build_schedule(deal: TermSheet, pipeline: Pipeline,
-                   shocks: dict[str, Shock] | None = None) -> Schedule:
+                   shocks: dict[str, Shock] | None = None, fx: FxPath | None = None) -> Schedule:
     """Schedule every capital call of ``pipeline`` under ``deal``'s timeline clauses.
 
-    ``shocks`` (by project id) realise delays, overruns and abandonment for one path.
+    ``shocks`` (by project id) realise delays, overruns and abandonment for one path;
+    ``fx`` applies the FX safeguard on that path (:mod:`pledgelab.engine.fxrule`).
     """
     shocks = shocks or {}
     investor = deal.investor
@@ -233,9 +262,21 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
     vehicle_last: int | None = None
     pending = [ps for ps in active]
     m = min([*ready.values(), *instalments.keys()], default=0)
+    if fx is not None:
+        if fx.rule.requests and pacing != "as-called":
+            raise ValueError(f"{deal.id}: the FX safeguard's deferral is modelled for as-called "
+                             f"pacing only, not {pacing!r}")
+        m = min(m, fx.start)  # the request state starts where the exchange-rate path does
     stop = m + 12 * MAX_YEARS
     last_instalment = max(instalments, default=m)
+    fx_pressure: dict[int, float] = {}
+    fx_requests: dict[int, int] = {}
+    fx_deferred: set[int] = set()
+    demand: dict[int, float] = {}  # month -> dollar demand on the investor's currency
+    paid_year, paid_so_far = m // 12, 0.0  # investor dollars paid this calendar year
+    episode, until = 0, -1  # 0: no request running, 1: accepted (to `until`), 2: refused
     while (pending or m <= last_instalment) and m < stop:
+        paid = 0.0
         if pacing != "as-called":
             if vehicle > 0 and vehicle_rate > 0:
                 interest = vehicle * vehicle_rate
@@ -244,7 +285,37 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
             if m in instalments:
                 vehicle += instalments[m]
                 vehicle_last = m
+                paid = instalments[m]
         year = m // 12
+        if year != paid_year:
+            paid_year, paid_so_far = year, 0.0
+        deferring = False
+        running = bool(pending) or (pacing != "as-called" and m <= last_instalment)
+        if fx is not None and running and 0 <= m - fx.start < len(fx.level):
+            rule = fx.rule
+            d = 0.0
+            for s in range(m - rule.window, m):
+                d += demand.get(s, 0.0)
+            pressure = float(fx.level[m - fx.start]) * math.exp(rule.impact * d)
+            fx_pressure[m] = pressure
+            if pressure > rule.threshold:
+                if episode == 1 and m >= until:
+                    episode = 0
+                if episode == 0 and rule.requests:
+                    accepted = bool(fx.accept[m - fx.start])
+                    episode, until = (1, m + rule.max_deferral) if accepted else (2, -1)
+                    fx_requests[m] = ACCEPTED if accepted else REFUSED
+                    events.append(Event(m, "(all)", f"{rule.currency} at {pressure:,.1f} per dollar, "
+                                        f"above the {rule.threshold:,.1f} threshold: adjustment "
+                                        + (f"requested and accepted, investor calls deferred up to "
+                                           f"{rule.max_deferral} months" if accepted else
+                                           "requested and refused"),
+                                        deal.clause(rule.clause).path))
+                deferring = episode == 1
+            else:
+                episode = 0
+            if deferring:
+                fx_deferred.add(m)
         due = sorted((ps for ps in pending if ready[ps.project.id] <= m),
                      key=lambda ps: (ready[ps.project.id], ps.project.notice_date.value,
                                      ps.project.id))
@@ -259,10 +330,12 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
             rem = left[pid]
             frac = 1.0
             a = investor_part(ps, capped_only=True)
+            v = investor_part(ps, capped_only=False)
+            if deferring and v > 0:
+                continue  # the FX safeguard: the investor's calls wait
             if cap is not None and a > 0:
                 room = float(cap) - cap_used.get(year, 0.0)
                 frac = min(frac, max(room, 0.0) / (a * rem))
-            v = investor_part(ps, capped_only=False)
             if pacing != "as-called" and v > 0:
                 frac = min(frac, max(vehicle, 0.0) / (v * rem))
             if frac <= 0:
@@ -271,6 +344,8 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
             if rem - funded <= _TOL:
                 funded = rem
             ps.calls[m] = ps.calls.get(m, 0.0) + funded
+            if pacing == "as-called":
+                paid += v * funded
             if cap is not None and a > 0:
                 cap_used[year] = cap_used.get(year, 0.0) + a * funded
             if pacing != "as-called" and v > 0:
@@ -294,6 +369,9 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
             else:
                 left[pid] = float(build[k_next[pid]])
                 ready[pid] = max(start[pid] + k_next[pid], m + 1)
+        if fx is not None:
+            demand[m] = fx.rule.demand(paid_so_far, paid)
+            paid_so_far += paid
         m += 1
     for ps in pending:
         events.append(Event(m, ps.project.id, f"calls still unfunded after {MAX_YEARS} years: "
@@ -301,4 +379,5 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
         ps.status = "pledge-exhausted"
     return Schedule(projects=out, instalments=instalments, vehicle_interest=vehicle_interest,
                     vehicle_left=vehicle if pacing != "as-called" else 0.0,
-                    vehicle_last=vehicle_last, cap_used=cap_used, events=events)
+                    vehicle_last=vehicle_last, cap_used=cap_used, events=events,
+                    fx_pressure=fx_pressure, fx_requests=fx_requests, fx_deferred=fx_deferred)

@@ -108,7 +108,7 @@ KIND_EFFECTS: dict[str, tuple[str, str]] = {
 BASELINES = ("last-observation", "red-line")
 CALL_KINDS = ("capital call", "instalment")
 
-_ECONOMY = re.compile(r"^[A-Z]{2}$")
+ECONOMY_CODE = re.compile(r"^[A-Z]{2}$")
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FILE_KEYS = ("schema", "id", "title", "summary", "investor", "macro", "references", "reserves_baseline",
               "sources")
@@ -193,10 +193,7 @@ def read_funding(path: Path, *, display: str | None = None) -> FundingPlan:
     summary = chk.text(root, "summary")
     refs = read_references(root, chk)
 
-    investor = chk.text(root, "investor")
-    if investor is not None and not _ECONOMY.match(investor):
-        chk.add(root.at("investor"), f"{investor!r} is not an economy code (two capitals, e.g. KR)")
-        investor = None
+    investor = chk.code(root, "investor", ECONOMY_CODE, "an economy code (two capitals, e.g. KR)")
     macro = chk.text(root, "macro")
     if macro is not None and investor is not None:
         try:

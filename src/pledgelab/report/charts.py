@@ -78,3 +78,34 @@ def savings_chart(years: Sequence[int], cumulative: Mapping[str, Sequence[float]
     ax.legend(loc="best")
     fig.tight_layout()
     return save(fig, path, title)
+
+
+def pressure_chart(months: Sequence[int], level: Any, series: Mapping[str, Any],
+                   threshold: float, path: Path, *, deferred: Any, currency: str,
+                   title: str) -> Path:
+    """The FX-safeguard indicator under each impact against the threshold, by month.
+
+    ``level`` is the drivers' rate (dashed), ``series`` the indicator per impact
+    (every request refused), ``deferred`` shades the months an accepted request
+    defers the calls (at the file's impact).
+    """
+    import datetime as dt
+
+    plt = pyplot()
+    x = [dt.date(m // 12, m % 12 + 1, 1) for m in months]
+    fig, ax = plt.subplots(figsize=(10, 5))
+    ax.plot(x, level, color="grey", ls="--", lw=1.2, label=f"{currency}/USD, drivers (no shocks)")
+    for name, values in series.items():
+        ax.plot(x, values, lw=1.6, label=name)
+    ax.axhline(threshold, color="black", lw=1.2, label=f"threshold {threshold:,.0f}")
+    shaded = False
+    for i, d in enumerate(deferred):
+        if d and i + 1 < len(x):
+            ax.axvspan(x[i], x[i + 1], color="tab:red", alpha=0.12, lw=0,
+                       label=None if shaded else "calls deferred (accepted, file's impact)")
+            shaded = True
+    ax.set_ylabel(f"{currency} per dollar")
+    ax.set_title(title)
+    ax.legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    return save(fig, path, title)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -102,6 +103,14 @@ class Checker:
         value = obj[key]
         if not isinstance(value, str) or not value.strip():
             self.add(obj.at(key), f"expected non-empty text, got {_kind(value)}")
+            return None
+        return value
+
+    def code(self, obj: YMap, key: str, pattern: re.Pattern[str], what: str) -> str | None:
+        """A required text field that must match ``pattern`` (an economy or currency code)."""
+        value = self.text(obj, key)
+        if value is not None and not pattern.match(value):
+            self.add(obj.at(key), f"{value!r} is not {what}")
             return None
         return value
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from pledgelab._errors import NotFoundError, Problem
 
 DATA = Path(str(resources.files("pledgelab") / "data"))
-_SINGULAR = {"deals": "deal", "pipelines": "pipeline", "drivers": "driver file", "macro": "macro data file"}
+_SINGULAR = {"deals": "deal", "pipelines": "pipeline", "drivers": "driver file", "macro": "macro data file",
+             "funding": "funding plan", "safeguard": "safeguard file"}
 
 
 def shipped(kind: str) -> dict[str, Path]:

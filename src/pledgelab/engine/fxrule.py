@@ -1,0 +1,108 @@
+"""The FX-safeguard clause as the schedule applies it: pressure, request, answer, deferral.
+
+The Korea MOU lets the investor "request an adjustment in the amount and timing
+of the funding" when fulfilling it "may cause market instability, such as
+disorderly movements of Korean won", and the host "will, in good faith, give due
+consideration" (``fx_safeguard.available``). The numbers that make the clause a
+rule are assumptions kept in a data file (:mod:`pledgelab.macro.safeguard`);
+this module holds what the schedule needs of them, path-independent.
+
+**The rule, month by month** (the scalar schedule, :mod:`pledgelab.engine.schedule`,
+and the compiled kernel, :mod:`pledgelab.engine.kernel`, both implement it; the
+kernel is tested against the scalar twin):
+
+1. *Demand.* The dollars the investor pays in a month (its share of every call
+   it funds; for a vehicle deal, the instalments it pays in) are dollar demand
+   on its currency, or only the part the funding plan buys in the market
+   (:meth:`FxRule.demand`: within a calendar year, the cumulative calls beyond
+   the capacity of the sources ahead of a market-purchase source, up to that
+   source's capacity).
+2. *Pressure.* At the start of month ``t``, before its calls, the indicator is
+   ``P_t = S_t · exp(impact · D_t)``: the exchange rate of the path (units of
+   currency per dollar; the driver's) weakened by ``impact`` log-points per
+   dollar of demand ``D_t`` over the ``window`` months before ``t``. With
+   ``impact = 0`` the indicator is the driver's path, unchanged.
+3. *Request and answer.* When ``P_t`` is above ``threshold`` and no request is
+   running, the investor requests an adjustment (only if the deal has the
+   clause); the answer is ``accept[t]`` (in Monte Carlo, a uniform below the
+   stated acceptance probability). A refused request stands until the pressure
+   falls back to the threshold or below; then a new crossing may bring a new
+   request.
+4. *Deferral.* While an accepted request runs (the pressure above the
+   threshold, for at most ``max_deferral`` months from the request), no call
+   the investor funds is paid; each waits, as a call over the annual cap does,
+   and construction waits with it. When the deferral ends with the pressure
+   still above, the investor may request again.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+#: codes of the per-month request record
+ACCEPTED, REFUSED, NONE = 1, -1, 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FxRule:
+    """The FX safeguard's numbers, as the schedule applies them (see the module docstring)."""
+
+    currency: str  # the driver currency of the pressure indicator (e.g. KRW)
+    threshold: float  # units of currency per dollar
+    impact: float  # log-points per dollar of demand in the window
+    window: int  # months
+    max_deferral: int  # months one accepted request defers
+    acceptance: float  # probability the host accepts a request (Monte Carlo)
+    requests: bool  # the deal has the clause: without it the pressure is only reported
+    market_before: tuple[float, ...] = (0.0,)  # per market segment: a year's calls met before it
+    market_cap: tuple[float, ...] = (math.inf,)  # per market segment: its capacity a year
+    clause: str = "fx_safeguard.available"  # the deal's clause path, for events
+
+    def __post_init__(self) -> None:
+        if self.window < 1 or self.max_deferral < 1:
+            raise ValueError("window and max_deferral must be at least one month")
+        if not 0.0 <= self.acceptance <= 1.0:
+            raise ValueError(f"acceptance must be a probability, got {self.acceptance}")
+        if len(self.market_before) != len(self.market_cap):
+            raise ValueError("market_before and market_cap must have the same length")
+
+    def demand(self, year_to_date: float, paid: float) -> float:
+        """Dollar demand of ``paid`` dollars paid after ``year_to_date`` already paid this year."""
+        return self._bought(year_to_date + paid) - self._bought(year_to_date)
+
+    def _bought(self, x: float) -> float:
+        total = 0.0
+        for before, cap in zip(self.market_before, self.market_cap, strict=True):
+            total += min(max(x - before, 0.0), cap)
+        return total
+
+    def segments(self) -> tuple[np.ndarray, np.ndarray]:
+        """The market segments as arrays (for the compiled kernel)."""
+        return (np.array(self.market_before, dtype=np.float64),
+                np.array(self.market_cap, dtype=np.float64))
+
+
+@dataclass(slots=True, kw_only=True)
+class FxRecord:
+    """What the FX safeguard did on each path, month by month (months from the run's first)."""
+
+    rule: FxRule
+    level: np.ndarray  # (paths, months): the driver's exchange rate
+    pressure: np.ndarray  # (paths, months): the indicator while calls remain (else NaN)
+    requests: np.ndarray  # (paths, months) int8: ACCEPTED, REFUSED or NONE
+    deferred: np.ndarray  # (paths, months) bool: the investor's calls were deferred
+
+    def crossed(self) -> np.ndarray:
+        """(paths,) bool: the indicator went above the threshold while calls remained."""
+        return np.asarray(np.nan_to_num(self.pressure, nan=-np.inf).max(axis=1) > self.rule.threshold)
+
+    def peak(self) -> np.ndarray:
+        """(paths,) the highest indicator while calls remained (NaN if none)."""
+        p = self.pressure
+        has = ~np.isnan(p).all(axis=1)
+        out = np.full(p.shape[0], np.nan)
+        out[has] = np.nanmax(p[has], axis=1)
+        return out
