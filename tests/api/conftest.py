@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "ledger"))
 
-from ledgerdb import db_url, ledger, pg_server  # noqa: F401
+from ledgerdb import db_url, pg_server, seeded  # noqa: F401
 
 from pledgelab.ledger import Ledger
 
@@ -26,13 +26,13 @@ class Api:
 
 
 @pytest.fixture
-def api(request: pytest.FixtureRequest) -> Iterator[Api]:
+def api(seeded: Ledger) -> Iterator[Api]:  # noqa: F811  (the fixture imported above)
     pytest.importorskip("fastapi", reason="needs the web extra: pip install 'pledgelab[web]'")
     from fastapi.testclient import TestClient
 
     from pledgelab.api import create_app
 
-    led: Ledger = request.getfixturevalue("ledger")
+    led = seeded
 
     tokens = {role: {"Authorization": "Bearer " + led.create_token(name=f"t-{role}", role=role)}
               for role in ("viewer", "editor", "admin")}

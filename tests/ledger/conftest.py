@@ -5,4 +5,4 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ledgerdb import db_url, ledger, pg_server  # noqa: F401
+from ledgerdb import db_url, ledger, pg_server, seeded  # noqa: F401

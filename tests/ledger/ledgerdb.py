@@ -126,7 +126,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def ledger(db_url: str) -> Iterator[Ledger]:
+def seeded(db_url: str) -> Iterator[Ledger]:
     """A ledger seeded with the shipped, cited records."""
     led = Ledger(db_url)
     led.init()
@@ -134,3 +134,9 @@ def ledger(db_url: str) -> Iterator[Ledger]:
         yield led
     finally:
         led.close()
+
+
+@pytest.fixture
+def ledger(seeded: Ledger) -> Ledger:
+    """The seeded ledger (named for the ledger suite)."""
+    return seeded

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
@@ -123,6 +124,13 @@ def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY) 
     Viewer = Annotated[str, Depends(who("viewer"))]
     Editor = Annotated[str, Depends(who("editor"))]
     Admin = Annotated[str, Depends(who("admin"))]
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # The input is not echoed back: it may not even be valid JSON (NaN, Infinity).
+        return JSONResponse({"detail": [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")),
+                                         "type": str(e.get("type", ""))} for e in exc.errors()]},
+                            status_code=422)
 
     @app.exception_handler(InputError)
     async def _input_error(request: Request, exc: InputError) -> JSONResponse:
@@ -245,7 +253,8 @@ def _add_create(app: FastAPI, led: Ledger, path: str, kind: str, Editor: Any) ->
         data = body.model_dump(exclude_none=True)
         override = data.pop("override", None)
         if "amounts" in data:
-            data["amounts"] = [{**a, "verified": a.get("verified") or data.get("verified")}
+            data["amounts"] = [{**a, "verified": a.get("verified") or data.get("verified"),
+                                "sources": a.get("sources") or data.get("sources")}
                                for a in data["amounts"]]
         return led.add(kind, data, actor=who_, override=override)
 

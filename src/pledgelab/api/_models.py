@@ -51,19 +51,21 @@ class _Strict(BaseModel):
 
 
 def _model(name: str, kind: str, *, skip: tuple[str, ...] = (), extra: dict[str, Any] | None = None,
-           only: tuple[str, ...] | None = None, optional: bool = False) -> type[BaseModel]:
+           only: tuple[str, ...] | None = None, optional: bool = False,
+           loose: tuple[str, ...] = ()) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for key, f in FIELDS[kind].items():
         if key in skip or (only is not None and key not in only):
             continue
         t = _py_type(f)
-        fields[key] = (t, ...) if f.required and not optional else (t | None, None)
+        fields[key] = (t, ...) if f.required and not optional and key not in loose else (t | None, None)
     fields.update(extra or {})
     return create_model(name, __base__=_Strict, **fields)
 
 
 _OVERRIDE = {"override": (Reason, None)}
-AmountIn = _model("AmountIn", "amount", skip=("project_id",))
+AmountIn = _model("AmountIn", "amount", skip=("project_id",), loose=("sources", "verified"))
+"""An amount variant; its sources and verification date default to the project's."""
 BODIES: dict[str, type[BaseModel]] = {
     "pledge": _model("PledgeIn", "pledge"),
     "milestone": _model("MilestoneIn", "milestone"),
