@@ -25,6 +25,7 @@ def _draws(rng: np.random.Generator, paths: int, n: int, months: int, builds: li
                        (rng.uniform(size=(paths, n)) * np.array(builds)[None, :]).astype(np.int64), -1)
     steps = rng.normal(0.0, 0.002, (paths, months))
     steps[:, 0] = 0.0
+    paused = rng.uniform(size=(paths, n)) < 0.4  # a stop during the build (e.g. the workforce)
     return Draws(
         benchmark=np.maximum(start_rate + np.cumsum(steps, axis=1), 0.0), fx={},
         capex_factor=rng.lognormal(0.05, 0.2, (paths, n)),
@@ -32,7 +33,22 @@ def _draws(rng: np.random.Generator, paths: int, n: int, months: int, builds: li
         delay=rng.poisson(4.0, (paths, n)).astype(np.int64),
         abandon_at=abandon.astype(np.int64),
         recovery=rng.uniform(0.0, 0.6, (paths, n)),
+        pause_at=np.where(paused, (rng.uniform(size=(paths, n)) * np.array(builds)[None, :]).astype(np.int64),
+                          -1),
+        pause=rng.poisson(3.0, (paths, n)).astype(np.int64),
+        startup=np.where(rng.uniform(size=(paths, n)) < 0.3, rng.poisson(2.0, (paths, n)),
+                         0).astype(np.int64),
     )
+
+
+def _shocks(draws: Draws, p: int, order: tuple[str, ...]) -> dict[str, Shock]:
+    """The draws of path ``p`` as the scalar schedule's shocks."""
+    assert draws.pause_at is not None and draws.pause is not None and draws.startup is not None
+    return {pid: Shock(delay=int(draws.delay[p, j]), capex_factor=float(draws.capex_factor[p, j]),
+                       yield_factor=float(draws.yield_factor[p, j]), abandon_at=int(draws.abandon_at[p, j]),
+                       recovery=float(draws.recovery[p, j]), pause_at=int(draws.pause_at[p, j]),
+                       pause=int(draws.pause[p, j]), startup=int(draws.startup[p, j]))
+            for j, pid in enumerate(order)}
 
 
 def _fx_rule(rng: np.random.Generator, deal_pacing: str, requests: bool, scale: float) -> FxRule:
@@ -72,10 +88,7 @@ def _compare(deal_name: str, specs: list[dict], changes: dict, seed: int, paths:
         draws = _with_fx(rng, draws, plan.months)
     flows = run_paths(plan, draws)
     for p in range(paths):
-        shocks = {pid: Shock(delay=int(draws.delay[p, j]), capex_factor=float(draws.capex_factor[p, j]),
-                             yield_factor=float(draws.yield_factor[p, j]),
-                             abandon_at=int(draws.abandon_at[p, j]), recovery=float(draws.recovery[p, j]))
-                  for j, pid in enumerate(plan.order)}
+        shocks = _shocks(draws, p, plan.order)
         path = None
         if rule is not None:
             assert draws.safeguard_u is not None and flows.fx is not None
@@ -128,10 +141,7 @@ def test_kernel_equals_reference_on_the_shipped_korea_pipeline() -> None:
     draws = _draws(rng, 3, len(plan.order), plan.months, plan.build_months, start_rate=0.04)
     flows = run_paths(plan, draws)
     for p in range(3):
-        shocks = {pid: Shock(delay=int(draws.delay[p, j]), capex_factor=float(draws.capex_factor[p, j]),
-                             yield_factor=float(draws.yield_factor[p, j]),
-                             abandon_at=int(draws.abandon_at[p, j]), recovery=float(draws.recovery[p, j]))
-                  for j, pid in enumerate(plan.order)}
+        shocks = _shocks(draws, p, plan.order)
         ref = run(deal, pipe, shocks=shocks, benchmark=draws.benchmark[p])
         for party in deal.parties:
             assert np.allclose(flows.net(party)[p, : ref.months], ref.net(party), rtol=0, atol=1e-3)

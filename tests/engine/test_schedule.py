@@ -10,7 +10,7 @@ import pytest
 from builders import pipeline, project, variant
 from pledgelab._months import month_label, parse_month
 from pledgelab.engine.deterministic import run
-from pledgelab.engine.schedule import build_schedule
+from pledgelab.engine.schedule import Shock, build_schedule
 
 KOREA = "us-korea-2025-11"
 ZERO_RATE = {"distribution.deemed_benchmark": 0.0, "distribution.deemed_spread": 0.0}
@@ -95,3 +95,18 @@ def test_instalments_fund_a_vehicle_that_funds_calls() -> None:
                    if line.party == "KR" and line.kind == "undeployed vehicle cash")
     assert kr_paid == pytest.approx(200e9)
     assert returned == pytest.approx(170e9)
+
+
+def test_a_stop_during_the_build_and_a_late_start_up_by_hand() -> None:
+    # three $1B build months; the site stops 2 months before build month 1 (the second),
+    # and operations start 3 months late: calls in months 0, 3 and 4, operations from month 8
+    deal = variant("us-korea-2025-11")
+    pipe = pipeline(project("p", capex=3e9, notice=dt.date(2026, 1, 5), build_months=3))
+    plain = build_schedule(deal, pipe).financed()[0]
+    m0 = min(plain.calls)
+    assert sorted(plain.calls) == [m0, m0 + 1, m0 + 2] and plain.cod == m0 + 3
+    ps = build_schedule(deal, pipe, {"p": Shock(pause_at=1, pause=2, startup=3)}).financed()[0]
+    assert sorted(ps.calls) == [m0, m0 + 3, m0 + 4]
+    assert ps.completion == m0 + 4 and ps.cod == m0 + 8
+    first = build_schedule(deal, pipe, {"p": Shock(pause_at=0, pause=2)}).financed()[0]
+    assert sorted(first.calls) == [m0 + 2, m0 + 3, m0 + 4]  # a stop before the first call

@@ -23,6 +23,10 @@ class Draws:
     abandon_at: np.ndarray  # (paths, projects) int: build month abandoned before, -1 never
     recovery: np.ndarray  # (paths, projects): share of capex spent recovered on abandonment
     safeguard_u: np.ndarray | None = None  # (paths, months): uniforms deciding the host's answers
+    # a stop during the build and a late start-up (e.g. the workforce): see engine.schedule.Shock
+    pause_at: np.ndarray | None = None  # (paths, projects) int: build month the stop comes before, -1 none
+    pause: np.ndarray | None = None  # (paths, projects) int: months the build stops
+    startup: np.ndarray | None = None  # (paths, projects) int: months of late start-up after the build
 
     @property
     def paths(self) -> int:
@@ -35,4 +39,7 @@ class Draws:
             capex_factor=self.capex_factor[rows], yield_factor=self.yield_factor[rows],
             delay=self.delay[rows], abandon_at=self.abandon_at[rows], recovery=self.recovery[rows],
             safeguard_u=None if self.safeguard_u is None else self.safeguard_u[rows],
+            pause_at=None if self.pause_at is None else self.pause_at[rows],
+            pause=None if self.pause is None else self.pause[rows],
+            startup=None if self.startup is None else self.startup[rows],
         )

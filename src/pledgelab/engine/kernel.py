@@ -166,8 +166,15 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     yfac = draws.yield_factor[:, cols] if fin else np.zeros((n_paths, 0))
     aban = draws.abandon_at[:, cols] if fin else np.zeros((n_paths, 0), dtype=np.int64)
     reco = draws.recovery[:, cols] if fin else np.zeros((n_paths, 0))
+
+    def per_project(a: np.ndarray | None, empty: int) -> np.ndarray:
+        return np.full((n_paths, len(fin)), empty, dtype=np.int64) if a is None else \
+            np.ascontiguousarray(a[:, cols], dtype=np.int64)
+
+    pause_at, pause = per_project(draws.pause_at, -1), per_project(draws.pause, 0)
+    startup = per_project(draws.startup, 0)
     calls, completion, abandoned, vehicle_interest, vehicle_balance, last_move, fx = _schedule(
-        plan, fin, delay, cfac, aban, n_paths, n_months, draws)
+        plan, fin, delay, cfac, aban, n_paths, n_months, draws, pause_at, pause)
 
     vehicle_pacing = deal.value("timeline.pacing") != "as-called"
     spread = float(deal.value("distribution.deemed_spread"))
@@ -187,7 +194,8 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
         life = int(proj.params["life_years"].value) * 12
         is_ab = abandoned[:, j] >= 0
         unfinished = (completion[:, j] < 0) & ~is_ab
-        cod = np.where(is_ab, abandoned[:, j], np.where(unfinished, _BIG, completion[:, j] + 1))
+        cod = np.where(is_ab, abandoned[:, j],
+                       np.where(unfinished, _BIG, completion[:, j] + 1 + startup[:, j]))
         end = np.where(is_ab, abandoned[:, j], np.where(unfinished, _BIG, cod + life - 1))
         truncated |= unfinished | (end >= n_months)
         ends[:, j] = np.where(unfinished, n_months - 1, np.minimum(end, n_months - 1))
@@ -317,7 +325,8 @@ def _instalments(plan: Plan, n_months: int) -> np.ndarray:
 
 
 def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: np.ndarray,
-              aban: np.ndarray, n_paths: int, n_months: int, draws: Draws
+              aban: np.ndarray, n_paths: int, n_months: int, draws: Draws, pause_at: np.ndarray,
+              pause: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                          FxRecord | None]:
     """The schedule's month loop (see engine/schedule.py) with one state per path."""
@@ -373,7 +382,7 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
     out_d = rec.deferred if rec else np.zeros((1, 1), dtype=np.bool_)
     _schedule_paths(plan.start, start0, n_build, weights, a_frac, v_frac,
                     np.ascontiguousarray(delay, dtype=np.int64), np.ascontiguousarray(cfac),
-                    np.ascontiguousarray(aban, dtype=np.int64), cap is not None,
+                    np.ascontiguousarray(aban, dtype=np.int64), pause_at, pause, cap is not None,
                     float(cap) if cap is not None else 0.0, vehicle, inst, last_inst, vrate,
                     calls, completion, abandoned, v_interest, v_balance, last_move,
                     rule is not None, bool(rule.requests) if rule else False, level, accept,
@@ -445,7 +454,7 @@ def _bought(x, before, caps):  # type: ignore[no-untyped-def]
 
 @njit(cache=True, nogil=True)
 def _schedule_paths(start, start0, n_build, weights, a_frac, v_frac, delay, cfac, aban,  # type: ignore[no-untyped-def]
-                    has_cap, cap, vehicle, inst, last_inst, vrate,
+                    pause_at, pause, has_cap, cap, vehicle, inst, last_inst, vrate,
                     calls, completion, abandoned, v_interest, v_balance, last_move,
                     fx_on, fx_req, fx_level, fx_accept, thr, impact, window, max_def, before, caps,
                     pressure, requests, deferred):
@@ -467,7 +476,7 @@ def _schedule_paths(start, start0, n_build, weights, a_frac, v_frac, delay, cfac
         for j in range(n):
             k[j] = 0
             left[j] = weights[j, 0] * cfac[p, j]
-            ready[j] = start0[j] + delay[p, j]
+            ready[j] = start0[j] + delay[p, j] + (pause[p, j] if pause_at[p, j] == 0 else 0)
             done[j] = False
         bal = 0.0
         room = cap
@@ -567,7 +576,8 @@ def _schedule_paths(start, start0, n_build, weights, a_frac, v_frac, delay, cfac
                         completion[p, j] = t
                     else:
                         left[j] = weights[j, k[j]] * cfac[p, j]
-                        ready[j] = max(start0[j] + delay[p, j] + k[j], t + 1)
+                        stop = pause[p, j] if 0 <= pause_at[p, j] <= k[j] else 0
+                        ready[j] = max(start0[j] + delay[p, j] + k[j] + stop, t + 1)
             v_balance[p, t] = bal
             if fx_on:
                 demand[t] = _bought(paid_so_far + paid, before, caps) - _bought(paid_so_far, before, caps)

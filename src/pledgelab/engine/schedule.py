@@ -67,7 +67,11 @@ class Shock:
     ``capex_factor`` scales every call; ``yield_factor`` scales operating cash
     (residual value included); with ``abandon_at`` = *k* the project is abandoned
     when the call of build month *k* falls due, and ``recovery`` of the capex
-    called so far comes back that month as salvage.
+    called so far comes back that month as salvage. With ``pause_at`` = *k* the
+    build stops for ``pause`` months before build month *k* (its call and every
+    later one wait that much longer: a site stopped, e.g. for want of its
+    specialists); ``startup`` months pass between the last call and the first
+    operating month (a late start-up after the build).
     """
 
     delay: int = 0
@@ -75,6 +79,9 @@ class Shock:
     yield_factor: float = 1.0
     abandon_at: int = -1
     recovery: float = 0.0
+    pause_at: int = -1
+    pause: int = 0
+    startup: int = 0
 
 
 NO_SHOCK = Shock()
@@ -106,16 +113,17 @@ class ProjectSchedule:
     calls: dict[int, float] = field(default_factory=dict)  # month -> capex funded
     completion: int | None = None  # month the last call was funded
     abandoned: int | None = None  # month the project was abandoned
+    startup: int = 0  # months from the last call to operations beyond the one that always passes
 
     @property
     def cod(self) -> int | None:
-        """First operating month (the month after the last call is funded).
+        """First operating month (the month after the last call is funded, plus any start-up delay).
 
         For an abandoned project, the month of abandonment (salvage is its only cash).
         """
         if self.abandoned is not None:
             return self.abandoned
-        return None if self.completion is None else self.completion + 1
+        return None if self.completion is None else self.completion + 1 + self.startup
 
     @property
     def end(self) -> int | None:
@@ -255,7 +263,15 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
     assert all(ps.funding_date is not None for ps in active)
     start = {ps.project.id: month_of(ps.funding_date) + shocks.get(ps.project.id, NO_SHOCK).delay
              for ps in active if ps.funding_date}
-    ready = dict(start)
+
+    def paused(pid: str, k: int) -> int:
+        """Months the build stops before build month ``k`` (Shock.pause_at, Shock.pause)."""
+        sh = shocks.get(pid, NO_SHOCK)
+        return sh.pause if 0 <= sh.pause_at <= k else 0
+
+    ready = {pid: m0 + paused(pid, 0) for pid, m0 in start.items()}
+    for ps in active:
+        ps.startup = shocks.get(ps.project.id, NO_SHOCK).startup
     cap_used: dict[int, float] = {}
     vehicle = 0.0
     vehicle_interest: dict[int, float] = {}
@@ -368,7 +384,7 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
                                     f"{month_label(m + 1)}", deal.clause("timeline.pacing").path))
             else:
                 left[pid] = float(build[k_next[pid]])
-                ready[pid] = max(start[pid] + k_next[pid], m + 1)
+                ready[pid] = max(start[pid] + k_next[pid] + paused(pid, k_next[pid]), m + 1)
         if fx is not None:
             demand[m] = fx.rule.demand(paid_so_far, paid)
             paid_so_far += paid
