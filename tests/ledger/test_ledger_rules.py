@@ -110,8 +110,12 @@ def test_status_never_goes_back_or_earlier(ledger: Ledger) -> None:
 
 
 def test_disbursements_stay_within_the_call_and_after_the_lag(ledger: Ledger) -> None:
+    from pledgelab.ledger import status_report
+
     _project(ledger, "kr-a")
     _call(ledger, "c1", "kr-a", dt.date(2026, 3, 2), dt.date(2026, 6, 1), 2e9)
+    cached = next(f for f in status_report(ledger, dt.date(2026, 12, 31)) if f.pledge == "KR-2025-11")
+    assert cached.disbursed == 0 and cached.called == 2e9
     ledger.add("disbursement", {"call_id": "c1", "date": dt.date(2026, 6, 1), "amount_usd": 1.5e9,
                                 "sources": SRC, "verified": TODAY}, actor="t")
     with pytest.raises(RuleViolation, match="disbursements would reach"):
@@ -120,7 +124,5 @@ def test_disbursements_stay_within_the_call_and_after_the_lag(ledger: Ledger) ->
     with pytest.raises(RuleViolation, match="earliest funding date"):
         ledger.add("disbursement", {"call_id": "c1", "date": dt.date(2026, 3, 3), "amount_usd": 1e8,
                                     "sources": SRC, "verified": TODAY}, actor="t")
-    from pledgelab.ledger import status_report
-
     kr = next(f for f in status_report(ledger, dt.date(2026, 12, 31)) if f.pledge == "KR-2025-11")
     assert kr.disbursed == 1.5e9 and kr.at_work_share == pytest.approx(1.5e9 / 350e9)

@@ -95,6 +95,7 @@ class Ledger:
         self.url = url or default_url()
         self.engine = engine or make_engine(self.url)
         self._deals: dict[str, TermSheet | None] = {}
+        self._report_cache: tuple[tuple[Any, ...], Any] | None = None  # see _report.snapshot
 
     def close(self) -> None:
         self.engine.dispose()

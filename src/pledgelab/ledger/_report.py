@@ -20,10 +20,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pledgelab.ledger._models import (
     Amount,
+    AuditEntry,
     CapitalCall,
     Claim,
     Disbursement,
@@ -84,9 +85,18 @@ def _d(value: str | None) -> dt.date | None:
 
 
 def snapshot(ledger: Ledger) -> _Snapshot:
-    """Every record the reports need, read in one transaction."""
+    """Every record the reports need, read in one transaction.
+
+    Cached per ledger until the next change: every write appends to the audit log in
+    its own transaction, so the newest audit id and the number of entries mark the state
+    (the count catches a transaction that commits after one with a higher id).
+    """
     snap = _Snapshot()
     with ledger._read() as s:
+        mark = tuple(s.execute(select(func.max(AuditEntry.id), func.count(AuditEntry.id))).one())
+        cached = ledger._report_cache
+        if cached is not None and cached[0] == mark:
+            return cached[1]  # type: ignore[no-any-return]
         snap.pledges = {p.id: as_dict(p) for p in s.scalars(select(Pledge).order_by(Pledge.id))}
         snap.projects = {p.id: as_dict(p) for p in s.scalars(select(Project).order_by(Project.id))}
         for e in s.scalars(select(StatusEvent).order_by(StatusEvent.date, StatusEvent.id)):
@@ -102,6 +112,7 @@ def snapshot(ledger: Ledger) -> _Snapshot:
         snap.distributions = [as_dict(d) for d in s.scalars(select(Distribution).order_by(Distribution.id))]
         snap.milestones = [as_dict(m) for m in s.scalars(select(Milestone).order_by(Milestone.date))]
         snap.claims = [as_dict(c) for c in s.scalars(select(Claim).order_by(Claim.said_on, Claim.id))]
+    ledger._report_cache = (mark, snap)
     return snap
 
 
