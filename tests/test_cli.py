@@ -184,3 +184,13 @@ def test_simulate_with_fx_feedback_reports_the_safeguard(capsys: pytest.CaptureF
     stats = {r[1] for r in table["rows"] if r[0] == "KRW"}
     assert stats == {"peak per dollar while calls remain", "months of calls deferred"}
     assert any("impact 0.002 log-points" in n for n in table["notes"])
+
+
+def test_workforce_commands_are_wired(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "workforce", "replay", "hl-ga-2025", "--format", "json")
+    assert code == 0 and json.loads(out)[0]["rows"]
+    code, _, err = _run(capsys, "workforce", "delays", "--pipeline", "korea-illustrative", "--policy",
+                        "post-raid-2025", "--paths", "10", "--processing-scale", "0")
+    assert code == 2 and "--processing-scale must be positive" in err
+    code, _, err = _run(capsys, "workforce", "plan", "--pipeline", "korea-illustrative", "--policy", "nope")
+    assert code == 2 and "no shipped workforce policy of that name" in err

@@ -110,3 +110,62 @@ def test_cli_simulate(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["simulate", DEAL, "--paths", "4", "--scheduler", "tcp://127.0.0.1:1", "--quiet"])
     assert code == 2
     assert "--scheduler needs --backend dask" in capsys.readouterr().err
+
+
+# -- workforce delays in the Monte Carlo engine -------------------------------------------------------
+
+def _instant() -> object:
+    from pledgelab.workforce import read_pathways, read_policy
+
+    data = Path(__file__).parent / "workforce" / "data"
+    return read_policy(data / "instant-policy.yaml", pathways=read_pathways(data / "instant.yaml"))
+
+
+def test_workforce_delays_are_chunk_invariant_and_reported() -> None:
+    kw = dict(pipeline="korea-illustrative", paths=400, seed=4, workforce_policy="status-quo-2025")
+    a = simulate("us-korea-2025-11", chunk_size=400, **kw)  # type: ignore[arg-type]
+    b = simulate("us-korea-2025-11", chunk_size=61, **kw)  # type: ignore[arg-type]
+    _same(a, b)
+    assert a.wf_delay is not None and b.wf_delay is not None
+    assert np.array_equal(a.wf_delay, b.wf_delay)
+    assert a.workforce == "status-quo-2025" and a.wf_delay.mean() > 0
+    assert any(r[0] == "workforce" for r in a.summary().rows)
+
+
+def test_an_instant_unlimited_policy_changes_nothing() -> None:
+    kw = dict(pipeline="korea-illustrative", paths=200, seed=9)
+    with_wf = simulate("us-korea-2025-11", workforce_policy=_instant(), **kw)  # type: ignore[arg-type]
+    without = simulate("us-korea-2025-11", **kw)  # type: ignore[arg-type]
+    assert with_wf.wf_delay is not None and not with_wf.wf_delay.any()
+    _same(with_wf, without)
+
+
+def test_slower_visas_delay_more_and_the_sites_operate_later() -> None:
+    from pledgelab.engine.kernel import make_plan
+    from pledgelab.engine.workforce import WorkforceShocks
+    from pledgelab.workforce import load_policy
+
+    plan = make_plan(pledgelab.load_deal("us-korea-2025-11"), pledgelab.load_pipeline("korea-illustrative"))
+    base = load_policy("post-raid-2025")
+    fast = WorkforceShocks.for_plan(plan, base)
+    slow = WorkforceShocks.for_plan(plan, base.with_processing(3.0))
+    n = len(plan.order)
+    a = fast.shocks(paths=slice(0, 500), seed=2, projects=n)
+    b = slow.shocks(paths=slice(0, 500), seed=2, projects=n)
+    assert b[3].mean() > a[3].mean()
+    total_a, total_b = a[1] + a[2], b[1] + b[2]  # stop plus late start-up = the start-up delay
+    assert (total_a >= 0).all() and total_b.sum() > total_a.sum()
+    assert ((a[0] >= 0) == (a[1] > 0)).all()  # a stop has a build month, no stop has none
+
+
+def test_simulate_command_attributes_the_workforce(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["simulate", "us-korea-2025-11", "--paths", "64", "--workforce-policy", "status-quo-2025",
+                 "--quiet", "--format", "json"])
+    assert code == 0
+    tables = json.loads(capsys.readouterr().out)
+    attribution = tables[1]
+    assert "workforce delays" in attribution["title"]
+    parties = [r[0] for r in attribution["rows"]]
+    assert "KR" in parties
+    for row in attribution["rows"]:
+        assert row[3] == pytest.approx(row[2] - row[1], abs=1.0)  # change = with - without

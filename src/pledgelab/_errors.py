@@ -33,3 +33,7 @@ class InputError(Exception):
 
 class NotFoundError(InputError):
     """A deal, pipeline or archetype name that matches nothing shipped or on disk."""
+
+
+class UsageError(Exception):
+    """A command-line argument that cannot be used (exit status 2, the message on stderr)."""

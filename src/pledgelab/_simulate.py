@@ -7,18 +7,20 @@ from collections.abc import Callable
 from pledgelab.drivers import DriverModel, load_drivers
 from pledgelab.engine.kernel import make_plan
 from pledgelab.engine.montecarlo import ChunkJob, run_chunks
+from pledgelab.engine.workforce import WorkforceShocks
 from pledgelab.executors import get_executor
 from pledgelab.macro.safeguard import Safeguard, load_safeguard
 from pledgelab.pipeline import Pipeline, load_pipeline
 from pledgelab.results import SimulationResult
 from pledgelab.terms import TermSheet, load_deal
+from pledgelab.workforce import Policy
 
 
 def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10_000, seed: int = 0,
              drivers: DriverModel | str = "default", chunk_size: int = 256,
              backend: str = "serial", workers: int = 2, scheduler: str | None = None,
              discount_rate: float | None = None, extra_months: int = 240,
-             fx_feedback: Safeguard | str | None = None,
+             fx_feedback: Safeguard | str | None = None, workforce_policy: Policy | str | None = None,
              on_chunk: Callable[[int], None] | None = None) -> SimulationResult:
     """Simulate ``paths`` Monte Carlo paths of ``deal`` over ``pipeline``.
 
@@ -33,6 +35,12 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
     deal's FX-safeguard clause live on every path: the pledge's dollar demand weakens
     the drivers' exchange rate, a crossing brings a request, and an accepted request
     defers the investor's calls (:mod:`pledgelab.engine.fxrule`).
+
+    ``workforce_policy`` (a policy id such as ``"post-raid-2025"``, a file, or a
+    ``Policy``) adds the workforce model's delays on every path: a stop during the
+    build and a late start-up (:mod:`pledgelab.engine.workforce`), from a random
+    stream of their own, so the same seed with and without them differs by the
+    workforce alone.
     """
     sheet = load_deal(deal) if isinstance(deal, str) else deal
     pipe = load_pipeline(pipeline) if isinstance(pipeline, str) else pipeline
@@ -44,8 +52,10 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
     plan = make_plan(sheet, pipe, extra_months=extra_months, fx_rule=fx_rule)
     rate = float(sheet.value("distribution.deemed_benchmark")) if discount_rate is None \
         else float(discount_rate)
+    workforce = None if workforce_policy is None else WorkforceShocks.for_plan(plan, workforce_policy)
     job = ChunkJob(plan=plan, model=model, seed=seed, discount_rate=rate,
-                   benchmark_start=float(sheet.value("distribution.deemed_benchmark")))
+                   benchmark_start=float(sheet.value("distribution.deemed_benchmark")),
+                   workforce=workforce)
     with get_executor(backend, workers=workers,
                       scheduler=scheduler if backend == "dask" else None) as ex:
         chunks = run_chunks(job, paths=paths, chunk=chunk_size, executor_map=ex.map,
@@ -60,4 +70,5 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
             "safeguard": sg.id, "currency": sg.currency, "threshold": fx_rule.threshold,
             "impact": float(sg.impact.value), "acceptance": fx_rule.acceptance,
             "requests_allowed": fx_rule.requests},
+        workforce=None if workforce is None else workforce.policy.id,
     )

@@ -67,10 +67,13 @@ class SimulationResult:
     truncated: np.ndarray
     fan_cum: np.ndarray  # (parties, kept paths, years)
     fx: FxSummary | None = None  # the FX safeguard, when it was live
+    workforce: str | None = None  # the workforce policy, when its delays were applied
+    wf_delay: np.ndarray | None = None  # (paths,) mean workforce delay over projects, months
+    wf_hit: np.ndarray | None = None  # (paths,) any enforcement action
 
     @classmethod
     def from_chunks(cls, chunks: list[ChunkStats], *, fx: dict[str, Any] | None = None,
-                    **meta: Any) -> SimulationResult:
+                    workforce: str | None = None, **meta: Any) -> SimulationResult:
         def cat(name: str, axis: int) -> np.ndarray:
             return np.concatenate([getattr(c, name) for c in chunks], axis=axis)
 
@@ -78,7 +81,9 @@ class SimulationResult:
             peak=cat("fx_peak", 0), requests=cat("fx_requests", 0), accepted=cat("fx_accepted", 0),
             deferred=cat("fx_deferred", 0), **fx)
         return cls(
-            fx=summary,
+            fx=summary, workforce=workforce,
+            wf_delay=None if workforce is None else cat("wf_delay", 0),
+            wf_hit=None if workforce is None else cat("wf_hit", 0),
             contributed=cat("contributed", 1), received=cat("received", 1), npv=cat("npv", 1),
             irr=cat("irr", 1), irr_code=cat("irr_code", 1), payback=cat("payback", 1),
             recovered=cat("recovered", 0), unrecovered=cat("unrecovered", 0),
@@ -157,6 +162,13 @@ class SimulationResult:
                            "; ".join(f"{n:,} {r}" for r, n in counts.items()))
         if self.fx is not None:
             self._fx_rows(t)
+        if self.workforce is not None and self.wf_delay is not None and self.wf_hit is not None:
+            d = self.wf_delay
+            t.rows.append(["workforce", "mean delay per project, months", f"{d.mean():.2f}",
+                           *[f"{q:.2f}" for q in np.quantile(d, QUANTILES)]])
+            t.notes.append(f"Workforce policy {self.workforce}: P(an enforcement action at a site) "
+                           f"{float(self.wf_hit.mean()):.2%}; delays shift calls and operations "
+                           "(docs/workforce.md)")
         if self.truncated.any():
             t.notes.append(f"{int(self.truncated.sum()):,} paths had cash past the horizon (cut off)")
         t.notes.append(f"NPV at {100 * self.discount_rate:.2f}%/yr to {month_label(self.start)}.")

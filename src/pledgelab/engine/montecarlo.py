@@ -11,13 +11,14 @@ working set plus a few dozen bytes per path. Chunks run on any executor
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
 
 from pledgelab.drivers import DriverModel, draw
 from pledgelab.engine.kernel import Plan, run_paths
+from pledgelab.engine.workforce import WorkforceShocks
 from pledgelab.metrics.irr import irr_monthly_codes
 
 FAN_PATHS = 10_000  # paths kept for fan charts (the first ones: a uniform sample)
@@ -46,6 +47,9 @@ class ChunkStats:
     fx_requests: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     fx_accepted: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     fx_deferred: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # months
+    # the workforce, per path (empty without it): see engine/workforce.py
+    wf_delay: np.ndarray = field(default_factory=lambda: np.zeros(0))  # mean months over projects
+    wf_hit: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # any enforcement action
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,6 +61,7 @@ class ChunkJob:
     seed: int
     discount_rate: float
     benchmark_start: float
+    workforce: WorkforceShocks | None = None  # workforce delays as shocks (engine/workforce.py)
 
 
 def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
@@ -65,6 +70,10 @@ def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
     draws = draw(job.model, archetypes=plan.archetypes, build_months=plan.build_months,
                  months=plan.months, paths=paths, seed=job.seed,
                  benchmark_start=job.benchmark_start, safeguard=plan.fx_rule is not None)
+    wf = None
+    if job.workforce is not None:
+        wf = job.workforce.shocks(paths=paths, seed=job.seed, projects=len(plan.order))
+        draws = replace(draws, pause_at=wf[0], pause=wf[1], startup=wf[2])
     flows = run_paths(plan, draws)
     n_months = plan.months
     disc = np.power(1.0 + job.discount_rate, -np.arange(n_months) / 12.0)
@@ -98,6 +107,8 @@ def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
         if keep:
             fan[i] = cum[:keep, 11: years * 12: 12]
     out.fan = fan
+    if wf is not None:
+        out.wf_delay, out.wf_hit = wf[3], wf[4]
     if flows.fx is not None:
         out.fx_peak = flows.fx.peak()
         out.fx_requests = np.count_nonzero(flows.fx.requests, axis=1)

@@ -9,7 +9,9 @@ from pledgelab._errors import NotFoundError, Problem
 
 DATA = Path(str(resources.files("pledgelab") / "data"))
 _SINGULAR = {"deals": "deal", "pipelines": "pipeline", "drivers": "driver file", "macro": "macro data file",
-             "funding": "funding plan", "safeguard": "safeguard file"}
+             "funding": "funding plan", "safeguard": "safeguard file",
+             "workforce/policies": "workforce policy", "workforce/replays": "workforce replay",
+             "visas": "visa pathway file"}
 
 
 def shipped(kind: str) -> dict[str, Path]:

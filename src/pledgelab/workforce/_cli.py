@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from pledgelab._errors import UsageError
 from pledgelab._months import month_label
 from pledgelab.pipeline import load_pipeline
 from pledgelab.report import Column, Table
@@ -81,7 +82,7 @@ def _policy(args: argparse.Namespace) -> Policy:
     pol = load_policy(args.policy)
     scale = float(getattr(args, "processing_scale", 1.0))
     if scale <= 0:
-        raise ValueError(f"--processing-scale must be positive, got {scale}")
+        raise UsageError(f"--processing-scale must be positive, got {scale}")
     return pol if scale == 1.0 else pol.with_processing(scale)
 
 
