@@ -28,9 +28,9 @@ def _claim(led: Ledger) -> None:
 
 
 def _increments(led: Ledger, *, versioned: bool) -> float:
-    """Every writer reads the counter, waits for the others, then adds 1; returns the final value.
+    """Every writer reads the counter, waits for the others, then writes it plus 1; returns the end value.
 
-    The barrier makes every round a real race: all writers hold the same version when they write.
+    The barrier makes every round a real race: all writers read the same value before any writes.
     """
     barrier = threading.Barrier(WRITERS)
     errors: list[BaseException] = []
@@ -38,20 +38,19 @@ def _increments(led: Ledger, *, versioned: bool) -> float:
     def writer() -> None:
         try:
             for _ in range(ROUNDS):
-                done = False
-                first = True
-                while not done:
-                    cur = led.get("claim", "counter")
-                    if first:
-                        barrier.wait(timeout=60)
-                        first = False
+                cur = led.get("claim", "counter")
+                value = cur["amount_usd"] + 1
+                barrier.wait(timeout=60)
+                while True:
                     try:
-                        led.update("claim", "counter", {"amount_usd": cur["amount_usd"] + 1},
-                                   version=cur["version"] if versioned else led.get("claim", "counter")
-                                   ["version"], actor="w")
-                        done = True
+                        # versioned: the version read with the value; naive: whatever is current now
+                        version = cur["version"] if versioned else led.get("claim", "counter")["version"]
+                        led.update("claim", "counter", {"amount_usd": value}, version=version, actor="w")
+                        break
                     except Conflict:
-                        continue
+                        if versioned:  # read again and redo the change, as a client must on 409
+                            cur = led.get("claim", "counter")
+                            value = cur["amount_usd"] + 1
         except BaseException as exc:  # surfaced in the main thread
             errors.append(exc)
 
