@@ -194,3 +194,13 @@ def test_workforce_commands_are_wired(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 2 and "--processing-scale must be positive" in err
     code, _, err = _run(capsys, "workforce", "plan", "--pipeline", "korea-illustrative", "--policy", "nope")
     assert code == 2 and "no shipped workforce policy of that name" in err
+
+
+def test_ledger_commands_are_wired(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    code, _, _ = _run(capsys, "ledger", "init", "--database", db)
+    assert code == 0
+    code, out, _ = _run(capsys, "ledger", "status", "--database", db, "--format", "json")
+    assert code == 0
+    rows = {r[0]: r for t in json.loads(out) for r in t["rows"] if t["title"].startswith("Pledges")}
+    assert rows["KR-2025-11"][1] == pytest.approx(350e9) and rows["JP-2025-09"][3] == pytest.approx(36e9)

@@ -13,6 +13,7 @@ from pledgelab._errors import InputError, Problem
 from pledgelab._simulate import simulate
 from pledgelab.compare import DealComparison, compare
 from pledgelab.engine.deterministic import FlowLine, RunResult, run
+from pledgelab.ledger import Ledger
 from pledgelab.pipeline import Pipeline, Project, load_pipeline
 from pledgelab.results import SimulationResult
 from pledgelab.terms import Clause, Status, TermSheet, load_deal
@@ -22,6 +23,7 @@ __all__ = [
     "DealComparison",
     "FlowLine",
     "InputError",
+    "Ledger",
     "Pipeline",
     "Problem",
     "Project",

@@ -1,4 +1,5 @@
-"""The ``pledgelab`` command line: deals, show, run, compare, explain.
+"""The ``pledgelab`` command line: deals, show, run, compare, explain, simulate, funding, tariffs,
+workforce, ledger, token and serve.
 
 Bad input prints ``file:line: field: message`` lines on stderr and exits with
 status 2; nothing here computes what the library cannot.
@@ -328,6 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     from pledgelab.workforce._cli import add_commands as workforce_commands
 
     COMMANDS.update(workforce_commands(add))
+    from pledgelab.ledger._cli import add_commands as ledger_commands
+
+    COMMANDS.update(ledger_commands(add))
     return p
 
 
