@@ -437,10 +437,7 @@ def _safeguard_for(deal: TermSheet, name: str) -> Safeguard:
 def _check_fx(deal: TermSheet, sg: Safeguard) -> None:
     """Refuse, with the reason, a safeguard that cannot apply to the deal."""
     try:
-        rule = sg.rule(deal)
-        if rule.requests and deal.value("timeline.pacing") != "as-called":
-            raise ValueError(f"{deal.id}: the FX safeguard's deferral is modelled for as-called pacing "
-                             f"only, not {deal.value('timeline.pacing')!r}")
+        sg.rule(deal)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 

@@ -213,7 +213,10 @@ def test_the_sweep_on_the_korea_deal() -> None:
 def test_a_vehicle_deal_with_the_clause_is_refused_with_the_reason() -> None:
     deal = variant("us-ask-2025-09", {"fx_safeguard.available": True})
     with pytest.raises(ValueError, match="as-called pacing only"):
-        make_plan(deal, load_pipeline("korea-illustrative"), fx_rule=load_safeguard("korea-2025").rule(deal))
+        load_safeguard("korea-2025").rule(deal)
+    with pytest.raises(ValueError, match="as-called pacing only"):
+        make_plan(deal, load_pipeline("korea-illustrative"), fx_rule=_rule())
+    make_plan(deal, load_pipeline("korea-illustrative"), fx_rule=_rule(requests=False))  # reported only
 
 
 def test_monte_carlo_with_the_safeguard_is_reproducible_and_chunk_invariant() -> None:

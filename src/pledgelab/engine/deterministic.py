@@ -8,6 +8,7 @@ and source (``pledgelab explain``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from pledgelab.engine.schedule import Schedule
 from pledgelab.engine.waterfall import WaterfallResult, deemed_rate
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet, Tranche
+
+if TYPE_CHECKING:
+    from pledgelab.drivers import DriverModel
 
 POOL = "(pool)"
 
@@ -92,7 +96,7 @@ def horizon(sched: Schedule) -> tuple[int, int]:
 
 
 def run(deal: TermSheet, pipeline: Pipeline, *, fx_rule: FxRule | None = None,
-        fx_accepted: bool = True, drivers: str | object = "default") -> RunResult:
+        fx_accepted: bool = True, drivers: str | DriverModel = "default") -> RunResult:
     """Run ``deal`` over ``pipeline`` as planned: the kernel with one path and no shocks.
 
     Every flow comes back as a :class:`FlowLine` with the clause that made it;

@@ -42,6 +42,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pledgelab.terms import TermSheet
+
 #: codes of the per-month request record
 ACCEPTED, REFUSED, NONE = 1, -1, 0
 
@@ -78,6 +80,17 @@ class FxRule:
         for before, cap in zip(self.market_before, self.market_cap, strict=True):
             total += min(max(x - before, 0.0), cap)
         return total
+
+    def check(self, deal: TermSheet) -> None:
+        """Refuse a deal the rule cannot apply to: deferral is modelled for as-called pacing only.
+
+        (A vehicle paid by instalments or up front would need its payments deferred
+        instead; no shipped deal with a vehicle has the clause.)
+        """
+        pacing = deal.value("timeline.pacing")
+        if self.requests and pacing != "as-called":
+            raise ValueError(f"{deal.id}: the FX safeguard's deferral is modelled for as-called pacing "
+                             f"only, not {pacing!r}")
 
     def segments(self) -> tuple[np.ndarray, np.ndarray]:
         """The market segments as arrays (for the compiled kernel)."""

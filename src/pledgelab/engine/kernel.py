@@ -66,9 +66,8 @@ def make_plan(deal: TermSheet, pipeline: Pipeline, *, extra_months: int = 240,
     With ``fx_rule`` the FX safeguard is live in the schedule of every path
     (draws must then carry the rule's currency, and answers: ``Draws.safeguard_u``).
     """
-    if fx_rule is not None and fx_rule.requests and deal.value("timeline.pacing") != "as-called":
-        raise ValueError(f"{deal.id}: the FX safeguard's deferral is modelled for as-called pacing "
-                         f"only, not {deal.value('timeline.pacing')!r}")
+    if fx_rule is not None:
+        fx_rule.check(deal)
     sched = build_schedule(deal, pipeline)
     start, stop = horizon(sched)
     order = tuple(p.id for p in sorted(pipeline.projects, key=lambda p: (p.notice_date.value, p.id)))

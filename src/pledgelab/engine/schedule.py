@@ -279,9 +279,7 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
     pending = [ps for ps in active]
     m = min([*ready.values(), *instalments.keys()], default=0)
     if fx is not None:
-        if fx.rule.requests and pacing != "as-called":
-            raise ValueError(f"{deal.id}: the FX safeguard's deferral is modelled for as-called "
-                             f"pacing only, not {pacing!r}")
+        fx.rule.check(deal)
         m = min(m, fx.start)  # the request state starts where the exchange-rate path does
     stop = m + 12 * MAX_YEARS
     last_instalment = max(instalments, default=m)

@@ -108,7 +108,8 @@ class Safeguard:
         With ``demand_basis: market-purchases`` the dollar demand is what the funding
         plan (``plan``, default: the file's ``funding``) buys in the market: within a
         calendar year, the calls beyond the capacity of the sources ahead of each
-        market-purchase source, up to that source's capacity.
+        market-purchase source, up to that source's capacity. A deal the rule cannot
+        apply to is refused (:meth:`FxRule.check`).
         """
         if deal.investor != self.investor:
             raise ValueError(f"{self.file} is the safeguard of investor {self.investor}; "
@@ -118,13 +119,15 @@ class Safeguard:
         if self.demand_basis.value == "market-purchases":
             fp = plan if isinstance(plan, FundingPlan) else load_funding(plan or self.funding)
             before, caps = market_segments(fp)
-        return FxRule(currency=self.currency, threshold=float(self.threshold.value),
+        rule = FxRule(currency=self.currency, threshold=float(self.threshold.value),
                       impact=float(self.impact.value) / 1e9, window=int(self.window.value),
                       max_deferral=int(self.max_deferral.value),
                       acceptance=float(self.acceptance.value),
                       requests=bool(deal.value("fx_safeguard.available")),
                       market_before=before, market_cap=caps,
                       clause=deal.clause("fx_safeguard.available").path.removeprefix("clauses."))
+        rule.check(deal)
+        return rule
 
 
 def market_segments(plan: FundingPlan) -> tuple[tuple[float, ...], tuple[float, ...]]:
