@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pledgelab.drivers import DriverModel, load_drivers
-from pledgelab.engine.kernel import make_plan
+from pledgelab.engine.kernel import EXTRA_MONTHS, make_plan
 from pledgelab.engine.montecarlo import ChunkJob, run_chunks
 from pledgelab.engine.workforce import WorkforceShocks
 from pledgelab.executors import get_executor
@@ -19,7 +19,7 @@ from pledgelab.workforce import Policy
 def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10_000, seed: int = 0,
              drivers: DriverModel | str = "default", chunk_size: int = 256,
              backend: str = "serial", workers: int = 2, scheduler: str | None = None,
-             discount_rate: float | None = None, extra_months: int = 240,
+             discount_rate: float | None = None, extra_months: int = EXTRA_MONTHS,
              fx_feedback: Safeguard | str | None = None, workforce_policy: Policy | str | None = None,
              on_chunk: Callable[[int], None] | None = None) -> SimulationResult:
     """Simulate ``paths`` Monte Carlo paths of ``deal`` over ``pipeline``.

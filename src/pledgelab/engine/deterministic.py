@@ -110,10 +110,10 @@ def run(deal: TermSheet, pipeline: Pipeline, *, fx_rule: FxRule | None = None,
     The events then come from the scalar schedule run with the same rule and path.
     """
     from pledgelab.drivers import DriverModel, central_fx, load_drivers
-    from pledgelab.engine.kernel import make_plan, no_shocks, run_paths
+    from pledgelab.engine.kernel import EXTRA_MONTHS, make_plan, no_shocks, run_paths
     from pledgelab.engine.schedule import FxPath, build_schedule
 
-    plan = make_plan(deal, pipeline, extra_months=0 if fx_rule is None else 240, fx_rule=fx_rule)
+    plan = make_plan(deal, pipeline, extra_months=0 if fx_rule is None else EXTRA_MONTHS, fx_rule=fx_rule)
     draws = no_shocks(plan, paths=1)
     sched = plan.schedule
     if fx_rule is not None:

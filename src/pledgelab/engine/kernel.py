@@ -24,7 +24,7 @@ from pledgelab.drivers import Draws
 from pledgelab.engine.deterministic import POOL, FlowLine, _debt_terms, horizon
 from pledgelab.engine.fxrule import FxRecord, FxRule
 from pledgelab.engine.instruments import debt_flows
-from pledgelab.engine.schedule import ProjectSchedule, Schedule, build_schedule
+from pledgelab.engine.schedule import ProjectSchedule, Schedule, build_schedule, investor_share
 from pledgelab.engine.waterfall import WaterfallResult, WaterfallRule, compile_rule, run_waterfall
 from pledgelab.metrics.party import CONTRIBUTIONS
 from pledgelab.pipeline import Pipeline
@@ -32,6 +32,7 @@ from pledgelab.terms import TermSheet, earliest_funding_date
 
 _TOL = 1e-6  # dollars, as in the scalar schedule
 _BIG = np.iinfo(np.int64).max // 4
+EXTRA_MONTHS = 240  # months past the plan's last month that slipped or deferred projects are followed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,7 +60,7 @@ class Plan:
         return [by_id[i].build_months for i in self.order]
 
 
-def make_plan(deal: TermSheet, pipeline: Pipeline, *, extra_months: int = 240,
+def make_plan(deal: TermSheet, pipeline: Pipeline, *, extra_months: int = EXTRA_MONTHS,
               fx_rule: FxRule | None = None) -> Plan:
     """Compile the path-independent part of a run (selection, shares, dates, horizon).
 
@@ -330,20 +331,11 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
                          FxRecord | None]:
     """The schedule's month loop (see engine/schedule.py) with one state per path."""
     deal = plan.deal
-    investor = deal.investor
-    tranches = {t.id: t for t in deal.tranches}
     cap = deal.value("timeline.annual_cap")
     pacing = str(deal.value("timeline.pacing"))
     n = len(fin)
-    a_frac = np.zeros(n)
-    v_frac = np.zeros(n)
-    for j, ps in enumerate(fin):
-        for tid, s in ps.shares.items():
-            tr = tranches[tid]
-            if tr.value("funded_by") == investor:
-                v_frac[j] += s
-                if tr.value("counts_toward_cap"):
-                    a_frac[j] += s
+    a_frac = np.array([investor_share(deal, ps.shares, capped_only=True) for ps in fin])
+    v_frac = np.array([investor_share(deal, ps.shares, capped_only=False) for ps in fin])
     builds = [ps.project.capex_by_build_month() for ps in fin]
     n_build = np.array([len(b) for b in builds], dtype=np.int64)
     wmax = int(n_build.max()) if n else 1

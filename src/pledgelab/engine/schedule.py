@@ -47,6 +47,7 @@ from pledgelab.terms import BusinessCalendar, TermSheet, Tranche, earliest_fundi
 
 MAX_YEARS = 120  # a schedule that needs longer than this cannot be completed
 _TOL = 1e-6  # dollars: a call with less left than this is complete
+SLACK = 0.5  # dollars: rounding allowed when a sum of calls is held against a tranche's size or a cap
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,21 @@ def financing_shares(deal: TermSheet, project: Project) -> dict[str, float]:
     return {t.id: float(t.value("amount")) / total for t in chosen}
 
 
+def investor_share(deal: TermSheet, shares: dict[str, float], *, capped_only: bool) -> float:
+    """The part of a call the investor pays: its tranches' shares (``tranches.funded_by``),
+    only those that ``counts_toward_cap`` with ``capped_only`` (``timeline.annual_cap``)."""
+    tranches = {t.id: t for t in deal.tranches}
+    total = 0.0
+    for tid, share in shares.items():
+        tr = tranches[tid]
+        if tr.value("funded_by") != deal.investor:
+            continue
+        if capped_only and not tr.value("counts_toward_cap"):
+            continue
+        total += share
+    return total
+
+
 def build_schedule(deal: TermSheet, pipeline: Pipeline,
                    shocks: dict[str, Shock] | None = None, fx: FxPath | None = None) -> Schedule:
     """Schedule every capital call of ``pipeline`` under ``deal``'s timeline clauses.
@@ -209,7 +225,7 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
                                 "clauses apply", deal.clause("non_funding.distribution_diversion").path))
             continue
         need = {tid: s * float(proj.capex.value) for tid, s in shares.items()}
-        short = [tid for tid, amt in need.items() if amt > capacity[tid] + 0.5]
+        short = [tid for tid, amt in need.items() if amt > capacity[tid] + SLACK]
         if short:
             ps.status = "pledge-exhausted"
             events.append(Event(nm, proj.id, f"tranche {short[0]} has {capacity[short[0]]:,.0f} "
@@ -226,17 +242,6 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
                             f"({lag.value} {lag.unit}, {calendar} calendar"
                             + (f"; holidays skipped: {', '.join(skipped)}" if skipped else "") + ")",
                             lag.path))
-
-    def investor_part(ps: ProjectSchedule, *, capped_only: bool) -> float:
-        tot = 0.0
-        for tid, s in ps.shares.items():
-            tr = tranches[tid]
-            if tr.value("funded_by") != investor:
-                continue
-            if capped_only and not tr.value("counts_toward_cap"):
-                continue
-            tot += s
-        return tot
 
     # Vehicle pacing: fixed investor payments into a vehicle that funds the calls.
     instalments: dict[int, float] = {}
@@ -343,8 +348,8 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
                 continue
             rem = left[pid]
             frac = 1.0
-            a = investor_part(ps, capped_only=True)
-            v = investor_part(ps, capped_only=False)
+            a = investor_share(deal, ps.shares, capped_only=True)
+            v = investor_share(deal, ps.shares, capped_only=False)
             if deferring and v > 0:
                 continue  # the FX safeguard: the investor's calls wait
             if cap is not None and a > 0:

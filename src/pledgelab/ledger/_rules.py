@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pledgelab.engine.schedule import financing_shares
+from pledgelab.engine.schedule import SLACK, financing_shares, investor_share
 from pledgelab.ledger._errors import RuleViolation, Violation
 from pledgelab.pipeline import Project as PipelineProject
 from pledgelab.terms import Clause, Status, TermSheet, earliest_funding_date, load_deal
@@ -69,8 +69,14 @@ def stand_in(sector: str, notice: dt.date) -> PipelineProject:
 
 
 def shares_of(deal: TermSheet, *, sector: str, notice: dt.date, deal_tranche: str | None) -> dict[str, float]:
-    """Which deal tranches finance a call: the one named, else the engine's rule by sector."""
+    """Which deal tranches finance a call: the one named, else the engine's rule by sector
+    (:func:`pledgelab.engine.schedule.financing_shares`); empty if no tranche is open to it."""
     if deal_tranche:
+        tranches = [t.id for t in deal.tranches]
+        if deal_tranche not in tranches:
+            raise RuleViolation([Violation(
+                clause="tranches", citation=deal.file,
+                message=f"{deal.id} has no tranche {deal_tranche!r}; tranches: {', '.join(tranches)}")])
         return {deal_tranche: 1.0}
     return financing_shares(deal, stand_in(sector, notice))
 
@@ -112,30 +118,20 @@ def check_call(deal: TermSheet, *, sector: str, notice: dt.date, funding_date: d
                              f"{earliest} ({lag.value} {lag.unit} after the notice {notice}, "
                              f"{calendar} calendar)"))
     tranches = {t.id: t for t in deal.tranches}
-    if deal_tranche is not None:
-        if deal_tranche not in tranches:
-            raise RuleViolation([Violation(
-                clause="tranches", citation=deal.file,
-                message=f"{deal.id} has no tranche {deal_tranche!r}; tranches: {', '.join(tranches)}")])
-        shares = {deal_tranche: 1.0}
-    else:
-        shares = financing_shares(deal, stand_in(sector, notice))
-        if not shares:
-            first = deal.tranches[0].clauses["sectors"]
-            out.append(violation(first, f"no tranche of {deal.id} is open to sector {sector!r}"))
-    capped = 0.0
+    shares = shares_of(deal, sector=sector, notice=notice, deal_tranche=deal_tranche)
+    if not shares:
+        first = deal.tranches[0].clauses["sectors"]
+        out.append(violation(first, f"no tranche of {deal.id} is open to sector {sector!r}"))
+    capped = investor_share(deal, shares, capped_only=True) * amount
     for tid, share in shares.items():
-        tr = tranches[tid]
         part = share * amount
-        if tr.value("funded_by") == deal.investor and tr.value("counts_toward_cap"):
-            capped += part
-        size = tr.clauses["amount"]
+        size = tranches[tid].clauses["amount"]
         taken = called_on_tranche.get(tid, 0.0)
-        if taken + part > float(size.value) + 0.5:
+        if taken + part > float(size.value) + SLACK:
             out.append(violation(size, f"calls on tranche {tid} would reach {taken + part:,.0f} USD, "
                                  f"more than its {float(size.value):,.0f} USD"))
     cap = deal.clause("timeline.annual_cap")
-    if cap.value is not None and capped > 0 and capped_in_year + capped > float(cap.value) + 0.5:
+    if cap.value is not None and capped > 0 and capped_in_year + capped > float(cap.value) + SLACK:
         out.append(violation(cap, f"calls funded in {funding_date.year} would reach "
                              f"{capped_in_year + capped:,.0f} USD against the cap of "
                              f"{float(cap.value):,.0f} USD a calendar year "
