@@ -126,9 +126,9 @@ def test_workforce_delays_are_chunk_invariant_and_reported() -> None:
     a = simulate("us-korea-2025-11", chunk_size=400, **kw)  # type: ignore[arg-type]
     b = simulate("us-korea-2025-11", chunk_size=61, **kw)  # type: ignore[arg-type]
     _same(a, b)
-    assert a.wf_delay is not None and b.wf_delay is not None
-    assert np.array_equal(a.wf_delay, b.wf_delay)
-    assert a.workforce == "status-quo-2025" and a.wf_delay.mean() > 0
+    assert a.workforce is not None and b.workforce is not None
+    assert np.array_equal(a.workforce.delay, b.workforce.delay)
+    assert a.workforce.policy == "status-quo-2025" and a.workforce.delay.mean() > 0
     assert any(r[0] == "workforce" for r in a.summary().rows)
 
 
@@ -136,7 +136,7 @@ def test_an_instant_unlimited_policy_changes_nothing() -> None:
     kw = dict(pipeline="korea-illustrative", paths=200, seed=9)
     with_wf = simulate("us-korea-2025-11", workforce_policy=_instant(), **kw)  # type: ignore[arg-type]
     without = simulate("us-korea-2025-11", **kw)  # type: ignore[arg-type]
-    assert with_wf.wf_delay is not None and not with_wf.wf_delay.any()
+    assert with_wf.workforce is not None and not with_wf.workforce.delay.any()
     _same(with_wf, without)
 
 
@@ -152,10 +152,10 @@ def test_slower_visas_delay_more_and_the_sites_operate_later() -> None:
     n = len(plan.order)
     a = fast.shocks(paths=slice(0, 500), seed=2, projects=n)
     b = slow.shocks(paths=slice(0, 500), seed=2, projects=n)
-    assert b[3].mean() > a[3].mean()
-    total_a, total_b = a[1] + a[2], b[1] + b[2]  # stop plus late start-up = the start-up delay
+    assert b.mean_delay.mean() > a.mean_delay.mean()
+    total_a, total_b = a.pause + a.startup, b.pause + b.startup  # stop plus late start-up = the delay
     assert (total_a >= 0).all() and total_b.sum() > total_a.sum()
-    assert ((a[0] >= 0) == (a[1] > 0)).all()  # a stop has a build month, no stop has none
+    assert ((a.pause_at >= 0) == (a.pause > 0)).all()  # a stop has a build month, no stop has none
 
 
 def test_simulate_command_attributes_the_workforce(capsys: pytest.CaptureFixture[str]) -> None:

@@ -402,8 +402,9 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
 
 def _workforce_attribution(with_wf: SimulationResult, without: SimulationResult) -> Table:
     """How much of each party's NPV the workforce delays explain: the same paths with and without."""
-    t = Table(f"{with_wf.deal_id}: what the workforce delays do to each party's NPV "
-              f"(policy {with_wf.workforce}, the same {with_wf.paths:,} paths with and without them)",
+    assert with_wf.workforce is not None
+    t = Table(f"{with_wf.deal_id}: what the workforce delays do to each party's NPV (policy "
+              f"{with_wf.workforce.policy}, the same {with_wf.paths:,} paths with and without them)",
               [Column("party"), Column("mean NPV without", "usd"), Column("mean NPV with", "usd"),
                Column("mean change", "usd"), Column("p5 change", "usd"), Column("p95 change", "usd"),
                Column("share of NPV spread", "pct")])

@@ -40,6 +40,15 @@ class FxSummary:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class WorkforceSummary:
+    """What the workforce delays were, per path (engine/workforce.py)."""
+
+    policy: str  # the workforce policy's id
+    delay: np.ndarray  # (paths,) mean start-up delay over the projects, months
+    hit: np.ndarray  # (paths,) an enforcement action at some site
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SimulationResult:
     """Outcomes of ``paths`` simulated paths of one deal over one pipeline."""
 
@@ -67,9 +76,7 @@ class SimulationResult:
     truncated: np.ndarray
     fan_cum: np.ndarray  # (parties, kept paths, years)
     fx: FxSummary | None = None  # the FX safeguard, when it was live
-    workforce: str | None = None  # the workforce policy, when its delays were applied
-    wf_delay: np.ndarray | None = None  # (paths,) mean workforce delay over projects, months
-    wf_hit: np.ndarray | None = None  # (paths,) any enforcement action
+    workforce: WorkforceSummary | None = None  # the workforce's delays, when they were applied
 
     @classmethod
     def from_chunks(cls, chunks: list[ChunkStats], *, fx: dict[str, Any] | None = None,
@@ -81,9 +88,9 @@ class SimulationResult:
             peak=cat("fx_peak", 0), requests=cat("fx_requests", 0), accepted=cat("fx_accepted", 0),
             deferred=cat("fx_deferred", 0), **fx)
         return cls(
-            fx=summary, workforce=workforce,
-            wf_delay=None if workforce is None else cat("wf_delay", 0),
-            wf_hit=None if workforce is None else cat("wf_hit", 0),
+            fx=summary,
+            workforce=None if workforce is None else WorkforceSummary(
+                policy=workforce, delay=cat("wf_delay", 0), hit=cat("wf_hit", 0)),
             contributed=cat("contributed", 1), received=cat("received", 1), npv=cat("npv", 1),
             irr=cat("irr", 1), irr_code=cat("irr_code", 1), payback=cat("payback", 1),
             recovered=cat("recovered", 0), unrecovered=cat("unrecovered", 0),
@@ -162,12 +169,12 @@ class SimulationResult:
                            "; ".join(f"{n:,} {r}" for r, n in counts.items()))
         if self.fx is not None:
             self._fx_rows(t)
-        if self.workforce is not None and self.wf_delay is not None and self.wf_hit is not None:
-            d = self.wf_delay
-            t.rows.append(["workforce", "mean delay per project, months", f"{d.mean():.2f}",
-                           *[f"{q:.2f}" for q in np.quantile(d, QUANTILES)]])
-            t.notes.append(f"Workforce policy {self.workforce}: P(an enforcement action at a site) "
-                           f"{float(self.wf_hit.mean()):.2%}; delays shift calls and operations "
+        if self.workforce is not None:
+            wf = self.workforce
+            t.rows.append(["workforce", "mean delay per project, months", f"{wf.delay.mean():.2f}",
+                           *[f"{q:.2f}" for q in np.quantile(wf.delay, QUANTILES)]])
+            t.notes.append(f"Workforce policy {wf.policy}: P(an enforcement action at a site) "
+                           f"{float(wf.hit.mean()):.2%}; delays shift calls and operations "
                            "(docs/workforce.md)")
         if self.truncated.any():
             t.notes.append(f"{int(self.truncated.sum()):,} paths had cash past the horizon (cut off)")

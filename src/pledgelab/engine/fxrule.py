@@ -108,10 +108,6 @@ class FxRecord:
     requests: np.ndarray  # (paths, months) int8: ACCEPTED, REFUSED or NONE
     deferred: np.ndarray  # (paths, months) bool: the investor's calls were deferred
 
-    def crossed(self) -> np.ndarray:
-        """(paths,) bool: the indicator went above the threshold while calls remained."""
-        return np.asarray(np.nan_to_num(self.pressure, nan=-np.inf).max(axis=1) > self.rule.threshold)
-
     def peak(self) -> np.ndarray:
         """(paths,) the highest indicator while calls remained (NaN if none)."""
         p = self.pressure

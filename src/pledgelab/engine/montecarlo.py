@@ -73,7 +73,7 @@ def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
     wf = None
     if job.workforce is not None:
         wf = job.workforce.shocks(paths=paths, seed=job.seed, projects=len(plan.order))
-        draws = replace(draws, pause_at=wf[0], pause=wf[1], startup=wf[2])
+        draws = replace(draws, pause_at=wf.pause_at, pause=wf.pause, startup=wf.startup)
     flows = run_paths(plan, draws)
     n_months = plan.months
     disc = np.power(1.0 + job.discount_rate, -np.arange(n_months) / 12.0)
@@ -108,7 +108,7 @@ def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
             fan[i] = cum[:keep, 11: years * 12: 12]
     out.fan = fan
     if wf is not None:
-        out.wf_delay, out.wf_hit = wf[3], wf[4]
+        out.wf_delay, out.wf_hit = wf.mean_delay, wf.hit
     if flows.fx is not None:
         out.fx_peak = flows.fx.peak()
         out.fx_requests = np.count_nonzero(flows.fx.requests, axis=1)

@@ -33,6 +33,17 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class WorkforceDraws:
+    """The workforce's shocks for a slice of paths, ``(paths, projects)`` in the plan's order."""
+
+    pause_at: np.ndarray  # build month the stop comes before, -1 none
+    pause: np.ndarray  # months the build stops
+    startup: np.ndarray  # months of late start-up after the last call
+    mean_delay: np.ndarray  # (paths,) mean start-up delay over the sites, months
+    hit: np.ndarray  # (paths,) an enforcement action at some site
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WorkforceShocks:
     """The path-independent part of the workforce model for one plan (picklable)."""
 
@@ -61,11 +72,8 @@ class WorkforceShocks:
         return cls(policy=pol, sites=alloc.sites, allocation=alloc,
                    columns=tuple(col[s.id] for s in alloc.sites), pause_at=tuple(pause_at))
 
-    def shocks(self, *, paths: slice, seed: int, projects: int
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """``pause_at``, ``pause`` and ``startup``, each ``(paths, projects)`` in the plan's order;
-        then per path the mean delay over the sites (months) and whether any site had an
-        enforcement action."""
+    def shocks(self, *, paths: slice, seed: int, projects: int) -> WorkforceDraws:
+        """The workforce's shocks for paths ``paths`` of a plan with ``projects`` projects."""
         from pledgelab.workforce import sample_delays
 
         sample = sample_delays(policy=self.policy, sites=self.sites, paths=paths, seed=seed,
@@ -79,6 +87,7 @@ class WorkforceShocks:
             pause_at[:, j] = np.where(build > 0, self.pause_at[i], -1)
             pause[:, j] = build
             startup[:, j] = sample.delay[:, i] - build
-        mean = np.asarray(sample.delay.mean(axis=1)) if self.sites else np.zeros(n)
-        hit = np.asarray(sample.enforcement_hit.any(axis=1)) if self.sites else np.zeros(n, dtype=bool)
-        return pause_at, pause, startup, mean, hit
+        return WorkforceDraws(
+            pause_at=pause_at, pause=pause, startup=startup,
+            mean_delay=np.asarray(sample.delay.mean(axis=1)) if self.sites else np.zeros(n),
+            hit=np.asarray(sample.enforcement_hit.any(axis=1)) if self.sites else np.zeros(n, dtype=bool))
