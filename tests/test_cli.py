@@ -204,3 +204,13 @@ def test_ledger_commands_are_wired(capsys: pytest.CaptureFixture[str], tmp_path:
     assert code == 0
     rows = {r[0]: r for t in json.loads(out) for r in t["rows"] if t["title"].startswith("Pledges")}
     assert rows["KR-2025-11"][1] == pytest.approx(350e9) and rows["JP-2025-09"][3] == pytest.approx(36e9)
+
+
+def test_the_database_code_loads_only_for_ledger_commands() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, pledgelab, pledgelab.cli; pledgelab.cli.build_parser(); "
+            "print('sqlalchemy' in sys.modules); pledgelab.Ledger; print('sqlalchemy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]

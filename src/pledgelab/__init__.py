@@ -9,11 +9,12 @@ number traceable to a clause and its source.
 >>> mc = pledgelab.simulate(deal, pipeline="korea-illustrative", paths=1_000, seed=7)
 """
 
+from typing import TYPE_CHECKING, Any
+
 from pledgelab._errors import InputError, Problem
 from pledgelab._simulate import simulate
 from pledgelab.compare import DealComparison, compare
 from pledgelab.engine.deterministic import FlowLine, RunResult, run
-from pledgelab.ledger import Ledger
 from pledgelab.pipeline import Pipeline, Project, load_pipeline
 from pledgelab.results import SimulationResult
 from pledgelab.terms import Clause, Status, TermSheet, load_deal
@@ -38,3 +39,15 @@ __all__ = [
     "simulate",
 ]
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from pledgelab.ledger import Ledger
+
+
+def __getattr__(name: str) -> Any:
+    """``pledgelab.Ledger`` loads the database code (SQLAlchemy) on first use, not at import."""
+    if name == "Ledger":
+        from pledgelab.ledger import Ledger
+
+        return Ledger
+    raise AttributeError(f"module 'pledgelab' has no attribute {name!r}")

@@ -5,10 +5,30 @@
 >>> ledger.init()                                # migrations, then the cited seed records
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from pledgelab.ledger._config import ROLES
 from pledgelab.ledger._errors import Conflict, MissingExtra, NotFound, RuleViolation, Violation
-from pledgelab.ledger._ledger import ROLES, Ledger, Page, Where, hash_token
-from pledgelab.ledger._report import ClaimCheck, Funnel, claims_check, funnel, status_report, timeline
 from pledgelab.ledger._rules import OFF_TRACK, STAGES, STATUSES
+
+if TYPE_CHECKING:
+    from pledgelab.ledger._ledger import Ledger, Page, Where, hash_token
+    from pledgelab.ledger._report import ClaimCheck, Funnel, claims_check, funnel, status_report, timeline
+
+# The database code (SQLAlchemy) loads on first use, so `import pledgelab` and every
+# command that does not touch the ledger start without it.
+_LAZY = {"Ledger": "_ledger", "Page": "_ledger", "Where": "_ledger", "hash_token": "_ledger",
+         "ClaimCheck": "_report", "Funnel": "_report", "claims_check": "_report", "funnel": "_report",
+         "status_report": "_report", "timeline": "_report"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"pledgelab.ledger.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'pledgelab.ledger' has no attribute {name!r}")
 
 __all__ = [
     "OFF_TRACK",

@@ -13,14 +13,16 @@ import datetime as dt
 import getpass
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pledgelab._errors import InputError, Problem
-from pledgelab.ledger._io import PROJECT_COLUMNS, export_file, import_file, project_rows
-from pledgelab.ledger._ledger import ROLES, Ledger, Where
-from pledgelab.ledger._report import Funnel, claims_check, status_report, timeline
+from pledgelab.ledger._config import ENV_URL, ROLES, default_url
 from pledgelab.ledger._rules import STAGES, STATUSES
-from pledgelab.ledger._store import ENV_URL, default_url
 from pledgelab.report import Column, Table
+
+if TYPE_CHECKING:  # the database code (SQLAlchemy) loads only when a ledger command runs
+    from pledgelab.ledger._ledger import Ledger
+    from pledgelab.ledger._report import Funnel
 
 FORMATS = ("table", "csv", "json")
 Command = Callable[[argparse.Namespace], list[Table]]
@@ -113,6 +115,8 @@ def add_commands(sub_add: Callable[[str, str], argparse.ArgumentParser]) -> dict
 
 
 def _ledger(args: argparse.Namespace) -> Ledger:
+    from pledgelab.ledger._ledger import Ledger
+
     return Ledger(args.database or default_url())
 
 
@@ -160,6 +164,8 @@ def funnel_table(title: str, funnels: list[Funnel], *, first: str = "pledge") ->
 
 
 def _status(led: Ledger, args: argparse.Namespace) -> list[Table]:
+    from pledgelab.ledger._report import claims_check, status_report, timeline
+
     if args.pledge:
         steps = timeline(led, args.pledge)
         if args.as_of:
@@ -180,6 +186,8 @@ def _status(led: Ledger, args: argparse.Namespace) -> list[Table]:
 
 
 def _add(led: Ledger, args: argparse.Namespace) -> list[Table]:
+    from pledgelab.ledger._ledger import Where
+
     where = Where(file="command line", line=0)
     common = {"sources": args.source, "verified": args.verified, "note": args.note}
     if args.ledger_add == "project":
@@ -207,6 +215,8 @@ def _add(led: Ledger, args: argparse.Namespace) -> list[Table]:
 
 
 def _export(led: Ledger, args: argparse.Namespace) -> list[Table]:
+    from pledgelab.ledger._io import PROJECT_COLUMNS, export_file, project_rows
+
     if args.out is not None:
         n = export_file(led, args.out)
         t = Table("Export", [Column("file"), Column("records", "int"), Column("release")])
@@ -220,6 +230,8 @@ def _export(led: Ledger, args: argparse.Namespace) -> list[Table]:
 
 
 def _import(led: Ledger, args: argparse.Namespace) -> list[Table]:
+    from pledgelab.ledger._io import import_file
+
     led.migrate()
     n = import_file(led, args.file, actor=_actor(args))
     t = Table("Import", [Column("file"), Column("records", "int"), Column("release")])

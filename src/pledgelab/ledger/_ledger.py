@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from pledgelab._errors import InputError, Problem
+from pledgelab.engine.schedule import SLACK
 from pledgelab.ledger import _rules
+from pledgelab.ledger._config import ROLES, default_url
 from pledgelab.ledger._errors import Conflict, NotFound, RuleViolation, Violation
 from pledgelab.ledger._fields import ID_RE, UPDATABLE, check_record
 from pledgelab.ledger._models import (
@@ -43,10 +45,9 @@ from pledgelab.ledger._models import (
     Tranche,
     as_dict,
 )
-from pledgelab.ledger._store import WRITE, current_revision, default_url, make_engine, migrate
+from pledgelab.ledger._store import WRITE, current_revision, make_engine, migrate
 from pledgelab.terms import TermSheet, earliest_funding_date
 
-ROLES = ("viewer", "editor", "admin")
 SCHEMA = "pledgelab.ledger-export/1"
 SEED_ACTOR = "seed"
 
@@ -330,7 +331,7 @@ class Ledger:
         found: list[Violation] = []
         paid = s.scalar(select(func.coalesce(func.sum(Disbursement.amount_usd), 0.0))
                         .where(Disbursement.call_id == call.id)) or 0.0
-        if paid + clean["amount_usd"] > call.amount_usd + 0.5:
+        if paid + clean["amount_usd"] > call.amount_usd + SLACK:
             found.append(Violation(
                 clause="ledger.disbursed_within_call", citation="docs/ledger.md#capital-calls",
                 message=f"disbursements would reach {paid + clean['amount_usd']:,.0f} USD on a call "

@@ -13,7 +13,6 @@ snapshot, while reads do not take it.
 
 from __future__ import annotations
 
-import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,14 +22,7 @@ from sqlalchemy.engine import Connection
 
 from pledgelab.ledger._errors import MissingExtra
 
-DEFAULT_URL = "sqlite:///pledgelab-ledger.sqlite"
-ENV_URL = "PLEDGELAB_DATABASE"
 WRITE = "pledgelab_write"  # execution option that marks a write transaction
-
-
-def default_url() -> str:
-    """``$PLEDGELAB_DATABASE`` if set, else a SQLite file in the working directory."""
-    return os.environ.get(ENV_URL) or DEFAULT_URL
 
 
 def normalise_url(url: str) -> str:
