@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from pledgelab._errors import InputError
+from pledgelab.cli._ledger import add_commands
 from pledgelab.ledger import Ledger
-from pledgelab.ledger._cli import add_commands
 from pledgelab.ledger._io import export_file, import_file
 from pledgelab.report import Table
 

@@ -8,11 +8,11 @@ import datetime as dt
 
 import pytest
 
+from pledgelab.cli._workforce import add_commands
 from pledgelab.pipeline import read_archetypes
 from pledgelab.report import Table
 from pledgelab.terms import Status, shipped
 from pledgelab.workforce import load_pathways, load_policy, read_demand, read_enforcement
-from pledgelab.workforce._cli import add_commands
 from pledgelab.workforce.replay import load_replay, replay
 
 D = dt.date

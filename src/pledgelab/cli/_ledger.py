@@ -16,13 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pledgelab._errors import InputError, Problem
-from pledgelab.ledger._config import ENV_URL, ROLES, default_url
-from pledgelab.ledger._rules import STAGES, STATUSES
+from pledgelab.ledger import ENV_URL, ROLES, STAGES, STATUSES, default_url
 from pledgelab.report import Column, Table
 
 if TYPE_CHECKING:  # the database code (SQLAlchemy) loads only when a ledger command runs
-    from pledgelab.ledger._ledger import Ledger
-    from pledgelab.ledger._report import Funnel
+    from pledgelab.ledger import Funnel, Ledger
 
 FORMATS = ("table", "csv", "json")
 Command = Callable[[argparse.Namespace], list[Table]]
@@ -115,7 +113,7 @@ def add_commands(sub_add: Callable[[str, str], argparse.ArgumentParser]) -> dict
 
 
 def _ledger(args: argparse.Namespace) -> Ledger:
-    from pledgelab.ledger._ledger import Ledger
+    from pledgelab.ledger import Ledger
 
     return Ledger(args.database or default_url())
 
@@ -164,7 +162,7 @@ def funnel_table(title: str, funnels: list[Funnel], *, first: str = "pledge") ->
 
 
 def _status(led: Ledger, args: argparse.Namespace) -> list[Table]:
-    from pledgelab.ledger._report import claims_check, status_report, timeline
+    from pledgelab.ledger import claims_check, status_report, timeline
 
     if args.pledge:
         steps = timeline(led, args.pledge)
@@ -186,7 +184,7 @@ def _status(led: Ledger, args: argparse.Namespace) -> list[Table]:
 
 
 def _add(led: Ledger, args: argparse.Namespace) -> list[Table]:
-    from pledgelab.ledger._ledger import Where
+    from pledgelab.ledger import Where
 
     where = Where(file="command line", line=0)
     common = {"sources": args.source, "verified": args.verified, "note": args.note}
@@ -215,7 +213,7 @@ def _add(led: Ledger, args: argparse.Namespace) -> list[Table]:
 
 
 def _export(led: Ledger, args: argparse.Namespace) -> list[Table]:
-    from pledgelab.ledger._io import PROJECT_COLUMNS, export_file, project_rows
+    from pledgelab.ledger import PROJECT_COLUMNS, export_file, project_rows
 
     if args.out is not None:
         n = export_file(led, args.out)
@@ -230,7 +228,7 @@ def _export(led: Ledger, args: argparse.Namespace) -> list[Table]:
 
 
 def _import(led: Ledger, args: argparse.Namespace) -> list[Table]:
-    from pledgelab.ledger._io import import_file
+    from pledgelab.ledger import import_file
 
     led.migrate()
     n = import_file(led, args.file, actor=_actor(args))

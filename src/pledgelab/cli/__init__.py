@@ -15,10 +15,11 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 
+from pledgelab._cited import DATA
 from pledgelab._errors import InputError, UsageError
 from pledgelab._months import month_label, parse_month
 from pledgelab.compare import STICKING_POINTS, DealComparison, compare, usd
-from pledgelab.engine.deterministic import RunResult, run
+from pledgelab.engine import RunResult, run
 from pledgelab.macro.funding import FundingResult
 from pledgelab.macro.safeguard import Safeguard
 from pledgelab.metrics import PartyOutcome, deal_outcome, party_outcomes
@@ -27,7 +28,6 @@ from pledgelab.report import Column, Table, emit
 from pledgelab.report._table import _show
 from pledgelab.results import SimulationResult
 from pledgelab.terms import TermSheet, load_deal, shipped
-from pledgelab.terms._registry import DATA
 
 FORMATS = ("table", "csv", "json")
 
@@ -326,10 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="also compare funding and declining each project")
     sp.add_argument("--scenario", default="deal-holds", help="tariff scenario for --decline")
     sp.add_argument("--chart", help="write cumulative savings against the net cost as .png or .html")
-    from pledgelab.workforce._cli import add_commands as workforce_commands
+    from pledgelab.cli._workforce import add_commands as workforce_commands
 
     COMMANDS.update(workforce_commands(add))
-    from pledgelab.ledger._cli import add_commands as ledger_commands
+    from pledgelab.cli._ledger import add_commands as ledger_commands
 
     COMMANDS.update(ledger_commands(add))
     return p

@@ -22,8 +22,7 @@ from pledgelab._errors import UsageError
 from pledgelab._months import month_label
 from pledgelab.pipeline import load_pipeline
 from pledgelab.report import Column, Table
-from pledgelab.workforce._policy import Policy, load_policy
-from pledgelab.workforce.delays import allocate, sample_delays, sites_from_pipeline, summarize
+from pledgelab.workforce import Policy, allocate, load_policy, sample_delays, sites_from_pipeline, summarize
 from pledgelab.workforce.plan import staffing_plan
 from pledgelab.workforce.replay import replay
 
