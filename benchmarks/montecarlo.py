@@ -27,9 +27,7 @@ import numpy as np
 import pledgelab
 from pledgelab._simulate import simulate
 from pledgelab.drivers import draw, load_drivers
-from pledgelab.engine.kernel import make_plan, run_paths
-from pledgelab.engine.reference import run_reference
-from pledgelab.engine.schedule import Shock
+from pledgelab.engine import Shock, make_plan, run_paths, run_reference
 
 DEAL, PIPE = "us-korea-2025-11", "korea-illustrative"
 

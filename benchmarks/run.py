@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 import pledgelab
-from pledgelab.engine.reference import run_reference
+from pledgelab.engine import run_reference
 
 
 def best(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]

@@ -141,7 +141,7 @@ def test_an_instant_unlimited_policy_changes_nothing() -> None:
 
 
 def test_slower_visas_delay_more_and_the_sites_operate_later() -> None:
-    from pledgelab.engine.kernel import make_plan
+    from pledgelab.engine import make_plan
     from pledgelab.engine.workforce import WorkforceShocks
     from pledgelab.workforce import load_policy
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pledgelab._errors import InputError, Problem
 from pledgelab._simulate import simulate
 from pledgelab.compare import DealComparison, compare
-from pledgelab.engine.deterministic import FlowLine, RunResult, run
+from pledgelab.engine import FlowLine, RunResult, run
 from pledgelab.pipeline import Pipeline, Project, load_pipeline
 from pledgelab.results import SimulationResult
 from pledgelab.terms import Clause, Status, TermSheet, load_deal

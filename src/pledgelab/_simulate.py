@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pledgelab.drivers import DriverModel, load_drivers
-from pledgelab.engine.kernel import EXTRA_MONTHS, make_plan
+from pledgelab.engine import EXTRA_MONTHS, make_plan
 from pledgelab.engine.montecarlo import ChunkJob, run_chunks
 from pledgelab.engine.workforce import WorkforceShocks
 from pledgelab.executors import get_executor

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pledgelab.engine.deterministic import run
+from pledgelab.engine import run
 from pledgelab.metrics import DealOutcome, PartyOutcome, deal_outcome, party_outcomes
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet

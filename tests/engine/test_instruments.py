@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pledgelab.engine.instruments import DebtTerms, debt_flows
+from pledgelab.engine import DebtTerms, debt_flows
 
 
 def _one(terms: DebtTerms, operating: float, months: int = 40, cod: int = 2, end: int = 30):

@@ -10,10 +10,8 @@ from hypothesis import strategies as st
 
 from builders import SHIPPED_DEALS, pipeline, project, project_strategy, terms_strategy, variant
 from pledgelab.drivers import Draws
-from pledgelab.engine.fxrule import FxRule
-from pledgelab.engine.kernel import make_plan, run_paths
-from pledgelab.engine.reference import run_reference as run
-from pledgelab.engine.schedule import FxPath, Shock
+from pledgelab.engine import FxPath, FxRule, Shock, make_plan, run_paths
+from pledgelab.engine import run_reference as run
 
 BASES = SHIPPED_DEALS
 REL = 1e-9
@@ -149,7 +147,7 @@ def test_kernel_equals_reference_on_the_shipped_korea_pipeline() -> None:
 
 def test_reference_twin_equals_the_compiled_engine_on_the_plan() -> None:
     from pledgelab import load_deal, load_pipeline
-    from pledgelab.engine.deterministic import run as run_compiled
+    from pledgelab.engine import run as run_compiled
 
     for deal_id in ("us-korea-2025-11", "korea-counter-2025-10"):
         deal, pipe = load_deal(deal_id), load_pipeline("korea-illustrative")

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builders import SHIPPED_DEALS, pipeline, project, project_strategy, terms_strategy, variant
-from pledgelab.engine.deterministic import run
+from pledgelab.engine import run
 from pledgelab.metrics import party_outcomes
 
 BASES = SHIPPED_DEALS

@@ -9,8 +9,7 @@ import pytest
 
 from builders import pipeline, project, variant
 from pledgelab._months import month_label, parse_month
-from pledgelab.engine.deterministic import run
-from pledgelab.engine.schedule import Shock, build_schedule
+from pledgelab.engine import Shock, build_schedule, run
 
 KOREA = "us-korea-2025-11"
 ZERO_RATE = {"distribution.deemed_benchmark": 0.0, "distribution.deemed_spread": 0.0}

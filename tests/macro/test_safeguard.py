@@ -15,9 +15,16 @@ from hypothesis import strategies as st
 
 from builders import pipeline, project, variant
 from pledgelab import InputError, load_deal, load_pipeline, run, simulate
-from pledgelab.engine.fxrule import ACCEPTED, REFUSED, FxRule
-from pledgelab.engine.kernel import make_plan, no_shocks, run_paths
-from pledgelab.engine.schedule import FxPath, build_schedule
+from pledgelab.engine import (
+    ACCEPTED,
+    REFUSED,
+    FxPath,
+    FxRule,
+    build_schedule,
+    make_plan,
+    no_shocks,
+    run_paths,
+)
 from pledgelab.macro import FundingPlan, load_funding
 from pledgelab.macro.safeguard import (
     load_safeguard,

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 POOL = "(pool)"
 
+CONTRIBUTIONS = ("capital call", "instalment", "guarantee call")
+"""Flow kinds whose outflows are money put in; every other flow is money back (net)."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FlowLine:

@@ -21,12 +21,11 @@ from numba import njit
 
 from pledgelab._months import month_of
 from pledgelab.drivers import Draws
-from pledgelab.engine.deterministic import POOL, FlowLine, _debt_terms, horizon
+from pledgelab.engine.deterministic import CONTRIBUTIONS, POOL, FlowLine, _debt_terms, horizon
 from pledgelab.engine.fxrule import FxRecord, FxRule
 from pledgelab.engine.instruments import debt_flows
 from pledgelab.engine.schedule import ProjectSchedule, Schedule, build_schedule, investor_share
 from pledgelab.engine.waterfall import WaterfallResult, WaterfallRule, compile_rule, run_waterfall
-from pledgelab.metrics.party import CONTRIBUTIONS
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet, earliest_funding_date
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from pledgelab._errors import InputError, Problem
-from pledgelab.engine.schedule import SLACK
+from pledgelab.engine import SLACK
 from pledgelab.ledger import _rules
 from pledgelab.ledger._config import ROLES, default_url
 from pledgelab.ledger._errors import Conflict, NotFound, RuleViolation, Violation

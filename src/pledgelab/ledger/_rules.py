@@ -29,7 +29,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pledgelab.engine.schedule import SLACK, financing_shares, investor_share
+from pledgelab.engine import SLACK, financing_shares, investor_share
 from pledgelab.ledger._errors import RuleViolation, Violation
 from pledgelab.pipeline import Project as PipelineProject
 from pledgelab.terms import Clause, Status, TermSheet, earliest_funding_date, load_deal

@@ -82,15 +82,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pledgelab._cited import Checker, Clause, ClauseSpec, Reference, YMap, locate, open_cited
 from pledgelab._errors import InputError
 from pledgelab.macro._data import MacroData, load_macro
-from pledgelab.terms._check import Checker, read_references
-from pledgelab.terms._clause import Clause, ClauseSpec, Reference
-from pledgelab.terms._registry import locate
-from pledgelab.terms._yaml import YMap, read_yaml
 
 if TYPE_CHECKING:
-    from pledgelab.engine.deterministic import RunResult
+    from pledgelab.engine import RunResult
 
 FUNDING_SCHEMA = "pledgelab.funding/1"
 KIND = "funding"  # the folder under data/
@@ -185,13 +182,8 @@ class FundingPlan:
 
 def read_funding(path: Path, *, display: str | None = None) -> FundingPlan:
     """Read and check one funding plan; every problem is reported as ``file:line: field: message``."""
-    root = read_yaml(path, display=display)
-    chk = Checker()
-    chk.keys(root, required=_FILE_KEYS)
-    fid = chk.header(root, schema=FUNDING_SCHEMA, stem=Path(display or path).stem)
-    title = chk.text(root, "title")
-    summary = chk.text(root, "summary")
-    refs = read_references(root, chk)
+    root, chk, head = open_cited(path, schema=FUNDING_SCHEMA, display=display, required=_FILE_KEYS)
+    fid, title, summary, refs = head.id, head.title, head.summary, head.references
 
     investor = chk.code(root, "investor", ECONOMY_CODE, "an economy code (two capitals, e.g. KR)")
     macro = chk.text(root, "macro")
@@ -229,7 +221,7 @@ def read_funding(path: Path, *, display: str | None = None) -> FundingPlan:
     assert fid and title and summary and investor and macro and baseline is not None
     return FundingPlan(id=fid, title=title, summary=" ".join(summary.split()), investor=investor,
                        macro=macro, reserves_baseline=baseline, sources=tuple(sources), references=refs,
-                       file=display or str(path))
+                       file=head.file)
 
 
 def _source(chk: Checker, m: YMap, refs: dict[str, Reference], seen: dict[str, int]) -> Source | None:

@@ -36,18 +36,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pledgelab._cited import Clause, ClauseSpec, Reference, locate, open_cited, shipped
 from pledgelab._errors import InputError
 from pledgelab.drivers import DriverModel, load_drivers
-from pledgelab.engine.fxrule import FxRule
+from pledgelab.engine import FxRule
 from pledgelab.macro.funding import ECONOMY_CODE, FundingPlan, load_funding
 from pledgelab.terms import TermSheet
-from pledgelab.terms._check import Checker, read_references
-from pledgelab.terms._clause import Clause, ClauseSpec, Reference
-from pledgelab.terms._registry import locate, shipped
-from pledgelab.terms._yaml import read_yaml
 
 if TYPE_CHECKING:
-    from pledgelab.engine.deterministic import RunResult
+    from pledgelab.engine import RunResult
     from pledgelab.pipeline import Pipeline
 
 SAFEGUARD_SCHEMA = "pledgelab.safeguard/1"
@@ -150,13 +147,8 @@ def market_segments(plan: FundingPlan) -> tuple[tuple[float, ...], tuple[float, 
 
 def read_safeguard(path: Path, *, display: str | None = None) -> Safeguard:
     """Read and check one safeguard file; every problem is reported as ``file:line: field: message``."""
-    root = read_yaml(path, display=display)
-    chk = Checker()
-    chk.keys(root, required=_FILE_KEYS)
-    sid = chk.header(root, schema=SAFEGUARD_SCHEMA, stem=Path(display or path).stem)
-    title = chk.text(root, "title")
-    summary = chk.text(root, "summary")
-    refs = read_references(root, chk)
+    root, chk, head = open_cited(path, schema=SAFEGUARD_SCHEMA, display=display, required=_FILE_KEYS)
+    sid, title, summary, refs = head.id, head.title, head.summary, head.references
     investor = chk.code(root, "investor", ECONOMY_CODE, "an economy code (two capitals, e.g. KR)")
     currency = chk.code(root, "currency", _CURRENCY, "a currency code (three capitals, e.g. KRW)")
     funding = chk.text(root, "funding")
@@ -176,7 +168,7 @@ def read_safeguard(path: Path, *, display: str | None = None) -> Safeguard:
                      demand_basis=got["demand_basis"], impact=got["impact"],  # type: ignore[arg-type]
                      window=got["window"], acceptance=got["acceptance"],  # type: ignore[arg-type]
                      max_deferral=got["max_deferral"], references=refs,  # type: ignore[arg-type]
-                     file=display or str(path))
+                     file=head.file)
 
 
 def load_safeguard(name_or_path: str | Path) -> Safeguard:
@@ -224,7 +216,7 @@ def sweep(deal: TermSheet, pipeline: Pipeline, safeguard: Safeguard, *, discount
     Each point runs the deterministic engine twice, every request refused and every
     request accepted, on the drivers' exchange rate with every shock zero.
     """
-    from pledgelab.engine.deterministic import run
+    from pledgelab.engine import run
     from pledgelab.macro.funding import investor_calls
     from pledgelab.metrics import party_outcomes
 

@@ -61,11 +61,10 @@ import numpy as np
 
 from pledgelab.macro._data import MacroData, TariffRegime, load_macro
 from pledgelab.pipeline import Pipeline, Project
-from pledgelab.terms import TermSheet, earliest_funding_date
-from pledgelab.terms._clause import Alternative, Clause, Status
+from pledgelab.terms import Alternative, Clause, Status, TermSheet, earliest_funding_date
 
 if TYPE_CHECKING:
-    from pledgelab.engine.deterministic import RunResult
+    from pledgelab.engine import RunResult
 
 SECTOR = "general"  # exports by sector are a gap: every dollar is priced at the general rate
 _HERE = "pledgelab/macro/tariffs.py"
@@ -382,7 +381,7 @@ def decline_option(deal: TermSheet, pipeline: Pipeline, project_id: str, *, econ
     ``funded_run``, when the caller already has ``run(deal, pipeline)`` and the
     project's decision there is ``fund``, is used instead of running it again.
     """
-    from pledgelab.engine.deterministic import run
+    from pledgelab.engine import run
     from pledgelab.metrics import party_outcomes
 
     data = data or load_macro("tariffs")
@@ -453,7 +452,7 @@ def decline_option(deal: TermSheet, pipeline: Pipeline, project_id: str, *, econ
 
 def pledge_net_cost(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float) -> float:
     """The pledge's net cost to the investor: minus its engine NPV (at the run's first month)."""
-    from pledgelab.engine.deterministic import run
+    from pledgelab.engine import run
     from pledgelab.metrics import party_outcomes
 
     res = run(deal, pipeline)

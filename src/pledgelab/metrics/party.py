@@ -18,11 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from pledgelab._months import month_label
-from pledgelab.engine.deterministic import RunResult
+from pledgelab.engine import CONTRIBUTIONS, RunResult
 from pledgelab.metrics.irr import IrrReason, irr_annual
-
-CONTRIBUTIONS = ("capital call", "instalment", "guarantee call")
-"""Flow kinds whose outflows are money put in; every other flow is money back (net)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
