@@ -19,7 +19,7 @@ REL = 1e-9
 
 
 def _load(path: Path) -> dict[str, Any]:
-    from pledgelab.terms._yaml import read_yaml
+    from pledgelab._cited import read_yaml
 
     return dict(read_yaml(path))
 

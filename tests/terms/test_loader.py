@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pledgelab._cited import YList, YMap, parse_yaml
 from pledgelab._errors import InputError, NotFoundError, Problem
 from pledgelab.terms import (
     Clause,
@@ -16,7 +17,6 @@ from pledgelab.terms import (
     read_term_sheet,
     shipped,
 )
-from pledgelab.terms._yaml import YList, YMap, parse_yaml
 
 DEALS = shipped("deals")
 MODEL = DEALS["us-korea-2025-11"]

@@ -24,11 +24,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pledgelab._cited import Checker, YMap, open_cited, shipped
 from pledgelab.ledger._fields import FIELDS
 from pledgelab.ledger._ledger import Where
-from pledgelab.terms._check import Checker, read_references
-from pledgelab.terms._registry import shipped
-from pledgelab.terms._yaml import YMap, read_yaml
 
 SCHEMA_ID = "pledgelab.ledger-seed/1"
 ORDER = ("japan", "korea", "other-pledges", "claims")
@@ -52,12 +50,10 @@ def _sources(m: YMap, refs: dict[str, Any], chk: Checker) -> list[str] | None:
 
 def read_seed(path: Path, *, display: str | None = None) -> list[Record]:
     """The records of one seed file, each with its file and line; raises on structure problems."""
-    root = read_yaml(path, display=display)
-    chk = Checker()
-    chk.keys(root, required=("schema", "id", "title", "verified", "references", "records"))
-    chk.header(root, schema=SCHEMA_ID, stem=Path(display or path).stem)
+    root, chk, head = open_cited(path, schema=SCHEMA_ID, display=display,
+                                 required=("schema", "id", "title", "verified", "references", "records"))
     verified = chk.date(root, "verified")
-    refs = read_references(root, chk)
+    refs = head.references
     out: list[Record] = []
     for loc, item in chk.items(root, "records", "records").items_located():
         m = chk.mapping(item, loc)

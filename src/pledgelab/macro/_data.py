@@ -1,7 +1,7 @@
 """Macro data files: reserves, exchange rates, current accounts and tariff regimes, as cited clauses.
 
 A macro file (``data/macro/<id>.yaml``, schema ``pledgelab.macro/1``) is read
-with the same :class:`~pledgelab.terms._check.Checker` as a term sheet, so a
+with the same :class:`~pledgelab._cited.Checker` as a term sheet, so a
 bad file is rejected with ``file:line: field: message``, every problem at once.
 
 The file::
@@ -84,10 +84,18 @@ from typing import Any
 
 import numpy as np
 
-from pledgelab.terms._check import Checker, read_references
-from pledgelab.terms._clause import Alternative, Clause, ClauseSpec, Reference, Status
-from pledgelab.terms._registry import locate
-from pledgelab.terms._yaml import Located, YMap, read_yaml
+from pledgelab._cited import (
+    Alternative,
+    Checker,
+    Clause,
+    ClauseSpec,
+    Located,
+    Reference,
+    Status,
+    YMap,
+    locate,
+    open_cited,
+)
 
 MACRO_SCHEMA = "pledgelab.macro/1"
 KIND = "macro"  # the folder under data/
@@ -400,13 +408,9 @@ def _missing(what: str, name: str, known: dict[str, Any], gaps: dict[str, str]) 
 
 def read_macro(path: Path, *, display: str | None = None) -> MacroData:
     """Read and check one macro data file."""
-    root = read_yaml(path, display=display)
-    chk = Checker()
-    chk.keys(root, required=_FILE_KEYS, allowed=("economies", "regimes", "gaps"))
-    mid = chk.header(root, schema=MACRO_SCHEMA, stem=Path(display or path).stem)
-    title = chk.text(root, "title")
-    summary = chk.text(root, "summary")
-    refs = read_references(root, chk)
+    root, chk, head = open_cited(path, schema=MACRO_SCHEMA, display=display, required=_FILE_KEYS,
+                                 allowed=("economies", "regimes", "gaps"))
+    mid, title, summary, refs = head.id, head.title, head.summary, head.references
 
     economies: dict[str, Economy] = {}
     if "economies" in root and (table := chk.mapping(root["economies"], root.at("economies"))) is not None:
@@ -432,7 +436,7 @@ def read_macro(path: Path, *, display: str | None = None) -> MacroData:
     chk.raise_if_any()
     assert mid and title and summary
     return MacroData(id=mid, title=title, summary=summary.strip(), economies=economies, regimes=regimes,
-                     gaps=gaps, references=refs, file=display or str(path))
+                     gaps=gaps, references=refs, file=head.file)
 
 
 def load_macro(name_or_path: str | Path) -> MacroData:

@@ -14,11 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pledgelab.terms._check import Checker, read_references
-from pledgelab.terms._clause import Clause, ClauseSpec
-from pledgelab.terms._registry import DATA
-from pledgelab.terms._schema import SECTORS
-from pledgelab.terms._yaml import read_yaml
+from pledgelab._cited import DATA, Clause, ClauseSpec, open_cited
+from pledgelab.terms import SECTORS
 
 ARCHETYPE_SCHEMA = "pledgelab.archetypes/1"
 PROFILES = ("flat", "s-curve", "front", "back")
@@ -50,12 +47,9 @@ def read_archetypes(path: Path | None = None) -> dict[str, Archetype]:
     """Read the archetype table (the shipped one by default)."""
     path = path or DATA / "projects" / "archetypes.yaml"
     display = "projects/archetypes.yaml" if path.parent == DATA / "projects" else str(path)
-    root = read_yaml(path, display=display)
-    chk = Checker()
-    chk.keys(root, required=("schema", "references", "archetypes"))
-    if "schema" in root and root["schema"] != ARCHETYPE_SCHEMA:
-        chk.add(root.at("schema"), f"expected {ARCHETYPE_SCHEMA!r}, got {root['schema']!r}")
-    refs = read_references(root, chk)
+    root, chk, head = open_cited(path, schema=ARCHETYPE_SCHEMA, display=display,
+                                 required=("schema", "references", "archetypes"))
+    refs = head.references
     out: dict[str, Archetype] = {}
     table = chk.mapping(root.get("archetypes"), root.at("archetypes"))
     for key, item in (table or {}).items():

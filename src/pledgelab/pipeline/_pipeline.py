@@ -13,13 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from pledgelab._cited import HEADER_KEYS, Clause, ClauseSpec, Reference, locate, open_cited
 from pledgelab.pipeline._archetypes import PARAMS, Archetype, capex_weights, operating_profile
 from pledgelab.pipeline._archetypes import read_archetypes as _read_archetypes
-from pledgelab.terms._check import Checker, read_references
-from pledgelab.terms._clause import Clause, ClauseSpec, Reference
-from pledgelab.terms._registry import locate
-from pledgelab.terms._schema import SECTORS
-from pledgelab.terms._yaml import read_yaml
+from pledgelab.terms import SECTORS
 
 PIPELINE_SCHEMA = "pledgelab.pipeline/1"
 _CAPEX = ClauseSpec(units=("USD",), kind="money", minimum=1.0)
@@ -79,18 +76,13 @@ def read_pipeline(path: Path, *, display: str | None = None,
                   archetypes: dict[str, Archetype] | None = None) -> Pipeline:
     """Read and check one pipeline file against the archetype table."""
     types = archetypes if archetypes is not None else _read_archetypes()
-    root = read_yaml(path, display=display)
-    chk = Checker()
-    chk.keys(root, required=("schema", "id", "title", "summary", "references", "projects"),
-             allowed=("default_for",))
+    root, chk, head = open_cited(path, schema=PIPELINE_SCHEMA, display=display,
+                                 required=(*HEADER_KEYS, "projects"), allowed=("default_for",))
     default_for = root.get("default_for", [])
     if not isinstance(default_for, list) or not all(isinstance(c, str) for c in default_for):
         chk.add(root.at("default_for"), "expected a list of investor party codes, e.g. [KR]")
         default_for = []
-    pid = chk.header(root, schema=PIPELINE_SCHEMA, stem=Path(display or path).stem)
-    title = chk.text(root, "title")
-    summary = chk.text(root, "summary")
-    refs = read_references(root, chk)
+    refs = head.references
     projects: list[Project] = []
     raw = chk.items(root, "projects", "projects")
     seen: set[str] = set()
@@ -131,9 +123,9 @@ def read_pipeline(path: Path, *, display: str | None = None,
                 id=proj_id, name=name, archetype=arche.id, sector=sector or arche.sector,
                 state=state, decision=decision, capex=capex, notice_date=notice, params=params))
     chk.raise_if_any()
-    assert pid and title and summary
-    return Pipeline(id=pid, title=title, summary=summary.strip(), projects=tuple(projects),
-                    references=refs, file=display or str(path), default_for=tuple(default_for))
+    assert head.id and head.title and head.summary
+    return Pipeline(id=head.id, title=head.title, summary=head.summary.strip(), projects=tuple(projects),
+                    references=refs, file=head.file, default_for=tuple(default_for))
 
 
 def load_pipeline(name_or_path: str) -> Pipeline:

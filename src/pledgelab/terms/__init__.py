@@ -1,11 +1,11 @@
 """Term sheets: the schema, the loader and the deal calendar."""
 
+from pledgelab._cited import Alternative, Clause, Reference, Status, locate, shipped
 from pledgelab.terms._calendar import BusinessCalendar, earliest_funding_date
-from pledgelab.terms._clause import Alternative, Clause, Reference, Status
-from pledgelab.terms._registry import locate, shipped
-from pledgelab.terms._schema import Party, TermSheet, Tier, Tranche, read_term_sheet
+from pledgelab.terms._schema import SECTORS, Party, TermSheet, Tier, Tranche, read_term_sheet
 
 __all__ = [
+    "SECTORS",
     "Alternative",
     "BusinessCalendar",
     "Clause",

@@ -2,7 +2,7 @@
 
 A term sheet is a YAML file (see ``docs/term-sheets.md``) with parties, a
 table of references, and clauses grouped in sections. Every clause is a
-:class:`~pledgelab.terms._clause.Clause`. This module knows the sections and
+:class:`~pledgelab._cited.Clause`. This module knows the sections and
 the rules that tie clauses together (tranches sum to the headline, tier
 shares sum to one, dates in order); it knows nothing of paths or databases.
 """
@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pledgelab.terms._check import Checker, read_references
-from pledgelab.terms._clause import Clause, ClauseSpec, Reference
-from pledgelab.terms._yaml import Located, YMap, read_yaml
+from pledgelab._cited import Checker, Clause, ClauseSpec, Located, Reference, YMap, open_cited
 
 SCHEMA_ID = "pledgelab.term-sheet/1"
 
@@ -188,24 +186,19 @@ class TermSheet:
 
 def read_term_sheet(path: Path, *, display: str | None = None) -> TermSheet:
     """Read and check one term sheet; raises :class:`InputError` listing every problem."""
-    root = read_yaml(path, display=display)
-    chk = Checker()
-    chk.keys(
-        root,
+    root, chk, head = open_cited(
+        path, schema=SCHEMA_ID, display=display,
         required=("schema", "id", "title", "kind", "as_of", "summary", "investor", "host",
                   "parties", "references", "clauses"),
     )
-    sheet_id = chk.header(root, schema=SCHEMA_ID, stem=Path(display or path).stem)
-    title = chk.text(root, "title")
+    references = head.references
     kind = chk.text(root, "kind")
     if kind is not None and kind not in ("agreement", "position"):
         chk.add(root.at("kind"), f"{kind!r} is not one of: agreement, position")
     as_of = chk.date(root, "as_of")
-    summary = chk.text(root, "summary")
     parties = _read_parties(root, chk)
     investor = _party_ref(root, "investor", parties, chk, role="investor")
     host = _party_ref(root, "host", parties, chk, role="host")
-    references = read_references(root, chk)
     clauses: dict[str, Clause] = {}
     tranches: tuple[Tranche, ...] = ()
     body = chk.mapping(root.get("clauses"), root.at("clauses")) if "clauses" in root else None
@@ -225,11 +218,11 @@ def read_term_sheet(path: Path, *, display: str | None = None) -> TermSheet:
         _check_tiers(body, clauses, parties, investor, chk)
         _check_cross(body, clauses, tranches, as_of, chk)
     chk.raise_if_any()
-    assert sheet_id and title and kind and as_of and summary and investor and host
+    assert head.id and head.title and kind and as_of and head.summary and investor and host
     return TermSheet(
-        id=sheet_id, title=title, kind=kind, as_of=as_of, summary=summary.strip(),
+        id=head.id, title=head.title, kind=kind, as_of=as_of, summary=head.summary.strip(),
         investor=investor, host=host, parties=parties, references=references,
-        clauses=clauses, tranches=tranches, file=display or str(path),
+        clauses=clauses, tranches=tranches, file=head.file,
     )
 
 

@@ -18,9 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from pledgelab.terms._check import Checker, _kind
-from pledgelab.terms._clause import Clause, ClauseSpec
-from pledgelab.terms._yaml import Located, YList, YMap
+from pledgelab._cited import Checker, Clause, ClauseSpec, Located, YList, YMap, describe
 
 EMPLOYERS = ("investor", "subcontractor")
 PHASES = ("installation", "commissioning", "ramp-up")
@@ -88,7 +86,7 @@ class WorkforceChecker(Checker):
         if spec.kind != "triangular" or value is None:
             return super().clause_value(value, where, spec)
         if not isinstance(value, YList | list) or len(value) != 3:
-            self.add(where, f"expected [low, mode, high], got {_kind(value)}")
+            self.add(where, f"expected [low, mode, high], got {describe(value)}")
             return None
         number = ClauseSpec(units=spec.units, kind="number", minimum=spec.minimum, maximum=spec.maximum)
         xs = [self.number(v, where, number) for v in value]

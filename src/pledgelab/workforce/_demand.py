@@ -35,11 +35,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from pledgelab._cited import DATA, HEADER_KEYS, Clause, ClauseSpec, Reference, YMap, open_cited
 from pledgelab.pipeline import Archetype, read_archetypes
-from pledgelab.terms._check import read_references
-from pledgelab.terms._clause import Clause, ClauseSpec, Reference
-from pledgelab.terms._registry import DATA
-from pledgelab.terms._yaml import YMap, read_yaml
 from pledgelab.workforce._check import PHASES, WorkforceChecker
 
 DEMAND_SCHEMA = "pledgelab.workforce-demand/1"
@@ -147,14 +144,9 @@ def read_demand(path: Path | None = None, *, display: str | None = None,
     if display is None:
         display = "workforce/demand.yaml" if path == DATA / "workforce" / "demand.yaml" else str(path)
     types = archetypes if archetypes is not None else read_archetypes()
-    root = read_yaml(path, display=display)
-    chk = WorkforceChecker()
-    chk.keys(root, required=("schema", "id", "title", "summary", "references", "scale_exponent",
-                             "phases", "archetypes"))
-    did = chk.header(root, schema=DEMAND_SCHEMA, stem=Path(display).stem)
-    title = chk.text(root, "title")
-    summary = chk.text(root, "summary")
-    refs = read_references(root, chk)
+    root, chk, head = open_cited(path, schema=DEMAND_SCHEMA, display=display, checker=WorkforceChecker(),
+                                 required=(*HEADER_KEYS, "scale_exponent", "phases", "archetypes"))
+    did, title, summary, refs = head.id, head.title, head.summary, head.references
     exponent = chk.clause(root, "scale_exponent", _EXPONENT, refs, required=False)
     shared = _phases(chk, root, refs, required=True)
     out: dict[str, ArchetypeDemand] = {}

@@ -36,10 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pledgelab.terms._check import read_references
-from pledgelab.terms._clause import Clause, ClauseSpec, Reference
-from pledgelab.terms._registry import DATA
-from pledgelab.terms._yaml import read_yaml
+from pledgelab._cited import DATA, HEADER_KEYS, Clause, ClauseSpec, Reference, open_cited
 from pledgelab.workforce._check import Triangular, WorkforceChecker, tri, triangular_spec
 
 ENFORCEMENT_SCHEMA = "pledgelab.workforce-enforcement/1"
@@ -114,13 +111,9 @@ def read_enforcement(path: Path | None = None, *, display: str | None = None) ->
     if display is None:
         display = "workforce/enforcement.yaml" if path == DATA / "workforce" / "enforcement.yaml" \
             else str(path)
-    root = read_yaml(path, display=display)
-    chk = WorkforceChecker()
-    chk.keys(root, required=("schema", "id", "title", "summary", "references", "impact"))
-    eid = chk.header(root, schema=ENFORCEMENT_SCHEMA, stem=Path(display).stem)
-    title = chk.text(root, "title")
-    summary = chk.text(root, "summary")
-    refs = read_references(root, chk)
+    root, chk, head = open_cited(path, schema=ENFORCEMENT_SCHEMA, display=display, checker=WorkforceChecker(),
+                                 required=(*HEADER_KEYS, "impact"))
+    eid, title, summary, refs = head.id, head.title, head.summary, head.references
     out: dict[str, Clause] = {}
     if (m := chk.mapping(root.get("impact"), root.at("impact"))) is not None:
         chk.keys(m, required=tuple(IMPACT))

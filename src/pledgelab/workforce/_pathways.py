@@ -35,10 +35,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pledgelab.terms._check import read_references
-from pledgelab.terms._clause import Clause, ClauseSpec, Reference
-from pledgelab.terms._registry import locate
-from pledgelab.terms._yaml import YMap, read_yaml
+from pledgelab._cited import HEADER_KEYS, Clause, ClauseSpec, Reference, YMap, locate, open_cited
 from pledgelab.workforce._check import COVERAGE, EMPLOYERS, Triangular, WorkforceChecker, tri, triangular_spec
 
 PATHWAYS_SCHEMA = "pledgelab.visas/1"
@@ -157,13 +154,9 @@ def read_route_params(chk: WorkforceChecker, m: YMap, refs: dict[str, Reference]
 
 def read_pathways(path: Path, *, display: str | None = None) -> Pathways:
     """Read and check a visa-pathway file."""
-    root = read_yaml(path, display=display)
-    chk = WorkforceChecker()
-    chk.keys(root, required=("schema", "id", "title", "summary", "references", "routes"))
-    pid = chk.header(root, schema=PATHWAYS_SCHEMA, stem=Path(display or path).stem)
-    title = chk.text(root, "title")
-    summary = chk.text(root, "summary")
-    refs = read_references(root, chk)
+    root, chk, head = open_cited(path, schema=PATHWAYS_SCHEMA, display=display, checker=WorkforceChecker(),
+                                 required=(*HEADER_KEYS, "routes"))
+    pid, title, summary, refs = head.id, head.title, head.summary, head.references
     routes: dict[str, Route] = {}
     for rid, m in chk.table(root, "routes"):
         if not _ROUTE_ID.match(rid):
@@ -178,7 +171,7 @@ def read_pathways(path: Path, *, display: str | None = None) -> Pathways:
     chk.raise_if_any()
     assert pid and title and summary
     return Pathways(id=pid, title=title, summary=" ".join(summary.split()), routes=routes,
-                    references=refs, file=display or str(path))
+                    references=refs, file=head.file)
 
 
 def load_pathways(name_or_path: str | Path = "pathways") -> Pathways:

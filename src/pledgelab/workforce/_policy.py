@@ -33,10 +33,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from pledgelab.terms._check import read_references
-from pledgelab.terms._clause import Clause, ClauseSpec, Reference
-from pledgelab.terms._registry import locate
-from pledgelab.terms._yaml import read_yaml
+from pledgelab._cited import HEADER_KEYS, Clause, ClauseSpec, Reference, locate, open_cited
 from pledgelab.workforce._check import EMPLOYERS, WorkforceChecker
 from pledgelab.workforce._pathways import ROUTE_PARAMS, Pathways, Route, load_pathways, read_route_params
 
@@ -117,15 +114,12 @@ class Policy:
 def read_policy(path: Path, *, display: str | None = None, pathways: Pathways | None = None) -> Policy:
     """Read and check one policy file against the visa pathways (the shipped ones by default)."""
     ways = pathways if pathways is not None else load_pathways()
-    root = read_yaml(path, display=display)
-    chk = WorkforceChecker()
-    chk.keys(root, required=("schema", "id", "title", "summary", "references", "starts", "open",
-                             "lead_months", "planning_quantile", "preference", "enforcement"),
-             allowed=("ends", "mix", "overrides"))
-    pid = chk.header(root, schema=POLICY_SCHEMA, stem=Path(display or path).stem)
-    title = chk.text(root, "title")
-    summary = chk.text(root, "summary")
-    refs = read_references(root, chk)
+    root, chk, head = open_cited(
+        path, schema=POLICY_SCHEMA, display=display, checker=WorkforceChecker(),
+        required=(*HEADER_KEYS, "starts", "open", "lead_months", "planning_quantile", "preference",
+                  "enforcement"),
+        allowed=("ends", "mix", "overrides"))
+    pid, title, summary, refs = head.id, head.title, head.summary, head.references
     starts = chk.clause(root, "starts", _DATE, refs, required=False)
     ends = chk.clause(root, "ends", _DATE, refs, required=False)
     if starts is not None and ends is not None and ends.value < starts.value:
@@ -203,7 +197,7 @@ def read_policy(path: Path, *, display: str | None = None, pathways: Pathways | 
                   open=opened, lead_months=lead, planning_quantile=quantile, preference=preference,
                   mix=mix, overrides=overrides,
                   enforcement=enforcement, routes=routes, pathways=ways, references=refs,
-                  file=display or str(path))
+                  file=head.file)
 
 
 def load_policy(name_or_path: str | Path, *, pathways: Pathways | None = None) -> Policy:

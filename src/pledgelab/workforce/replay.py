@@ -22,11 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from pledgelab._cited import Clause, ClauseSpec, Reference, locate, open_cited
 from pledgelab.pipeline import read_archetypes
-from pledgelab.terms._check import read_references
-from pledgelab.terms._clause import Clause, ClauseSpec, Reference
-from pledgelab.terms._registry import locate
-from pledgelab.terms._yaml import read_yaml
 from pledgelab.workforce._check import WorkforceChecker
 from pledgelab.workforce._enforcement import (
     DAYS_PER_MONTH,
@@ -90,18 +87,14 @@ class ReplayData:
 
 def read_replay(path: Path, *, display: str | None = None) -> ReplayData:
     """Read and check a replay file."""
-    root = read_yaml(path, display=display)
-    chk = WorkforceChecker()
-    chk.keys(root, required=("schema", "id", "title", "summary", "archetype", "policy", "references",
-                             "facts"))
-    rid = chk.header(root, schema=REPLAY_SCHEMA, stem=Path(display or path).stem)
-    title = chk.text(root, "title")
-    summary = chk.text(root, "summary")
+    root, chk, head = open_cited(
+        path, schema=REPLAY_SCHEMA, display=display, checker=WorkforceChecker(),
+        required=("schema", "id", "title", "summary", "archetype", "policy", "references", "facts"))
+    rid, title, summary, refs = head.id, head.title, head.summary, head.references
     archetype = chk.text(root, "archetype")
     if archetype is not None and archetype not in (known := read_archetypes()):
         chk.add(root.at("archetype"), f"unknown archetype {archetype!r}; known: {', '.join(known)}")
     policy = chk.text(root, "policy")
-    refs = read_references(root, chk)
     facts: dict[str, Clause] = {}
     if (m := chk.mapping(root.get("facts"), root.at("facts"))) is not None:
         chk.keys(m, required=tuple(FACTS))
@@ -111,7 +104,7 @@ def read_replay(path: Path, *, display: str | None = None) -> ReplayData:
     chk.raise_if_any()
     assert rid and title and summary and archetype and policy
     return ReplayData(id=rid, title=title, summary=" ".join(summary.split()), archetype=archetype,
-                      policy=policy, facts=facts, references=refs, file=display or str(path))
+                      policy=policy, facts=facts, references=refs, file=head.file)
 
 
 def load_replay(name_or_path: str | Path) -> ReplayData:

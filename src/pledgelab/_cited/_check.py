@@ -1,4 +1,4 @@
-"""Field-by-field checks shared by every cited-data loader.
+"""Field-by-field checks shared by every cited-data reader.
 
 A :class:`Checker` collects problems instead of stopping at the first, so a
 user fixing a term sheet sees every mistake at once, each with file, line and
@@ -13,8 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from pledgelab._errors import InputError, Problem
-from pledgelab.terms._clause import (
+from pledgelab._cited._clause import (
     Alternative,
     Clause,
     ClauseSpec,
@@ -22,7 +21,8 @@ from pledgelab.terms._clause import (
     Reference,
     Status,
 )
-from pledgelab.terms._yaml import Located, YList, YMap
+from pledgelab._cited._yaml import Located, YList, YMap
+from pledgelab._errors import InputError, Problem
 
 CLAUSE_KEYS = ("value", "unit", "label", "status", "refs", "reason", "alternatives", "note", "history")
 SHARE_TOLERANCE = 1e-9
@@ -45,17 +45,8 @@ class Checker:
     def mapping(self, obj: Any, where: Located) -> YMap | None:
         if isinstance(obj, YMap):
             return obj
-        self.add(where, f"expected a mapping, got {_kind(obj)}")
+        self.add(where, f"expected a mapping, got {describe(obj)}")
         return None
-
-    def header(self, root: YMap, *, schema: str, stem: str) -> str | None:
-        """Check a data file's ``schema`` tag and that its ``id`` is its file name."""
-        if "schema" in root and root["schema"] != schema:
-            self.add(root.at("schema"), f"expected {schema!r}, got {root['schema']!r}")
-        file_id = self.text(root, "id")
-        if file_id is not None and file_id != stem:
-            self.add(root.at("id"), f"id {file_id!r} must match the file name {stem!r}")
-        return file_id
 
     def table(self, root: YMap, key: str) -> Iterator[tuple[str, YMap]]:
         """The entries of a mapping of mappings (``references``, ``parties``), each checked."""
@@ -102,7 +93,7 @@ class Checker:
             return None  # a missing required key is reported once, by keys()
         value = obj[key]
         if not isinstance(value, str) or not value.strip():
-            self.add(obj.at(key), f"expected non-empty text, got {_kind(value)}")
+            self.add(obj.at(key), f"expected non-empty text, got {describe(value)}")
             return None
         return value
 
@@ -122,7 +113,7 @@ class Checker:
     def date_value(self, value: Any, where: Located) -> dt.date | None:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value
-        self.add(where, f"expected a date (YYYY-MM-DD), got {_kind(value)}")
+        self.add(where, f"expected a date (YYYY-MM-DD), got {describe(value)}")
         return None
 
     # -- clauses -------------------------------------------------------------------
@@ -260,7 +251,7 @@ class Checker:
             return self.number(value, where, spec)
         if kind == "count":
             if isinstance(value, bool) or not isinstance(value, int):
-                self.add(where, f"expected a whole number, got {_kind(value)}")
+                self.add(where, f"expected a whole number, got {describe(value)}")
                 return None
             if spec.minimum is not None and value < spec.minimum:
                 self.add(where, f"must be at least {spec.minimum:g}, got {value}")
@@ -274,7 +265,7 @@ class Checker:
             return value
         if kind == "flag":
             if not isinstance(value, bool):
-                self.add(where, f"expected true or false, got {_kind(value)}")
+                self.add(where, f"expected true or false, got {describe(value)}")
                 return None
             return value
         if kind == "text-list":
@@ -294,7 +285,7 @@ class Checker:
 
     def number(self, value: Any, where: Located, spec: ClauseSpec) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.add(where, f"expected a number, got {_kind(value)}")
+            self.add(where, f"expected a number, got {describe(value)}")
             return None
         x = float(value)
         if not math.isfinite(x):
@@ -332,7 +323,8 @@ def _field(obj: YMap, key: str) -> str:
     return f"{obj.loc.field}.{key}" if obj.loc.field else key
 
 
-def _kind(value: Any) -> str:
+def describe(value: Any) -> str:
+    """What kind of value a file holds, for messages: ``int 5``, ``a mapping``, ``nothing (null)``."""
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
