@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 import pledgelab
-from pledgelab._simulate import simulate
+from pledgelab.analysis import simulate
 from pledgelab.drivers import draw, load_drivers
 from pledgelab.engine import Shock, make_plan, run_paths, run_reference
 
@@ -85,7 +85,7 @@ def dask_efficiency(paths: int) -> None:
 
 def peak_memory(counts: list[int], backend: str) -> None:
     code = ("import resource, sys\n"
-            "from pledgelab._simulate import simulate\n"
+            "from pledgelab.analysis import simulate\n"
             "if __name__ == '__main__':\n"
             f"    simulate('{DEAL}', pipeline='{PIPE}', paths=int(sys.argv[1]), seed=3, chunk_size=256,\n"
             f"             backend='{backend}', workers=2)\n"

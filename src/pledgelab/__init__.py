@@ -12,11 +12,10 @@ number traceable to a clause and its source.
 from typing import TYPE_CHECKING, Any
 
 from pledgelab._errors import InputError, Problem
-from pledgelab._simulate import simulate
+from pledgelab.analysis import SimulationResult, simulate
 from pledgelab.compare import DealComparison, compare
 from pledgelab.engine import FlowLine, RunResult, run
 from pledgelab.pipeline import Pipeline, Project, load_pipeline
-from pledgelab.results import SimulationResult
 from pledgelab.terms import Clause, Status, TermSheet, load_deal
 
 __all__ = [

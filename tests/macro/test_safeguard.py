@@ -34,6 +34,7 @@ from pledgelab.macro.safeguard import (
     safeguard_for,
     sweep,
 )
+from pledgelab.report import simulation_summary
 
 KOREA = "us-korea-2025-11"
 
@@ -241,7 +242,7 @@ def test_monte_carlo_with_the_safeguard_is_reproducible_and_chunk_invariant() ->
     never = a.fx.requests == 0
     assert never.any()
     assert np.allclose(a.npv[:, never], none.npv[:, never], rtol=0, atol=1e-3)
-    text = "\n".join(a.summary().notes)
+    text = "\n".join(simulation_summary(a).notes)
     assert "P(at least one request)" in text
 
 

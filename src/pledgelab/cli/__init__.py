@@ -18,15 +18,15 @@ from rich.console import Console
 from pledgelab._cited import DATA
 from pledgelab._errors import InputError, UsageError
 from pledgelab._months import month_label, parse_month
+from pledgelab.analysis import SimulationResult
 from pledgelab.compare import STICKING_POINTS, DealComparison, compare, usd
 from pledgelab.engine import RunResult, run
 from pledgelab.macro.funding import FundingResult
 from pledgelab.macro.safeguard import Safeguard
 from pledgelab.metrics import PartyOutcome, deal_outcome, party_outcomes
 from pledgelab.pipeline import Pipeline, load_pipeline
-from pledgelab.report import Column, Table, emit
+from pledgelab.report import Column, Table, emit, fan_chart, fan_table, simulation_summary
 from pledgelab.report._table import _show
-from pledgelab.results import SimulationResult
 from pledgelab.terms import TermSheet, load_deal, shipped
 
 FORMATS = ("table", "csv", "json")
@@ -344,7 +344,7 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
         TimeRemainingColumn,
     )
 
-    from pledgelab._simulate import simulate
+    from pledgelab.analysis import simulate
 
     deal = load_deal(args.deal)
     pipe, label = _pipeline_for(deal, args.pipeline)
@@ -380,12 +380,12 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
             except ImportError as exc:
                 raise UsageError(str(exc)) from None
     res = done[0]
-    tables = [res.summary()]
+    tables = [simulation_summary(res)]
     tables[0].notes.append(f"Pipeline: {label}")
     if len(done) == 2:
         tables.append(_workforce_attribution(res, done[1]))
     if args.fan:
-        tables.append(res.fan_table(args.fan))
+        tables.append(fan_table(res, args.fan))
     if args.out:
         try:
             tables[0].notes.append(f"Per-path results written to {res.to_parquet(args.out)}")
@@ -394,7 +394,7 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
     if args.chart:
         party = args.fan or deal.investor
         try:
-            tables[0].notes.append(f"Fan chart of {party} written to {res.chart(party, args.chart)}")
+            tables[0].notes.append(f"Fan chart of {party} written to {fan_chart(res, party, args.chart)}")
         except ImportError as exc:
             raise UsageError(str(exc)) from None
     return tables

@@ -1,17 +1,17 @@
-"""``pledgelab.simulate``: the Monte Carlo engine's front door."""
+"""``pledgelab.simulate``: the Monte Carlo front door."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from pledgelab.analysis._montecarlo import ChunkJob, run_chunks
+from pledgelab.analysis._results import SimulationResult
+from pledgelab.analysis._shocks import WorkforceShocks
 from pledgelab.drivers import DriverModel, load_drivers
 from pledgelab.engine import EXTRA_MONTHS, make_plan
-from pledgelab.engine.montecarlo import ChunkJob, run_chunks
-from pledgelab.engine.workforce import WorkforceShocks
 from pledgelab.executors import get_executor
 from pledgelab.macro.safeguard import Safeguard, load_safeguard
 from pledgelab.pipeline import Pipeline, load_pipeline
-from pledgelab.results import SimulationResult
 from pledgelab.terms import TermSheet, load_deal
 from pledgelab.workforce import Policy
 
@@ -34,11 +34,11 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
     ``fx_feedback`` (a safeguard file id or path, or a :class:`Safeguard`) makes the
     deal's FX-safeguard clause live on every path: the pledge's dollar demand weakens
     the drivers' exchange rate, a crossing brings a request, and an accepted request
-    defers the investor's calls (:mod:`pledgelab.engine.fxrule`).
+    defers the investor's calls (:class:`pledgelab.engine.FxRule`).
 
     ``workforce_policy`` (a policy id such as ``"post-raid-2025"``, a file, or a
     ``Policy``) adds the workforce model's delays on every path: a stop during the
-    build and a late start-up (:mod:`pledgelab.engine.workforce`), from a random
+    build and a late start-up (:class:`pledgelab.analysis.WorkforceShocks`), from a random
     stream of their own, so the same seed with and without them differs by the
     workforce alone.
     """

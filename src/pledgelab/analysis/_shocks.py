@@ -3,7 +3,7 @@
 :mod:`pledgelab.workforce` samples, per path and project, a start-up delay and
 the part of it that falls before the planned end of the build
 (``construction_delay``). The engine applies them through the schedule's
-:class:`~pledgelab.engine.schedule.Shock` fields:
+:class:`~pledgelab.engine.Shock` fields:
 
 * the build **stops** for ``construction_delay`` months before the build month
   in which the project's first specialist phase is planned to start
@@ -23,13 +23,19 @@ with and without it, one seed, differs by the workforce alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from pledgelab.engine.kernel import Plan
-    from pledgelab.workforce import Allocation, Policy, Site
+from pledgelab.engine import Plan
+from pledgelab.workforce import (
+    Allocation,
+    Policy,
+    Site,
+    allocate,
+    load_policy,
+    sample_delays,
+    sites_from_pipeline,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,8 +62,6 @@ class WorkforceShocks:
     @classmethod
     def for_plan(cls, plan: Plan, policy: Policy | str) -> WorkforceShocks:
         """Sites from the plan's financed projects (build starting at the first call), allocated once."""
-        from pledgelab.workforce import allocate, load_policy, sites_from_pipeline
-
         pol = load_policy(policy) if isinstance(policy, str) else policy
         starts = {ps.project.id: min(ps.calls) for ps in plan.financed if ps.calls}
         sites = tuple(s for s in sites_from_pipeline(plan.pipeline, nationality=plan.deal.investor,
@@ -74,8 +78,6 @@ class WorkforceShocks:
 
     def shocks(self, *, paths: slice, seed: int, projects: int) -> WorkforceDraws:
         """The workforce's shocks for paths ``paths`` of a plan with ``projects`` projects."""
-        from pledgelab.workforce import sample_delays
-
         sample = sample_delays(policy=self.policy, sites=self.sites, paths=paths, seed=seed,
                                allocation=self.allocation)
         n = sample.delay.shape[0]

@@ -16,10 +16,10 @@ from functools import partial
 
 import numpy as np
 
+from pledgelab.analysis._shocks import WorkforceShocks
 from pledgelab.drivers import DriverModel, draw
-from pledgelab.engine.kernel import Plan, run_paths
-from pledgelab.engine.workforce import WorkforceShocks
-from pledgelab.metrics.irr import irr_monthly_codes
+from pledgelab.engine import Plan, run_paths
+from pledgelab.metrics import irr_monthly_codes
 
 FAN_PATHS = 10_000  # paths kept for fan charts (the first ones: a uniform sample)
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -47,7 +47,7 @@ class ChunkStats:
     fx_requests: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     fx_accepted: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     fx_deferred: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # months
-    # the workforce, per path (empty without it): see engine/workforce.py
+    # the workforce, per path (empty without it): see analysis/_shocks.py
     wf_delay: np.ndarray = field(default_factory=lambda: np.zeros(0))  # mean months over projects
     wf_hit: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # any enforcement action
 
@@ -61,7 +61,7 @@ class ChunkJob:
     seed: int
     discount_rate: float
     benchmark_start: float
-    workforce: WorkforceShocks | None = None  # workforce delays as shocks (engine/workforce.py)
+    workforce: WorkforceShocks | None = None  # workforce delays as shocks (analysis/_shocks.py)
 
 
 def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:

@@ -1,0 +1,37 @@
+"""Analysis: many paths of a deal, above the engine, the metrics and the domain models.
+
+The Monte Carlo layer: :func:`simulate` splits the paths into chunks, each
+drawn, run through the engine's kernel and reduced to per-path outcomes
+(:class:`ChunkStats`) on any executor; the workforce model's delays enter as
+shocks (:class:`WorkforceShocks`); :class:`SimulationResult` holds the
+outcomes as data (the tables and charts are :mod:`pledgelab.report`'s).
+"""
+
+from pledgelab.analysis._montecarlo import (
+    FAN_PATHS,
+    QUANTILES,
+    ChunkJob,
+    ChunkStats,
+    chunk_slices,
+    run_chunks,
+    simulate_chunk,
+)
+from pledgelab.analysis._results import FxSummary, SimulationResult, WorkforceSummary
+from pledgelab.analysis._shocks import WorkforceDraws, WorkforceShocks
+from pledgelab.analysis._simulate import simulate
+
+__all__ = [
+    "FAN_PATHS",
+    "QUANTILES",
+    "ChunkJob",
+    "ChunkStats",
+    "FxSummary",
+    "SimulationResult",
+    "WorkforceDraws",
+    "WorkforceShocks",
+    "WorkforceSummary",
+    "chunk_slices",
+    "run_chunks",
+    "simulate",
+    "simulate_chunk",
+]

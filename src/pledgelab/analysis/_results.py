@@ -1,0 +1,148 @@
+"""Results of a Monte Carlo simulation: per-path outcomes, fans, exports — data only.
+
+Labelled by party and path. ``fan(party)`` gives percentiles of cumulative net
+cash by year; ``moic(party)`` the multiple per path; ``to_parquet`` writes one
+row per path and party. The tables people read (means and percentiles of NPV,
+IRR and MOIC; the probability of a loss; the probability the review clause
+triggers; time to recovery) and the fan chart are drawn by the presentation
+layer, :mod:`pledgelab.report.simulation`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pledgelab._months import month_label
+from pledgelab.analysis._montecarlo import QUANTILES, ChunkStats
+from pledgelab.metrics import REASONS
+
+_PARQUET = "Parquet export needs the [parquet] extra: pip install 'pledgelab[parquet]'"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FxSummary:
+    """What the FX safeguard did, per path (:class:`pledgelab.engine.FxRule`)."""
+
+    safeguard: str  # the safeguard file's id
+    currency: str
+    threshold: float
+    impact: float  # log-points per $1B
+    acceptance: float
+    requests_allowed: bool  # the deal has the clause
+    peak: np.ndarray  # (paths,) highest indicator while calls remained (NaN: none)
+    requests: np.ndarray  # (paths,) requests made
+    accepted: np.ndarray  # (paths,) requests accepted
+    deferred: np.ndarray  # (paths,) months the investor's calls were deferred
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkforceSummary:
+    """What the workforce delays were, per path (:class:`WorkforceShocks`)."""
+
+    policy: str  # the workforce policy's id
+    delay: np.ndarray  # (paths,) mean start-up delay over the projects, months
+    hit: np.ndarray  # (paths,) an enforcement action at some site
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SimulationResult:
+    """Outcomes of ``paths`` simulated paths of one deal over one pipeline."""
+
+    deal_id: str
+    pipeline_id: str
+    drivers_id: str
+    seed: int
+    paths: int
+    discount_rate: float
+    start: int  # month index of month 0
+    parties: tuple[str, ...]
+    roles: dict[str, str]
+    investor: str
+    has_review: bool
+    waterfalls: int  # waterfalls per path (one per financed project, or one pool per tranche)
+    contributed: np.ndarray  # (parties, paths)
+    received: np.ndarray
+    npv: np.ndarray
+    irr: np.ndarray
+    irr_code: np.ndarray
+    payback: np.ndarray
+    recovered: np.ndarray  # (paths,)
+    unrecovered: np.ndarray
+    review: np.ndarray
+    truncated: np.ndarray
+    fan_cum: np.ndarray  # (parties, kept paths, years)
+    fx: FxSummary | None = None  # the FX safeguard, when it was live
+    workforce: WorkforceSummary | None = None  # the workforce's delays, when they were applied
+
+    @classmethod
+    def from_chunks(cls, chunks: list[ChunkStats], *, fx: dict[str, Any] | None = None,
+                    workforce: str | None = None, **meta: Any) -> SimulationResult:
+        def cat(name: str, axis: int) -> np.ndarray:
+            return np.concatenate([getattr(c, name) for c in chunks], axis=axis)
+
+        summary = None if fx is None else FxSummary(
+            peak=cat("fx_peak", 0), requests=cat("fx_requests", 0), accepted=cat("fx_accepted", 0),
+            deferred=cat("fx_deferred", 0), **fx)
+        return cls(
+            fx=summary,
+            workforce=None if workforce is None else WorkforceSummary(
+                policy=workforce, delay=cat("wf_delay", 0), hit=cat("wf_hit", 0)),
+            contributed=cat("contributed", 1), received=cat("received", 1), npv=cat("npv", 1),
+            irr=cat("irr", 1), irr_code=cat("irr_code", 1), payback=cat("payback", 1),
+            recovered=cat("recovered", 0), unrecovered=cat("unrecovered", 0),
+            review=cat("review", 0), truncated=cat("truncated", 0),
+            fan_cum=np.concatenate([c.fan for c in chunks if c.fan.shape[1]], axis=1),
+            **meta,
+        )
+
+    def party_index(self, party: str) -> int:
+        """Row of ``party`` in the per-party arrays (KeyError naming the parties if unknown)."""
+        if party not in self.parties:
+            raise KeyError(f"party {party!r} is not in {self.deal_id}; parties: {', '.join(self.parties)}")
+        return self.parties.index(party)
+
+    def moic(self, party: str) -> np.ndarray:
+        i = self.party_index(party)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.contributed[i] > 0, self.received[i] / self.contributed[i], np.nan)
+
+    def fan(self, party: str) -> dict[str, Any]:
+        """Percentiles of cumulative net cash of ``party`` at each year end (from kept paths)."""
+        cum = self.fan_cum[self.party_index(party)]
+        qs = np.quantile(cum, QUANTILES, axis=0) if cum.shape[0] else np.zeros((len(QUANTILES), 0))
+        years = [(self.start + 11 + 12 * y) // 12 for y in range(cum.shape[1])]
+        return {"party": party, "year": years, "paths": int(cum.shape[0]),
+                "quantiles": {f"p{int(q * 100)}": qs[k].tolist() for k, q in enumerate(QUANTILES)}}
+
+    def to_parquet(self, path: Path) -> Path:
+        """One row per path and party: contributed, received, NPV, IRR (and reason), MOIC, payback."""
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise ImportError(_PARQUET) from None
+        n = self.paths
+        cols: dict[str, Any] = {"path": [], "party": [], "contributed": [], "received": [], "npv": [],
+                                "irr": [], "irr_reason": [], "moic": [], "payback_month": []}
+        for party in self.parties:
+            i = self.party_index(party)
+            cols["path"].append(np.arange(n))
+            cols["party"].append(np.full(n, party))
+            cols["contributed"].append(self.contributed[i])
+            cols["received"].append(self.received[i])
+            cols["npv"].append(self.npv[i])
+            cols["irr"].append(self.irr[i])
+            cols["irr_reason"].append(np.array([REASONS[c] for c in range(len(REASONS))])[self.irr_code[i]])
+            cols["moic"].append(self.moic(party))
+            cols["payback_month"].append(self.payback[i])
+        table = pa.table({k: np.concatenate(v) for k, v in cols.items()})
+        meta = {"deal": self.deal_id, "pipeline": self.pipeline_id, "drivers": self.drivers_id,
+                "seed": str(self.seed), "discount_rate": str(self.discount_rate),
+                "start": month_label(self.start)}
+        table = table.replace_schema_metadata({k.encode(): v.encode() for k, v in meta.items()})
+        pq.write_table(table, path)
+        return Path(path)

@@ -1,0 +1,148 @@
+"""Tables and the fan chart of a Monte Carlo simulation (:class:`pledgelab.SimulationResult`).
+
+The simulation returns data; this module is how people read it:
+:func:`simulation_summary` (per party, mean and percentiles of NPV, net cash, IRR
+and MOIC, with the odds people quote as notes: a loss, never recovering the
+deemed allocation amount, the review clause, the FX safeguard and workforce
+figures when they were live), :func:`fan_table` and :func:`fan_chart`
+(percentiles of cumulative net cash by year end).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from pledgelab._months import month_label
+from pledgelab.analysis import QUANTILES, SimulationResult
+from pledgelab.metrics import REASONS
+from pledgelab.report._table import Column, Table
+
+
+def simulation_summary(res: SimulationResult) -> Table:
+    """Per party: mean and percentiles of NPV, IRR and MOIC, P(loss), and deal-level odds."""
+    cols = [Column("party"), Column("statistic")] + \
+        [Column("mean", "text")] + [Column(f"p{int(q * 100)}", "text") for q in QUANTILES]
+    t = Table(f"{res.deal_id} × {res.pipeline_id}: {res.paths:,} paths, drivers "
+              f"{res.drivers_id}, seed {res.seed}", cols)
+
+    def row(party: str, name: str, values: np.ndarray, fmt: str) -> None:
+        v = values[np.isfinite(values)]
+        if v.size == 0:
+            t.rows.append([party, name, "n/a", *["n/a"] * len(QUANTILES)])
+            return
+        qs = np.quantile(v, QUANTILES)
+
+        def show(x: float) -> str:
+            if fmt == "usd":
+                return f"{x / 1e9:,.2f}B"
+            return f"{100 * x:.2f}%" if fmt == "pct" else f"{x:.3f}×"
+
+        t.rows.append([party, name, show(float(v.mean())), *[show(float(q)) for q in qs]])
+
+    for party in res.parties:
+        i = res.party_index(party)
+        if not (res.contributed[i].any() or res.received[i].any()):
+            continue
+        row(party, "NPV", res.npv[i], "usd")
+        row(party, "net cash", res.received[i] - res.contributed[i], "usd")
+        irr = res.irr[i]
+        defined = np.isfinite(irr)
+        if defined.any():
+            row(party, f"IRR ({100 * defined.mean():.1f}% of paths have one)", irr, "pct")
+        else:
+            codes = np.unique(res.irr_code[i])
+            t.notes.append(f"{party} has no IRR on any path: "
+                           + "; ".join(str(REASONS[c]) for c in codes))
+        if res.contributed[i].any():
+            row(party, "MOIC", res.moic(party), "x")
+            loss = float(np.mean(res.received[i] < res.contributed[i]))
+            t.notes.append(f"P(loss) for {party} (receives less than it puts in): {loss:.2%}")
+    inv = res.investor
+    never = float(np.mean(res.recovered < 0))
+    t.notes.append(f"P({inv} never recovers every deemed allocation amount): {never:.2%}")
+    if res.waterfalls:
+        t.notes.append(f"On average {float(np.mean(res.unrecovered)):.1f} of the {res.waterfalls} "
+                       "waterfalls (projects, or the pool) never recover their deemed allocation amount")
+    rec = res.recovered[res.recovered >= 0]
+    if rec.size:
+        med = int(np.median(rec))
+        t.notes.append(f"Median time to full recovery where it happens: {med / 12:.1f} years "
+                       f"(by {month_label(res.start + med)})")
+    if res.has_review:
+        t.notes.append(f"P(the review clause triggers in at least one waterfall): "
+                       f"{float(np.mean(res.review > 0)):.2%}")
+    bad = res.irr_code[res.party_index(inv)]
+    counts = {REASONS[c]: int(np.sum(bad == c)) for c in np.unique(bad) if c != 0}
+    if counts:
+        t.notes.append(f"{inv} IRR undefined on {sum(counts.values()):,} paths: " +
+                       "; ".join(f"{n:,} {r}" for r, n in counts.items()))
+    if res.fx is not None:
+        _fx_rows(res, t)
+    if res.workforce is not None:
+        wf = res.workforce
+        t.rows.append(["workforce", "mean delay per project, months", f"{wf.delay.mean():.2f}",
+                       *[f"{q:.2f}" for q in np.quantile(wf.delay, QUANTILES)]])
+        t.notes.append(f"Workforce policy {wf.policy}: P(an enforcement action at a site) "
+                       f"{float(wf.hit.mean()):.2%}; delays shift calls and operations "
+                       "(docs/workforce.md)")
+    if res.truncated.any():
+        t.notes.append(f"{int(res.truncated.sum()):,} paths had cash past the horizon (cut off)")
+    t.notes.append(f"NPV at {100 * res.discount_rate:.2f}%/yr to {month_label(res.start)}.")
+    return t
+
+def _fx_rows(res: SimulationResult, t: Table) -> None:
+    fx = res.fx
+    assert fx is not None
+    peak = fx.peak[np.isfinite(fx.peak)]
+    if peak.size:
+        qs = np.quantile(peak, QUANTILES)
+        t.rows.append([fx.currency, "peak per dollar while calls remain", f"{peak.mean():,.1f}",
+                       *[f"{q:,.1f}" for q in qs]])
+    d = fx.deferred.astype(np.float64)
+    qd = np.quantile(d, QUANTILES)
+    t.rows.append([fx.currency, "months of calls deferred", f"{d.mean():.2f}", *[f"{q:.0f}" for q in qd]])
+    t.notes.append(f"FX safeguard {fx.safeguard}: threshold {fx.threshold:,.1f} {fx.currency}/USD, "
+                   f"impact {fx.impact:g} log-points per $1B of dollar demand, acceptance "
+                   f"{fx.acceptance:.0%}")
+    crossed = float(np.mean(np.nan_to_num(fx.peak, nan=-np.inf) > fx.threshold))
+    t.notes.append(f"P(the indicator crosses the threshold while calls remain): {crossed:.2%}")
+    if fx.requests_allowed:
+        accepted = float(np.mean(fx.accepted > 0))
+        t.notes.append(f"P(at least one request): {float(np.mean(fx.requests > 0)):.2%}; "
+                       f"P(at least one accepted, calls deferred): {accepted:.2%}; "
+                       f"requests per path {float(fx.requests.mean()):.2f} on average")
+    else:
+        t.notes.append(f"{res.deal_id} has no FX-safeguard clause: crossings are reported, "
+                       "nothing is requested or deferred")
+
+def fan_table(res: SimulationResult, party: str) -> Table:
+    """Percentiles of cumulative net cash of ``party`` at each year end, as a table."""
+    f = res.fan(party)
+    names = list(f["quantiles"])
+    t = Table(f"{res.deal_id}: cumulative net cash of {party} by year end "
+              f"({f['paths']:,} paths)", [Column("year")] + [Column(n, "usd") for n in names])
+    for k, year in enumerate(f["year"]):
+        t.rows.append([str(year), *[f["quantiles"][n][k] for n in names]])
+    return t
+
+def fan_chart(res: SimulationResult, party: str, path: Path) -> Path:
+    """Write the fan chart of ``party`` as PNG, or as HTML embedding the PNG."""
+    from pledgelab.report.charts import pyplot, save
+
+    plt = pyplot()
+    f = res.fan(party)
+    q = {k: np.asarray(v) / 1e9 for k, v in f["quantiles"].items()}
+    fig, ax = plt.subplots(figsize=(9, 5))
+    ax.fill_between(f["year"], q["p5"], q["p95"], alpha=0.2, label="5–95%")
+    ax.fill_between(f["year"], q["p25"], q["p75"], alpha=0.4, label="25–75%")
+    ax.plot(f["year"], q["p50"], lw=2, label="median")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_ylabel("cumulative net cash, $B")
+    title = f"{res.deal_id} × {res.pipeline_id}: {party} ({res.paths:,} paths, seed {res.seed})"
+    ax.set_title(title)
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return save(fig, path, title)
+
