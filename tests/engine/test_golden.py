@@ -11,7 +11,7 @@ import yaml
 
 from builders import pipeline, project, variant
 from pledgelab._months import month_label, parse_month
-from pledgelab.engine.deterministic import RunResult, run
+from pledgelab.engine import RunResult, run
 from pledgelab.metrics import deal_outcome, party_outcomes
 
 CASES = sorted((Path(__file__).parent.parent / "golden").glob("*.yaml"))

@@ -1,4 +1,4 @@
-"""The vectorised kernel equals the plain per-path reference twin (engine/reference.py)."""
+"""The vectorised kernel equals the plain per-path reference twin (engine/_reference.py)."""
 
 from __future__ import annotations
 

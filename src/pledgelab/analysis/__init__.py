@@ -7,6 +7,7 @@ shocks (:class:`WorkforceShocks`); :class:`SimulationResult` holds the
 outcomes as data (the tables and charts are :mod:`pledgelab.report`'s).
 """
 
+from pledgelab.analysis._attribution import NpvAttribution, npv_attribution
 from pledgelab.analysis._montecarlo import (
     FAN_PATHS,
     QUANTILES,
@@ -26,11 +27,13 @@ __all__ = [
     "ChunkJob",
     "ChunkStats",
     "FxSummary",
+    "NpvAttribution",
     "SimulationResult",
     "WorkforceDraws",
     "WorkforceShocks",
     "WorkforceSummary",
     "chunk_slices",
+    "npv_attribution",
     "run_chunks",
     "simulate",
     "simulate_chunk",

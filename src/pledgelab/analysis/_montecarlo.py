@@ -42,7 +42,7 @@ class ChunkStats:
     review: np.ndarray  # (paths,) waterfalls where the review clause triggers
     truncated: np.ndarray  # (paths,) bool
     fan: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # (parties, kept, years)
-    # the FX safeguard, per path (empty without one): see engine/fxrule.py
+    # the FX safeguard, per path (empty without one): see engine/_fxrule.py
     fx_peak: np.ndarray = field(default_factory=lambda: np.zeros(0))  # highest indicator
     fx_requests: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     fx_accepted: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))

@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
+from pledgelab._extras import MissingExtra
 from pledgelab._months import month_label
 from pledgelab.analysis._montecarlo import QUANTILES, ChunkStats
 from pledgelab.metrics import REASONS
 
-_PARQUET = "Parquet export needs the [parquet] extra: pip install 'pledgelab[parquet]'"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,7 +124,7 @@ class SimulationResult:
             import pyarrow as pa
             import pyarrow.parquet as pq
         except ImportError:
-            raise ImportError(_PARQUET) from None
+            raise MissingExtra("Parquet export", "parquet") from None
         n = self.paths
         cols: dict[str, Any] = {"path": [], "party": [], "contributed": [], "received": [], "npv": [],
                                 "irr": [], "irr_reason": [], "moic": [], "payback_month": []}

@@ -4,12 +4,12 @@ Other packages and tests use the names listed in ``__all__``; the modules
 behind them are the engine's own.
 """
 
-from pledgelab.engine.deterministic import CONTRIBUTIONS, FlowLine, RunResult, run
-from pledgelab.engine.fxrule import ACCEPTED, REFUSED, FxRecord, FxRule
-from pledgelab.engine.instruments import DebtTerms, debt_flows
-from pledgelab.engine.kernel import EXTRA_MONTHS, PathFlows, Plan, make_plan, no_shocks, run_paths
-from pledgelab.engine.reference import run_reference
-from pledgelab.engine.schedule import (
+from pledgelab.engine._deterministic import CONTRIBUTIONS, FlowLine, RunResult, run
+from pledgelab.engine._fxrule import ACCEPTED, REFUSED, FxRecord, FxRule
+from pledgelab.engine._instruments import DebtTerms, debt_flows
+from pledgelab.engine._kernel import EXTRA_MONTHS, PathFlows, Plan, make_plan, no_shocks, run_paths
+from pledgelab.engine._reference import run_reference
+from pledgelab.engine._schedule import (
     SLACK,
     FxPath,
     Schedule,
@@ -18,7 +18,7 @@ from pledgelab.engine.schedule import (
     financing_shares,
     investor_share,
 )
-from pledgelab.engine.waterfall import WaterfallResult, deemed_rate
+from pledgelab.engine._waterfall import WaterfallResult, deemed_rate
 
 __all__ = [
     "ACCEPTED",

@@ -1,8 +1,8 @@
 """The reference twin: the deal rules written plainly, one path at a time.
 
 This module exists only as the test oracle (and the benchmark's baseline). It
-implements the waterfall (``engine/waterfall.py``) and the debt instruments
-(``engine/instruments.py``) again, in plain Python over scalars, with the
+implements the waterfall (``engine/_waterfall.py``) and the debt instruments
+(``engine/_instruments.py``) again, in plain Python over scalars, with the
 same signatures; :func:`run_reference` runs the per-path schedule (the scalar
 ``build_schedule``) with these instead of the
 compiled loops, and assembles each path's flows in its own plain way.
@@ -16,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from pledgelab._months import month_of
-from pledgelab.engine.deterministic import POOL, FlowLine, RunResult, _debt_terms, horizon
-from pledgelab.engine.instruments import DebtFlows, DebtTerms
-from pledgelab.engine.schedule import NO_SHOCK, FxPath, Schedule, Shock, build_schedule
-from pledgelab.engine.waterfall import _EPS, WaterfallResult, WaterfallRule, compile_rule, deemed_rate
+from pledgelab.engine._deterministic import POOL, FlowLine, RunResult, _debt_terms, horizon
+from pledgelab.engine._instruments import DebtFlows, DebtTerms
+from pledgelab.engine._schedule import NO_SHOCK, FxPath, Schedule, Shock, build_schedule
+from pledgelab.engine._waterfall import _EPS, WaterfallResult, WaterfallRule, compile_rule, deemed_rate
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet, earliest_funding_date
 

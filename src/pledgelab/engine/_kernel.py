@@ -2,12 +2,12 @@
 
 Applies the term sheet's rules to arrays of shape (paths, months): the
 schedule's month loop with one state per path (compiled), the debt of
-:mod:`pledgelab.engine.instruments` and the waterfall of
-:mod:`pledgelab.engine.waterfall` (compiled), and the routing of every flow to
+:mod:`pledgelab.engine._instruments` and the waterfall of
+:mod:`pledgelab.engine._waterfall` (compiled), and the routing of every flow to
 its party. The deterministic engine is this kernel with one path and no
 shocks, run with ``trace=True`` so each flow keeps its project and clause.
 Its test oracle is the plain per-path reference twin,
-:mod:`pledgelab.engine.reference`; ``tests/engine/test_kernel.py`` holds the
+:mod:`pledgelab.engine._reference`; ``tests/engine/test_kernel.py`` holds the
 two equal.
 """
 
@@ -21,11 +21,11 @@ from numba import njit
 
 from pledgelab._months import month_of
 from pledgelab.drivers import Draws
-from pledgelab.engine.deterministic import CONTRIBUTIONS, POOL, FlowLine, _debt_terms, horizon
-from pledgelab.engine.fxrule import FxRecord, FxRule
-from pledgelab.engine.instruments import debt_flows
-from pledgelab.engine.schedule import ProjectSchedule, Schedule, build_schedule, investor_share
-from pledgelab.engine.waterfall import WaterfallResult, WaterfallRule, compile_rule, run_waterfall
+from pledgelab.engine._deterministic import CONTRIBUTIONS, POOL, FlowLine, _debt_terms, horizon
+from pledgelab.engine._fxrule import FxRecord, FxRule
+from pledgelab.engine._instruments import debt_flows
+from pledgelab.engine._schedule import ProjectSchedule, Schedule, build_schedule, investor_share
+from pledgelab.engine._waterfall import WaterfallResult, WaterfallRule, compile_rule, run_waterfall
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet, earliest_funding_date
 
@@ -46,7 +46,7 @@ class Plan:
     order: tuple[str, ...]  # all project ids, by notice date then id (the drivers' order)
     financed: tuple[ProjectSchedule, ...]
     rule: WaterfallRule
-    fx_rule: FxRule | None = None  # the FX safeguard, live in the schedule (engine/fxrule.py)
+    fx_rule: FxRule | None = None  # the FX safeguard, live in the schedule (engine/_fxrule.py)
 
     @property
     def archetypes(self) -> list[str]:
@@ -328,7 +328,7 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
               pause: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                          FxRecord | None]:
-    """The schedule's month loop (see engine/schedule.py) with one state per path."""
+    """The schedule's month loop (see engine/_schedule.py) with one state per path."""
     deal = plan.deal
     cap = deal.value("timeline.annual_cap")
     pacing = str(deal.value("timeline.pacing"))
@@ -401,7 +401,7 @@ def _last_month(plan: Plan, calls: np.ndarray, ends: np.ndarray, abandoned: np.n
 
 
 def _diversion(plan: Plan, inv_dist: np.ndarray, add: Callable[..., None]) -> None:
-    """The non-funding diversion, per path (see engine/deterministic.py)."""
+    """The non-funding diversion, per path (see engine/_deterministic.py)."""
     deal = plan.deal
     if not deal.value("non_funding.distribution_diversion"):
         return
@@ -448,9 +448,9 @@ def _schedule_paths(start, start0, n_build, weights, a_frac, v_frac, delay, cfac
                     calls, completion, abandoned, v_interest, v_balance, last_move,
                     fx_on, fx_req, fx_level, fx_accept, thr, impact, window, max_def, before, caps,
                     pressure, requests, deferred):
-    """The schedule's month loop (engine/schedule.py), compiled, one path at a time.
+    """The schedule's month loop (engine/_schedule.py), compiled, one path at a time.
 
-    With ``fx_on`` the FX safeguard of engine/fxrule.py applies: ``fx_level`` and
+    With ``fx_on`` the FX safeguard of engine/_fxrule.py applies: ``fx_level`` and
     ``fx_accept`` are (paths, months); ``pressure``, ``requests`` and ``deferred``
     receive the indicator, the requests (1 accepted, -1 refused) and the months
     the investor's calls were deferred.

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pledgelab._months import month_of
-from pledgelab.engine.fxrule import FxRecord, FxRule
-from pledgelab.engine.instruments import DebtTerms
-from pledgelab.engine.schedule import Schedule
-from pledgelab.engine.waterfall import WaterfallResult, deemed_rate
+from pledgelab.engine._fxrule import FxRecord, FxRule
+from pledgelab.engine._instruments import DebtTerms
+from pledgelab.engine._schedule import Schedule
+from pledgelab.engine._waterfall import WaterfallResult, deemed_rate
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet, Tranche
 
@@ -106,15 +106,15 @@ def run(deal: TermSheet, pipeline: Pipeline, *, fx_rule: FxRule | None = None,
     the schedule's events (which clause deferred which call) come from the
     scalar schedule of the plan.
 
-    With ``fx_rule`` the FX safeguard is live (engine/fxrule.py): the exchange rate
+    With ``fx_rule`` the FX safeguard is live (engine/_fxrule.py): the exchange rate
     is the drivers' path with every shock zero (``drivers``: a shipped id, a file or
     a ``DriverModel``), and the host's answer to every request is ``fx_accepted``
     (the deterministic run shows either answer; its probability is for Monte Carlo).
     The events then come from the scalar schedule run with the same rule and path.
     """
     from pledgelab.drivers import DriverModel, central_fx, load_drivers
-    from pledgelab.engine.kernel import EXTRA_MONTHS, make_plan, no_shocks, run_paths
-    from pledgelab.engine.schedule import FxPath, build_schedule
+    from pledgelab.engine._kernel import EXTRA_MONTHS, make_plan, no_shocks, run_paths
+    from pledgelab.engine._schedule import FxPath, build_schedule
 
     plan = make_plan(deal, pipeline, extra_months=0 if fx_rule is None else EXTRA_MONTHS, fx_rule=fx_rule)
     draws = no_shocks(plan, paths=1)

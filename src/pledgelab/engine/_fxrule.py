@@ -7,8 +7,8 @@ consideration" (``fx_safeguard.available``). The numbers that make the clause a
 rule are assumptions kept in a data file (:mod:`pledgelab.macro.safeguard`);
 this module holds what the schedule needs of them, path-independent.
 
-**The rule, month by month** (the scalar schedule, :mod:`pledgelab.engine.schedule`,
-and the compiled kernel, :mod:`pledgelab.engine.kernel`, both implement it; the
+**The rule, month by month** (the scalar schedule, :mod:`pledgelab.engine._schedule`,
+and the compiled kernel, :mod:`pledgelab.engine._kernel`, both implement it; the
 kernel is tested against the scalar twin):
 
 1. *Demand.* The dollars the investor pays in a month (its share of every call

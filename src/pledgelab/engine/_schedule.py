@@ -21,11 +21,11 @@ Implements, for any term sheet:
   funds the calls, earns ``timeline.vehicle_cash_rate`` while idle, and is
   returned or retained at the end by ``timeline.undeployed_cash``.
 
-* **FX safeguard** — with an :class:`~pledgelab.engine.fxrule.FxRule` and a
+* **FX safeguard** — with an :class:`~pledgelab.engine._fxrule.FxRule` and a
   path of the exchange rate, the investor requests an adjustment when the
   pressure indicator is above the threshold and, if the request is accepted,
   its calls wait (``fx_safeguard.available``; the rule is in
-  :mod:`pledgelab.engine.fxrule`).
+  :mod:`pledgelab.engine._fxrule`).
 
 Construction is funding-driven: a project advances one build month per fully
 funded call, so a deferred call delays its completion and every later cash
@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pledgelab._months import month_label, month_of
-from pledgelab.engine.fxrule import ACCEPTED, REFUSED, FxRule
+from pledgelab.engine._fxrule import ACCEPTED, REFUSED, FxRule
 from pledgelab.pipeline import Pipeline, Project
 from pledgelab.terms import BusinessCalendar, TermSheet, Tranche, earliest_funding_date
 
@@ -188,7 +188,7 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
     """Schedule every capital call of ``pipeline`` under ``deal``'s timeline clauses.
 
     ``shocks`` (by project id) realise delays, overruns and abandonment for one path;
-    ``fx`` applies the FX safeguard on that path (:mod:`pledgelab.engine.fxrule`).
+    ``fx`` applies the FX safeguard on that path (:mod:`pledgelab.engine._fxrule`).
     """
     shocks = shocks or {}
     investor = deal.investor
