@@ -16,10 +16,16 @@ Three blocks:
     One entry per currency code (units per US dollar), each an OU process on
     the log level around ``log(mean)``: ``start``, ``mean``, ``speed``, ``vol``.
 ``projects``
-    ``common_factor`` (loading on one shared normal factor) and, per archetype
-    id plus a ``default`` entry for any other archetype: ``yield_vol``,
-    ``capex_overrun_mean``, ``capex_overrun_vol``, ``delay_mean``,
-    ``abandon_prob`` and ``recovery``. Archetype ids are checked against the
+    ``common_factor`` (loading on one shared normal factor), the optional
+    links between delay and cost (:data:`LINKS`: escalation and carrying cost
+    of a slip, the overrun-slip correlation; absent, a slip costs nothing and
+    is independent of the overrun, the reading of the first driver files) and,
+    per archetype id plus a ``default`` entry for any other archetype:
+    ``yield_vol``, ``capex_overrun_mean``, ``capex_overrun_vol``,
+    ``delay_mean``, ``abandon_prob``, ``recovery``, optionally ``yield_mean``
+    (1 when absent) and a ``calibration`` block naming the reference class the
+    parameters come from (:mod:`pledgelab.drivers._calibration`; a clause that
+    disagrees with it is refused). Archetype ids are checked against the
     archetype table.
 """
 
@@ -27,10 +33,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pledgelab._cited import HEADER_KEYS, Checker, Clause, ClauseSpec, Reference, YMap, locate, open_cited
+from pledgelab.drivers._calibration import Calibration, check_against, read_calibration
 from pledgelab.pipeline._archetypes import Archetype, read_archetypes
 
 DRIVERS_SCHEMA = "pledgelab.drivers/1"
@@ -59,7 +66,19 @@ PROJECT: dict[str, ClauseSpec] = {
     "abandon_prob": ClauseSpec(units=("probability",), kind="fraction"),
     "recovery": ClauseSpec(units=("fraction",), kind="fraction"),
 }
+# optional per archetype, with the value that reproduces the first driver files when absent
+OPTIONAL_PROJECT: dict[str, tuple[ClauseSpec, float]] = {
+    "yield_mean": (ClauseSpec(units=("multiplier",), kind="rate", minimum=0.05, maximum=5.0), 1.0),
+}
 _COMMON = ClauseSpec(units=("fraction",), kind="fraction")
+# optional links of the projects block: how a slip costs money, and how it comes with an overrun
+LINKS: dict[str, tuple[ClauseSpec, float]] = {
+    "slip_escalation": (ClauseSpec(units=("per-year",), kind="rate", maximum=1.0), 0.0),
+    "slip_carry": (ClauseSpec(units=("per-year",), kind="rate", maximum=1.0), 0.0),
+    "slip_spent_share": (ClauseSpec(units=("fraction",), kind="fraction"), 0.5),
+    "overrun_slip_correlation": (ClauseSpec(units=("correlation",), kind="rate", minimum=-1.0,
+                                            maximum=1.0), 0.0),
+}
 
 
 def _fx_specs(currency: str) -> dict[str, ClauseSpec]:
@@ -120,13 +139,17 @@ class FxModel(_MeanReverting):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ProjectRisk:
+class ArchetypeRisk:
     """Performance, cost, delay and abandonment risk of one archetype (or ``default``)."""
 
     archetype: str
     params: dict[str, Clause]
+    calibration: Calibration | None = None  # the reference class the parameters come from
 
     def value(self, name: str) -> float:
+        """A parameter's value; an optional one that is absent has its neutral value."""
+        if name not in self.params and name in OPTIONAL_PROJECT:
+            return OPTIONAL_PROJECT[name][1]
         return float(self.params[name].value)
 
 
@@ -140,11 +163,17 @@ class DriverModel:
     benchmark: BenchmarkModel
     fx: dict[str, FxModel]  # sorted by currency code
     common_factor: Clause
-    projects: dict[str, ProjectRisk]  # archetype id (and "default") -> risk
+    projects: dict[str, ArchetypeRisk]  # archetype id (and "default") -> risk
     references: dict[str, Reference]
     file: str
+    links: dict[str, Clause] = field(default_factory=dict)  # LINKS given in the file
 
-    def risk(self, archetype: str) -> ProjectRisk:
+    def link(self, name: str) -> float:
+        """A link parameter (:data:`LINKS`); absent, its neutral value (a slip costs nothing)."""
+        c = self.links.get(name)
+        return LINKS[name][1] if c is None else float(c.value)
+
+    def risk(self, archetype: str) -> ArchetypeRisk:
         """The risk entry of an archetype, or the ``default`` entry when it has none."""
         return self.projects.get(archetype, self.projects[DEFAULT])
 
@@ -154,6 +183,7 @@ class DriverModel:
         for fx in self.fx.values():
             yield from fx.params.values()
         yield self.common_factor
+        yield from self.links.values()
         for risk in self.projects.values():
             yield from risk.params.values()
 
@@ -187,14 +217,18 @@ def read_drivers(path: Path, *, display: str | None = None,
                 fx[ccy] = FxModel(currency=ccy, params=params)
 
     common: Clause | None = None
-    projects: dict[str, ProjectRisk] = {}
+    projects: dict[str, ArchetypeRisk] = {}
+    links: dict[str, Clause] = {}
     if "projects" in root and (p := chk.mapping(root["projects"], root.at("projects"))) is not None:
         common = chk.clause(p, "common_factor", _COMMON, refs)
+        for name, (spec, _) in LINKS.items():
+            if (c := chk.clause(p, name, spec, refs, required=False)) is not None:
+                links[name] = c
         if DEFAULT not in p:
             chk.add(p.loc, f"a {DEFAULT!r} entry is required (used for archetypes without their own)",
                     field=_join(p, DEFAULT))
         for key, item in p.items():
-            if key == "common_factor":
+            if key == "common_factor" or key in LINKS:
                 continue
             if key != DEFAULT and key not in types:
                 chk.add(p.at(key), f"unknown archetype {key!r}; known: {', '.join([*types, DEFAULT])}")
@@ -202,16 +236,24 @@ def read_drivers(path: Path, *, display: str | None = None,
             m = chk.mapping(item, p.at(key))
             if m is None:
                 continue
-            chk.keys(m, allowed=tuple(PROJECT))
+            chk.keys(m, allowed=(*PROJECT, *OPTIONAL_PROJECT, "calibration"))
             params = _clauses(chk, m, PROJECT, refs)
-            if len(params) == len(PROJECT):
-                projects[key] = ProjectRisk(archetype=key, params=params)
+            for name, (spec, _) in OPTIONAL_PROJECT.items():
+                if (c := chk.clause(m, name, spec, refs, required=False)) is not None:
+                    params[name] = c
+            cal = read_calibration(chk, m["calibration"], m, refs) if "calibration" in m else None
+            if cal is not None:
+                build = types[key].value("build_months") if key in types else None
+                check_against(chk, cal, m, {k: float(c.value) for k, c in params.items()},
+                              None if build is None else int(build))
+            if all(name in params for name in PROJECT):
+                projects[key] = ArchetypeRisk(archetype=key, params=params, calibration=cal)
 
     chk.raise_if_any()
     assert did and title and summary and common is not None
     return DriverModel(
         id=did, title=title, summary=summary.strip(), benchmark=BenchmarkModel(params=bench), fx=fx,
-        common_factor=common, projects=projects, references=refs, file=head.file)
+        common_factor=common, projects=projects, references=refs, file=head.file, links=links)
 
 
 def load_drivers(name_or_path: str | Path) -> DriverModel:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from statistics import NormalDist
 
 import numpy as np
 
@@ -75,17 +76,29 @@ def draw(
     * fx: the same OU step on ``log S`` around ``log(mean)``; month 0 is the start.
     * projects: ``Z_j = sqrt(c) F + sqrt(1 - c) E_j`` with ``F`` shared by all
       projects of a path (one factor for yields, one for capex);
-      ``yield_factor = exp(v Z - v^2/2)`` (mean 1);
+      ``yield_factor = y exp(v Z - v^2/2)`` (mean ``y``, the archetype's
+      ``yield_mean``, 1 when absent);
       ``capex_factor = (1 + o) exp(w Z - w^2/2)`` (mean ``1 + o``);
       ``delay`` is geometric on {0, 1, ...} with mean ``d`` months
       (``P(delay >= n) = (d / (1 + d))^n``: most projects slip a little, a few
-      a lot; sd about ``d``), independent of the common factor;
+      a lot; sd about ``d``), by inverse CDF of a uniform ``U``; with an
+      overrun-slip correlation ``rho`` (a Gaussian copula) the uniform is
+      ``Phi(rho Z_capex + sqrt(1 - rho^2) Phi^-1(U))``, so large overruns come
+      with long slips (``rho = 0``: ``U`` itself, independent of the factor);
+    * the cost of a slip (``slip_escalation`` ``e``, ``slip_carry`` ``c``,
+      ``slip_spent_share`` ``s``, all per year): a project that slips ``D``
+      months has its capex multiplied by
+      ``(1 + e)^(D/12) (1 + c s D/12)`` — prices escalate over the delay,
+      and the share ``s`` of capex already spent when the slip strikes carries
+      interest for it (the engine moves the whole build, so that share is the
+      model's stand-in for capital stranded mid-build). Zero rates: the
+      multiplier is exactly 1;
       ``abandon_at`` is ``-1`` unless a uniform falls below ``abandon_prob``,
       then a build month uniform on ``[0, build_months[j])``;
       ``recovery`` is the archetype's constant.
     * safeguard (``safeguard=True``): one uniform per path and month; the host
       accepts a request made that month when it is below the acceptance
-      probability (:mod:`pledgelab.engine.fxrule`).
+      probability (:class:`pledgelab.engine.FxRule`).
     """
     if paths.step not in (None, 1):
         raise ValueError(f"paths must be a contiguous slice, got step {paths.step}")
@@ -138,6 +151,7 @@ def draw(
     factors = stacked(k)
     e_yield, e_capex, u_delay, u_abandon, u_month = (stacked(k + i) for i in range(1, 6))
     risks = [model.risk(a) for a in archetypes]
+    build = np.array([int(n) for n in build_months], dtype=np.int64)
 
     def per_project(name: str) -> np.ndarray:
         return np.array([r.value(name) for r in risks], dtype=np.float64)
@@ -148,10 +162,17 @@ def draw(
     z_capex = load_f * factors[:, 1:2] + load_e * e_capex
     v = per_project("yield_vol")
     yield_factor = np.exp(v * z_yield - 0.5 * v * v)
+    y_mean = per_project("yield_mean")
+    if np.any(y_mean != 1.0):
+        yield_factor = y_mean * yield_factor
     w = per_project("capex_overrun_vol")
     capex_factor = (1.0 + per_project("capex_overrun_mean")) * np.exp(w * z_capex - 0.5 * w * w)
+    rho = model.link("overrun_slip_correlation")
+    if rho != 0.0 and u_delay.size:
+        u_delay = _copula(u_delay, z_capex, rho)
     delay = _geometric(u_delay, per_project("delay_mean"))
-    build = np.array([int(n) for n in build_months], dtype=np.int64)
+    capex_factor = slip_cost(capex_factor, delay, escalation=model.link("slip_escalation"),
+                             carry=model.link("slip_carry"), spent=model.link("slip_spent_share"))
     abandoned = u_abandon < per_project("abandon_prob")
     at = np.minimum((u_month * build).astype(np.int64), build - 1)
     abandon_at = np.where(abandoned, at, np.int64(-1)).astype(np.int64)
@@ -162,6 +183,29 @@ def draw(
         safeguard_u = u[:, rows].T  # (paths, months), month-major in memory
     return Draws(benchmark=benchmark, fx=fx, capex_factor=capex_factor, yield_factor=yield_factor,
                  delay=delay, abandon_at=abandon_at, recovery=recovery, safeguard_u=safeguard_u)
+
+
+def slip_cost(capex_factor: np.ndarray, delay: np.ndarray, *, escalation: float, carry: float,
+              spent: float) -> np.ndarray:
+    """``capex_factor`` raised by the cost of ``delay`` months of slip (see :func:`draw`)."""
+    if escalation == 0.0 and carry == 0.0:
+        return capex_factor
+    years = delay / MONTHS_PER_YEAR
+    return np.asarray(capex_factor * np.power(1.0 + escalation, years) * (1.0 + carry * spent * years))
+
+
+_NORMAL = NormalDist()
+_ppf = np.frompyfunc(_NORMAL.inv_cdf, 1, 1)
+_cdf = np.frompyfunc(_NORMAL.cdf, 1, 1)
+_U_EDGE = 1e-16  # keeps a uniform of exactly 0 inside the normal quantile's domain
+
+
+def _copula(u: np.ndarray, z: np.ndarray, rho: float) -> np.ndarray:
+    """Uniforms correlated with the normals ``z`` through a Gaussian copula of correlation ``rho``."""
+    e = _ppf(np.clip(u, _U_EDGE, 1.0 - _U_EDGE)).astype(np.float64)
+    mixed = rho * z + math.sqrt(max(1.0 - rho * rho, 0.0)) * e
+    out = _cdf(mixed).astype(np.float64)
+    return np.asarray(np.minimum(out, np.nextafter(1.0, 0.0)))
 
 
 def _block_shocks(seed: int, block: int, *, months: int, currencies: Sequence[str],
