@@ -11,6 +11,7 @@ from pledgelab.drivers import DriverModel, load_drivers
 from pledgelab.engine import EXTRA_MONTHS, make_plan
 from pledgelab.executors import get_executor
 from pledgelab.macro.safeguard import Safeguard, load_safeguard
+from pledgelab.metrics import default_discount_rate
 from pledgelab.pipeline import Pipeline, load_pipeline
 from pledgelab.terms import TermSheet, load_deal
 from pledgelab.workforce import Policy
@@ -50,8 +51,7 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
     sg = load_safeguard(fx_feedback) if isinstance(fx_feedback, str) else fx_feedback
     fx_rule = None if sg is None else sg.rule(sheet)
     plan = make_plan(sheet, pipe, extra_months=extra_months, fx_rule=fx_rule)
-    rate = float(sheet.value("distribution.deemed_benchmark")) if discount_rate is None \
-        else float(discount_rate)
+    rate = default_discount_rate(sheet) if discount_rate is None else float(discount_rate)
     workforce = None if workforce_policy is None else WorkforceShocks.for_plan(plan, workforce_policy)
     job = ChunkJob(plan=plan, model=model, seed=seed, discount_rate=rate,
                    benchmark_start=float(sheet.value("distribution.deemed_benchmark")),

@@ -23,7 +23,7 @@ from pledgelab.compare import STICKING_POINTS, DealComparison, compare, usd
 from pledgelab.engine import RunResult, run
 from pledgelab.macro.funding import FundingResult
 from pledgelab.macro.safeguard import Safeguard
-from pledgelab.metrics import PartyOutcome, deal_outcome, party_outcomes
+from pledgelab.metrics import PartyOutcome, deal_outcome, default_discount_rate, party_outcomes
 from pledgelab.pipeline import Pipeline, load_pipeline
 from pledgelab.report import Column, Table, emit, fan_chart, fan_table, simulation_summary
 from pledgelab.report._table import _show
@@ -131,7 +131,7 @@ def _outcome_tables(res: RunResult, discount_rate: float, pipe_label: str) -> li
 
 def _discount(deal: TermSheet, args: argparse.Namespace) -> float:
     return float(args.discount_rate) if args.discount_rate is not None \
-        else float(deal.value("distribution.deemed_benchmark"))
+        else default_discount_rate(deal)
 
 
 def cmd_run(args: argparse.Namespace) -> list[Table]:
@@ -332,6 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
     from pledgelab.cli._ledger import add_commands as ledger_commands
 
     COMMANDS.update(ledger_commands(add))
+    from pledgelab.cli._drivers import add_commands as drivers_commands
+
+    COMMANDS.update(drivers_commands(add))
     return p
 
 
@@ -521,7 +524,7 @@ def _safeguard_tables(args: argparse.Namespace, deal: TermSheet, pipe: Pipeline)
 
     sg = _safeguard_for(deal, args.safeguard)
     _check_fx(deal, sg)
-    rate = float(deal.value("distribution.deemed_benchmark"))
+    rate = default_discount_rate(deal)
     points = sweep(deal, pipe, sg, discount_rate=rate, drivers=args.drivers)
     base = next(p for p in points if p.impact == float(sg.impact.value))
     ccy, thr = sg.currency, float(sg.threshold.value)

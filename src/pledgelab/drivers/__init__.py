@@ -7,10 +7,10 @@ block of :data:`BLOCK` paths so the numbers never depend on the chunking.
 
 from pledgelab.drivers._draws import Draws
 from pledgelab.drivers._model import (
+    ArchetypeRisk,
     BenchmarkModel,
     DriverModel,
     FxModel,
-    ProjectRisk,
     load_drivers,
     read_drivers,
 )
@@ -18,11 +18,11 @@ from pledgelab.drivers._sample import BLOCK, annualised_log_vol, central_fx, dra
 
 __all__ = [
     "BLOCK",
+    "ArchetypeRisk",
     "BenchmarkModel",
     "Draws",
     "DriverModel",
     "FxModel",
-    "ProjectRisk",
     "annualised_log_vol",
     "central_fx",
     "draw",

@@ -15,6 +15,7 @@ from pledgelab.engine._schedule import (
     Schedule,
     Shock,
     build_schedule,
+    earliest_funding,
     financing_shares,
     investor_share,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "build_schedule",
     "debt_flows",
     "deemed_rate",
+    "earliest_funding",
     "financing_shares",
     "investor_share",
     "make_plan",

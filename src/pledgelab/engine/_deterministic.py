@@ -75,10 +75,15 @@ class RunResult:
         return month - self.start
 
 
+def rate_key(tr: Tranche) -> str:
+    """The clause a debt tranche's interest rate is read from: a guaranteed loan's
+    ``lender_rate`` (what the lenders charge), a direct loan's ``rate``."""
+    return "lender_rate" if tr.method == "guarantee" else "rate"
+
+
 def _debt_terms(tr: Tranche) -> DebtTerms:
-    rate_key = "lender_rate" if tr.method == "guarantee" else "rate"
     return DebtTerms(
-        tranche=tr.id, rate=float(tr.value(rate_key)), tenor=int(tr.value("tenor")),
+        tranche=tr.id, rate=float(tr.value(rate_key(tr))), tenor=int(tr.value("tenor")),
         amortisation=str(tr.value("amortisation")),
         fee=float(tr.value("fee")) if tr.method == "guarantee" else 0.0,
         coverage=float(tr.value("coverage")) if tr.method == "guarantee" else 0.0,

@@ -21,13 +21,19 @@ from numba import njit
 
 from pledgelab._months import month_of
 from pledgelab.drivers import Draws
-from pledgelab.engine._deterministic import CONTRIBUTIONS, POOL, FlowLine, _debt_terms, horizon
+from pledgelab.engine._deterministic import CONTRIBUTIONS, POOL, FlowLine, _debt_terms, horizon, rate_key
 from pledgelab.engine._fxrule import FxRecord, FxRule
 from pledgelab.engine._instruments import debt_flows
-from pledgelab.engine._schedule import ProjectSchedule, Schedule, build_schedule, investor_share
+from pledgelab.engine._schedule import (
+    ProjectSchedule,
+    Schedule,
+    build_schedule,
+    earliest_funding,
+    investor_share,
+)
 from pledgelab.engine._waterfall import WaterfallResult, WaterfallRule, compile_rule, run_waterfall
 from pledgelab.pipeline import Pipeline
-from pledgelab.terms import TermSheet, earliest_funding_date
+from pledgelab.terms import TermSheet
 
 _TOL = 1e-6  # dollars, as in the scalar schedule
 _BIG = np.iinfo(np.int64).max // 4
@@ -220,9 +226,8 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
         for k, tid in enumerate(debt_ids):
             tr = tranches[tid]
             funder = str(tr.value("funded_by"))
-            rate_key = "lender_rate" if tr.method == "guarantee" else "rate"
             add(funder, "debt service", debt.service[k], project=proj.id,
-                clause=tr.clauses[rate_key].path)
+                clause=tr.clauses[rate_key(tr)].path)
             if tr.method == "guarantee":
                 add(investor, "guarantee fee", debt.fees[k], project=proj.id,
                     clause=tr.clauses["fee"].path)
@@ -407,15 +412,13 @@ def _diversion(plan: Plan, inv_dist: np.ndarray, add: Callable[..., None]) -> No
         return
     n_paths, n_months = inv_dist.shape
     tranches = {t.id: t for t in deal.tranches}
-    lag = deal.clause("timeline.funding_lag")
     owed = np.zeros(n_months)
     for ps in plan.schedule.projects:
         if ps.status != "declined":
             continue
         own = sum(s for tid, s in ps.shares.items()
                   if tranches[tid].value("funded_by") == deal.investor)
-        due = earliest_funding_date(ps.project.notice_date.value, lag=int(lag.value),
-                                    unit=lag.unit, calendar=str(deal.value("timeline.funding_calendar")))
+        due = earliest_funding(deal, ps.project.notice_date.value)
         col = month_of(due) - plan.start
         if col < n_months:  # due after the last month: nothing left to divert
             owed[col] += own * float(ps.project.capex.value)

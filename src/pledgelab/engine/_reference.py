@@ -16,12 +16,12 @@ from __future__ import annotations
 import numpy as np
 
 from pledgelab._months import month_of
-from pledgelab.engine._deterministic import POOL, FlowLine, RunResult, _debt_terms, horizon
+from pledgelab.engine._deterministic import POOL, FlowLine, RunResult, _debt_terms, horizon, rate_key
 from pledgelab.engine._instruments import DebtFlows, DebtTerms
-from pledgelab.engine._schedule import NO_SHOCK, FxPath, Schedule, Shock, build_schedule
+from pledgelab.engine._schedule import NO_SHOCK, FxPath, Schedule, Shock, build_schedule, earliest_funding
 from pledgelab.engine._waterfall import _EPS, WaterfallResult, WaterfallRule, compile_rule, deemed_rate
 from pledgelab.pipeline import Pipeline
-from pledgelab.terms import TermSheet, earliest_funding_date
+from pledgelab.terms import TermSheet
 
 
 def waterfall_plain(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarray,
@@ -231,9 +231,8 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
         for j, tid in enumerate(debt_ids):
             tr = tranches[tid]
             funder = str(tr.value("funded_by"))
-            rate_key = "lender_rate" if tr.method == "guarantee" else "rate"
             lines.append(FlowLine(party=funder, project=proj.id, kind="debt service",
-                                  clause=tr.clauses[rate_key].path, values=dflows.service[j, 0]))
+                                  clause=tr.clauses[rate_key(tr)].path, values=dflows.service[j, 0]))
             if tr.method == "guarantee":
                 lines.append(FlowLine(party=investor, project=proj.id, kind="guarantee fee",
                                       clause=tr.clauses["fee"].path, values=dflows.fees[j, 0]))
@@ -320,15 +319,13 @@ def _diversion(deal: TermSheet, sched: Schedule, start: int, n: int,
         return
     investor, host = deal.investor, deal.host
     tranches = {t.id: t for t in deal.tranches}
-    lag = deal.clause("timeline.funding_lag")
     owed = np.zeros(n)
     for ps in sched.projects:
         if ps.status != "declined":
             continue
         own = sum(s for tid, s in ps.shares.items()
                   if tranches[tid].value("funded_by") == investor)
-        due = earliest_funding_date(ps.project.notice_date.value, lag=int(lag.value),
-                                    unit=lag.unit, calendar=str(deal.value("timeline.funding_calendar")))
+        due = earliest_funding(deal, ps.project.notice_date.value)
         col = month_of(due) - start
         if col < n:  # due after the run's last month: nothing left to divert
             owed[col] += own * float(ps.project.capex.value)

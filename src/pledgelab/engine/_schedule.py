@@ -158,6 +158,14 @@ def _tranche_path(deal: TermSheet, tr: Tranche, name: str) -> str:
     return tr.clauses[name].path
 
 
+def earliest_funding(deal: TermSheet, notice: dt.date) -> dt.date:
+    """The earliest funding date after a selection ``notice``: ``timeline.funding_lag``
+    counted on ``timeline.funding_calendar`` (:func:`pledgelab.terms.earliest_funding_date`)."""
+    lag = deal.clause("timeline.funding_lag")
+    return earliest_funding_date(notice, lag=int(lag.value), unit=lag.unit,
+                                 calendar=str(deal.value("timeline.funding_calendar")))
+
+
 def financing_shares(deal: TermSheet, project: Project) -> dict[str, float]:
     """Share of a project's capex carried by each tranche (sums to 1, or empty)."""
     specific = [t for t in deal.tranches if project.sector in t.value("sectors")]
@@ -234,8 +242,7 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
             continue
         for tid, amt in need.items():
             capacity[tid] -= amt
-        ps.funding_date = earliest_funding_date(notice, lag=int(lag.value), unit=lag.unit,
-                                                calendar=calendar)
+        ps.funding_date = earliest_funding(deal, notice)
         skipped = BusinessCalendar(name=calendar).holidays_between(notice, ps.funding_date)
         events.append(Event(month_of(ps.funding_date), proj.id,
                             f"noticed {notice}; earliest funding date {ps.funding_date} "

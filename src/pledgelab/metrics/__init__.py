@@ -1,7 +1,15 @@
 """Metrics: NPV, IRR with reasons, MOIC, payback, recovery dates."""
 
 from pledgelab.metrics.irr import REASONS, IrrReason, irr_annual, irr_monthly, irr_monthly_codes
-from pledgelab.metrics.party import DealOutcome, PartyOutcome, deal_outcome, npv, party_outcomes
+from pledgelab.metrics.party import (
+    DealOutcome,
+    PartyOutcome,
+    deal_outcome,
+    default_discount_rate,
+    npv,
+    party_outcomes,
+    present_values,
+)
 
 __all__ = [
     "REASONS",
@@ -9,9 +17,11 @@ __all__ = [
     "IrrReason",
     "PartyOutcome",
     "deal_outcome",
+    "default_discount_rate",
     "irr_annual",
     "irr_monthly",
     "irr_monthly_codes",
     "npv",
     "party_outcomes",
+    "present_values",
 ]

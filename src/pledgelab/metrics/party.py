@@ -20,6 +20,7 @@ import numpy as np
 from pledgelab._months import month_label
 from pledgelab.engine import CONTRIBUTIONS, RunResult
 from pledgelab.metrics.irr import IrrReason, irr_annual
+from pledgelab.terms import TermSheet
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,10 +54,24 @@ class DealOutcome:
     projects: dict[str, str]  # project -> schedule status
 
 
-def npv(cash: np.ndarray, rate: float) -> float:
-    """Net present value at ``rate`` per year of a monthly series (month 0 undiscounted)."""
+def default_discount_rate(deal: TermSheet) -> float:
+    """The rate NPVs are discounted at unless one is given: the deal's deemed benchmark
+    (``distribution.deemed_benchmark``), the rate the deal itself treats as the cost of money."""
+    return float(deal.value("distribution.deemed_benchmark"))
+
+
+def present_values(cash: np.ndarray, rate: float, *, per_year: int = 12) -> np.ndarray:
+    """Each flow of a series discounted at ``rate`` per year: ``cf_t / (1 + r) ** (t / per_year)``.
+
+    Period 0 is undiscounted; ``per_year`` is 12 for monthly series, 1 for yearly ones.
+    """
     t = np.arange(cash.shape[-1], dtype=np.float64)
-    return float(np.sum(cash / np.power(1.0 + rate, t / 12.0)))
+    return np.asarray(cash / np.power(1.0 + rate, t / float(per_year)), dtype=np.float64)
+
+
+def npv(cash: np.ndarray, rate: float, *, per_year: int = 12) -> float:
+    """Net present value at ``rate`` per year of a monthly series (month 0 undiscounted)."""
+    return float(np.sum(present_values(cash, rate, per_year=per_year)))
 
 
 def party_outcomes(res: RunResult, *, discount_rate: float) -> list[PartyOutcome]:

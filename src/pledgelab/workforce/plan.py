@@ -60,7 +60,7 @@ class StaffingRow:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ProjectRisk:
+class WorkforceRisk:
     """One project's residual workforce risk under the policy."""
 
     project: str
@@ -81,7 +81,7 @@ class StaffingPlan:
     policy: Policy
     quantile: float
     rows: tuple[StaffingRow, ...]
-    projects: tuple[ProjectRisk, ...]
+    projects: tuple[WorkforceRisk, ...]
     paths: int
     seed: int
 
@@ -129,7 +129,7 @@ def staffing_plan(*, policy: Policy, sites: Sequence[Site], quantile: float = 0.
     risks = []
     for i, (site, s) in enumerate(zip(alloc.sites, summarize(sample), strict=True)):
         mine = [r for r in rows if r.project == site.id]
-        risks.append(ProjectRisk(
+        risks.append(WorkforceRisk(
             project=site.id, people=sum(r.heads for r in mine),
             uncovered_share=float(alloc.uncovered_share[i]), annual_probability=alloc.annual_probability(i),
             p_action=alloc.hit_probability(i), p_delay=s.p_late, mean_delay=s.mean, p90_delay=s.p90,
