@@ -226,3 +226,40 @@ def test_negative_capex_or_slip_is_refused(tmp_path: Path, old: str, new: str, f
     path, _ = _variant(tmp_path, old, new)
     msg = _refused(path)
     assert f": {field}" in msg and words in msg
+
+
+# -- driver families switched off (attribution runs) -----------------------------------------------
+
+def test_each_family_switched_off_changes_only_its_own_draws() -> None:
+    from pledgelab.drivers import FAMILIES, without
+
+    model = load_drivers("reference-class")
+    kw = dict(archetypes=["nuclear", "gas-power", "critical-minerals"], build_months=[96, 42, 30],
+              months=24, paths=slice(0, 700), seed=9, benchmark_start=0.04, safeguard=True)
+    full = draw(model, **kw)  # type: ignore[arg-type]
+    fields = ("capex_factor", "yield_factor", "delay", "abandon_at", "benchmark")
+    for family in FAMILIES:
+        off = draw(without(model, family), **kw)  # type: ignore[arg-type]
+        assert without(model, family).id == f"reference-class-without-{family}"
+        changed = {f for f in fields if not np.array_equal(getattr(full, f), getattr(off, f))}
+        changed |= {"fx"} if any(not np.array_equal(full.fx[c], off.fx[c]) for c in full.fx) else set()
+        assert off.safeguard_u is not None and full.safeguard_u is not None
+        assert np.array_equal(off.safeguard_u, full.safeguard_u)
+        if family == "overrun":
+            assert changed == {"capex_factor"}
+            years = off.delay / 12.0  # what is left of capex: the cost of the slip alone
+            assert np.allclose(off.capex_factor, (1.03 ** years) * (1 + 0.06 * 0.5 * years), rtol=1e-13)
+        elif family == "slip":
+            assert changed == {"capex_factor", "delay"}  # no slip, hence no slip cost
+            assert not off.delay.any()
+        elif family == "abandon":
+            assert changed == {"abandon_at"} and np.all(off.abandon_at == -1)
+        elif family == "yield":
+            assert changed == {"yield_factor"} and np.all(off.yield_factor == 1.0)
+        elif family == "benchmark":
+            assert changed == {"benchmark"} and np.all(off.benchmark == 0.04)
+        else:
+            assert changed == {"fx"}
+            assert all(np.all(off.fx[c] == model.fx[c].start) for c in off.fx)
+    with pytest.raises(ValueError, match="unknown driver family 'capex'"):
+        without(model, "capex")
