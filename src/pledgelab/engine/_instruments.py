@@ -23,6 +23,7 @@ Arrays have a leading path axis, so the Monte Carlo kernel uses the same code.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -73,11 +74,15 @@ def debt_flows(terms: list[DebtTerms], draws: np.ndarray, operating: np.ndarray,
                          balance=bal_out, equity_cash=equity)
     cod_a = np.ascontiguousarray(np.broadcast_to(np.asarray(cod, dtype=np.int64), (n_paths,)))
     end_a = np.ascontiguousarray(np.broadcast_to(np.asarray(end, dtype=np.int64), (n_paths,)))
-    _debt_rows(np.ascontiguousarray(draws, dtype=np.float64), cod_a, end_a,
-               np.array([t.rate for t in terms]) / 12.0, np.array([t.fee for t in terms]) / 12.0,
-               np.array([t.coverage for t in terms]), np.array([t.tenor for t in terms], dtype=np.int64),
-               np.array([_AMORTISATION[t.amortisation] for t in terms], dtype=np.int64),
-               service, fees, written, calls, bal_out, equity)
+    _debt_rows(
+        _DebtPlan(rates=np.array([t.rate for t in terms]) / 12.0,
+                  fee_rates=np.array([t.fee for t in terms]) / 12.0,
+                  cover=np.array([t.coverage for t in terms]),
+                  tenors=np.array([t.tenor for t in terms], dtype=np.int64),
+                  kinds=np.array([_AMORTISATION[t.amortisation] for t in terms], dtype=np.int64)),
+        _DebtPaths(draws=np.ascontiguousarray(draws, dtype=np.float64), cod=cod_a, end=end_a),
+        _DebtOut(service=service, fees=fees, written=written, calls=calls, balance=bal_out,
+                 equity=equity))
     return DebtFlows(service=service, fees=fees, written_off=written, guarantee_calls=calls,
                      balance=bal_out, equity_cash=equity)
 
@@ -85,10 +90,43 @@ def debt_flows(terms: list[DebtTerms], draws: np.ndarray, operating: np.ndarray,
 _AMORTISATION = {"annuity": 0, "linear": 1, "bullet": 2}
 
 
+class _DebtPlan(NamedTuple):
+    """The tranches' terms, one entry per tranche (monthly rates)."""
+
+    rates: np.ndarray  # interest per month
+    fee_rates: np.ndarray  # guarantee fee per month
+    cover: np.ndarray  # share of a write-off the guarantor pays
+    tenors: np.ndarray  # months of amortisation
+    kinds: np.ndarray  # _AMORTISATION codes
+
+
+class _DebtPaths(NamedTuple):
+    """What each path brings: disbursements (tranches, paths, months), first and last operating month."""
+
+    draws: np.ndarray
+    cod: np.ndarray
+    end: np.ndarray
+
+
+class _DebtOut(NamedTuple):
+    """Outputs (tranches, paths, months), and the operating cash (paths, months) left for equity,
+    which the loop reduces in place."""
+
+    service: np.ndarray
+    fees: np.ndarray
+    written: np.ndarray
+    calls: np.ndarray
+    balance: np.ndarray
+    equity: np.ndarray
+
+
 @njit(cache=True, nogil=True)
-def _debt_rows(draws, cod, end, rates, fee_rates, cover, tenors, kinds,  # type: ignore[no-untyped-def]
-               service, fees, written, calls, bal_out, equity):
+def _debt_rows(plan, paths, out):  # type: ignore[no-untyped-def]
     """The monthly debt loop of the module docstring, compiled, one path at a time."""
+    rates, fee_rates, cover, tenors, kinds = plan.rates, plan.fee_rates, plan.cover, plan.tenors, plan.kinds
+    draws, cod, end = paths.draws, paths.cod, paths.end
+    service, fees, written, calls = out.service, out.fees, out.written, out.calls
+    bal_out, equity = out.balance, out.equity
     n_tr, n_paths, n_months = draws.shape
     bal = np.zeros(n_tr)
     start_bal = np.zeros(n_tr)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -30,6 +31,7 @@ from pledgelab.engine._schedule import (
     build_schedule,
     earliest_funding,
     investor_share,
+    vehicle_plan,
 )
 from pledgelab.engine._waterfall import WaterfallResult, WaterfallRule, compile_rule, run_waterfall
 from pledgelab.pipeline import Pipeline
@@ -322,6 +324,7 @@ def _traced_waterfalls(plan: Plan, wf_in: list[tuple[str, str, np.ndarray, np.nd
 
 
 def _instalments(plan: Plan, n_months: int) -> np.ndarray:
+    """The vehicle's instalments (:func:`~pledgelab.engine._schedule.vehicle_plan`) by column."""
     inst = np.zeros(n_months)
     for m, v in plan.schedule.instalments.items():
         inst[m - plan.start] += v
@@ -336,7 +339,6 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
     """The schedule's month loop (see engine/_schedule.py) with one state per path."""
     deal = plan.deal
     cap = deal.value("timeline.annual_cap")
-    pacing = str(deal.value("timeline.pacing"))
     n = len(fin)
     a_frac = np.array([investor_share(deal, ps.shares, capped_only=True) for ps in fin])
     v_frac = np.array([investor_share(deal, ps.shares, capped_only=False) for ps in fin])
@@ -351,10 +353,11 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
     completion = np.full((n_paths, n), -1, dtype=np.int64)
     abandoned = np.full((n_paths, n), -1, dtype=np.int64)
     calls = np.zeros((n_paths, n, n_months))
-    vehicle = pacing != "as-called"
+    veh = vehicle_plan(deal)
+    vehicle = veh is not None
     inst = _instalments(plan, n_months) if vehicle else np.zeros(n_months)
     last_inst = int(np.flatnonzero(inst).max()) if inst.any() else -1
-    vrate = float(deal.value("timeline.vehicle_cash_rate")) / 12.0 if vehicle else 0.0
+    vrate = veh.monthly_rate if veh is not None else 0.0
     v_interest = np.zeros((n_paths, n_months))
     v_balance = np.zeros((n_paths, n_months))
     last_move = np.full(n_paths, -1, dtype=np.int64)
@@ -375,14 +378,18 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
     out_p = rec.pressure if rec else np.zeros((1, 1))
     out_r = rec.requests if rec else np.zeros((1, 1), dtype=np.int8)
     out_d = rec.deferred if rec else np.zeros((1, 1), dtype=np.bool_)
-    _schedule_paths(plan.start, start0, n_build, weights, a_frac, v_frac,
-                    np.ascontiguousarray(delay, dtype=np.int64), np.ascontiguousarray(cfac),
-                    np.ascontiguousarray(aban, dtype=np.int64), pause_at, pause, cap is not None,
-                    float(cap) if cap is not None else 0.0, vehicle, inst, last_inst, vrate,
-                    calls, completion, abandoned, v_interest, v_balance, last_move,
-                    rule is not None, bool(rule.requests) if rule else False, level, accept,
-                    float(thr), float(impact), int(window), int(max_def), before, caps,
-                    out_p, out_r, out_d)
+    _schedule_paths(
+        _CallPlan(start=plan.start, start0=start0, n_build=n_build, weights=weights, a_frac=a_frac,
+                  v_frac=v_frac, has_cap=cap is not None, cap=float(cap) if cap is not None else 0.0,
+                  vehicle=vehicle, inst=inst, last_inst=last_inst, vrate=vrate),
+        _CallShocks(delay=np.ascontiguousarray(delay, dtype=np.int64), cfac=np.ascontiguousarray(cfac),
+                    aban=np.ascontiguousarray(aban, dtype=np.int64), pause_at=pause_at, pause=pause),
+        _FxInputs(on=rule is not None, requests=bool(rule.requests) if rule else False, level=level,
+                  accept=accept, threshold=float(thr), impact=float(impact), window=int(window),
+                  max_deferral=int(max_def), before=before, caps=caps),
+        _CallsOut(calls=calls, completion=completion, abandoned=abandoned, v_interest=v_interest,
+                  v_balance=v_balance, last_move=last_move, pressure=out_p, requests=out_r,
+                  deferred=out_d))
     return calls, completion, abandoned, v_interest, v_balance, last_move, rec
 
 
@@ -445,19 +452,85 @@ def _bought(x, before, caps):  # type: ignore[no-untyped-def]
     return total
 
 
+class _CallPlan(NamedTuple):
+    """The path-independent part of the month loop, one entry per financed project (columns from
+    the plan's first month)."""
+
+    start: int  # month index of column 0 (for calendar years)
+    start0: np.ndarray  # column of the earliest funding date
+    n_build: np.ndarray  # build months
+    weights: np.ndarray  # (projects, build months + 1): capex by build month
+    a_frac: np.ndarray  # the investor's share that counts toward the cap
+    v_frac: np.ndarray  # the investor's share
+    has_cap: bool
+    cap: float  # timeline.annual_cap, USD a calendar year
+    vehicle: bool  # vehicle pacing
+    inst: np.ndarray  # (months,) instalments into the vehicle
+    last_inst: int  # column of the last instalment, -1 none
+    vrate: float  # vehicle cash rate per month
+
+
+class _CallShocks(NamedTuple):
+    """The path's shocks, (paths, projects): delay, capex factor, abandonment and build stop."""
+
+    delay: np.ndarray
+    cfac: np.ndarray
+    aban: np.ndarray
+    pause_at: np.ndarray
+    pause: np.ndarray
+
+
+class _FxInputs(NamedTuple):
+    """The FX safeguard (``on``): the rule's numbers and, (paths, months), the exchange rate and
+    the host's answers; ``before`` and ``caps`` the rule's market segments (FxRule.segments)."""
+
+    on: bool
+    requests: bool  # the deal lets the investor request an adjustment
+    level: np.ndarray
+    accept: np.ndarray
+    threshold: float
+    impact: float
+    window: int
+    max_deferral: int
+    before: np.ndarray
+    caps: np.ndarray
+
+
+class _CallsOut(NamedTuple):
+    """Outputs: calls (paths, projects, months); per path and project the completion and
+    abandonment month (-1 none); vehicle interest and balance (paths, months) and its last
+    movement; the FX safeguard's indicator, requests (1 accepted, -1 refused) and deferred months."""
+
+    calls: np.ndarray
+    completion: np.ndarray
+    abandoned: np.ndarray
+    v_interest: np.ndarray
+    v_balance: np.ndarray
+    last_move: np.ndarray
+    pressure: np.ndarray
+    requests: np.ndarray
+    deferred: np.ndarray
+
+
 @njit(cache=True, nogil=True)
-def _schedule_paths(start, start0, n_build, weights, a_frac, v_frac, delay, cfac, aban,  # type: ignore[no-untyped-def]
-                    pause_at, pause, has_cap, cap, vehicle, inst, last_inst, vrate,
-                    calls, completion, abandoned, v_interest, v_balance, last_move,
-                    fx_on, fx_req, fx_level, fx_accept, thr, impact, window, max_def, before, caps,
-                    pressure, requests, deferred):
+def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
     """The schedule's month loop (engine/_schedule.py), compiled, one path at a time.
 
-    With ``fx_on`` the FX safeguard of engine/_fxrule.py applies: ``fx_level`` and
-    ``fx_accept`` are (paths, months); ``pressure``, ``requests`` and ``deferred``
-    receive the indicator, the requests (1 accepted, -1 refused) and the months
-    the investor's calls were deferred.
+    With ``fx.on`` the FX safeguard of engine/_fxrule.py applies: ``fx.level`` and
+    ``fx.accept`` are (paths, months); ``out.pressure``, ``out.requests`` and
+    ``out.deferred`` receive the indicator, the requests (1 accepted, -1 refused)
+    and the months the investor's calls were deferred.
     """
+    start, start0, n_build, weights = plan.start, plan.start0, plan.n_build, plan.weights
+    a_frac, v_frac, has_cap, cap = plan.a_frac, plan.v_frac, plan.has_cap, plan.cap
+    vehicle, inst, last_inst, vrate = plan.vehicle, plan.inst, plan.last_inst, plan.vrate
+    delay, cfac, aban, pause_at, pause = shocks.delay, shocks.cfac, shocks.aban, shocks.pause_at, shocks.pause
+    fx_on, fx_req, fx_level, fx_accept = fx.on, fx.requests, fx.level, fx.accept
+    thr, impact, window, max_def = fx.threshold, fx.impact, fx.window, fx.max_deferral
+    before, caps = fx.before, fx.caps
+    calls, completion, abandoned = out.calls, out.completion, out.abandoned
+    v_interest, v_balance, last_move = out.v_interest, out.v_balance, out.last_move
+    pressure, requests, deferred = out.pressure, out.requests, out.deferred
     n_paths, n, n_months = calls.shape
     k = np.zeros(n, dtype=np.int64)
     left = np.zeros(n)

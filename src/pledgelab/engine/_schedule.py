@@ -191,26 +191,52 @@ def investor_share(deal: TermSheet, shares: dict[str, float], *, capped_only: bo
     return total
 
 
-def build_schedule(deal: TermSheet, pipeline: Pipeline,
-                   shocks: dict[str, Shock] | None = None, fx: FxPath | None = None) -> Schedule:
-    """Schedule every capital call of ``pipeline`` under ``deal``'s timeline clauses.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VehiclePlan:
+    """Vehicle pacing (``timeline.pacing`` ``instalments`` or ``up-front``): what the investor
+    pays into the vehicle and when, and what idle vehicle cash earns."""
 
-    ``shocks`` (by project id) realise delays, overruns and abandonment for one path;
-    ``fx`` applies the FX safeguard on that path (:mod:`pledgelab.engine._fxrule`).
+    instalments: dict[int, float]  # month -> investor payment into the vehicle
+    monthly_rate: float  # ``timeline.vehicle_cash_rate`` / 12
+
+
+def vehicle_plan(deal: TermSheet) -> VehiclePlan | None:
+    """The vehicle's instalments and cash rate, or None when the deal pays ``as-called``.
+
+    ``up-front`` pays the investor's whole amount at ``timeline.first_funding``;
+    ``instalments`` pays ``timeline.instalment_amount`` a year for
+    ``timeline.instalment_years`` years from then, the last one cut to what is left.
     """
-    shocks = shocks or {}
-    investor = deal.investor
+    pacing = str(deal.value("timeline.pacing"))
+    if pacing == "as-called":
+        return None
+    first = month_of(deal.value("timeline.first_funding"))
+    own = sum(float(t.value("amount")) for t in deal.tranches if t.value("funded_by") == deal.investor)
+    instalments: dict[int, float] = {}
+    if pacing == "up-front":
+        instalments[first] = own
+    else:
+        per_year = float(deal.value("timeline.instalment_amount"))
+        years = int(deal.value("timeline.instalment_years"))
+        for y in range(years):
+            instalments[first + 12 * y] = min(per_year, own - per_year * y) \
+                if per_year * y < own else 0.0
+        instalments = {m: a for m, a in instalments.items() if a > 0}
+    return VehiclePlan(instalments=instalments,
+                       monthly_rate=float(deal.value("timeline.vehicle_cash_rate")) / 12.0)
+
+
+def select_projects(deal: TermSheet, pipeline: Pipeline, events: list[Event]) -> list[ProjectSchedule]:
+    """Every project of ``pipeline``, by notice date then id, with its status, shares and
+    earliest funding date (``timeline.selection_deadline``, ``tranches.sectors``, the
+    investor's decision, tranche amounts, ``timeline.funding_lag``); ``events`` gets why."""
     tranches = {t.id: t for t in deal.tranches}
     capacity = {t.id: float(t.value("amount")) for t in deal.tranches}
     deadline: dt.date = deal.value("timeline.selection_deadline")
     lag = deal.clause("timeline.funding_lag")
     calendar = str(deal.value("timeline.funding_calendar"))
-    cap = deal.value("timeline.annual_cap")
-    pacing = str(deal.value("timeline.pacing"))
-    events: list[Event] = []
     out: list[ProjectSchedule] = []
-    order = sorted(pipeline.projects, key=lambda p: (p.notice_date.value, p.id))
-    for proj in order:
+    for proj in sorted(pipeline.projects, key=lambda p: (p.notice_date.value, p.id)):
         notice: dt.date = proj.notice_date.value
         ps = ProjectSchedule(project=proj, status="financed")
         out.append(ps)
@@ -249,161 +275,211 @@ def build_schedule(deal: TermSheet, pipeline: Pipeline,
                             f"({lag.value} {lag.unit}, {calendar} calendar"
                             + (f"; holidays skipped: {', '.join(skipped)}" if skipped else "") + ")",
                             lag.path))
+    return out
 
-    # Vehicle pacing: fixed investor payments into a vehicle that funds the calls.
-    instalments: dict[int, float] = {}
-    if pacing != "as-called":
-        first = month_of(deal.value("timeline.first_funding"))
-        own = sum(float(t.value("amount")) for t in deal.tranches
-                  if t.value("funded_by") == investor)
-        if pacing == "up-front":
-            instalments[first] = own
-        else:
-            per_year = float(deal.value("timeline.instalment_amount"))
-            years = int(deal.value("timeline.instalment_years"))
-            for y in range(years):
-                instalments[first + 12 * y] = min(per_year, own - per_year * y) \
-                    if per_year * y < own else 0.0
-            instalments = {m: a for m, a in instalments.items() if a > 0}
-        vehicle_rate = float(deal.value("timeline.vehicle_cash_rate")) / 12.0
 
-    active = [ps for ps in out if ps.status == "financed"]
-    builds = {ps.project.id: ps.project.capex_by_build_month()
-              * shocks.get(ps.project.id, NO_SHOCK).capex_factor for ps in active}
-    k_next = {ps.project.id: 0 for ps in active}
-    left = {ps.project.id: float(builds[ps.project.id][0]) for ps in active}
-    assert all(ps.funding_date is not None for ps in active)
-    start = {ps.project.id: month_of(ps.funding_date) + shocks.get(ps.project.id, NO_SHOCK).delay
-             for ps in active if ps.funding_date}
+class _Safeguard:
+    """The FX safeguard on one path, month by month (:class:`~pledgelab.engine._fxrule.FxRule`).
 
-    def paused(pid: str, k: int) -> int:
+    The indicator is the path's exchange rate pushed by the pledge's own dollar
+    demand over the rule's window; above the threshold the investor requests an
+    adjustment and, while an accepted request runs, its calls wait.
+    """
+
+    def __init__(self, deal: TermSheet, fx: FxPath, events: list[Event]) -> None:
+        fx.rule.check(deal)
+        self.deal, self.fx, self.events = deal, fx, events
+        self.pressure: dict[int, float] = {}
+        self.requests: dict[int, int] = {}
+        self.deferred: set[int] = set()
+        self.demand: dict[int, float] = {}  # month -> dollar demand on the investor's currency
+        self.episode, self.until = 0, -1  # 0: no request running, 1: accepted (to `until`), 2: refused
+        self.paid_year: int | None = None
+        self.paid_so_far = 0.0  # investor dollars paid this calendar year
+
+    def deferring(self, m: int, running: bool) -> bool:
+        """Whether the investor's calls wait in month ``m`` (``running``: calls or instalments remain)."""
+        fx, rule = self.fx, self.fx.rule
+        if not (running and 0 <= m - fx.start < len(fx.level)):
+            return False
+        d = 0.0
+        for s in range(m - rule.window, m):
+            d += self.demand.get(s, 0.0)
+        pressure = float(fx.level[m - fx.start]) * math.exp(rule.impact * d)
+        self.pressure[m] = pressure
+        if pressure <= rule.threshold:
+            self.episode = 0
+            return False
+        if self.episode == 1 and m >= self.until:
+            self.episode = 0
+        if self.episode == 0 and rule.requests:
+            accepted = bool(fx.accept[m - fx.start])
+            self.episode, self.until = (1, m + rule.max_deferral) if accepted else (2, -1)
+            self.requests[m] = ACCEPTED if accepted else REFUSED
+            self.events.append(Event(m, "(all)", f"{rule.currency} at {pressure:,.1f} per dollar, "
+                                     f"above the {rule.threshold:,.1f} threshold: adjustment "
+                                     + (f"requested and accepted, investor calls deferred up to "
+                                        f"{rule.max_deferral} months" if accepted else
+                                        "requested and refused"),
+                                     self.deal.clause(rule.clause).path))
+        if self.episode == 1:
+            self.deferred.add(m)
+            return True
+        return False
+
+    def pay(self, m: int, paid: float) -> None:
+        """The investor paid ``paid`` dollars in month ``m``: their demand on its currency."""
+        year = m // 12
+        if year != self.paid_year:
+            self.paid_year, self.paid_so_far = year, 0.0
+        self.demand[m] = self.fx.rule.demand(self.paid_so_far, paid)
+        self.paid_so_far += paid
+
+
+class _Calls:
+    """The month loop: each month the vehicle moves, then due calls are funded, oldest first
+    (ties by notice date, then project id), within the annual cap and the vehicle's cash."""
+
+    def __init__(self, deal: TermSheet, active: list[ProjectSchedule], shocks: dict[str, Shock],
+                 vehicle: VehiclePlan | None, safeguard: _Safeguard | None, events: list[Event]) -> None:
+        self.deal, self.shocks, self.vehicle, self.fx, self.events = deal, shocks, vehicle, safeguard, events
+        cap = deal.value("timeline.annual_cap")
+        self.cap = None if cap is None else float(cap)
+        self.builds = {ps.project.id: ps.project.capex_by_build_month()
+                       * shocks.get(ps.project.id, NO_SHOCK).capex_factor for ps in active}
+        self.k_next = {ps.project.id: 0 for ps in active}
+        self.left = {ps.project.id: float(self.builds[ps.project.id][0]) for ps in active}
+        assert all(ps.funding_date is not None for ps in active)
+        self.start = {ps.project.id: month_of(ps.funding_date) + shocks.get(ps.project.id, NO_SHOCK).delay
+                      for ps in active if ps.funding_date}
+        self.ready = {pid: m0 + self._paused(pid, 0) for pid, m0 in self.start.items()}
+        for ps in active:
+            ps.startup = shocks.get(ps.project.id, NO_SHOCK).startup
+        self.pending = list(active)
+        self.cap_used: dict[int, float] = {}
+        self.balance = 0.0  # vehicle cash
+        self.interest: dict[int, float] = {}
+        self.last_move: int | None = None
+
+    def _paused(self, pid: str, k: int) -> int:
         """Months the build stops before build month ``k`` (Shock.pause_at, Shock.pause)."""
-        sh = shocks.get(pid, NO_SHOCK)
+        sh = self.shocks.get(pid, NO_SHOCK)
         return sh.pause if 0 <= sh.pause_at <= k else 0
 
-    ready = {pid: m0 + paused(pid, 0) for pid, m0 in start.items()}
-    for ps in active:
-        ps.startup = shocks.get(ps.project.id, NO_SHOCK).startup
-    cap_used: dict[int, float] = {}
-    vehicle = 0.0
-    vehicle_interest: dict[int, float] = {}
-    vehicle_last: int | None = None
-    pending = [ps for ps in active]
-    m = min([*ready.values(), *instalments.keys()], default=0)
-    if fx is not None:
-        fx.rule.check(deal)
-        m = min(m, fx.start)  # the request state starts where the exchange-rate path does
-    stop = m + 12 * MAX_YEARS
-    last_instalment = max(instalments, default=m)
-    fx_pressure: dict[int, float] = {}
-    fx_requests: dict[int, int] = {}
-    fx_deferred: set[int] = set()
-    demand: dict[int, float] = {}  # month -> dollar demand on the investor's currency
-    paid_year, paid_so_far = m // 12, 0.0  # investor dollars paid this calendar year
-    episode, until = 0, -1  # 0: no request running, 1: accepted (to `until`), 2: refused
-    while (pending or m <= last_instalment) and m < stop:
-        paid = 0.0
-        if pacing != "as-called":
-            if vehicle > 0 and vehicle_rate > 0:
-                interest = vehicle * vehicle_rate
-                vehicle += interest
-                vehicle_interest[m] = interest
-            if m in instalments:
-                vehicle += instalments[m]
-                vehicle_last = m
-                paid = instalments[m]
-        year = m // 12
-        if year != paid_year:
-            paid_year, paid_so_far = year, 0.0
-        deferring = False
-        running = bool(pending) or (pacing != "as-called" and m <= last_instalment)
-        if fx is not None and running and 0 <= m - fx.start < len(fx.level):
-            rule = fx.rule
-            d = 0.0
-            for s in range(m - rule.window, m):
-                d += demand.get(s, 0.0)
-            pressure = float(fx.level[m - fx.start]) * math.exp(rule.impact * d)
-            fx_pressure[m] = pressure
-            if pressure > rule.threshold:
-                if episode == 1 and m >= until:
-                    episode = 0
-                if episode == 0 and rule.requests:
-                    accepted = bool(fx.accept[m - fx.start])
-                    episode, until = (1, m + rule.max_deferral) if accepted else (2, -1)
-                    fx_requests[m] = ACCEPTED if accepted else REFUSED
-                    events.append(Event(m, "(all)", f"{rule.currency} at {pressure:,.1f} per dollar, "
-                                        f"above the {rule.threshold:,.1f} threshold: adjustment "
-                                        + (f"requested and accepted, investor calls deferred up to "
-                                           f"{rule.max_deferral} months" if accepted else
-                                           "requested and refused"),
-                                        deal.clause(rule.clause).path))
-                deferring = episode == 1
-            else:
-                episode = 0
-            if deferring:
-                fx_deferred.add(m)
-        due = sorted((ps for ps in pending if ready[ps.project.id] <= m),
-                     key=lambda ps: (ready[ps.project.id], ps.project.notice_date.value,
-                                     ps.project.id))
-        for ps in due:
-            pid = ps.project.id
-            if k_next[pid] == shocks.get(pid, NO_SHOCK).abandon_at:
-                ps.abandoned = m
-                pending.remove(ps)
-                events.append(Event(m, pid, f"abandoned before build month {k_next[pid] + 1}",
-                                    "scenario"))
-                continue
-            rem = left[pid]
-            frac = 1.0
-            a = investor_share(deal, ps.shares, capped_only=True)
-            v = investor_share(deal, ps.shares, capped_only=False)
-            if deferring and v > 0:
-                continue  # the FX safeguard: the investor's calls wait
-            if cap is not None and a > 0:
-                room = float(cap) - cap_used.get(year, 0.0)
-                frac = min(frac, max(room, 0.0) / (a * rem))
-            if pacing != "as-called" and v > 0:
-                frac = min(frac, max(vehicle, 0.0) / (v * rem))
-            if frac <= 0:
-                continue
-            funded = rem * frac
-            if rem - funded <= _TOL:
-                funded = rem
-            ps.calls[m] = ps.calls.get(m, 0.0) + funded
-            if pacing == "as-called":
-                paid += v * funded
-            if cap is not None and a > 0:
-                cap_used[year] = cap_used.get(year, 0.0) + a * funded
-            if pacing != "as-called" and v > 0:
-                vehicle -= v * funded
-                vehicle_last = m
-            left[pid] = rem - funded
-            if left[pid] > _TOL:
-                clause = "timeline.annual_cap" if cap is not None and a > 0 and \
-                    cap_used.get(year, 0.0) >= float(cap) - _TOL else "timeline.pacing"
-                events.append(Event(m, pid, f"call of build month {k_next[pid] + 1} funded "
-                                    f"{funded:,.0f} of {rem:,.0f} USD; the rest waits",
-                                    deal.clause(clause).path))
-                continue
-            k_next[pid] += 1
-            build = builds[pid]
-            if k_next[pid] >= len(build):
-                ps.completion = m
-                pending.remove(ps)
-                events.append(Event(m, pid, f"last capital call funded; operations start "
-                                    f"{month_label(m + 1)}", deal.clause("timeline.pacing").path))
-            else:
-                left[pid] = float(build[k_next[pid]])
-                ready[pid] = max(start[pid] + k_next[pid] + paused(pid, k_next[pid]), m + 1)
-        if fx is not None:
-            demand[m] = fx.rule.demand(paid_so_far, paid)
-            paid_so_far += paid
-        m += 1
-    for ps in pending:
-        events.append(Event(m, ps.project.id, f"calls still unfunded after {MAX_YEARS} years: "
-                            "the project never completes", deal.clause("timeline.pacing").path))
-        ps.status = "pledge-exhausted"
-    return Schedule(projects=out, instalments=instalments, vehicle_interest=vehicle_interest,
-                    vehicle_left=vehicle if pacing != "as-called" else 0.0,
-                    vehicle_last=vehicle_last, cap_used=cap_used, events=events,
-                    fx_pressure=fx_pressure, fx_requests=fx_requests, fx_deferred=fx_deferred)
+    def run(self) -> None:
+        instalments = self.vehicle.instalments if self.vehicle is not None else {}
+        m = min([*self.ready.values(), *instalments.keys()], default=0)
+        if self.fx is not None:
+            m = min(m, self.fx.fx.start)  # the request state starts where the exchange-rate path does
+        stop = m + 12 * MAX_YEARS
+        last_instalment = max(instalments, default=m)
+        while (self.pending or m <= last_instalment) and m < stop:
+            paid = self._vehicle_month(m)
+            running = bool(self.pending) or (self.vehicle is not None and m <= last_instalment)
+            deferring = self.fx.deferring(m, running) if self.fx is not None else False
+            due = sorted((ps for ps in self.pending if self.ready[ps.project.id] <= m),
+                         key=lambda ps: (self.ready[ps.project.id], ps.project.notice_date.value,
+                                         ps.project.id))
+            for ps in due:
+                paid += self._fund(ps, m, deferring)
+            if self.fx is not None:
+                self.fx.pay(m, paid)
+            m += 1
+        for ps in self.pending:
+            self.events.append(Event(m, ps.project.id, f"calls still unfunded after {MAX_YEARS} years: "
+                                     "the project never completes", self.deal.clause("timeline.pacing").path))
+            ps.status = "pledge-exhausted"
+
+    def _vehicle_month(self, m: int) -> float:
+        """Interest on idle vehicle cash, then this month's instalment; returns what the investor paid."""
+        veh = self.vehicle
+        if veh is None:
+            return 0.0
+        if self.balance > 0 and veh.monthly_rate > 0:
+            interest = self.balance * veh.monthly_rate
+            self.balance += interest
+            self.interest[m] = interest
+        if m in veh.instalments:
+            self.balance += veh.instalments[m]
+            self.last_move = m
+            return veh.instalments[m]
+        return 0.0
+
+    def _fund(self, ps: ProjectSchedule, m: int, deferring: bool) -> float:
+        """Fund what the cap and the vehicle allow of ``ps``'s due call; returns the investor's
+        dollars paid directly (as-called pacing)."""
+        deal, pid, year = self.deal, ps.project.id, m // 12
+        k = self.k_next[pid]
+        if k == self.shocks.get(pid, NO_SHOCK).abandon_at:
+            ps.abandoned = m
+            self.pending.remove(ps)
+            self.events.append(Event(m, pid, f"abandoned before build month {k + 1}", "scenario"))
+            return 0.0
+        rem = self.left[pid]
+        frac = 1.0
+        a = investor_share(deal, ps.shares, capped_only=True)
+        v = investor_share(deal, ps.shares, capped_only=False)
+        if deferring and v > 0:
+            return 0.0  # the FX safeguard: the investor's calls wait
+        if self.cap is not None and a > 0:
+            room = self.cap - self.cap_used.get(year, 0.0)
+            frac = min(frac, max(room, 0.0) / (a * rem))
+        if self.vehicle is not None and v > 0:
+            frac = min(frac, max(self.balance, 0.0) / (v * rem))
+        if frac <= 0:
+            return 0.0
+        funded = rem * frac
+        if rem - funded <= _TOL:
+            funded = rem
+        ps.calls[m] = ps.calls.get(m, 0.0) + funded
+        paid = v * funded if self.vehicle is None else 0.0
+        if self.cap is not None and a > 0:
+            self.cap_used[year] = self.cap_used.get(year, 0.0) + a * funded
+        if self.vehicle is not None and v > 0:
+            self.balance -= v * funded
+            self.last_move = m
+        self.left[pid] = rem - funded
+        if self.left[pid] > _TOL:
+            clause = "timeline.annual_cap" if self.cap is not None and a > 0 and \
+                self.cap_used.get(year, 0.0) >= self.cap - _TOL else "timeline.pacing"
+            self.events.append(Event(m, pid, f"call of build month {k + 1} funded "
+                                     f"{funded:,.0f} of {rem:,.0f} USD; the rest waits",
+                                     deal.clause(clause).path))
+            return paid
+        self.k_next[pid] = k = k + 1
+        build = self.builds[pid]
+        if k >= len(build):
+            ps.completion = m
+            self.pending.remove(ps)
+            self.events.append(Event(m, pid, f"last capital call funded; operations start "
+                                     f"{month_label(m + 1)}", deal.clause("timeline.pacing").path))
+        else:
+            self.left[pid] = float(build[k])
+            self.ready[pid] = max(self.start[pid] + k + self._paused(pid, k), m + 1)
+        return paid
+
+
+def build_schedule(deal: TermSheet, pipeline: Pipeline,
+                   shocks: dict[str, Shock] | None = None, fx: FxPath | None = None) -> Schedule:
+    """Schedule every capital call of ``pipeline`` under ``deal``'s timeline clauses.
+
+    In order: select the projects (:func:`select_projects`), plan the vehicle's
+    instalments (:func:`vehicle_plan`), then run the months, each with the FX
+    safeguard's step and the due calls. ``shocks`` (by project id) realise delays,
+    overruns and abandonment for one path; ``fx`` applies the FX safeguard on that
+    path (:mod:`pledgelab.engine._fxrule`).
+    """
+    events: list[Event] = []
+    projects = select_projects(deal, pipeline, events)
+    vehicle = vehicle_plan(deal)
+    safeguard = None if fx is None else _Safeguard(deal, fx, events)
+    calls = _Calls(deal, [ps for ps in projects if ps.status == "financed"], shocks or {}, vehicle,
+                   safeguard, events)
+    calls.run()
+    return Schedule(projects=projects, instalments=vehicle.instalments if vehicle is not None else {},
+                    vehicle_interest=calls.interest,
+                    vehicle_left=calls.balance if vehicle is not None else 0.0,
+                    vehicle_last=calls.last_move, cap_used=calls.cap_used, events=events,
+                    fx_pressure=safeguard.pressure if safeguard else {},
+                    fx_requests=safeguard.requests if safeguard else {},
+                    fx_deferred=safeguard.deferred if safeguard else set())

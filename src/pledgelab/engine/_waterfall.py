@@ -38,6 +38,7 @@ U.S." (deemed allocation amount = principal plus interest). R. Katz (2025),
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -166,13 +167,18 @@ def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarr
     review_month = np.full(n_rows, -1, dtype=np.int64)
     triggered = np.zeros(n_rows, dtype=np.bool_)
     _waterfall_rows(
-        contrib, cash, monthly, np.ascontiguousarray(rate_row, dtype=np.int64), final,
-        np.ascontiguousarray(rule.shares, dtype=np.float64), codes, rule.investor, rule.host,
-        rule.compounding == "simple", rule.loss_treatment == "host-clawback",
-        -1 if rule.review_horizon is None else rule.review_horizon,
-        rule.adjust_shares is not None, np.ascontiguousarray(adjust, dtype=np.float64), detail,
-        np.ascontiguousarray(out_row, dtype=np.int64),
-        by_tier, paid, claw, balance, recovered, review_month, triggered,
+        _Tiers(shares=np.ascontiguousarray(rule.shares, dtype=np.float64), hurdles=codes,
+               inv=rule.investor, host=rule.host, simple=rule.compounding == "simple",
+               clawback=rule.loss_treatment == "host-clawback",
+               horizon=-1 if rule.review_horizon is None else rule.review_horizon,
+               adjust=rule.adjust_shares is not None,
+               adjust_shares=np.ascontiguousarray(adjust, dtype=np.float64)),
+        _Rows(contrib=contrib, cash=cash, monthly=monthly,
+              rate_row=np.ascontiguousarray(rate_row, dtype=np.int64), final=final,
+              out_row=np.ascontiguousarray(out_row, dtype=np.int64)),
+        _RowsOut(by_tier=by_tier, paid=paid, claw=claw, balance=balance, recovered=recovered,
+                 review_month=review_month, triggered=triggered),
+        detail,
     )
     return WaterfallResult(by_tier=by_tier if detail else None, paid=paid, clawback=claw,
                            balance=balance, recovered=recovered, review_month=review_month,
@@ -182,11 +188,55 @@ def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarr
 _HURDLE_CODES = {"principal": 0, "deemed-allocation-amount": 1, "end": 2}
 
 
+class _Tiers(NamedTuple):
+    """The rule, compiled: tier shares and hurdles, parties, compounding, loss treatment, review."""
+
+    shares: np.ndarray  # (tiers, parties)
+    hurdles: np.ndarray  # (tiers,) _HURDLE_CODES
+    inv: int  # the investor's column
+    host: int  # the host's column
+    simple: bool  # simple (not compounded) deemed interest
+    clawback: bool  # host-clawback loss treatment
+    horizon: int  # review horizon in months from the first contribution, -1 none
+    adjust: bool  # the review adjusts the shares
+    adjust_shares: np.ndarray  # (parties,) shares after an adjusting review
+
+
+class _Rows(NamedTuple):
+    """The rows (path × waterfall) to run: contributions and cash (rows, months), the monthly
+    deemed rate (rate rows, months) with each row's rate row, the settlement month and output row."""
+
+    contrib: np.ndarray
+    cash: np.ndarray
+    monthly: np.ndarray
+    rate_row: np.ndarray
+    final: np.ndarray
+    out_row: np.ndarray
+
+
+class _RowsOut(NamedTuple):
+    """Outputs: amounts by tier and balances (kept with ``detail``), sums by party per output row,
+    and per row the recovery month, the review month and whether the review triggered."""
+
+    by_tier: np.ndarray
+    paid: np.ndarray
+    claw: np.ndarray
+    balance: np.ndarray
+    recovered: np.ndarray
+    review_month: np.ndarray
+    triggered: np.ndarray
+
+
 @njit(cache=True, nogil=True)
-def _waterfall_rows(contrib, cash, monthly, rate_row, final, shares, hurdles, inv, host,  # type: ignore[no-untyped-def]
-                    simple, clawback, horizon, adjust, adjust_shares, detail, out_row,
-                    by_tier, paid, claw, balance, recovered, review_month, triggered):
+def _waterfall_rows(rule, rows, out, detail):  # type: ignore[no-untyped-def]
     """The month loop of the module docstring, one row (path × waterfall) at a time."""
+    shares, hurdles, inv, host = rule.shares, rule.hurdles, rule.inv, rule.host
+    simple, clawback, horizon = rule.simple, rule.clawback, rule.horizon
+    adjust, adjust_shares = rule.adjust, rule.adjust_shares
+    contrib, cash, monthly, rate_row = rows.contrib, rows.cash, rows.monthly, rows.rate_row
+    final, out_row = rows.final, rows.out_row
+    by_tier, paid, claw, balance = out.by_tier, out.paid, out.claw, out.balance
+    recovered, review_month, triggered = out.recovered, out.review_month, out.triggered
     n_rows, n_months = cash.shape
     n_tiers, n_parties = shares.shape
     for r in range(n_rows):
