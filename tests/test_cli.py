@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from pledgelab import load_pipeline
+from pledgelab._months import parse_month
 from pledgelab.cli import main
-from pledgelab.terms import shipped
+from pledgelab.engine import run
+from pledgelab.terms import load_deal, shipped
 
 MALFORMED = Path(__file__).parent / "terms" / "malformed"
 
@@ -71,8 +74,13 @@ def test_explain_names_the_clause(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     rows = json.loads(out)[0]["rows"]
     assert any(r[3] == "distribution.tiers" and r[5].startswith("https://") for r in rows)
+    # the net row and the flows listed both equal JP's net cash that month as the engine reports it
+    res = run(load_deal("us-japan-2025-09"), load_pipeline("japan-first-tranche"))
+    net = float(res.net("JP")[res.col(parse_month("2035-06"))])
+    assert net != 0.0
     assert rows[-1][1] == "net"
-    assert rows[-1][0] == pytest.approx(sum(r[0] for r in rows[:-1]))
+    assert rows[-1][0] == pytest.approx(net, rel=1e-12)
+    assert sum(r[0] for r in rows[:-1]) == pytest.approx(net, rel=1e-12)
 
 
 @pytest.mark.parametrize("argv", [

@@ -32,7 +32,13 @@ class InputError(Exception):
 
 
 class NotFoundError(InputError):
-    """A deal, pipeline or archetype name that matches nothing shipped or on disk."""
+    """A name that matches nothing: a deal, pipeline or archetype (nothing shipped or on disk by
+    that name), or a record id that is not in the ledger (:meth:`record`; the API answers 404)."""
+
+    @classmethod
+    def record(cls, kind: str, record_id: str) -> NotFoundError:
+        """No ``kind`` record with id ``record_id`` in the ledger."""
+        return cls([Problem("ledger", 0, f"{kind}.id", f"no {kind} {record_id!r} in the ledger")])
 
 
 class UsageError(Exception):

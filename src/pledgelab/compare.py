@@ -27,15 +27,19 @@ _HURDLE_WORDS = {"principal": "principal is repaid",
                  "deemed-allocation-amount": "the deemed allocation amount is received"}
 
 
-def usd(x: float) -> str:
-    """Dollars in billions for people: ``$20B``, ``$2.1B``, ``$0.6B``."""
+def _dollars(x: float) -> str:
+    """Dollars in billions inside the sticking-point sentences: ``$20B``, ``$2.1B``, ``$0.6B``.
+
+    The same reading as :func:`pledgelab.report.usd` (the presentation layer's, which the
+    CLI uses); kept here because the comparison's sentences are built below the presentation.
+    """
     b = x / 1e9
     if abs(b) >= 10 or b == int(b):
         return f"${b:,.0f}B"
     return f"${b:,.1f}B"
 
 
-def pct(x: float, digits: int = 0) -> str:
+def _percent(x: float, digits: int = 0) -> str:
     return f"{100 * x:.{digits}f}%"
 
 
@@ -45,15 +49,15 @@ def method_words(deal: TermSheet) -> str:
     for tr in deal.tranches:
         share = float(tr.value("amount")) / head if head else 0.0
         who = tr.value("funded_by")
-        parts.append(f"{pct(share)} {_METHOD_WORDS[tr.method]} ({who})")
+        parts.append(f"{_percent(share)} {_METHOD_WORDS[tr.method]} ({who})")
     return "; ".join(parts)
 
 
 def amount_words(deal: TermSheet) -> str:
     own = sum(float(t.value("amount")) for t in deal.tranches
               if t.value("funded_by") == deal.investor)
-    return f"{usd(float(deal.value('amount.headline')))} headline, " \
-           f"{usd(own)} funded by the {deal.investor} government"
+    return f"{_dollars(float(deal.value('amount.headline')))} headline, " \
+           f"{_dollars(own)} funded by the {deal.investor} government"
 
 
 def timeline_words(deal: TermSheet) -> str:
@@ -63,12 +67,12 @@ def timeline_words(deal: TermSheet) -> str:
     if pacing == "up-front":
         pace = f"all up front on {deal.value('timeline.first_funding')}"
     elif pacing == "instalments":
-        pace = (f"{usd(float(deal.value('timeline.instalment_amount')))} a year for "
+        pace = (f"{_dollars(float(deal.value('timeline.instalment_amount')))} a year for "
                 f"{deal.value('timeline.instalment_years')} years from "
                 f"{deal.value('timeline.first_funding')}")
     else:
         pace = "as projects call capital"
-    capw = "no annual cap" if cap is None else f"at most {usd(float(cap))} a calendar year"
+    capw = "no annual cap" if cap is None else f"at most {_dollars(float(cap))} a calendar year"
     return (f"{pace}; {capw}; funding at least {lag.value} {lag.unit.replace('-', ' ')} "
             f"after notice; projects selected by {deal.value('timeline.selection_deadline')}")
 
@@ -78,7 +82,7 @@ def sharing_words(deal: TermSheet) -> str:
         float(deal.value("distribution.deemed_spread"))
     steps = []
     for tier in deal.tiers:
-        split = "/".join(f"{pct(s)} {p}" for p, s in tier.shares.items())
+        split = "/".join(f"{_percent(s)} {p}" for p, s in tier.shares.items())
         steps.append(split if tier.until == "end" else f"{split} until {_HURDLE_WORDS[tier.until]}")
     loss = {"investor-bears": f"losses fall on {deal.investor}",
             "capital-first": f"{deal.investor} is repaid principal first",
@@ -86,7 +90,7 @@ def sharing_words(deal: TermSheet) -> str:
                              "principal"}[str(deal.value("distribution.loss_treatment"))]
     review = deal.value("distribution.review_horizon")
     rev = f"; shares reviewable after {review // 12} years" if review else ""
-    return (f"{', then '.join(steps)} (deemed interest {pct(rate, 1)}/yr, "
+    return (f"{', then '.join(steps)} (deemed interest {_percent(rate, 1)}/yr, "
             f"{deal.value('distribution.application')}); {loss}{rev}")
 
 

@@ -1,19 +1,16 @@
-"""CSV import (all or nothing, every bad row named), export round trip, and the command functions."""
+"""CSV import (all or nothing, every bad row named) and the export round trip (the ledger commands:
+tests/cli/test_cli_ledger.py)."""
 
 from __future__ import annotations
 
-import argparse
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pledgelab._errors import InputError
-from pledgelab.cli._ledger import add_commands
 from pledgelab.ledger import Ledger
 from pledgelab.ledger._io import export_file, import_file
-from pledgelab.report import Table
 
 HEADER = "id,pledge_id,name,sector,status,status_date,sources,verified,amount_usd,state\n"
 GOOD = "kr-a,KR-2025-11,Plant A,energy,interest,2026-01-05,https://example.org/a,2026-02-01,1e9,TX\n"
@@ -76,64 +73,3 @@ def test_export_csv_imports_back_with_the_same_ids(ledger: Ledger, tmp_path: Pat
     doc = json.loads(doc_path.read_text())
     assert doc["release"] == ledger.release() and doc["schema"] == "pledgelab.ledger-export/1"
     fresh.close()
-
-
-def _cli(db: str) -> tuple[argparse.ArgumentParser, dict[str, Callable[[argparse.Namespace], list[Table]]]]:
-    p = argparse.ArgumentParser(prog="pledgelab")
-    sub = p.add_subparsers(dest="command", required=True)
-
-    def add(name: str, help_: str) -> argparse.ArgumentParser:  # as pledgelab.cli.build_parser does
-        sp = sub.add_parser(name, help=help_)
-        sp.add_argument("--format", choices=("table", "csv", "json"), default="table")
-        return sp
-
-    return p, add_commands(add)
-
-
-def _run(db: str, *argv: str) -> list[Table]:
-    parser, commands = _cli(db)
-    args = parser.parse_args(list(argv))
-    if hasattr(args, "database") and args.database is None:
-        args.database = db
-    return commands[args.command](args)
-
-
-def test_commands(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
-    (init,) = _run(db, "ledger", "init")
-    assert init.rows[0][2] > 30
-    (status,) = _run(db, "ledger", "status", "--as-of", "2026-03-01")
-    jp = next(r for r in status.rows if r[0] == "JP-2025-09")
-    assert jp[1] == 550e9 and jp[3] == pytest.approx(36e9)
-    over_time, claims = _run(db, "ledger", "status", "--pledge", "KR-2025-11")
-    assert claims.rows and over_time.rows
-    with pytest.raises(InputError, match=r"timeline.selection_deadline: selected on 2030-01-01"):
-        _run(db, "ledger", "add", "project", "--id", "jp-x", "--pledge", "JP-2025-09", "--name", "X",
-             "--sector", "energy", "--status", "selected", "--date", "2030-01-01",
-             "--source", "https://example.org/x")
-    (added,) = _run(db, "ledger", "add", "project", "--id", "kr-x", "--pledge", "KR-2025-11", "--name", "X",
-                    "--sector", "energy", "--status", "notice", "--date", "2026-03-02",
-                    "--source", "https://example.org/x", "--amount", "2e9", "--format", "json")
-    assert ("id", "kr-x") in [tuple(r) for r in added.rows]
-    with pytest.raises(InputError, match=r"timeline.funding_lag: funding date 2026-03-05 is before"):
-        _run(db, "ledger", "add", "call", "--id", "c1", "--project", "kr-x", "--notice", "2026-03-02",
-             "--funding-date", "2026-03-05", "--amount", "1e9", "--source", "https://example.org/x")
-    (ok,) = _run(db, "ledger", "add", "call", "--id", "c1", "--project", "kr-x", "--notice", "2026-03-02",
-                 "--funding-date", "2026-03-05", "--amount", "1e9", "--source", "https://example.org/x",
-                 "--override", "funded early by agreement")
-    assert any("timeline.funding_lag" in n for n in ok.notes)
-    (tok,) = _run(db, "token", "create", "--name", "alice", "--role", "editor")
-    token = tok.rows[0][2]
-    led = Ledger(db)
-    assert led.identify(token) == ("alice", "editor")
-    assert token not in json.dumps(led.dump()) and token not in (tmp_path / "cli.sqlite").read_bytes().decode(
-        "latin-1")
-    led.close()
-    (exp,) = _run(db, "ledger", "export", "--out", str(tmp_path / "x.csv"))
-    assert exp.rows[0][1] == 9  # 8 seeded projects and kr-x
-    (rows,) = _run(db, "ledger", "export", "--format", "csv")
-    assert rows.columns[0].name == "release"
-    bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + "kr-z,KR-2025-11,Z,energy,interest,2026-13-01,https://example.org/z,2026-02-01,,\n")
-    with pytest.raises(InputError, match=r"bad.csv:2: project.status_date"):
-        _run(db, "ledger", "import", str(bad))

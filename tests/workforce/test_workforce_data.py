@@ -1,16 +1,13 @@
 """Shipped workforce data: it loads, is cited or labelled, covers every archetype; the HL-GA replay's
-inputs are the reference's figures; the CLI actions run."""
+inputs are the reference's figures (the CLI actions: tests/cli/test_cli_workforce.py)."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 
 import pytest
 
-from pledgelab.cli._workforce import add_commands
 from pledgelab.pipeline import read_archetypes
-from pledgelab.report import Table
 from pledgelab.terms import Status, shipped
 from pledgelab.workforce import load_pathways, load_policy, read_demand, read_enforcement
 from pledgelab.workforce.replay import load_replay, replay
@@ -97,37 +94,3 @@ def test_pathways_say_what_the_reference_says() -> None:
     assert "subcontractor" not in routes["l1"].employers  # needs a US affiliate
     assert routes["b1-annotated"].params["nationalities"].value == ("KR",)
     assert load_policy("e4-visa").routes["e4"].enacted  # opened, with the assumption stated
-
-
-def _run(argv: list[str]) -> list[Table]:
-    parser = argparse.ArgumentParser(prog="pledgelab")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    def add(name: str, help_: str) -> argparse.ArgumentParser:
-        sp = sub.add_parser(name, help=help_)
-        sp.add_argument("--format", choices=("table", "csv", "json"), default="table")
-        return sp
-
-    commands = add_commands(add)
-    args = parser.parse_args(argv)
-    return commands[args.command](args)
-
-
-def test_cli_plan() -> None:
-    tables = _run(["workforce", "plan", "--pipeline", "japan-first-tranche", "--policy", "post-raid-2025",
-                   "--paths", "256"])
-    plan, risk = tables
-    assert {r[0] for r in plan.rows} == {"portsmouth-gas", "texas-gulflink", "element-six-georgia"}
-    assert not any(r[3] == "b1-annotated" for r in plan.rows)  # the KIT desk is Seoul-only: not for JP
-    assert len(risk.rows) == 3
-
-
-def test_cli_delays_and_format_after_the_action() -> None:
-    parser_args = ["workforce", "delays", "--policy", "restrictive", "--paths", "300", "--format", "json"]
-    (t,) = _run(parser_args)
-    assert len(t.rows) == 16 and any("h2b FY" in n for n in t.notes)
-
-
-def test_cli_replay() -> None:
-    (t,) = _run(["workforce", "replay", "--paths", "500"])
-    assert t.rows[0][0] == "site stop" and t.rows[0][5] == "40.0"

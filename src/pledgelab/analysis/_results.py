@@ -22,7 +22,6 @@ from pledgelab.analysis._montecarlo import QUANTILES, ChunkStats
 from pledgelab.metrics import REASONS
 
 
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FxSummary:
     """What the FX safeguard did, per path (:class:`pledgelab.engine.FxRule`)."""

@@ -1,9 +1,10 @@
-"""Command-line glue: ``pledgelab ledger ...``, ``pledgelab serve`` and ``pledgelab token ...``.
+"""``pledgelab ledger init | status | add | export | import`` and ``pledgelab token create | revoke``.
 
-``pledgelab.cli`` registers these with :func:`add_commands`; each command
-returns tables (:class:`pledgelab.report.Table`) like every other command,
-and bad input raises :class:`~pledgelab._errors.InputError` (exit status 2,
-``file:line: field: message``, no traceback).
+Each command returns tables (:class:`pledgelab.report.Table`) like every other
+command (the parser is built in :mod:`pledgelab.cli._parser`), and bad input
+raises :class:`~pledgelab._errors.InputError` (exit status 2,
+``file:line: field: message``, no traceback). The database code (SQLAlchemy)
+loads only when one of these runs.
 """
 
 from __future__ import annotations
@@ -11,108 +12,21 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pledgelab._errors import InputError, Problem
-from pledgelab.ledger import ENV_URL, ROLES, STAGES, STATUSES, default_url
+from pledgelab.ledger import ROLES, STAGES, default_url
 from pledgelab.report import Column, Table
 
 if TYPE_CHECKING:  # the database code (SQLAlchemy) loads only when a ledger command runs
     from pledgelab.ledger import Funnel, Ledger
 
-FORMATS = ("table", "csv", "json")
-Command = Callable[[argparse.Namespace], list[Table]]
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
-
-
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--database", default=None,
-                   help=f"database URL (default: ${ENV_URL} or {default_url()})")
-    p.add_argument("--format", choices=FORMATS, default=argparse.SUPPRESS,
-                   help="table for people (default), csv or json for machines")
-
-
 def _actor(args: argparse.Namespace) -> str:
     return str(getattr(args, "actor", None) or f"cli:{getpass.getuser()}")
 
 
-def add_commands(sub_add: Callable[[str, str], argparse.ArgumentParser]) -> dict[str, Command]:
-    """Add ``ledger``, ``serve`` and ``token`` with ``sub_add(name, help)``; returns their functions."""
-    sp = sub_add("ledger", "the pledge ledger: pledged vs selected vs funded vs built")
-    sub = sp.add_subparsers(dest="ledger_command", required=True)
-    p = sub.add_parser("init", help="create the ledger (SQLite file by default) and seed the cited records")
-    _common(p)
-    p.add_argument("--empty", action="store_true", help="schema only, no seed records")
-    p = sub.add_parser("status", help="per pledge: headline, interest, selected, funded, operating")
-    _common(p)
-    p.add_argument("--as-of", type=_date, default=None, help="date of the report (default today)")
-    p.add_argument("--pledge", help="one pledge over time, with the claims made about it")
-    add = sub.add_parser("add", help="add a record; a rule violation is refused with its clause")
-    asub = add.add_subparsers(dest="ledger_add", required=True)
-    p = asub.add_parser("project", help="a project under a pledge")
-    _common(p)
-    for flag, help_ in (("--id", "stable id, e.g. jp-portsmouth-gas"), ("--pledge", "pledge id"),
-                        ("--name", "project name"), ("--sector", "sector")):
-        p.add_argument(flag, required=True, help=help_)
-    p.add_argument("--status", default="interest", choices=STATUSES, help="status (default interest)")
-    p.add_argument("--date", type=_date, required=True, help="date of the status")
-    p.add_argument("--notice-date", type=_date, help="date of the notice of selection, if any")
-    p.add_argument("--company")
-    p.add_argument("--state", help="two-letter US state")
-    p.add_argument("--tranche", help="tranche id")
-    p.add_argument("--relation", default="pledge", choices=("pledge", "related-fdi"))
-    p.add_argument("--amount", type=float, help="amount in USD")
-    p.add_argument("--amount-basis", default="as reported", help="what the amount covers")
-    p.add_argument("--estimate-reason", help="flags the amount as an estimate, and why")
-    p = asub.add_parser("call", help="a capital call on the investor")
-    _common(p)
-    p.add_argument("--id", required=True, help="stable id of the call")
-    p.add_argument("--project", required=True, help="project id")
-    p.add_argument("--notice", type=_date, required=True, help="date of the notice of selection")
-    p.add_argument("--funding-date", type=_date, required=True, help="date the call is funded")
-    p.add_argument("--amount", type=float, required=True, help="amount called, USD")
-    p.add_argument("--tranche", help="deal tranche (default: by sector, as the engine does)")
-    for q in asub.choices.values():
-        q.add_argument("--source", action="append", required=True, help="source URL (repeatable)")
-        q.add_argument("--verified", type=_date, default=dt.date.today(),
-                       help="date the sources were checked (default today)")
-        q.add_argument("--note")
-        q.add_argument("--override", help="record it although it breaks a rule, and why")
-        q.add_argument("--actor", help="who makes the change (default cli:$USER)")
-    p = sub.add_parser("export", help="export with stable ids and the release version")
-    _common(p)
-    p.add_argument("--out", type=Path, help="write every record (.json) or the projects (.csv) here")
-    p = sub.add_parser("import", help="import a CSV: every row checked, all rows or none")
-    _common(p)
-    p.add_argument("file", type=Path)
-    p.add_argument("--actor", help="who makes the change (default cli:$USER)")
-
-    sp = sub_add("serve", "the ledger's HTTP API on 127.0.0.1 (OpenAPI at /docs)")
-    sp.add_argument("--database", default=None, help=f"database URL (default: ${ENV_URL} or {default_url()})")
-    sp.add_argument("--host", default="127.0.0.1")
-    sp.add_argument("--port", type=int, default=8000)
-
-    sp = sub_add("token", "API bearer tokens: create (shown once, stored hashed) or revoke")
-    tsub = sp.add_subparsers(dest="token_command", required=True)
-    p = tsub.add_parser("create", help="a new token for a role")
-    _common(p)
-    p.add_argument("--name", required=True, help="who or what the token is for")
-    p.add_argument("--role", choices=ROLES, default="editor")
-    p = tsub.add_parser("revoke", help="revoke a token by name")
-    _common(p)
-    p.add_argument("--name", required=True)
-    return {"ledger": cmd_ledger, "serve": cmd_serve, "token": cmd_token}
-
-
-def _ledger(args: argparse.Namespace) -> Ledger:
+def open_ledger(args: argparse.Namespace) -> Ledger:
+    """The ledger at ``--database``, else ``$PLEDGELAB_DATABASE``, else the default SQLite file."""
     from pledgelab.ledger import Ledger
 
     return Ledger(args.database or default_url())
@@ -120,7 +34,7 @@ def _ledger(args: argparse.Namespace) -> Ledger:
 
 def cmd_ledger(args: argparse.Namespace) -> list[Table]:
     """``pledgelab ledger init|status|add|export|import``."""
-    led = _ledger(args)
+    led = open_ledger(args)
     try:
         return {"init": _init, "status": _status, "add": _add, "export": _export,
                 "import": _import}[args.ledger_command](led, args)
@@ -237,20 +151,9 @@ def _import(led: Ledger, args: argparse.Namespace) -> list[Table]:
     return [t]
 
 
-def cmd_serve(args: argparse.Namespace) -> list[Table]:
-    """``pledgelab serve``: the HTTP API until interrupted."""
-    from pledgelab.api import serve
-
-    led = _ledger(args)
-    led.migrate()
-    print(f"pledgelab ledger API on http://{args.host}:{args.port} (docs at /docs); Ctrl-C stops it")
-    serve(led, host=args.host, port=args.port)
-    return []
-
-
 def cmd_token(args: argparse.Namespace) -> list[Table]:
     """``pledgelab token create|revoke``."""
-    led = _ledger(args)
+    led = open_ledger(args)
     try:
         led.migrate()
         if args.token_command == "revoke":

@@ -1,9 +1,7 @@
-"""Command-line glue: ``pledgelab workforce plan | delays | replay``.
+"""``pledgelab workforce plan | delays | replay``: staffing plans, delay distributions, the HL-GA replay.
 
-:func:`add_commands` registers one top-level command, ``workforce``, with three
-actions, on the parser of :func:`pledgelab.cli.build_parser` (through its
-``add(name, help)``), and returns the command function to put in the CLI's
-``COMMANDS``::
+One top-level command, ``workforce``, with three actions (the parser is built
+in :mod:`pledgelab.cli._parser`)::
 
     pledgelab workforce plan --pipeline korea-illustrative --policy post-raid-2025
     pledgelab workforce delays --pipeline korea-illustrative --policy status-quo-2025 --paths 10000
@@ -16,59 +14,15 @@ library cannot: every number comes from :mod:`pledgelab.workforce`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
 from pledgelab._errors import UsageError
 from pledgelab._months import month_label
+from pledgelab.cli._shared import Command
 from pledgelab.pipeline import load_pipeline
 from pledgelab.report import Column, Table
 from pledgelab.workforce import Policy, allocate, load_policy, sample_delays, sites_from_pipeline, summarize
 from pledgelab.workforce.plan import staffing_plan
 from pledgelab.workforce.replay import replay
-
-Command = Callable[[argparse.Namespace], list[Table]]
-FORMATS = ("table", "csv", "json")
-
-
-def add_commands(add: Callable[[str, str], argparse.ArgumentParser]) -> dict[str, Command]:
-    """Register ``workforce`` and its actions; returns ``{"workforce": command}``."""
-    sp = add("workforce", "specialists and visas: staffing plans, delay distributions, the HL-GA replay")
-    sub = sp.add_subparsers(dest="workforce_action", required=True, metavar="ACTION")
-
-    def action(name: str, help_: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_, description=help_)
-        p.add_argument("--format", choices=FORMATS, default=argparse.SUPPRESS,
-                       help="table for people (default), csv or json for machines")
-        return p
-
-    for name, help_ in (("plan", "per project: specialists by phase, visa route, when to file, residual "
-                                 "risk"),
-                        ("delays", "workforce delay distribution per project")):
-        p = action(name, help_)
-        p.add_argument("--pipeline", default="korea-illustrative", help="shipped pipeline id or path "
-                       "(default korea-illustrative)")
-        p.add_argument("--policy", default="post-raid-2025",
-                       help="visa policy: status-quo-2025, post-raid-2025 (default), e4-visa, restrictive, "
-                            "or a YAML path")
-        p.add_argument("--nationality", help="investor economy code, e.g. KR (default: the pipeline's "
-                       "default investor)")
-        p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-        p.add_argument("--processing-scale", type=float, default=1.0,
-                       help="what-if: multiply every processing time by this factor (default 1)")
-        if name == "plan":
-            p.add_argument("--paths", type=int, default=4096,
-                           help="paths for the risk columns (default 4096)")
-            p.add_argument("--quantile", type=float, default=0.9,
-                           help="file early enough to be in time with this probability (default 0.9)")
-        else:
-            p.add_argument("--paths", type=int, default=10_000, help="number of paths (default 10000)")
-    p = action("replay", "a reported enforcement case through the model, beside what was reported")
-    p.add_argument("case", nargs="?", default="hl-ga-2025", help="shipped replay id or path (default "
-                   "hl-ga-2025)")
-    p.add_argument("--policy", help="policy whose route coverage and rates apply (default: the case's)")
-    p.add_argument("--paths", type=int, default=10_000, help="number of draws (default 10000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    return {"workforce": cmd_workforce}
 
 
 def cmd_workforce(args: argparse.Namespace) -> list[Table]:

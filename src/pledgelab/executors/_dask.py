@@ -7,25 +7,22 @@ only when a :class:`DaskExecutor` is created, never by importing
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Generator, Iterable
 from typing import Any, TypeVar
 
+from pledgelab._extras import MissingExtra, require
 from pledgelab.executors._base import Executor, check_count, one_thread_per_worker, ordered_bounded
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-MISSING_EXTRA = "DaskExecutor needs the [dask] extra: pip install 'pledgelab[dask]'"
+MISSING_EXTRA = str(MissingExtra("DaskExecutor", "dask"))
 
 
 def _import_distributed() -> Any:
-    # Through importlib so the module is typed Any: mypy --strict then reads the
+    # Through importlib (require) so the module is typed Any: mypy --strict then reads the
     # same with or without the extra installed.
-    try:
-        return importlib.import_module("distributed")
-    except ImportError as exc:
-        raise ImportError(MISSING_EXTRA) from exc
+    return require("distributed", what="DaskExecutor", extra="dask")
 
 
 class DaskExecutor(Executor):

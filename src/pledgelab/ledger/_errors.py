@@ -2,7 +2,10 @@
 
 All are :class:`~pledgelab._errors.InputError` subclasses, so the CLI prints
 ``file:line: field: message`` lines and exits with status 2; the API maps them
-to 404, 409 and 422.
+to 404, 409 and 422. A record that is not there is the project's one not-found
+error (:class:`~pledgelab._errors.NotFoundError`, built by its ``record``), and
+a missing optional dependency its one :class:`~pledgelab._extras.MissingExtra`;
+both keep their ledger names here.
 """
 
 from __future__ import annotations
@@ -10,16 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pledgelab._errors import InputError, Problem
+from pledgelab._errors import InputError, NotFoundError, Problem
+from pledgelab._extras import MissingExtra
 
-
-class NotFound(InputError):
-    """A record id that matches nothing in the ledger."""
-
-    def __init__(self, kind: str, record_id: str) -> None:
-        self.kind = kind
-        self.record_id = record_id
-        super().__init__([Problem("ledger", 0, f"{kind}.id", f"no {kind} {record_id!r} in the ledger")])
+NotFound = NotFoundError  # the one not-found error; ``NotFound.record(kind, id)`` for a ledger record
 
 
 class Conflict(InputError):
@@ -56,9 +53,4 @@ class RuleViolation(InputError):
         super().__init__([v.problem() for v in self.violations])
 
 
-class MissingExtra(InputError):
-    """An optional dependency that is not installed; the message gives the install line."""
-
-    def __init__(self, what: str, extra: str) -> None:
-        super().__init__([Problem("pledgelab", 0, what,
-                                  f"needs the {extra!r} extra: pip install 'pledgelab[{extra}]'")])
+__all__ = ["Conflict", "MissingExtra", "NotFound", "RuleViolation", "Violation"]

@@ -163,7 +163,7 @@ class Ledger:
     def _get(s: Session, model: type[Base], kind: str, record_id: Any, *, lock: bool = False) -> Any:
         obj = s.get(model, record_id, with_for_update=lock)
         if obj is None:
-            raise NotFound(kind, str(record_id))
+            raise NotFound.record(kind, str(record_id))
         return obj
 
     # -- writes ----------------------------------------------------------------------
@@ -231,7 +231,7 @@ class Ledger:
                                    ("tranche_id", Tranche, "tranche"),
                                    ("call_id", CapitalCall, "call")):
             if clean.get(key) is not None and s.get(model, clean[key]) is None:
-                raise NotFound(parent, clean[key])
+                raise NotFound.record(parent, clean[key])
 
     def _add_project(self, s: Session, clean: dict[str, Any], raw: Mapping[str, Any], *,
                      override: str | None, actor: str, where: Where) -> Project:
@@ -473,7 +473,7 @@ class Ledger:
         with self._write() as s:
             tok = s.scalar(select(ApiToken).where(ApiToken.name == name))
             if tok is None:
-                raise NotFound("token", name)
+                raise NotFound.record("token", name)
             tok.revoked_at = _now()
             self._audit(s, actor=actor, action="update", kind="token", record_id=name,
                         before={"revoked": False}, after={"revoked": True})

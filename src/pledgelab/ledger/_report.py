@@ -179,7 +179,7 @@ def timeline(ledger: Ledger, pledge_id: str) -> list[Funnel]:
     if pledge_id not in snap.pledges:
         from pledgelab.ledger._errors import NotFound
 
-        raise NotFound("pledge", pledge_id)
+        raise NotFound.record("pledge", pledge_id)
     mine = {pid for pid, pr in snap.projects.items() if pr["pledge_id"] == pledge_id}
     dates: set[dt.date] = set()
     if snap.pledges[pledge_id]["announced"]:

@@ -82,7 +82,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pledgelab._cited import Checker, Clause, ClauseSpec, Reference, YMap, locate, open_cited
+from pledgelab._cited import Checker, Clause, ClauseSpec, Reference, YMap, locate, open_cited, shipped
 from pledgelab._errors import InputError
 from pledgelab.macro._data import MacroData, load_macro
 
@@ -268,6 +268,15 @@ def load_funding(name_or_path: str | Path) -> FundingPlan:
     """Load a shipped funding plan by id (``"korea-mof-2025"``, ``"korea-with-swap"``) or a file by path."""
     path, display = locate(KIND, name_or_path)
     return read_funding(path, display=display)
+
+
+def funding_plan_for(investor: str) -> FundingPlan | None:
+    """The shipped funding plan of ``investor`` (the first by id), if there is one."""
+    for name in shipped(KIND):
+        plan = load_funding(name)
+        if plan.investor == investor:
+            return plan
+    return None
 
 
 # -- the model --------------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pledgelab.macro._data import MacroData, TariffRegime, load_macro
+from pledgelab.metrics import present_values
 from pledgelab.pipeline import Pipeline, Project
 from pledgelab.terms import Alternative, Clause, Status, TermSheet, earliest_funding_date
 
@@ -228,6 +229,17 @@ def trade_base(economy: str, *, exports: float | None = None, data: MacroData | 
                          f"(on the command line, --exports).") from None
 
 
+def scenarios_for(economy: str) -> dict[str, Scenario]:
+    """The scenarios defined for ``economy`` (both sides give it layers), in :data:`SCENARIOS` order.
+
+    Raises the first scenario's ``ValueError`` when none covers ``economy``.
+    """
+    out = {name: sc for name, sc in SCENARIOS.items() if economy in sc.deal and economy in sc.counterfactual}
+    if not out:
+        _scenario(next(iter(SCENARIOS)), economy)
+    return out
+
+
 def _scenario(name: str | Scenario, economy: str) -> Scenario:
     sc = name if isinstance(name, Scenario) else SCENARIOS.get(name)
     if sc is None:
@@ -324,17 +336,31 @@ def break_even(savings_by_year: Mapping[int, float] | Sequence[float], pledge_ne
     year against a cost of 15 at r = 0 breaks even after 1.5 years. Counted from
     the start of the series' first year. A cost of zero or less breaks even at 0.
     """
-    values = ([float(savings_by_year[y]) for y in sorted(savings_by_year)]
-              if isinstance(savings_by_year, Mapping) else [float(v) for v in savings_by_year])
     if pledge_net_cost <= 0:
         return 0.0
     cum = 0.0
-    for k, s in enumerate(values):
-        pv = s / (1.0 + discount_rate) ** k
+    for k, pv in enumerate(float(v) for v in _discounted(savings_by_year, discount_rate)):
         if pv > 0 and cum + pv >= pledge_net_cost:
             return k + (pledge_net_cost - cum) / pv
         cum += pv
     return None
+
+
+def cumulative_savings(savings_by_year: Mapping[int, float] | Sequence[float], *,
+                       discount_rate: float) -> list[float]:
+    """Cumulative discounted savings at the end of each year, discounted as in :func:`break_even`."""
+    total, out = 0.0, []
+    for pv in (float(v) for v in _discounted(savings_by_year, discount_rate)):
+        total += pv
+        out.append(total)
+    return out
+
+
+def _discounted(savings_by_year: Mapping[int, float] | Sequence[float], rate: float) -> np.ndarray:
+    """Year ``k`` of the series (years in order) discounted by ``(1 + rate) ** -k`` (metrics' rule)."""
+    values = ([float(savings_by_year[y]) for y in sorted(savings_by_year)]
+              if isinstance(savings_by_year, Mapping) else [float(v) for v in savings_by_year])
+    return present_values(np.asarray(values, dtype=np.float64), rate, per_year=1)
 
 
 # -- the decline option ----------------------------------------------------------------------------
@@ -450,12 +476,16 @@ def decline_option(deal: TermSheet, pipeline: Pipeline, project_id: str, *, econ
     )
 
 
-def pledge_net_cost(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float) -> float:
-    """The pledge's net cost to the investor: minus its engine NPV (at the run's first month)."""
+def pledge_net_cost(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float,
+                    funded_run: RunResult | None = None) -> float:
+    """The pledge's net cost to the investor: minus its engine NPV (at the run's first month).
+
+    ``funded_run``, when the caller already has ``run(deal, pipeline)``, is used instead of a new run.
+    """
     from pledgelab.engine import run
     from pledgelab.metrics import party_outcomes
 
-    res = run(deal, pipeline)
+    res = funded_run if funded_run is not None else run(deal, pipeline)
     return -next(o.npv for o in party_outcomes(res, discount_rate=discount_rate) if o.party == deal.investor)
 
 
@@ -468,8 +498,10 @@ __all__ = [
     "TariffResult",
     "YearSavings",
     "break_even",
+    "cumulative_savings",
     "decline_option",
     "pledge_net_cost",
+    "scenarios_for",
     "tariff_savings",
     "trade_base",
 ]

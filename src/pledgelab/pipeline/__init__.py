@@ -6,13 +6,14 @@ from pledgelab.pipeline._archetypes import (
     operating_profile,
     read_archetypes,
 )
-from pledgelab.pipeline._pipeline import Pipeline, Project, load_pipeline, read_pipeline
+from pledgelab.pipeline._pipeline import Pipeline, Project, default_pipeline, load_pipeline, read_pipeline
 
 __all__ = [
     "Archetype",
     "Pipeline",
     "Project",
     "capex_weights",
+    "default_pipeline",
     "load_pipeline",
     "operating_profile",
     "read_archetypes",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pledgelab._cited import HEADER_KEYS, Clause, ClauseSpec, Reference, locate, open_cited
+from pledgelab._cited import HEADER_KEYS, Clause, ClauseSpec, Reference, locate, open_cited, shipped
 from pledgelab.pipeline._archetypes import PARAMS, Archetype, capex_weights, operating_profile
 from pledgelab.pipeline._archetypes import read_archetypes as _read_archetypes
 from pledgelab.terms import SECTORS
@@ -132,3 +132,12 @@ def load_pipeline(name_or_path: str) -> Pipeline:
     """Load a shipped pipeline by id (``"korea-illustrative"``) or a pipeline file by path."""
     path, display = locate("pipelines", name_or_path)
     return read_pipeline(path, display=display)
+
+
+def default_pipeline(investor: str) -> Pipeline | None:
+    """The shipped pipeline whose ``default_for`` names ``investor`` (the first by id), if any."""
+    for name in shipped("pipelines"):
+        pipe = load_pipeline(name)
+        if investor in pipe.default_for:
+            return pipe
+    return None

@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from pledgelab.report._format import show
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -30,27 +32,6 @@ class Table:
     columns: list[Column]
     rows: list[list[Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-def _show(value: Any, kind: str) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float) and math.isnan(value):
-        return "n/a"
-    if kind == "usd":
-        x = float(value)
-        if abs(x) >= 1e11:
-            return f"{x / 1e9:,.1f}B"
-        if abs(x) >= 1e9 or x == 0:
-            return f"{x / 1e9:,.2f}B"
-        return f"{x / 1e6:,.1f}M"
-    if kind == "pct":
-        return f"{100 * float(value):.2f}%"
-    if kind == "ratio":
-        return f"{float(value):.3f}×"
-    if kind == "int":
-        return f"{int(value):,}"
-    return str(value)
 
 
 def _raw(value: Any) -> Any:
@@ -90,7 +71,7 @@ def emit(tables: list[Table], fmt: str, console: Console | None = None) -> str:
             rt.add_column(c.name, justify="right" if c.kind != "text" else "left",
                           overflow="fold")
         for r in t.rows:
-            rt.add_row(*[escape(_show(v, c.kind)) for v, c in zip(r, t.columns, strict=True)])
+            rt.add_row(*[escape(show(v, c.kind)) for v, c in zip(r, t.columns, strict=True)])
         con.print(rt)
         for n in t.notes:
             con.print(f"  [dim]{escape(n)}[/dim]")

@@ -1,7 +1,7 @@
 """Charts for the currency and tariff side (PNG, or HTML embedding the PNG).
 
-Needs the ``[plot]`` extra; without it every function raises an ImportError
-that names the install command.
+Needs the ``[plot]`` extra; without it every function raises
+:class:`~pledgelab._extras.MissingExtra` (an ImportError naming the install command).
 """
 
 from __future__ import annotations
@@ -12,19 +12,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-PLOT_EXTRA = "charts need the [plot] extra: pip install 'pledgelab[plot]'"
+from pledgelab._extras import require
 
 
 def pyplot() -> Any:
-    """matplotlib.pyplot on the Agg backend, or an ImportError naming the install command."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise ImportError(PLOT_EXTRA) from None
-    return plt
+    """matplotlib.pyplot on the Agg backend, or :class:`~pledgelab._extras.MissingExtra`."""
+    require("matplotlib", what="Writing a chart", extra="plot").use("Agg")
+    return require("matplotlib.pyplot", what="Writing a chart", extra="plot")
 
 
 def save(fig: Any, path: Path, title: str) -> Path:

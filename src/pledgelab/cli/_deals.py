@@ -1,0 +1,214 @@
+"""``pledgelab deals | show | run | compare | explain``: the deals, their clauses, one deterministic
+run, deals side by side, and which clause made a party's cash in a month."""
+
+from __future__ import annotations
+
+import argparse
+
+from pledgelab._cited import DATA
+from pledgelab._errors import UsageError
+from pledgelab._months import month_label, parse_month
+from pledgelab.cli._shared import discount_rate, pipeline_for
+from pledgelab.compare import STICKING_POINTS, DealComparison, compare
+from pledgelab.engine import RunResult, run
+from pledgelab.metrics import PartyOutcome, deal_outcome, party_outcomes
+from pledgelab.report import Column, Table, show, usd
+from pledgelab.terms import load_deal, shipped
+
+
+def cmd_deals(args: argparse.Namespace) -> list[Table]:
+    """``pledgelab deals``: one line per shipped deal or position."""
+    t = Table("Shipped deals and negotiating positions",
+              [Column("id"), Column("kind"), Column("as of"), Column("headline", "usd"),
+               Column("investor"), Column("assumed clauses", "int"), Column("title")])
+    for name in shipped("deals"):
+        d = load_deal(name)
+        n_assumed = sum(1 for c in d.all_clauses() if c.status == "assumed")
+        t.rows.append([d.id, d.kind, str(d.as_of), float(d.value("amount.headline")),
+                       d.investor, n_assumed, d.title])
+    t.notes.append(f"Files: {DATA / 'deals'}")
+    return [t]
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, tuple) and value and hasattr(value[0], "shares"):
+        return "; ".join(
+            "/".join(f"{p} {s:g}" for p, s in tier.shares.items()) + f" until {tier.until}"
+            for tier in value)
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and abs(value) >= 1e6:
+        return f"{value:,.0f}"
+    return "none" if value is None else str(value)
+
+
+def cmd_show(args: argparse.Namespace) -> list[Table]:
+    """``pledgelab show DEAL``: every clause with its value, unit, status and sources."""
+    d = load_deal(args.deal)
+    t = Table(f"{d.id}: {d.title}",
+              [Column("clause"), Column("value"), Column("unit"), Column("status"),
+               Column("label"), Column("source or reason")])
+    for c in d.all_clauses():
+        src = "; ".join(r.url for r in c.references) if c.references else ""
+        if c.status in ("assumed", "disputed"):
+            alts = ", ".join(_value_text(a.value) for a in c.alternatives)
+            src = f"{c.reason or ''} Alternatives: {alts}. {src}".strip()
+        t.rows.append([c.path.removeprefix("clauses."), _value_text(c.value), c.unit,
+                       str(c.status), c.label, src])
+    t.notes.append(f"{d.kind}, as of {d.as_of}; investor {d.investor}, host {d.host}. "
+                   f"Source file: {d.file}")
+    t.notes.append(" ".join(d.summary.split()))
+    return [t]
+
+
+def _outcome_tables(res: RunResult, discount_rate: float, pipe_label: str) -> list[Table]:
+    deal = res.deal
+    sched = Table(f"{deal.id} × {res.pipeline.id}: projects",
+                  [Column("project"), Column("sector"), Column("capex", "usd"),
+                   Column("status"), Column("notice"), Column("first funding"),
+                   Column("operations from"), Column("operations to")])
+    for ps in res.schedule.projects:
+        sched.rows.append([ps.project.id, ps.project.sector, float(ps.project.capex.value),
+                           ps.status, str(ps.project.notice_date.value),
+                           str(ps.funding_date) if ps.funding_date else None,
+                           month_label(ps.cod) if ps.cod is not None else None,
+                           month_label(ps.end) if ps.end is not None else None])
+    sched.notes.append(f"Pipeline: {pipe_label}")
+    parties = Table(f"{deal.id}: outcomes by party (NPV at {100 * discount_rate:.2f}%/yr to "
+                    f"{month_label(res.start)})",
+                    [Column("party"), Column("role"), Column("contributed", "usd"),
+                     Column("received", "usd"), Column("net", "usd"), Column("NPV", "usd"),
+                     Column("IRR", "pct"), Column("MOIC", "ratio"), Column("payback"),
+                     Column("share of distributions", "pct")])
+    for o in party_outcomes(res, discount_rate=discount_rate):
+        parties.rows.append([o.party, deal.parties[o.party].role, o.contributed, o.received,
+                             o.net, o.npv, o.irr, o.moic, o.payback,
+                             o.share_of_distributions])
+        if o.irr_reason != "ok":
+            parties.notes.append(f"IRR of {o.party}: n/a, {o.irr_reason}")
+    out = deal_outcome(res, discount_rate=discount_rate)
+    parties.notes.append(
+        f"Deemed interest {100 * out.deemed_rate:.2f}%/yr. Deemed allocation amount recovered: "
+        f"{out.daa_recovered or 'not in every waterfall'} "
+        f"({out.waterfalls - out.daa_unrecovered} of {out.waterfalls} waterfalls recover).")
+    if deal.value("distribution.review_horizon"):
+        parties.notes.append(f"Review clause triggers in {out.review_triggered} of "
+                             f"{out.waterfalls} waterfalls (first {out.first_review or '—'}).")
+    calls = Table(f"{deal.id}: {deal.investor} government funding by calendar year",
+                  [Column("year"), Column("paid", "usd")])
+    for year, amount in out.investor_calls_by_year.items():
+        calls.rows.append([str(year), amount])
+    cap = deal.value("timeline.annual_cap")
+    calls.notes.append("Annual cap: " + ("none" if cap is None else usd(float(cap))) +
+                       " (capital calls on capped tranches and vehicle instalments shown)")
+    return [sched, parties, calls]
+
+
+def cmd_run(args: argparse.Namespace) -> list[Table]:
+    """``pledgelab run DEAL``: the deterministic run: projects, outcomes by party, funding by year."""
+    deal = load_deal(args.deal)
+    pipe, label = pipeline_for(deal, args.pipeline)
+    return _outcome_tables(run(deal, pipe), discount_rate(deal, args.discount_rate), label)
+
+
+def cmd_compare(args: argparse.Namespace) -> list[Table]:
+    """``pledgelab compare DEAL...``: the four sticking points and the outcomes side by side."""
+    deals = [load_deal(n) for n in args.deals]
+    investors = {d.investor for d in deals}
+    if len(investors) > 1 and not args.pipeline:
+        raise UsageError("the deals have different investors; give one --pipeline for all")
+    pipe, label = pipeline_for(deals[0], args.pipeline)
+    cols = compare(deals, pipe, discount_rate=args.discount_rate)
+    head = [Column("")] + [Column(c.deal.id) for c in cols]
+    points = Table("The four sticking points", head)
+    for p in STICKING_POINTS:
+        points.rows.append([p, *[c.points[p] for c in cols]])
+    points.rows.append(["clauses assumed / disputed",
+                        *[f"{c.assumed} / {c.disputed}" for c in cols]])
+    outcome = Table(f"Outcomes over pipeline {pipe.id}", head)
+    roles = ("investor", "host", "investor-firms", "lenders")
+
+    def by_role(c: DealComparison, role: str) -> list[PartyOutcome]:
+        return [o for o in c.parties if c.deal.parties[o.party].role == role]
+
+    rows: list[tuple[str, str, str]] = [
+        ("contributed", "contributed", "usd"), ("received", "received", "usd"),
+        ("NPV", "npv", "usd"), ("IRR", "irr", "pct"), ("MOIC", "moic", "ratio"),
+        ("payback", "payback", "text"), ("share of distributions", "share_of_distributions",
+                                         "pct")]
+    for role in roles:
+        if not any(by_role(c, role) for c in cols):
+            continue
+        for label_, attr, kind in rows:
+            vals = []
+            for c in cols:
+                os_ = by_role(c, role)
+                text = show(getattr(os_[0], attr), kind) if os_ else "—"
+                if attr == "irr" and os_ and os_[0].irr_reason != "ok":
+                    text = f"n/a: {os_[0].irr_reason}"
+                vals.append(text)
+            outcome.rows.append([f"{role}: {label_}", *vals])
+    outcome.rows.append(["DAA recovered (all waterfalls)",
+                         *[c.outcome.daa_recovered or
+                           f"never in {c.outcome.daa_unrecovered} of {c.outcome.waterfalls}"
+                           for c in cols]])
+    outcome.rows.append(["20-year review triggers",
+                         *[f"{c.outcome.review_triggered} of {c.outcome.waterfalls}"
+                           if c.deal.value("distribution.review_horizon") else "no clause"
+                           for c in cols]])
+    outcome.rows.append(["peak calendar-year funding",
+                         *[usd(max(c.outcome.investor_calls_by_year.values(), default=0.0))
+                           for c in cols]])
+    outcome.rows.append(["NPV discount rate", *[f"{100 * c.outcome.discount_rate:.2f}%/yr"
+                                                for c in cols]])
+    outcome.notes.append(f"Pipeline: {label}. Every deal runs the same projects; a project a "
+                         "deal cannot finance is shown by `pledgelab run`.")
+    outcome.notes.append("NPV is discounted at each deal's deemed benchmark rate unless "
+                         "--discount-rate is given.")
+    return [points, outcome]
+
+
+def cmd_explain(args: argparse.Namespace) -> list[Table]:
+    """``pledgelab explain DEAL --party P --period YYYY-MM``: each flow with its clause."""
+    deal = load_deal(args.deal)
+    pipe, label = pipeline_for(deal, args.pipeline)
+    if args.party not in deal.parties:
+        raise UsageError(f"party {args.party!r} is not in {deal.id}; parties: "
+                         f"{', '.join(deal.parties)}")
+    try:
+        month = parse_month(args.period)
+    except ValueError as exc:
+        raise UsageError(f"--period: {exc}") from None
+    res = run(deal, pipe)
+    col = res.col(month)
+    if not 0 <= col < res.months:
+        raise UsageError(f"--period {args.period} is outside the run "
+                         f"({month_label(res.start)} to {month_label(res.start + res.months - 1)})")
+    clauses = {c.path: c for c in deal.all_clauses()}
+    t = Table(f"{deal.id}: what {args.party} receives (+) or pays (−) in {args.period}",
+              [Column("amount", "usd"), Column("flow"), Column("project"), Column("clause"),
+               Column("status"), Column("source or reason")])
+    total = 0.0
+    for line in res.lines:
+        v = float(line.values[col])
+        if line.party != args.party or v == 0.0:
+            continue
+        total += v
+        c = clauses.get(line.clause)
+        src = (c.references[0].url if c.references else (c.reason or "").strip()) if c else ""
+        t.rows.append([v, line.kind, line.project, line.clause.removeprefix("clauses."),
+                       str(c.status) if c else "", " ".join(src.split())])
+    t.rows.append([total, "net", "", "", "", ""])
+    balances = [f"{proj} ({tid}) {float(wf.balance[0, col]) / 1e9:,.3f}B"
+                for (proj, tid), wf in res.waterfalls.items()
+                if float(wf.balance[0, col]) > 0 or float(wf.paid[0, col].sum()) != 0.0]
+    if balances:
+        t.notes.append("Unrecovered deemed allocation amount at month end: " + "; ".join(balances))
+        t.notes.append(f"Deemed interest {100 * res.rate:.2f}%/yr = "
+                       f"{deal.clause('distribution.deemed_benchmark').cite()} + "
+                       f"{deal.clause('distribution.deemed_spread').cite()}")
+    for e in res.schedule.events:
+        if e.month == month:
+            t.notes.append(f"schedule: {e.project}: {e.text} [{e.clause.removeprefix('clauses.')}]")
+    t.notes.append(f"Pipeline: {label}")
+    return [t]

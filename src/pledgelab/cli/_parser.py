@@ -1,0 +1,265 @@
+"""The whole ``pledgelab`` parser, built in one place: every command, its arguments and the
+function that runs it (``args.handler``), in the order ``pledgelab --help`` lists them."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from pledgelab.cli._deals import cmd_compare, cmd_deals, cmd_explain, cmd_run, cmd_show
+from pledgelab.cli._drivers import cmd_drivers
+from pledgelab.cli._funding import cmd_funding
+from pledgelab.cli._ledger import cmd_ledger, cmd_token
+from pledgelab.cli._serve import cmd_serve
+from pledgelab.cli._shared import FORMATS, Command
+from pledgelab.cli._simulate import cmd_simulate
+from pledgelab.cli._tariffs import cmd_tariffs
+from pledgelab.cli._workforce import cmd_workforce
+from pledgelab.ledger import ENV_URL, ROLES, STATUSES, default_url
+
+DESCRIPTION = ("The ``pledgelab`` command line: deals, show, run, compare, explain, simulate, funding, "
+               "tariffs,")  # the first line of the package docstring, as --help has always shown it
+DEAL = "shipped deal id or path to a term-sheet YAML file"
+FORMAT_HELP = "table for people (default), csv or json for machines"
+Add = Callable[[str, str, Command], argparse.ArgumentParser]  # build_parser's add(name, help, handler)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every command; ``args.handler(args)`` runs the one parsed."""
+    p = argparse.ArgumentParser(prog="pledgelab", description=DESCRIPTION)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_: str, handler: Command) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)
+        sp.set_defaults(handler=handler)
+        return sp
+
+    _deals(add)
+    _simulate(add)
+    _funding(add)
+    _tariffs(add)
+    _workforce(add)
+    _ledger(add)
+    _drivers(add)
+    return p
+
+
+def _deals(add: Add) -> None:
+    add("deals", "the shipped deals and positions, one line each", cmd_deals)
+    sp = add("show", "every clause of a deal: value, unit, status, sources", cmd_show)
+    sp.add_argument("deal", help=DEAL)
+    for name, help_, handler in (("run", "run a deal over a project pipeline", cmd_run),
+                                 ("explain", "which clause made a party's cash in one month", cmd_explain)):
+        sp = add(name, help_, handler)
+        sp.add_argument("deal", help=DEAL)
+        sp.add_argument("--pipeline", help="shipped pipeline id or path (default: the shipped "
+                        "pipeline for the deal's investor)")
+        sp.add_argument("--discount-rate", type=float, default=None,
+                        help="NPV discount rate per year (default: the deal's deemed benchmark)")
+        if name == "explain":
+            sp.add_argument("--party", required=True, help="party code, e.g. KR or US")
+            sp.add_argument("--period", required=True, help="month as YYYY-MM")
+    sp = add("compare", "deals side by side: the four sticking points and outcomes", cmd_compare)
+    sp.add_argument("deals", nargs="+", help="deal ids or term-sheet files")
+    sp.add_argument("--pipeline", help="shipped pipeline id or path")
+    sp.add_argument("--discount-rate", type=float, default=None,
+                    help="one NPV discount rate per year for all deals")
+
+
+def _simulate(add: Add) -> None:
+    sp = add("simulate", "Monte Carlo: outcomes by party over many paths", cmd_simulate)
+    sp.add_argument("deal", help=DEAL)
+    sp.add_argument("--pipeline", help="shipped pipeline id or path")
+    sp.add_argument("--paths", type=int, default=10_000, help="number of paths (default 10000)")
+    sp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sp.add_argument("--drivers", default="default",
+                    help="driver parameters: shipped id (default, zero) or a YAML path")
+    sp.add_argument("--chunk-size", type=int, default=256, help="paths per chunk (default 256)")
+    sp.add_argument("--backend", choices=("serial", "process", "dask"), default="serial")
+    sp.add_argument("--workers", type=int, default=2, help="workers for process or dask")
+    sp.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
+    sp.add_argument("--discount-rate", type=float, default=None,
+                    help="NPV discount rate per year (default: the deal's deemed benchmark)")
+    sp.add_argument("--fan", metavar="PARTY", help="also print the fan of PARTY's cumulative cash")
+    sp.add_argument("--out", help="write per-path results to this Parquet file")
+    sp.add_argument("--chart", help="write a fan chart (.png or .html) of --fan's party "
+                    "(default: the investor)")
+    sp.add_argument("--fx-feedback", nargs="?", const="auto", metavar="SAFEGUARD",
+                    help="make the deal's FX-safeguard clause live: a safeguard id or file "
+                    "(default: the shipped one for the deal's investor)")
+    sp.add_argument("--fx-impact", type=float, default=None, metavar="LOG_POINTS_PER_USD_BN",
+                    help="with --fx-feedback: the currency's response to $1B of dollar demand "
+                    "(default: the safeguard file's)")
+    sp.add_argument("--workforce-policy", metavar="POLICY",
+                    help="add workforce delays under a visa policy (status-quo-2025, post-raid-2025, "
+                    "e4-visa, restrictive, or a file) and show how much of each party's outcome they "
+                    "explain (a second run, same seed, without them)")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _funding(add: Add) -> None:
+    sp = add("funding", "how the investor funds its calls: sources, cost, reserves, ratios", cmd_funding)
+    sp.add_argument("deals", nargs="+", help="deal ids or term-sheet files")
+    sp.add_argument("--pipeline", help="shipped pipeline id or path")
+    sp.add_argument("--plan", help="funding plan id or path (default: the shipped plan for the "
+                    "investor)")
+    sp.add_argument("--horizon", type=int, default=None,
+                    help="last calendar year interest is counted to (default: the last call's year)")
+    sp.add_argument("--compare", action="store_true", help="one column per deal")
+    sp.add_argument("--chart", help="write the reserves path and calls as .png or .html")
+    sp.add_argument("--safeguard", nargs="?", const="auto", metavar="SAFEGUARD",
+                    help="also the currency pressure, the FX-safeguard rule and its sensitivity sweep "
+                    "(a safeguard id or file; default: the shipped one for the investor)")
+    sp.add_argument("--drivers", default="default",
+                    help="with --safeguard: drivers whose exchange rate (every shock zero) is used")
+    sp.add_argument("--pressure-chart", help="with --safeguard: write the pressure indicator against "
+                    "the threshold as .png or .html")
+
+
+def _tariffs(add: Add) -> None:
+    sp = add("tariffs", "tariff cost avoided by year against the pledge's net cost; break-even", cmd_tariffs)
+    sp.add_argument("deal", help=DEAL)
+    sp.add_argument("--pipeline", help="shipped pipeline id or path")
+    sp.add_argument("--years", type=int, default=20, help="years shown from the run's first (default 20)")
+    sp.add_argument("--exports", type=float, default=None,
+                    help="dutiable trade with the US, USD a year (required where the data has none)")
+    sp.add_argument("--discount-rate", type=float, default=None,
+                    help="discount rate per year (default: the deal's deemed benchmark)")
+    sp.add_argument("--decline", action="store_true",
+                    help="also compare funding and declining each project")
+    sp.add_argument("--scenario", default="deal-holds", help="tariff scenario for --decline")
+    sp.add_argument("--chart", help="write cumulative savings against the net cost as .png or .html")
+
+
+def _workforce(add: Add) -> None:
+    sp = add("workforce", "specialists and visas: staffing plans, delay distributions, the HL-GA replay",
+             cmd_workforce)
+    sub = sp.add_subparsers(dest="workforce_action", required=True, metavar="ACTION")
+
+    def action(name: str, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.add_argument("--format", choices=FORMATS, default=argparse.SUPPRESS, help=FORMAT_HELP)
+        return p
+
+    for name, help_ in (("plan", "per project: specialists by phase, visa route, when to file, residual "
+                                 "risk"),
+                        ("delays", "workforce delay distribution per project")):
+        p = action(name, help_)
+        p.add_argument("--pipeline", default="korea-illustrative", help="shipped pipeline id or path "
+                       "(default korea-illustrative)")
+        p.add_argument("--policy", default="post-raid-2025",
+                       help="visa policy: status-quo-2025, post-raid-2025 (default), e4-visa, restrictive, "
+                            "or a YAML path")
+        p.add_argument("--nationality", help="investor economy code, e.g. KR (default: the pipeline's "
+                       "default investor)")
+        p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+        p.add_argument("--processing-scale", type=float, default=1.0,
+                       help="what-if: multiply every processing time by this factor (default 1)")
+        if name == "plan":
+            p.add_argument("--paths", type=int, default=4096,
+                           help="paths for the risk columns (default 4096)")
+            p.add_argument("--quantile", type=float, default=0.9,
+                           help="file early enough to be in time with this probability (default 0.9)")
+        else:
+            p.add_argument("--paths", type=int, default=10_000, help="number of paths (default 10000)")
+    p = action("replay", "a reported enforcement case through the model, beside what was reported")
+    p.add_argument("case", nargs="?", default="hl-ga-2025", help="shipped replay id or path (default "
+                   "hl-ga-2025)")
+    p.add_argument("--policy", help="policy whose route coverage and rates apply (default: the case's)")
+    p.add_argument("--paths", type=int, default=10_000, help="number of draws (default 10000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _database(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--database", default=None, help=f"database URL (default: ${ENV_URL} or {default_url()})")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    _database(p)
+    p.add_argument("--format", choices=FORMATS, default=argparse.SUPPRESS, help=FORMAT_HELP)
+
+
+def _ledger(add: Add) -> None:
+    sp = add("ledger", "the pledge ledger: pledged vs selected vs funded vs built", cmd_ledger)
+    sub = sp.add_subparsers(dest="ledger_command", required=True)
+    p = sub.add_parser("init", help="create the ledger (SQLite file by default) and seed the cited records")
+    _common(p)
+    p.add_argument("--empty", action="store_true", help="schema only, no seed records")
+    p = sub.add_parser("status", help="per pledge: headline, interest, selected, funded, operating")
+    _common(p)
+    p.add_argument("--as-of", type=_date, default=None, help="date of the report (default today)")
+    p.add_argument("--pledge", help="one pledge over time, with the claims made about it")
+    record = sub.add_parser("add", help="add a record; a rule violation is refused with its clause")
+    asub = record.add_subparsers(dest="ledger_add", required=True)
+    p = asub.add_parser("project", help="a project under a pledge")
+    _common(p)
+    for flag, help_ in (("--id", "stable id, e.g. jp-portsmouth-gas"), ("--pledge", "pledge id"),
+                        ("--name", "project name"), ("--sector", "sector")):
+        p.add_argument(flag, required=True, help=help_)
+    p.add_argument("--status", default="interest", choices=STATUSES, help="status (default interest)")
+    p.add_argument("--date", type=_date, required=True, help="date of the status")
+    p.add_argument("--notice-date", type=_date, help="date of the notice of selection, if any")
+    p.add_argument("--company")
+    p.add_argument("--state", help="two-letter US state")
+    p.add_argument("--tranche", help="tranche id")
+    p.add_argument("--relation", default="pledge", choices=("pledge", "related-fdi"))
+    p.add_argument("--amount", type=float, help="amount in USD")
+    p.add_argument("--amount-basis", default="as reported", help="what the amount covers")
+    p.add_argument("--estimate-reason", help="flags the amount as an estimate, and why")
+    p = asub.add_parser("call", help="a capital call on the investor")
+    _common(p)
+    p.add_argument("--id", required=True, help="stable id of the call")
+    p.add_argument("--project", required=True, help="project id")
+    p.add_argument("--notice", type=_date, required=True, help="date of the notice of selection")
+    p.add_argument("--funding-date", type=_date, required=True, help="date the call is funded")
+    p.add_argument("--amount", type=float, required=True, help="amount called, USD")
+    p.add_argument("--tranche", help="deal tranche (default: by sector, as the engine does)")
+    for q in asub.choices.values():
+        q.add_argument("--source", action="append", required=True, help="source URL (repeatable)")
+        q.add_argument("--verified", type=_date, default=dt.date.today(),
+                       help="date the sources were checked (default today)")
+        q.add_argument("--note")
+        q.add_argument("--override", help="record it although it breaks a rule, and why")
+        q.add_argument("--actor", help="who makes the change (default cli:$USER)")
+    p = sub.add_parser("export", help="export with stable ids and the release version")
+    _common(p)
+    p.add_argument("--out", type=Path, help="write every record (.json) or the projects (.csv) here")
+    p = sub.add_parser("import", help="import a CSV: every row checked, all rows or none")
+    _common(p)
+    p.add_argument("file", type=Path)
+    p.add_argument("--actor", help="who makes the change (default cli:$USER)")
+
+    sp = add("serve", "the ledger's HTTP API on 127.0.0.1 (OpenAPI at /docs)", cmd_serve)
+    _database(sp)
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8000)
+
+    sp = add("token", "API bearer tokens: create (shown once, stored hashed) or revoke", cmd_token)
+    tsub = sp.add_subparsers(dest="token_command", required=True)
+    p = tsub.add_parser("create", help="a new token for a role")
+    _common(p)
+    p.add_argument("--name", required=True, help="who or what the token is for")
+    p.add_argument("--role", choices=ROLES, default="editor")
+    p = tsub.add_parser("revoke", help="revoke a token by name")
+    _common(p)
+    p.add_argument("--name", required=True)
+
+
+def _drivers(add: Add) -> None:
+    sp = add("drivers", "the Monte Carlo driver sets, or every parameter of one with its source", cmd_drivers)
+    sub = sp.add_subparsers(dest="drivers_action", metavar="ACTION")
+    p = sub.add_parser("show", help="every parameter of a driver set: value, unit, status, source, "
+                       "reference class", description="every parameter of a driver set")
+    p.add_argument("drivers_id", metavar="ID", help="shipped driver id (default, optimistic, "
+                   "reference-class, pessimistic, zero) or a YAML path")
+    p.add_argument("--format", choices=FORMATS, default=argparse.SUPPRESS, help=FORMAT_HELP)

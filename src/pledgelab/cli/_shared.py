@@ -1,0 +1,69 @@
+"""What several command groups share: the output formats, and the defaults a command fills in
+from the deal (its investor's shipped pipeline, funding plan and FX safeguard; the deemed
+benchmark as the discount rate), each turned into a usage error when there is none."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from pledgelab._errors import UsageError
+from pledgelab.macro.safeguard import Safeguard
+from pledgelab.metrics import default_discount_rate
+from pledgelab.pipeline import Pipeline, default_pipeline, load_pipeline
+from pledgelab.report import Table
+from pledgelab.terms import TermSheet
+
+FORMATS = ("table", "csv", "json")
+Command = Callable[[argparse.Namespace], list[Table]]
+
+
+def pipeline_for(deal: TermSheet, name: str | None) -> tuple[Pipeline, str]:
+    """``--pipeline`` if given, else the shipped default for the deal's investor; and its label."""
+    if name:
+        return load_pipeline(name), name
+    pipe = default_pipeline(deal.investor)
+    if pipe is None:
+        raise UsageError(f"{deal.id}: no shipped pipeline is the default for investor {deal.investor}; "
+                         "give one with --pipeline")
+    return pipe, f"{pipe.id} (shipped pipeline for investor {deal.investor})"
+
+
+def discount_rate(deal: TermSheet, given: float | None) -> float:
+    """``--discount-rate`` if given, else :func:`pledgelab.metrics.default_discount_rate`."""
+    return float(given) if given is not None else default_discount_rate(deal)
+
+
+def funding_plan_for(deal: TermSheet, name: str | None) -> str:
+    """``--plan`` if given, else the id of the investor's shipped funding plan."""
+    if name:
+        return name
+    from pledgelab.macro import funding_plan_for as shipped_plan
+
+    plan = shipped_plan(deal.investor)
+    if plan is None:
+        raise UsageError(f"{deal.id}: no shipped funding plan for investor {deal.investor}; "
+                         "give one with --plan")
+    return plan.id
+
+
+def safeguard_for(deal: TermSheet, name: str) -> Safeguard:
+    """A safeguard id or file, or with ``auto`` the investor's shipped one (see :func:`check_fx`)."""
+    from pledgelab.macro.safeguard import load_safeguard
+    from pledgelab.macro.safeguard import safeguard_for as shipped_safeguard
+
+    if name != "auto":
+        return load_safeguard(name)
+    sg = shipped_safeguard(deal.investor)
+    if sg is None:
+        raise UsageError(f"{deal.id}: no shipped safeguard file for investor {deal.investor}; "
+                         "give one: --safeguard FILE")
+    return sg
+
+
+def check_fx(deal: TermSheet, sg: Safeguard) -> None:
+    """Refuse, with the reason, a safeguard that cannot apply to the deal."""
+    try:
+        sg.rule(deal)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None

@@ -1,0 +1,39 @@
+"""How values read to people: a table cell by its column kind, and dollars in words."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+def show(value: Any, kind: str) -> str:
+    """One cell as text: ``usd`` in billions or millions, ``pct``, ``ratio``, ``int``, else ``str``.
+
+    ``None`` reads ``—`` and NaN ``n/a``.
+    """
+    if value is None:
+        return "—"
+    if isinstance(value, float) and math.isnan(value):
+        return "n/a"
+    if kind == "usd":
+        x = float(value)
+        if abs(x) >= 1e11:
+            return f"{x / 1e9:,.1f}B"
+        if abs(x) >= 1e9 or x == 0:
+            return f"{x / 1e9:,.2f}B"
+        return f"{x / 1e6:,.1f}M"
+    if kind == "pct":
+        return f"{100 * float(value):.2f}%"
+    if kind == "ratio":
+        return f"{float(value):.3f}×"
+    if kind == "int":
+        return f"{int(value):,}"
+    return str(value)
+
+
+def usd(x: float) -> str:
+    """Dollars in billions for people: ``$20B``, ``$2.1B``, ``$0.6B``."""
+    b = x / 1e9
+    if abs(b) >= 10 or b == int(b):
+        return f"${b:,.0f}B"
+    return f"${b:,.1f}B"

@@ -1,0 +1,61 @@
+"""The ledger commands (``pledgelab ledger ...``, ``pledgelab token ...``) through the parser the
+``pledgelab`` script uses: records added and refused with their clause, tokens, export and import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pledgelab._errors import InputError
+from pledgelab.cli import tables
+from pledgelab.ledger import Ledger
+from pledgelab.report import Table
+
+HEADER = "id,pledge_id,name,sector,status,status_date,sources,verified,amount_usd,state\n"
+
+
+def _run(db: str, *argv: str) -> list[Table]:
+    return tables([*argv, "--database", db])
+
+
+def test_commands(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    (init,) = _run(db, "ledger", "init")
+    assert init.rows[0][2] > 30
+    (status,) = _run(db, "ledger", "status", "--as-of", "2026-03-01")
+    jp = next(r for r in status.rows if r[0] == "JP-2025-09")
+    assert jp[1] == 550e9 and jp[3] == pytest.approx(36e9)
+    over_time, claims = _run(db, "ledger", "status", "--pledge", "KR-2025-11")
+    assert claims.rows and over_time.rows
+    with pytest.raises(InputError, match=r"timeline.selection_deadline: selected on 2030-01-01"):
+        _run(db, "ledger", "add", "project", "--id", "jp-x", "--pledge", "JP-2025-09", "--name", "X",
+             "--sector", "energy", "--status", "selected", "--date", "2030-01-01",
+             "--source", "https://example.org/x")
+    (added,) = _run(db, "ledger", "add", "project", "--id", "kr-x", "--pledge", "KR-2025-11", "--name", "X",
+                    "--sector", "energy", "--status", "notice", "--date", "2026-03-02",
+                    "--source", "https://example.org/x", "--amount", "2e9", "--format", "json")
+    assert ("id", "kr-x") in [tuple(r) for r in added.rows]
+    with pytest.raises(InputError, match=r"timeline.funding_lag: funding date 2026-03-05 is before"):
+        _run(db, "ledger", "add", "call", "--id", "c1", "--project", "kr-x", "--notice", "2026-03-02",
+             "--funding-date", "2026-03-05", "--amount", "1e9", "--source", "https://example.org/x")
+    (ok,) = _run(db, "ledger", "add", "call", "--id", "c1", "--project", "kr-x", "--notice", "2026-03-02",
+                 "--funding-date", "2026-03-05", "--amount", "1e9", "--source", "https://example.org/x",
+                 "--override", "funded early by agreement")
+    assert any("timeline.funding_lag" in n for n in ok.notes)
+    (tok,) = _run(db, "token", "create", "--name", "alice", "--role", "editor")
+    token = tok.rows[0][2]
+    led = Ledger(db)
+    assert led.identify(token) == ("alice", "editor")
+    assert token not in json.dumps(led.dump()) and token not in (tmp_path / "cli.sqlite").read_bytes().decode(
+        "latin-1")
+    led.close()
+    (exp,) = _run(db, "ledger", "export", "--out", str(tmp_path / "x.csv"))
+    assert exp.rows[0][1] == 9  # 8 seeded projects and kr-x
+    (rows,) = _run(db, "ledger", "export", "--format", "csv")
+    assert rows.columns[0].name == "release"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "kr-z,KR-2025-11,Z,energy,interest,2026-13-01,https://example.org/z,2026-02-01,,\n")
+    with pytest.raises(InputError, match=r"bad.csv:2: project.status_date"):
+        _run(db, "ledger", "import", str(bad))

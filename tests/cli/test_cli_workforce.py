@@ -1,0 +1,30 @@
+"""The workforce commands (``pledgelab workforce plan | delays | replay``) through the parser the
+``pledgelab`` script uses."""
+
+from __future__ import annotations
+
+from pledgelab.cli import tables
+from pledgelab.report import Table
+
+
+def _run(argv: list[str]) -> list[Table]:
+    return tables(argv)
+
+
+def test_cli_plan() -> None:
+    plan, risk = _run(["workforce", "plan", "--pipeline", "japan-first-tranche", "--policy",
+                       "post-raid-2025", "--paths", "256"])
+    assert {r[0] for r in plan.rows} == {"portsmouth-gas", "texas-gulflink", "element-six-georgia"}
+    assert not any(r[3] == "b1-annotated" for r in plan.rows)  # the KIT desk is Seoul-only: not for JP
+    assert len(risk.rows) == 3
+
+
+def test_cli_delays_and_format_after_the_action() -> None:
+    parser_args = ["workforce", "delays", "--policy", "restrictive", "--paths", "300", "--format", "json"]
+    (t,) = _run(parser_args)
+    assert len(t.rows) == 16 and any("h2b FY" in n for n in t.notes)
+
+
+def test_cli_replay() -> None:
+    (t,) = _run(["workforce", "replay", "--paths", "500"])
+    assert t.rows[0][0] == "site stop" and t.rows[0][5] == "40.0"
