@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pledgelab.engine import run
-from pledgelab.metrics import DealOutcome, PartyOutcome, deal_outcome, party_outcomes
+from pledgelab.engine import deemed_rate, run
+from pledgelab.metrics import DealOutcome, PartyOutcome, deal_outcome, default_discount_rate, party_outcomes
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet
 
@@ -78,8 +78,7 @@ def timeline_words(deal: TermSheet) -> str:
 
 
 def sharing_words(deal: TermSheet) -> str:
-    rate = float(deal.value("distribution.deemed_benchmark")) + \
-        float(deal.value("distribution.deemed_spread"))
+    rate = deemed_rate(deal)
     steps = []
     for tier in deal.tiers:
         split = "/".join(f"{_percent(s)} {p}" for p, s in tier.shares.items())
@@ -125,8 +124,7 @@ def compare(deals: list[TermSheet], pipeline: Pipeline, *,
     """
     out = []
     for deal in deals:
-        rate = float(deal.value("distribution.deemed_benchmark")) if discount_rate is None \
-            else discount_rate
+        rate = default_discount_rate(deal) if discount_rate is None else discount_rate
         res = run(deal, pipeline)
         clauses = deal.all_clauses()
         out.append(DealComparison(

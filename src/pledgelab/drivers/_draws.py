@@ -23,7 +23,7 @@ class Draws:
     abandon_at: np.ndarray  # (paths, projects) int: build month abandoned before, -1 never
     recovery: np.ndarray  # (paths, projects): share of capex spent recovered on abandonment
     safeguard_u: np.ndarray | None = None  # (paths, months): uniforms deciding the host's answers
-    # a stop during the build and a late start-up (e.g. the workforce): see engine.schedule.Shock
+    # a stop during the build and a late start-up (e.g. the workforce): see pledgelab.engine.Shock
     pause_at: np.ndarray | None = None  # (paths, projects) int: build month the stop comes before, -1 none
     pause: np.ndarray | None = None  # (paths, projects) int: months the build stops
     startup: np.ndarray | None = None  # (paths, projects) int: months of late start-up after the build

@@ -2,7 +2,7 @@
 
 A safeguard file (``data/safeguard/<id>.yaml``, schema ``pledgelab.safeguard/1``)
 states the assumptions that turn a deal's ``fx_safeguard.available`` clause into
-a rule (:mod:`pledgelab.engine.fxrule`), every one a clause with its status,
+a rule (:class:`pledgelab.engine.FxRule`), every one a clause with its status,
 reason and alternatives::
 
     schema: pledgelab.safeguard/1

@@ -62,7 +62,7 @@ import numpy as np
 from pledgelab.macro._data import MacroData, TariffRegime, load_macro
 from pledgelab.metrics import present_values
 from pledgelab.pipeline import Pipeline, Project
-from pledgelab.terms import Alternative, Clause, Status, TermSheet, earliest_funding_date
+from pledgelab.terms import Alternative, Clause, Status, TermSheet
 
 if TYPE_CHECKING:
     from pledgelab.engine import RunResult
@@ -449,9 +449,9 @@ def decline_option(deal: TermSheet, pipeline: Pipeline, project_id: str, *, econ
                        alternatives=(), file="<argument>", line=0)
     if float(years.value) < 0:
         raise ValueError(f"step_up_years must be zero or more, got {years.value!r}")
-    lag = deal.clause("timeline.funding_lag")
-    start = earliest_funding_date(proj.notice_date.value, lag=int(lag.value), unit=lag.unit,
-                                  calendar=str(deal.value("timeline.funding_calendar")))
+    from pledgelab.engine import earliest_funding
+
+    start = earliest_funding(deal, proj.notice_date.value)
     n_days = round(float(years.value) * 365.25)
     cost = 0.0
     if n_days > 0:
