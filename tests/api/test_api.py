@@ -14,7 +14,7 @@ SRC = ["https://example.org/source"]
 
 def _project(**kw: Any) -> dict[str, Any]:
     return {"id": "kr-api", "pledge_id": "KR-2025-11", "name": "API plant", "sector": "energy",
-            "status": "notice", "status_date": "2026-03-02", "sources": SRC, "verified": "2026-11-29",
+            "status": "selected", "status_date": "2026-03-02", "sources": SRC, "verified": "2026-11-29",
             "amounts": [{"amount_usd": 3e9, "basis": "as reported", "preferred": True, "sources": SRC}],
             **kw}
 
@@ -24,12 +24,12 @@ def test_reads_are_open_and_paginated(api: Any) -> None:
     r = c.get("/projects", params={"limit": 3, "pledge_id": "JP-2025-09"})
     assert r.status_code == 200
     body = r.json()
-    assert body["total"] == 7 and len(body["items"]) == 3 and "offset=3" in body["next"]
+    assert body["total"] == 14 and len(body["items"]) == 3 and "offset=3" in body["next"]
     ids = [p["id"] for p in body["items"]]
     while body["next"]:
         body = c.get(body["next"]).json()
         ids += [p["id"] for p in body["items"]]
-    assert len(ids) == len(set(ids)) == 7
+    assert len(ids) == len(set(ids)) == 14
     assert c.get("/projects", params={"limit": 501}).status_code == 422
     assert c.get("/pledges/KR-2025-11").json()["milestones"]
     assert c.get("/pledges/nope").status_code == 404
@@ -113,12 +113,17 @@ def test_rule_violation_is_422_with_the_clause_unless_overridden(api: Any) -> No
     r = c.post("/calls", json={**call, "override": "paid early by agreement"}, headers=api.editor)
     assert r.status_code == 201 and r.json()["overrides"][0]["override"] == "paid early by agreement"
     assert c.post("/calls", json={**call, "override": "again"}, headers=api.editor).status_code == 409
-    r = c.post("/projects/kr-api/status", json={"status": "declined", "date": "2026-04-01", "sources": SRC,
-                                                "verified": "2026-11-29", "version": 1}, headers=api.editor)
+    assert c.get("/projects/kr-api").json()["status"] == "notice"  # the call noticed it
+    status = {"status": "declined", "date": "2026-04-01", "sources": SRC, "verified": "2026-11-29"}
+    assert c.post("/projects/kr-api/status", json=status, headers=api.editor).status_code == 422  # no version
+    r = c.post("/projects/kr-api/status", json={**status, "version": 2}, headers=api.editor)
     assert r.status_code == 201 and r.json()["consequences"]
-    r = c.post("/projects/kr-api/status", json={"status": "cancelled", "date": "2026-04-02", "sources": SRC,
-                                                "verified": "2026-11-29", "version": 1}, headers=api.editor)
-    assert r.status_code == 409  # the project moved on to version 2
+    r = c.post("/projects/kr-api/status", json={**status, "status": "cancelled", "version": 2},
+               headers=api.editor)
+    assert r.status_code == 409  # the project moved on to version 3
+    r = c.post("/projects/kr-api/status", json={**status, "status": "cancelled", "version": 3},
+               headers=api.editor)
+    assert r.status_code == 422 and r.json()["violations"][0]["clause"] == "ledger.status_transitions"
 
 
 def test_request_size_limit(api: Any) -> None:
@@ -142,3 +147,31 @@ def test_bad_input_is_422_never_500(api: Any) -> None:
         r = c.post("/projects", content=json.dumps(body), headers={**api.editor,
                                                                  "Content-Type": "application/json"})
         assert r.status_code in (404, 422), (body, r.status_code, r.text)
+
+
+def test_measures_claims_and_the_status_table_are_served(api: Any) -> None:
+    c: Any = api.client
+    report = c.get("/report").json()
+    assert report["as_of"] == "2026-02-20"  # the newest record, not today
+    kr = next(p for p in report["pledges"] if p["pledge"] == "KR-2025-11")
+    assert kr["measurable_base_usd"] == 200e9 and kr["at_work_usd"] == 0
+    assert [p["measurable"] for p in kr["parts"]] == [True, False]
+    assert kr["parts"][1]["not_measurable_because"]
+    eu = next(p for p in report["pledges"] if p["pledge"] == "EU-2025")
+    assert eu["at_work_share"] is None and eu["measurable_base_usd"] is None
+    jp = c.get("/report", params={"as_of": "2026-02-28", "ceilings": "false"}).json()["pledges"]
+    assert next(p for p in jp if p["pledge"] == "JP-2025-09")["amounts_usd"]["interest"] == 36e9
+    checked = {x["id"]: x for x in c.get("/claims/checked").json()["items"]}
+    assert checked["kr-trump-up-front"]["verdict"] == "false"
+    assert checked["kr-wi-not-cash"]["verdict"] == "accurate"
+    review = c.get("/claims/kr-wi-not-cash/review").json()
+    assert review["@type"] == "ClaimReview" and review["reviewRating"]["alternateName"] == "Accurate"
+    assert all(r["@type"] == "ClaimReview" for r in c.get("/claims/review").json())
+    assert c.get("/claims/nope/review").status_code == 404
+    table = c.get("/statuses").json()
+    assert table["transitions"]["selected"] == ["notice", "declined", "cancelled", "paused"]
+    assert c.get("/sources", params={"limit": 500}).json()["total"] > 40
+    r = c.post("/projects/jp-texas-gulflink/amounts", json={"amount_usd": 2.5e9, "basis": "revised",
+               "as_of": "2026-05-01", "preferred": True, "sources": SRC, "verified": "2026-11-29"},
+               headers=api.editor)
+    assert r.status_code == 201, r.text

@@ -22,7 +22,7 @@ ROUNDS = 4
 
 
 def _claim(led: Ledger) -> None:
-    led.add("claim", {"id": "counter", "claimant": "test", "said_on": dt.date(2026, 1, 1), "metric": "other",
+    led.add("claim", {"id": "counter", "claimant": "test", "said_on": dt.date(2026, 1, 1), "measure": "other",
                       "amount_usd": 0, "quote": "a counter", "sources": SRC,
                       "verified": dt.date(2026, 1, 1)}, actor="test")
 
@@ -86,7 +86,7 @@ CHILD = textwrap.dedent("""
     src = ["https://example.org/source"]
     def claim(i, prefix):
         return ("claim", {"id": f"{prefix}-{i}", "claimant": "child", "said_on": dt.date(2026, 1, 1),
-                          "metric": "other", "quote": "q", "sources": src,
+                          "measure": "other", "quote": "q", "sources": src,
                           "verified": dt.date(2026, 1, 1)}, Where())
     for i in range(int(sys.argv[2])):
         led.add(*claim(i, "single")[:2], actor="child")
@@ -149,10 +149,10 @@ def test_batch_is_all_or_nothing(ledger: Ledger, n: int) -> None:
     from pledgelab.ledger import Where
 
     before = ledger.release()
-    good = {"claimant": "x", "said_on": dt.date(2026, 1, 1), "metric": "other", "quote": "q",
+    good = {"claimant": "x", "said_on": dt.date(2026, 1, 1), "measure": "other", "quote": "q",
             "sources": SRC, "verified": dt.date(2026, 1, 1)}
     records = [("claim", {**good, "id": f"ok-{i}"}, Where(file="batch", line=i + 1)) for i in range(n)]
-    records.append(("claim", {**good, "id": "bad", "metric": "nonsense"}, Where(file="batch", line=9)))
-    with pytest.raises(InputError, match=r"batch:9: claim\.metric"):
+    records.append(("claim", {**good, "id": "bad", "measure": "nonsense"}, Where(file="batch", line=9)))
+    with pytest.raises(InputError, match=r"batch:9: claim\.measure"):
         ledger.apply(records, actor="t")
     assert ledger.release() == before

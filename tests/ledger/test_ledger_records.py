@@ -59,11 +59,18 @@ def test_japan_first_tranche_and_korea_nothing_deployed(ledger: Ledger) -> None:
     assert jp.counts["selected"] == 3
     assert jp.amounts["selected"] == pytest.approx(36.0e9)  # 33.3 + 2.1 + 0.6, the $36B of 2026-02-17
     assert ledger.get("tranche", "JP-T1")["amount_usd"] == pytest.approx(jp.amounts["selected"])
-    assert jp.disbursed == 0 and jp.at_work_share == 0
-    assert jp.estimated_amounts == 4  # the "up to" interest ceilings are flagged
+    assert jp.disbursed == 0 and jp.at_work_share == 0 and jp.measurable_base == 550e9
+    # the "up to" interest ceilings are flagged; SoftBank's is left out once Portsmouth is selected
+    assert jp.estimated_amounts == 3 and jp.excluded == {"jp-interest-softbank-power": 25e9}
+    assert jp.missing_amounts == 7  # the companies named without an amount
+    assert jp.firm["interest"] == pytest.approx(36e9) and jp.bounded["interest"] == pytest.approx(225e9)
     assert kr.counts["interest"] == 0 and kr.disbursed == 0 and kr.called == 0
     # HL-GA is related corporate FDI: shown apart, never added to the pledge
     assert kr.related_fdi == pytest.approx(4.3e9) and kr.related_fdi_count == 1
+    assert kr.related_fdi_planned_before == pytest.approx(4.3e9)  # planned in 2023, before the pledge
+    # Korea's cash is measurable (capital calls), MASGA is not: at work is 0 of $200B, not of $350B
+    assert kr.measurable_base == 200e9 and kr.at_work == 0
+    assert [p.measurable for p in kr.parts] == [True, False]
     before = {f.pledge: f for f in status_report(ledger, dt.date(2026, 2, 16))}
     assert before["JP-2025-09"].counts["selected"] == 0
 
@@ -83,7 +90,10 @@ def test_timeline_and_claims_beside_the_record(ledger: Ledger) -> None:
     checks = {c.claim["id"]: c for c in claims_check(ledger)}
     assert checks["jp-first-projects-36b"].ledger_value == pytest.approx(36e9)
     assert checks["kr-not-realized"].ledger_value == 0
-    assert checks["kr-trump-up-front"].ledger_value == 350e9
+    cap = load_deal("us-korea-2025-11").value("timeline.annual_cap")
+    assert checks["kr-trump-up-front"].ledger_value == cap  # "up front": at most the cap a year
+    assert checks["kr-wi-not-cash"].ledger_value == 200e9  # the cash part, not the headline
+    assert checks["kr-trump-up-front"].verdict == "false" and checks["kr-wi-not-cash"].verdict == "accurate"
 
 
 def test_audit_log_is_append_only_in_the_database(ledger: Ledger) -> None:
@@ -108,3 +118,39 @@ def test_seed_loader_names_file_line_and_field(tmp_path) -> None:  # type: ignor
     assert "bad.yaml:10: records[0].refs[0]: unknown reference 'nope'" in text_
     assert "bad.yaml:11: records[1].kind" in text_
     assert len(load_seed()) > 30
+
+
+def test_pledges_count_from_their_announcement_and_reports_default_to_the_newest_record(
+        ledger: Ledger) -> None:
+    before = {f.pledge: f for f in status_report(ledger, dt.date(2023, 7, 1))}
+    kr = before["KR-2025-11"]
+    assert kr.headline is None and not kr.announced_by_then and kr.related_fdi == 0
+    assert before["TW-2026-01"].headline is None
+    assert ledger.newest_date() == dt.date(2026, 2, 20)
+    assert status_report(ledger)[0].as_of == dt.date(2026, 2, 20)
+
+
+def test_claims_about_all_pledges_use_pledges_announced_by_then(ledger: Ledger) -> None:
+    checks = {c.claim["id"]: c for c in claims_check(ledger)}
+    wh = checks["all-white-house-9-6t"]
+    dated = {p["id"]: p for p in ledger.dump()["pledge"]}
+    expected = sum(p["headline_usd"] for p in dated.values()
+                   if p["announced"] and p["announced"] <= "2025-11-01")
+    assert wh.ledger_value == expected and "TW-2026-01" not in " ".join(wh.compared)
+    assert checks["all-bloomberg-128b-assigned"].ledger_value == 0
+
+
+def test_migration_0002_keeps_old_claims_and_codes_their_measure(db_url: str) -> None:
+    from pledgelab.ledger._store import migrate
+
+    led = Ledger(db_url)
+    migrate(led.engine, "0001")
+    with led.engine.begin() as conn:
+        conn.execute(text("INSERT INTO claims (id, pledge_id, project_id, claimant, said_on, metric, "
+                          "amount_usd, quote, version, sources, verified, note) VALUES ('old', NULL, NULL, "
+                          "'x', '2026-01-01', 'deployed', 0, 'q', 1, '[]', '2026-01-01', NULL)"))
+    led.migrate()
+    assert led.revision() == "0002"
+    claim = led.get("claim", "old")
+    assert claim["measure"] == "at-work" and claim["scope"] == "all" and claim["rests_on"] == []
+    led.close()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from pledgelab._errors import InputError
 from pledgelab.ledger import Ledger, RuleViolation
 from pledgelab.terms import earliest_funding_date, load_deal
 
@@ -15,7 +16,7 @@ TODAY = dt.date(2026, 11, 29)
 
 
 def _project(led: Ledger, pid: str, *, pledge: str = "KR-2025-11", sector: str = "energy",
-             status: str = "notice", date: dt.date = dt.date(2026, 3, 2), **kw: Any) -> None:
+             status: str = "selected", date: dt.date = dt.date(2026, 3, 2), **kw: Any) -> None:
     led.add("project", {"id": pid, "pledge_id": pledge, "name": pid, "sector": sector, "status": status,
                         "status_date": date, "sources": SRC, "verified": TODAY, **kw}, actor="test")
 
@@ -83,8 +84,11 @@ def test_selection_deadline(ledger: Ledger) -> None:
 
 def test_declining_a_noticed_project_records_the_non_funding_clauses(ledger: Ledger) -> None:
     _project(ledger, "kr-a")
+    _call(ledger, "c1", "kr-a", dt.date(2026, 3, 2), dt.date(2026, 6, 1), 1e9)  # the call notices it
+    proj = ledger.get("project", "kr-a")
+    assert proj["status"] == "notice" and proj["notice_date"] == "2026-03-02"
     ev = ledger.add("status", {"project_id": "kr-a", "status": "declined", "date": dt.date(2026, 4, 1),
-                               "sources": SRC, "verified": TODAY}, actor="test")
+                               "sources": SRC, "verified": TODAY, "version": proj["version"]}, actor="test")
     clauses = {c["clause"] for c in ev["consequences"]}
     assert {"non_funding.tariff_step_up", "non_funding.distribution_diversion"} <= clauses
     before_notice = ledger.add("project", {"id": "kr-b", "pledge_id": "KR-2025-11", "name": "b",
@@ -93,20 +97,29 @@ def test_declining_a_noticed_project_records_the_non_funding_clauses(ledger: Led
                                            "verified": TODAY}, actor="test")
     assert before_notice["status"] == "interest"
     ev = ledger.add("status", {"project_id": "kr-b", "status": "declined", "date": dt.date(2026, 4, 1),
-                               "sources": SRC, "verified": TODAY}, actor="test")
+                               "sources": SRC, "verified": TODAY, "version": 1}, actor="test")
     assert ev["consequences"] == []
 
 
-def test_status_never_goes_back_or_earlier(ledger: Ledger) -> None:
-    with pytest.raises(RuleViolation, match="cannot go back"):
-        ledger.add("status", {"project_id": "jp-portsmouth-gas", "status": "interest",
-                              "date": dt.date(2026, 3, 1), "sources": SRC, "verified": TODAY}, actor="t")
+def test_status_never_goes_back_or_earlier_and_money_sets_notice(ledger: Ledger) -> None:
+    def status(new: str, date: dt.date, version: int | None = 1) -> dict[str, Any]:
+        return ledger.add("status", {"project_id": "jp-portsmouth-gas", "status": new, "date": date,
+                                     "sources": SRC, "verified": TODAY, "version": version}, actor="t")
+
+    with pytest.raises(RuleViolation, match="selected cannot change to interest"):
+        status("interest", dt.date(2026, 3, 1))
     with pytest.raises(RuleViolation, match="before the current status"):
-        ledger.add("status", {"project_id": "jp-portsmouth-gas", "status": "notice",
-                              "date": dt.date(2026, 1, 1), "sources": SRC, "verified": TODAY}, actor="t")
-    ledger.add("status", {"project_id": "jp-portsmouth-gas", "status": "notice",
-                          "date": dt.date(2026, 3, 1), "sources": SRC, "verified": TODAY}, actor="t")
-    assert ledger.get("project", "jp-portsmouth-gas")["notice_date"] == "2026-03-01"
+        status("paused", dt.date(2026, 1, 1))
+    with pytest.raises(RuleViolation, match="set by a capital call, not by hand"):
+        status("notice", dt.date(2026, 3, 1))
+    with pytest.raises(InputError, match=r"status\.version: a status change needs the version"):
+        status("paused", dt.date(2026, 3, 1), version=None)
+    status("paused", dt.date(2026, 3, 1))
+    with pytest.raises(RuleViolation, match="no money moves on a paused project"):
+        _call(ledger, "c-jp", "jp-portsmouth-gas", dt.date(2026, 3, 2), dt.date(2026, 5, 1), 1e9)
+    status("selected", dt.date(2026, 3, 2), version=2)  # resumes where it was
+    _call(ledger, "c-jp", "jp-portsmouth-gas", dt.date(2026, 3, 3), dt.date(2026, 12, 1), 1e9)
+    assert ledger.get("project", "jp-portsmouth-gas")["notice_date"] == "2026-03-03"
 
 
 def test_disbursements_stay_within_the_call_and_after_the_lag(ledger: Ledger) -> None:
@@ -114,6 +127,7 @@ def test_disbursements_stay_within_the_call_and_after_the_lag(ledger: Ledger) ->
 
     _project(ledger, "kr-a")
     _call(ledger, "c1", "kr-a", dt.date(2026, 3, 2), dt.date(2026, 6, 1), 2e9)
+    assert ledger.get("project", "kr-a")["status"] == "notice"
     cached = next(f for f in status_report(ledger, dt.date(2026, 12, 31)) if f.pledge == "KR-2025-11")
     assert cached.disbursed == 0 and cached.called == 2e9
     ledger.add("disbursement", {"call_id": "c1", "date": dt.date(2026, 6, 1), "amount_usd": 1.5e9,
@@ -125,4 +139,7 @@ def test_disbursements_stay_within_the_call_and_after_the_lag(ledger: Ledger) ->
         ledger.add("disbursement", {"call_id": "c1", "date": dt.date(2026, 3, 3), "amount_usd": 1e8,
                                     "sources": SRC, "verified": TODAY}, actor="t")
     kr = next(f for f in status_report(ledger, dt.date(2026, 12, 31)) if f.pledge == "KR-2025-11")
-    assert kr.disbursed == 1.5e9 and kr.at_work_share == pytest.approx(1.5e9 / 350e9)
+    # at work is measured against the measurable base (the $200B of cash), not the $350B headline
+    assert kr.disbursed == 1.5e9 and kr.at_work_share == pytest.approx(1.5e9 / 200e9)
+    assert ledger.get("project", "kr-a")["status"] == "funded"  # the first payment funded it
+    assert [p.at_work for p in kr.parts] == [1.5e9, None]

@@ -26,15 +26,20 @@ from pydantic import BaseModel
 from pledgelab._errors import InputError
 from pledgelab.api._models import BODIES, PATCHES, TokenIn
 from pledgelab.ledger import (
+    ROLES,
+    TRANSITIONS,
+    ClaimCheck,
     Conflict,
+    Funnel,
     Ledger,
     NotFound,
     RuleViolation,
+    claim_review,
     claims_check,
+    default_as_of,
     status_report,
     timeline,
 )
-from pledgelab.ledger._report import Funnel
 
 MAX_BODY = 256 * 1024
 MAX_PAGE = 500
@@ -89,11 +94,32 @@ def _page(page: Any, request: Request) -> dict[str, Any]:
 
 def _funnel(f: Funnel) -> dict[str, Any]:
     return {"pledge": f.pledge, "country": f.country, "as_of": f.as_of.isoformat(),
-            "headline_usd": f.headline, "counts": f.counts, "amounts_usd": f.amounts,
+            "announced": f.announced.isoformat() if f.announced else None,
+            "announced_by_then": f.announced_by_then, "headline_usd": f.headline,
+            "currency": f.currency, "price_year": f.price_year,
+            "period_start": f.period_start.isoformat() if f.period_start else None,
+            "period_end": f.period_end.isoformat() if f.period_end else None,
+            "parts": [{"label": p.label, "component": p.component, "amount_usd": p.amount,
+                       "bound": p.bound, "mechanism": p.mechanism, "measurable": p.measurable,
+                       "not_measurable_because": p.mechanism_reason if not p.measurable else None,
+                       "called_usd": p.called, "at_work_usd": p.at_work,
+                       "at_work_share": p.at_work_share} for p in f.parts],
+            "measurable_base_usd": f.measurable_base, "at_work_usd": f.at_work,
+            "at_work_share": f.at_work_share,
+            "counts": f.counts, "amounts_usd": f.amounts, "firm_usd": f.firm,
+            "up_to_or_at_least_usd": f.bounded, "ceilings_included": f.ceilings,
             "called_usd": f.called, "disbursed_usd": f.disbursed, "distributed_usd": f.distributed,
-            "money_at_work_share": f.at_work_share, "missing_amounts": f.missing_amounts,
-            "estimated_amounts": f.estimated_amounts, "related_fdi_usd": f.related_fdi,
-            "related_fdi_count": f.related_fdi_count}
+            "missing_amounts": f.missing_amounts, "estimated_amounts": f.estimated_amounts,
+            "excluded_as_double_counted_usd": f.excluded,
+            "previously_planned_usd": f.previously_planned,
+            "related_fdi_usd": f.related_fdi, "related_fdi_count": f.related_fdi_count,
+            "related_fdi_planned_before_usd": f.related_fdi_planned_before,
+            "weak_sources": list(f.weak_sources)}
+
+
+def _check(c: ClaimCheck) -> dict[str, Any]:
+    return {**c.claim, "ledger_value_usd": c.ledger_value, "ledger_basis": c.ledger_basis,
+            "compared": list(c.compared)}
 
 
 def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY) -> FastAPI:
@@ -106,7 +132,7 @@ def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY) 
     bearer = HTTPBearer(auto_error=False)
 
     def who(role: str) -> Callable[..., str]:
-        rank = {"viewer": 0, "editor": 1, "admin": 2}
+        rank = {r: i for i, r in enumerate(ROLES)}  # ROLES runs from least to most
 
         def check(cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
             if cred is None or cred.scheme.lower() != "bearer":
@@ -157,7 +183,8 @@ def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY) 
     listings = {"pledges": ("pledge", ()), "milestones": ("milestone", ("pledge_id",)),
                 "tranches": ("tranche", ("pledge_id",)),
                 "projects": ("project", ("pledge_id", "status", "state", "sector", "relation")),
-                "calls": ("call", ("project_id",)), "claims": ("claim", ("pledge_id", "project_id"))}
+                "calls": ("call", ("project_id",)), "claims": ("claim", ("pledge_id", "project_id")),
+                "links": ("link", ()), "sources": ("source", ())}
 
     for path, (kind, filters) in listings.items():
         _add_listing(app, led, path, kind, filters)
@@ -170,23 +197,39 @@ def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY) 
         return out
 
     @app.get("/pledges/{pledge_id}/report",
-             summary="headline vs interest vs selected vs funded vs operating, over time, with claims")
-    def pledge_report(pledge_id: RecordId) -> dict[str, Any]:
-        steps = timeline(led, pledge_id)
-        return {"pledge": pledge_id, "now": _funnel(status_report_one(pledge_id)),
-                "timeline": [_funnel(f) for f in steps],
-                "claims": [{**c.claim, "ledger_value_usd": c.ledger_value, "ledger_basis": c.ledger_basis}
-                           for c in claims_check(led, pledge_id)]}
+             summary="measurable base and at work by component, the funnel over time, and the claims")
+    def pledge_report(pledge_id: RecordId, ceilings: bool = True) -> dict[str, Any]:
+        steps = timeline(led, pledge_id, ceilings=ceilings)
+        now = next(f for f in status_report(led, ceilings=ceilings) if f.pledge == pledge_id)
+        return {"pledge": pledge_id, "now": _funnel(now), "timeline": [_funnel(f) for f in steps],
+                "claims": [_check(c) for c in claims_check(led, pledge_id)]}
 
-    def status_report_one(pledge_id: str) -> Funnel:
-        return next(f for f in status_report(led) if f.pledge == pledge_id)
-
-    @app.get("/report", summary="every pledge's funnel on a date (default today)")
-    def report(as_of: dt.date | None = None) -> dict[str, Any]:
+    @app.get("/report", summary="every pledge on a date (default: the newest record's date)")
+    def report(as_of: dt.date | None = None, ceilings: bool = True) -> dict[str, Any]:
         if as_of is not None and not dt.date(1900, 1, 1) <= as_of <= dt.date(2200, 1, 1):
             raise HTTPException(422, "as_of must be between 1900 and 2200")
-        return {"as_of": (as_of or dt.date.today()).isoformat(),
-                "pledges": [_funnel(f) for f in status_report(led, as_of)]}
+        when = as_of or default_as_of(led)
+        return {"as_of": when.isoformat(), "ceilings_included": ceilings, "release": led.release(),
+                "pledges": [_funnel(f) for f in status_report(led, when, ceilings=ceilings)]}
+
+    @app.get("/statuses", summary="the one table of allowed status changes")
+    def statuses() -> dict[str, Any]:
+        return {"transitions": {k: list(v) for k, v in TRANSITIONS.items()},
+                "set_by_money": {"notice": "a capital call", "funded": "a payment against a call"}}
+
+    @app.get("/claims/checked", summary="claims with their verdicts, each beside the ledger's value "
+                                        "for its measure and scope on the day it was made")
+    def claims_checked(pledge_id: Filter = None) -> dict[str, Any]:
+        return {"items": [_check(c) for c in claims_check(led, pledge_id)]}
+
+    @app.get("/claims/review", summary="claims with verdicts as schema.org ClaimReview JSON-LD")
+    def claims_review(pledge_id: Filter = None) -> list[dict[str, Any]]:
+        return [claim_review(c) for c in claims_check(led, pledge_id) if c.claim.get("verdict")]
+
+    @app.get("/claims/{record_id}/review", summary="one claim as schema.org ClaimReview JSON-LD")
+    def claim_review_one(record_id: RecordId) -> dict[str, Any]:
+        led.get("claim", record_id)  # 404 if unknown
+        return claim_review(next(c for c in claims_check(led) if c.claim["id"] == record_id))
 
     @app.get("/projects/{project_id}", summary="a project with amounts, history, calls and claims")
     def get_project(project_id: RecordId) -> dict[str, Any]:
@@ -201,12 +244,14 @@ def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY) 
         return _page(led.audit(limit=limit, offset=offset, record_id=record_id), request)
 
     creates = {"pledges": "pledge", "milestones": "milestone", "tranches": "tranche",
-               "projects": "project", "calls": "call", "claims": "claim"}
+               "projects": "project", "calls": "call", "claims": "claim", "links": "link",
+               "sources": "source"}
     for path, kind in creates.items():
         _add_create(app, led, f"/{path}", kind, Editor)
     _add_child(app, led, "/projects/{parent_id}/status", "status", "project_id", Editor)
     _add_child(app, led, "/calls/{parent_id}/disbursements", "disbursement", "call_id", Editor)
     _add_child(app, led, "/projects/{parent_id}/distributions", "distribution", "project_id", Editor)
+    _add_child(app, led, "/projects/{parent_id}/amounts", "amount", "project_id", Editor)
     for path, kind in (("pledges", "pledge"), ("projects", "project"), ("claims", "claim"),
                        ("tranches", "tranche")):
         _add_patch(app, led, path, kind, Editor)

@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
-from pledgelab.ledger._fields import FIELDS, MAX_TEXT, MAX_USD, UPDATABLE
-from pledgelab.ledger._fields import Field as LedgerField
+from pledgelab.ledger import DISTRICT_RE, FIELDS, MAX_TEXT, MAX_USD, REF_RE, ROLES, UPDATABLE
+from pledgelab.ledger import RecordField as LedgerField
 
 
 def _storable(value: str) -> str:
@@ -36,12 +36,19 @@ Urls = Annotated[list[Url], Field(min_length=1, max_length=20)]
 Reason = Annotated[str | None, Field(default=None, min_length=1, max_length=MAX_TEXT),
                    AfterValidator(lambda v: None if v is None else _storable(v))]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Ids = Annotated[list[Id], Field(max_length=50)]
+Ref = Annotated[str, Field(pattern=REF_RE.pattern, max_length=100)]
+Refs = Annotated[list[Ref], Field(max_length=50)]
+District = Annotated[str, Field(pattern=DISTRICT_RE.pattern)]
 
 
 def _py_type(f: LedgerField) -> Any:
     return {
         "id": Id, "text": Text, "state": State, "date": dt.date, "usd": Usd, "bool": bool,
-        "urls": Urls,
+        "urls": Urls, "url": Url, "ids": Ids, "refs": Refs, "district": District,
+        "year": Annotated[int, Field(ge=1900, le=2200)],
+        "lat": Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)],
+        "lon": Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)],
         "json": Annotated[list[dict[str, Any]], Field(max_length=20)],
     }.get(f.type) or Literal[f.choices]  # choice
 
@@ -74,11 +81,14 @@ BODIES: dict[str, type[BaseModel]] = {
         "amounts": (Annotated[list[AmountIn], Field(max_length=20)] | None, None),  # type: ignore[valid-type]
         **_OVERRIDE}),
     "status": _model("StatusIn", "status", skip=("project_id",),
-                     extra={"version": (Version | None, None), **_OVERRIDE}),
+                     extra={"version": (Version, ...), **_OVERRIDE}),
     "call": _model("CallIn", "call", extra=_OVERRIDE),
     "disbursement": _model("DisbursementIn", "disbursement", skip=("call_id",), extra=_OVERRIDE),
     "distribution": _model("DistributionIn", "distribution", skip=("project_id",)),
     "claim": _model("ClaimIn", "claim"),
+    "amount": _model("AmountRevisionIn", "amount", skip=("project_id",)),
+    "link": _model("LinkIn", "link"),
+    "source": _model("SourceIn", "source"),
 }
 """The body of a POST that creates a record of each kind."""
 
@@ -92,4 +102,4 @@ PATCHES: dict[str, type[BaseModel]] = {
 
 class TokenIn(_Strict):
     name: Id
-    role: Literal["viewer", "editor", "admin"]
+    role: Literal[ROLES]  # type: ignore[valid-type]

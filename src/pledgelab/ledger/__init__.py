@@ -12,18 +12,51 @@ from typing import TYPE_CHECKING, Any
 
 from pledgelab.ledger._config import ENV_URL, ROLES, default_url
 from pledgelab.ledger._errors import Conflict, MissingExtra, NotFound, RuleViolation, Violation
-from pledgelab.ledger._rules import OFF_TRACK, STAGES, STATUSES
+from pledgelab.ledger._fields import (
+    BOUNDS,
+    COMPONENTS,
+    DISTRICT_RE,
+    FIELDS,
+    MAX_TEXT,
+    MAX_USD,
+    MEASURES,
+    MECHANISMS,
+    REF_RE,
+    RELIABILITY,
+    SCOPES,
+    UPDATABLE,
+    VERDICTS,
+)
+from pledgelab.ledger._fields import Field as RecordField
+from pledgelab.ledger._rules import BY_MONEY, FIRST_STATUSES, OFF_TRACK, STAGES, STATUSES, TRANSITIONS
 
 if TYPE_CHECKING:
     from pledgelab.ledger._io import PROJECT_COLUMNS, export_file, import_file, project_rows
     from pledgelab.ledger._ledger import Ledger, Page, Where, hash_token
-    from pledgelab.ledger._report import ClaimCheck, Funnel, claims_check, funnel, status_report, timeline
+    from pledgelab.ledger._release import build_release, read_corrections
+    from pledgelab.ledger._report import (
+        ClaimCheck,
+        Funnel,
+        Part,
+        claim_from_review,
+        claim_review,
+        claims_check,
+        default_as_of,
+        funnel,
+        held_amount,
+        source_marks,
+        status_report,
+        timeline,
+    )
 
 # The database code (SQLAlchemy) loads on first use, so `import pledgelab` and every
 # command that does not touch the ledger start without it.
 _LAZY = {"Ledger": "_ledger", "Page": "_ledger", "Where": "_ledger", "hash_token": "_ledger",
          "ClaimCheck": "_report", "Funnel": "_report", "claims_check": "_report", "funnel": "_report",
-         "status_report": "_report", "timeline": "_report", "PROJECT_COLUMNS": "_io",
+         "status_report": "_report", "timeline": "_report", "Part": "_report",
+         "claim_review": "_report", "claim_from_review": "_report", "default_as_of": "_report",
+         "held_amount": "_report", "source_marks": "_report", "build_release": "_release",
+         "read_corrections": "_release", "PROJECT_COLUMNS": "_io",
          "export_file": "_io", "import_file": "_io", "project_rows": "_io"}
 
 
@@ -33,12 +66,28 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'pledgelab.ledger' has no attribute {name!r}")
 
 __all__ = [
+    "BOUNDS",
+    "BY_MONEY",
+    "COMPONENTS",
+    "DISTRICT_RE",
     "ENV_URL",
+    "FIELDS",
+    "FIRST_STATUSES",
+    "MAX_TEXT",
+    "MAX_USD",
+    "MEASURES",
+    "MECHANISMS",
     "OFF_TRACK",
     "PROJECT_COLUMNS",
+    "REF_RE",
+    "RELIABILITY",
     "ROLES",
+    "SCOPES",
     "STAGES",
     "STATUSES",
+    "TRANSITIONS",
+    "UPDATABLE",
+    "VERDICTS",
     "ClaimCheck",
     "Conflict",
     "Funnel",
@@ -46,16 +95,25 @@ __all__ = [
     "MissingExtra",
     "NotFound",
     "Page",
+    "Part",
+    "RecordField",
     "RuleViolation",
     "Violation",
     "Where",
+    "build_release",
+    "claim_from_review",
+    "claim_review",
     "claims_check",
+    "default_as_of",
     "default_url",
     "export_file",
     "funnel",
     "hash_token",
+    "held_amount",
     "import_file",
     "project_rows",
+    "read_corrections",
+    "source_marks",
     "status_report",
     "timeline",
 ]

@@ -24,8 +24,28 @@ STATE_RE = re.compile(r"^[A-Z]{2}$")
 MAX_TEXT = 4000
 MAX_USD = 1e14  # more than any pledge on record; beyond it a value is a typo
 RELATIONS = ("pledge", "related-fdi")
-METRICS = ("headline", "interest", "selected", "funded", "deployed", "operating", "other")
+MEASURES = ("headline", "cash", "up-front", "per-year", "interest", "selected", "called", "at-work",
+            "operating", "other")
+"""What a claim asserts: the pledge's headline, its government cash, what is paid up front, per
+year, stated interest, projects selected, money called, money at work, plants operating."""
+SCOPES = ("project", "pledge", "several", "all")
+VERDICTS = ("accurate", "misleading", "false", "unverifiable")
+COMPONENTS = ("government-cash", "loans", "guarantees", "company-investment", "purchases",
+              "unspecified")
+"""The parts a pledge's headline is made of; ``unspecified`` where the sources give no split."""
+MECHANISMS = ("capital-call", "project", "none")
+"""How money of a component can be seen at work: disbursements against capital calls, company
+projects under construction or operating, or no mechanism at all (not measurable)."""
+BOUNDS = ("exact", "up-to", "at-least", "about")
+PROJECT_TYPES = ("new", "expansion", "restart", "retrofit")
+LINK_RELATIONS = ("part-of", "same-money", "related")
+RELIABILITY = ("primary", "wire", "press", "aggregator")
+"""Source marks: the issuer's own document, a news agency, reputable press, or a mirror,
+aggregator or blog (weak)."""
 LEDGER_SECTORS = (*SECTORS, "other")
+DISTRICT_RE = re.compile(r"^[A-Z]{2}-(AL|[0-9]{2})$")
+REF_RE = re.compile(r"^(pledge|project|tranche|call|claim|milestone|link|amount|status|deal):"
+                    r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +66,9 @@ FIELDS: dict[str, dict[str, Field]] = {
         "title": Field("text", True), "headline_usd": Field("usd"), "announced": Field("date"),
         "deal_id": Field("text"), "composition": Field("json", default=[]),
         "caveats": Field("text"), "estimate": Field("bool", default=False),
-        "estimate_reason": Field("text"), **_COMMON,
+        "estimate_reason": Field("text"), "period_start": Field("date"), "period_end": Field("date"),
+        "currency": Field("choice", choices=("USD",), default="USD"), "price_year": Field("year"),
+        **_COMMON,
     },
     "milestone": {
         "pledge_id": Field("id", True), "date": Field("date", True), "event": Field("text", True),
@@ -62,12 +84,16 @@ FIELDS: dict[str, dict[str, Field]] = {
         "name": Field("text", True), "sector": Field("choice", True, LEDGER_SECTORS),
         "company": Field("text"), "state": Field("state"),
         "status": Field("choice", True, STATUSES), "status_date": Field("date", True),
-        "notice_date": Field("date"), **_COMMON,
+        "notice_date": Field("date"), "component": Field("choice", choices=COMPONENTS),
+        "project_type": Field("choice", choices=PROJECT_TYPES), "first_announced": Field("date"),
+        "site": Field("text"), "latitude": Field("lat"), "longitude": Field("lon"),
+        "district": Field("district"), **_COMMON,
     },
     "amount": {
         "project_id": Field("id", True), "amount_usd": Field("usd"), "basis": Field("text", True),
         "as_of": Field("date"), "estimate": Field("bool", default=False),
-        "estimate_reason": Field("text"), "preferred": Field("bool", default=False), **_COMMON,
+        "estimate_reason": Field("text"), "preferred": Field("bool", default=False),
+        "bound": Field("choice", choices=BOUNDS, default="exact"), **_COMMON,
     },
     "status": {
         "project_id": Field("id", True), "status": Field("choice", True, STATUSES),
@@ -77,6 +103,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         "id": Field("id", True), "project_id": Field("id", True),
         "notice_date": Field("date", True), "funding_date": Field("date", True),
         "amount_usd": Field("usd", True), "deal_tranche": Field("text"),
+        "component": Field("choice", choices=COMPONENTS),
         "estimate": Field("bool", default=False), **_COMMON,
     },
     "disbursement": {
@@ -90,19 +117,36 @@ FIELDS: dict[str, dict[str, Field]] = {
     "claim": {
         "id": Field("id", True), "pledge_id": Field("id"), "project_id": Field("id"),
         "claimant": Field("text", True), "said_on": Field("date", True),
-        "metric": Field("choice", True, METRICS), "amount_usd": Field("usd"),
-        "quote": Field("text", True), **_COMMON,
+        "measure": Field("choice", True, MEASURES), "scope": Field("choice", choices=SCOPES),
+        "pledge_ids": Field("ids", default=[]), "amount_usd": Field("usd"),
+        "quote": Field("text", True), "verdict": Field("choice", choices=VERDICTS),
+        "reasoning": Field("text"), "rests_on": Field("refs", default=[]), "reviewer": Field("text"),
+        "reviewed_on": Field("date"), **_COMMON,
+    },
+    "link": {
+        "id": Field("id", True), "relation": Field("choice", True, LINK_RELATIONS),
+        "from_kind": Field("choice", True, ("project", "pledge")), "from_id": Field("id", True),
+        "to_kind": Field("choice", True, ("project", "pledge")), "to_id": Field("id", True),
+        **_COMMON,
+    },
+    "source": {
+        "url": Field("url", True), "reliability": Field("choice", True, RELIABILITY),
+        "publisher": Field("text"), "title": Field("text"), "checked_on": Field("date"),
+        "note": Field("text"),
     },
 }
 """Writable fields by record kind (the ledger sets ``version`` and derived columns)."""
 
 UPDATABLE: dict[str, tuple[str, ...]] = {
     "pledge": ("title", "headline_usd", "announced", "deal_id", "composition", "caveats",
-               "estimate", "estimate_reason", "sources", "verified", "note"),
+               "estimate", "estimate_reason", "period_start", "period_end", "price_year", "sources",
+               "verified", "note"),
     "tranche": ("label", "announced", "amount_usd", "sources", "verified", "note"),
-    "project": ("tranche_id", "name", "sector", "company", "state", "relation", "sources",
-                "verified", "note"),
-    "claim": ("claimant", "said_on", "metric", "amount_usd", "quote", "sources", "verified", "note"),
+    "project": ("tranche_id", "name", "sector", "company", "state", "relation", "component",
+                "project_type", "first_announced", "site", "latitude", "longitude", "district",
+                "sources", "verified", "note"),
+    "claim": ("claimant", "said_on", "measure", "scope", "pledge_ids", "amount_usd", "quote", "verdict",
+              "reasoning", "rests_on", "reviewer", "reviewed_on", "sources", "verified", "note"),
 }
 """Fields an update may change. A project's status changes only by a dated status event."""
 
@@ -181,6 +225,37 @@ def _convert(field: Field, raw: Any) -> tuple[Any, str | None]:
                 return None, f"expected an http(s) URL, got {url!r}"
             out.append(url)
         return out, None
+    if t == "url":
+        if not isinstance(raw, str) or not re.match(r"^https?://\S+$", raw.strip()) or _clean_text(raw):
+            return None, f"expected an http(s) URL, got {raw!r}"
+        return raw.strip(), None
+    if t == "year":
+        if isinstance(raw, str) and raw.strip().isdigit():
+            raw = int(raw.strip())
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 1900 <= raw <= 2200:
+            return None, f"expected a year between 1900 and 2200, got {raw!r}"
+        return raw, None
+    if t in ("lat", "lon"):
+        limit = 90.0 if t == "lat" else 180.0
+        try:
+            x = float(raw) if not isinstance(raw, bool) else math.nan
+        except (TypeError, ValueError):
+            x = math.nan
+        if not math.isfinite(x) or abs(x) > limit:
+            return None, f"expected degrees between -{limit:g} and {limit:g}, got {raw!r}"
+        return x, None
+    if t == "district":
+        if not isinstance(raw, str) or not DISTRICT_RE.match(raw.strip()):
+            return None, f"expected a congressional district like 'GA-01' or 'WY-AL', got {raw!r}"
+        return raw.strip(), None
+    if t in ("ids", "refs"):
+        items = raw.replace("|", " ").split() if isinstance(raw, str) else raw
+        pattern = ID_RE if t == "ids" else REF_RE
+        if not isinstance(items, list | tuple) or not all(isinstance(i, str) and pattern.match(i)
+                                                          for i in items):
+            what = "record ids" if t == "ids" else "record references like 'pledge:KR-2025-11'"
+            return None, f"expected a list of {what}, got {raw!r}"
+        return list(items), None
     if t == "json":
         return raw, None
     raise AssertionError(t)
@@ -220,4 +295,53 @@ def check_record(kind: str, raw: Mapping[str, Any], *, file: str, line: int,
             problems.append(Problem(file, line, f"{kind}.{name}", problem))
         else:
             out[name] = converted
+    if kind == "pledge" and out.get("composition"):
+        out["composition"], found = check_composition(out["composition"])
+        problems += [Problem(file, line, f"pledge.composition{where}", message)
+                     for where, message in found]
     return out, problems
+
+
+COMPONENT_FIELDS = {
+    "label": Field("text", True), "amount_usd": Field("usd"),
+    "component": Field("choice", True, COMPONENTS), "mechanism": Field("choice", True, MECHANISMS),
+    "mechanism_reason": Field("text"), "bound": Field("choice", choices=BOUNDS, default="exact"),
+    "deal_tranche": Field("text"), "method": Field("text"),
+}
+"""The fields of one part of a pledge's ``composition``."""
+
+
+def check_composition(raw: Any) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """Clean parts of a pledge's composition, and ``(where, message)`` for each problem.
+
+    Every part names its component and the mechanism by which its money can be seen at
+    work; a part with no mechanism (``none``) must say why (``mechanism_reason``).
+    """
+    if not isinstance(raw, list):
+        return [], [("", "expected a list of parts")]
+    parts: list[dict[str, Any]] = []
+    found: list[tuple[str, str]] = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            found.append((f"[{i}]", "expected a mapping"))
+            continue
+        part: dict[str, Any] = {}
+        for key in item:
+            if key not in COMPONENT_FIELDS:
+                found.append((f"[{i}].{key}",
+                              f"unknown field; expected one of: {', '.join(COMPONENT_FIELDS)}"))
+        for name, field in COMPONENT_FIELDS.items():
+            value = item.get(name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if field.required:
+                    found.append((f"[{i}].{name}", "required field is missing"))
+                part[name] = field.default
+                continue
+            converted, problem = _convert(field, value)
+            if problem:
+                found.append((f"[{i}].{name}", problem))
+            part[name] = converted
+        if part.get("mechanism") == "none" and not part.get("mechanism_reason"):
+            found.append((f"[{i}].mechanism_reason", "a part with no mechanism must say why"))
+        parts.append(part)
+    return parts, found

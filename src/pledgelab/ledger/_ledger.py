@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from pledgelab._errors import InputError, Problem
-from pledgelab.engine import SLACK
+from pledgelab.engine import SLACK, earliest_funding
 from pledgelab.ledger import _rules
 from pledgelab.ledger._config import ROLES, default_url
 from pledgelab.ledger._errors import Conflict, NotFound, RuleViolation, Violation
@@ -39,16 +40,19 @@ from pledgelab.ledger._models import (
     Claim,
     Disbursement,
     Distribution,
+    Link,
     Pledge,
-    Project,
+    ProjectRecord,
     StatusEvent,
-    Tranche,
+    TrancheRecord,
     as_dict,
 )
+from pledgelab.ledger._rules import STAGES
 from pledgelab.ledger._store import WRITE, current_revision, make_engine, migrate
-from pledgelab.terms import TermSheet, earliest_funding_date
+from pledgelab.terms import TermSheet
 
 SCHEMA = "pledgelab.ledger-export/1"
+Records = dict[str, list[dict[str, Any]]]  # record kind -> records as JSON-ready dicts
 SEED_ACTOR = "seed"
 
 
@@ -227,31 +231,39 @@ class Ledger:
         if kind in KINDS and "id" in clean and isinstance(clean["id"], str) \
                 and s.get(KINDS[kind], clean["id"]) is not None:
             raise Conflict(kind, clean["id"], f"a {kind} with id {clean['id']!r} already exists")
-        for key, model, parent in (("pledge_id", Pledge, "pledge"), ("project_id", Project, "project"),
-                                   ("tranche_id", Tranche, "tranche"),
+        for key, model, parent in (("pledge_id", Pledge, "pledge"),
+                                   ("project_id", ProjectRecord, "project"),
+                                   ("tranche_id", TrancheRecord, "tranche"),
                                    ("call_id", CapitalCall, "call")):
             if clean.get(key) is not None and s.get(model, clean[key]) is None:
                 raise NotFound.record(parent, clean[key])
 
     def _add_project(self, s: Session, clean: dict[str, Any], raw: Mapping[str, Any], *,
-                     override: str | None, actor: str, where: Where) -> Project:
+                     override: str | None, actor: str, where: Where) -> ProjectRecord:
         self._check_parent(s, "project", clean)
         pledge = self._get(s, Pledge, "pledge", clean["pledge_id"])
         if clean.get("tranche_id"):
-            tranche = self._get(s, Tranche, "tranche", clean["tranche_id"])
+            tranche = self._get(s, TrancheRecord, "tranche", clean["tranche_id"])
             if tranche.pledge_id != pledge.id:
                 raise InputError([Problem(where.file, where.line, "project.tranche_id",
                                           f"tranche {tranche.id!r} belongs to pledge "
                                           f"{tranche.pledge_id!r}, not {pledge.id!r}")])
         deal = self._deal(pledge.deal_id) if clean.get("relation", "pledge") == "pledge" else None
-        found = []
+        found: list[Violation] = []
+        if clean["status"] not in _rules.FIRST_STATUSES:
+            found.append(Violation(
+                clause=_rules.STATUS_ORDER_RULE, citation=_rules.STATUS_ORDER_CITE,
+                message=f"a project cannot be entered at {clean['status']}: it is set by "
+                        f"{_rules.BY_MONEY.get(clean['status'], 'a later status change')}; enter it at "
+                        f"one of {', '.join(_rules.FIRST_STATUSES)} and record the money"))
         if deal is not None:
             if clean["status"] in ("selected", "notice"):
                 found += _rules.check_deadline(deal, clean["status_date"], f"{clean['status']} on")
             if clean.get("notice_date"):
                 found += _rules.check_deadline(deal, clean["notice_date"], "the notice of selection")
+        found += self._duplicates(s, clean, raw.get("amounts") or [])
         overrides = _rules.enforce(found, override)
-        proj = Project(**clean, version=1)
+        proj = ProjectRecord(**clean, version=1)
         s.add(proj)
         s.flush()  # the project row first: its history and amounts refer to it
         s.add(StatusEvent(project_id=proj.id, status=proj.status, date=proj.status_date,
@@ -264,9 +276,82 @@ class Ledger:
         s.flush()
         return proj
 
+    @staticmethod
+    def _duplicates(s: Session, clean: Mapping[str, Any], amounts: Sequence[Mapping[str, Any]]
+                    ) -> list[Violation]:
+        """The duplicate check: another project with the same company, state, site and amount."""
+        if not clean.get("company"):
+            return []
+        cleaned = [check_record("amount", {**a, "project_id": "x"}, file="", line=0)[0] for a in amounts]
+        mine = _preferred([(a.get("amount_usd"), bool(a.get("preferred"))) for a in cleaned])
+        if mine is None:
+            return []
+        key = _rules.company_key(clean["company"])
+        out = []
+        for other in s.scalars(select(ProjectRecord).where(ProjectRecord.company.is_not(None))):
+            if _rules.company_key(other.company) != key:
+                continue
+            theirs = _preferred([(a.amount_usd, a.preferred) for a in s.scalars(
+                select(Amount).where(Amount.project_id == other.id))])
+            v = _rules.duplicate(clean, mine, as_dict(other), theirs)
+            if v is not None:
+                out.append(v)
+        return out
+
+    def _move(self, s: Session, proj: ProjectRecord, new: str, date: dt.date, *, cause: str,
+              sources: list[str], verified: dt.date, actor: str) -> None:
+        """Move ``proj`` to ``new`` because money moved (a call or a payment), with its own event."""
+        before = as_dict(proj)
+        s.add(StatusEvent(project_id=proj.id, status=new, date=date, sources=sources,
+                          verified=verified, note=f"set by {cause}", overrides=[], consequences=[]))
+        proj.status = new
+        proj.status_date = date
+        if new == "notice" and proj.notice_date is None:
+            proj.notice_date = date
+        s.flush()
+        self._audit(s, actor=actor, action="update", kind="project", record_id=proj.id,
+                    before=before, after=as_dict(proj), reason=f"set by {cause}")
+
+    @staticmethod
+    def _before_pause(s: Session, project_id: str) -> str | None:
+        """The status a paused project held before its pause."""
+        history = [e.status for e in s.scalars(select(StatusEvent).where(
+            StatusEvent.project_id == project_id).order_by(StatusEvent.date, StatusEvent.id))]
+        while history and history[-1] == "paused":
+            history.pop()
+        return history[-1] if history else None
+
+    def _money_status(self, s: Session, proj: ProjectRecord, target: str, date: dt.date, *,
+                      what: str) -> tuple[bool, list[Violation]]:
+        """Whether money dated ``date`` moves ``proj`` to ``target``, or the rule it breaks.
+
+        A call on a selected project notices it; a payment on a noticed project funds it.
+        Money on a project already past ``target`` leaves its status alone; money on any
+        other status (interest, paused, cancelled...) is refused with the transition table.
+        """
+        order = [*STAGES]
+        here = _rules.FUNNEL_STAGE.get(proj.status, proj.status)
+        if here in order and order.index(here) >= order.index(target):
+            return False, []
+        if proj.status in _rules.OFF_TRACK:
+            found = [Violation(clause=_rules.STATUS_ORDER_RULE, citation=_rules.STATUS_ORDER_CITE,
+                               message=f"no money moves on a {proj.status} project")]
+        else:
+            found = _rules.check_status(None, current=proj.status, current_date=proj.status_date,
+                                        new=target, date=date, by_money=True)
+        if found:
+            found = [Violation(clause=v.clause, citation=v.citation,
+                               message=f"{what} on project {proj.id!r} ({proj.status}) would move it "
+                                       f"to {target}: {v.message}") for v in found]
+        return not found, found
+
     def _add_status(self, s: Session, clean: dict[str, Any], raw: Mapping[str, Any], *,
                     override: str | None, actor: str, where: Where) -> StatusEvent:
-        proj: Project = self._get(s, Project, "project", clean["project_id"], lock=True)
+        proj: ProjectRecord = self._get(s, ProjectRecord, "project", clean["project_id"], lock=True)
+        if raw.get("version") is None:
+            raise InputError([Problem(where.file, where.line, "status.version",
+                                      f"a status change needs the version of project {proj.id!r} it "
+                                      f"was read at (now {proj.version})")])
         _check_version(proj, "project", raw.get("version"))
         before = as_dict(proj)
         pledge = self._get(s, Pledge, "pledge", proj.pledge_id)
@@ -274,8 +359,10 @@ class Ledger:
         noticed = proj.notice_date is not None or (
             proj.status in _rules.STAGES and
             _rules.STAGES.index(proj.status) >= _rules.STAGES.index("notice"))
-        found = _rules.check_status(deal, current=proj.status, current_date=proj.status_date,
-                                    new=clean["status"], date=clean["date"])
+        found = _rules.check_status(
+            deal, current=proj.status, current_date=proj.status_date, new=clean["status"],
+            date=clean["date"],
+            before_pause=self._before_pause(s, proj.id) if proj.status == "paused" else None)
         overrides = _rules.enforce(found, override)
         consequences = _rules.non_funding_consequences(deal) \
             if clean["status"] == "declined" and noticed else []
@@ -293,17 +380,18 @@ class Ledger:
     def _add_call(self, s: Session, clean: dict[str, Any], raw: Mapping[str, Any], *,
                   override: str | None, actor: str, where: Where) -> CapitalCall:
         self._check_parent(s, "call", clean)
-        proj: Project = self._get(s, Project, "project", clean["project_id"])
+        proj: ProjectRecord = self._get(s, ProjectRecord, "project", clean["project_id"], lock=True)
         # Lock the pledge: two calls checked at once must not both fit under the cap.
         pledge: Pledge = self._get(s, Pledge, "pledge", proj.pledge_id, lock=True)
         deal = self._deal(pledge.deal_id) if proj.relation == "pledge" else None
-        overrides: list[dict[str, str]] = []
+        move, found = self._money_status(s, proj, "notice", clean["notice_date"],
+                                         what=f"call {clean['id']!r}")
         capped = 0.0
         if deal is not None:
             year = clean["funding_date"].year
             earlier = s.execute(
-                select(CapitalCall, Project.sector).join(Project)
-                .where(Project.pledge_id == pledge.id, Project.relation == "pledge")).all()
+                select(CapitalCall, ProjectRecord.sector).join(ProjectRecord)
+                .where(ProjectRecord.pledge_id == pledge.id, ProjectRecord.relation == "pledge")).all()
             in_year = sum(c.capped_usd for c, _ in earlier if c.funding_date.year == year)
             on_tranche: dict[str, float] = {}
             for c, sector in earlier:
@@ -315,20 +403,25 @@ class Ledger:
                                       funding_date=clean["funding_date"],
                                       amount=clean["amount_usd"], deal_tranche=clean.get("deal_tranche"),
                                       capped_in_year=in_year, called_on_tranche=on_tranche)
-            overrides = _rules.enforce(check.violations, override)
+            found += check.violations
             capped = check.capped_usd
+        overrides = _rules.enforce(found, override)
         call = CapitalCall(**clean, capped_usd=capped, overrides=overrides, version=1)
         s.add(call)
         s.flush()
+        if move:
+            self._move(s, proj, "notice", clean["notice_date"], cause=f"call {call.id}",
+                       sources=call.sources, verified=call.verified, actor=actor)
         return call
 
     def _add_disbursement(self, s: Session, clean: dict[str, Any], raw: Mapping[str, Any], *,
                           override: str | None, actor: str, where: Where) -> Disbursement:
         call: CapitalCall = self._get(s, CapitalCall, "call", clean["call_id"], lock=True)
-        proj: Project = self._get(s, Project, "project", call.project_id)
+        proj: ProjectRecord = self._get(s, ProjectRecord, "project", call.project_id, lock=True)
         pledge: Pledge = self._get(s, Pledge, "pledge", proj.pledge_id)
         deal = self._deal(pledge.deal_id) if proj.relation == "pledge" else None
-        found: list[Violation] = []
+        move, found = self._money_status(s, proj, "funded", clean["date"],
+                                         what=f"a payment against call {call.id!r}")
         paid = s.scalar(select(func.coalesce(func.sum(Disbursement.amount_usd), 0.0))
                         .where(Disbursement.call_id == call.id)) or 0.0
         if paid + clean["amount_usd"] > call.amount_usd + SLACK:
@@ -338,8 +431,7 @@ class Ledger:
                         f"of {call.amount_usd:,.0f} USD"))
         if deal is not None:
             lag = deal.clause("timeline.funding_lag")
-            earliest = earliest_funding_date(call.notice_date, lag=int(lag.value), unit=lag.unit,
-                                             calendar=str(deal.value("timeline.funding_calendar")))
+            earliest = earliest_funding(deal, call.notice_date)
             if clean["date"] < earliest:
                 found.append(_rules.violation(lag, f"disbursement on {clean['date']} is before the "
                                               f"earliest funding date {earliest}"))
@@ -347,7 +439,39 @@ class Ledger:
         obj = Disbursement(**clean)
         s.add(obj)
         s.flush()
+        if move:
+            self._move(s, proj, "funded", clean["date"], cause=f"payment on call {call.id}",
+                       sources=obj.sources, verified=obj.verified, actor=actor)
         return obj
+
+    def _add_link(self, s: Session, clean: dict[str, Any], raw: Mapping[str, Any], *,
+                  override: str | None, actor: str, where: Where) -> Link:
+        self._check_parent(s, "link", clean)
+        for side in ("from", "to"):
+            kind = clean[f"{side}_kind"]
+            self._get(s, KINDS[kind], kind, clean[f"{side}_id"])
+        if (clean["from_kind"], clean["from_id"]) == (clean["to_kind"], clean["to_id"]):
+            raise InputError([Problem(where.file, where.line, "link.to_id",
+                                      "a record cannot link to itself")])
+        link = Link(**clean)
+        s.add(link)
+        s.flush()
+        return link
+
+    def _add_claim(self, s: Session, clean: dict[str, Any], raw: Mapping[str, Any], *,
+                   override: str | None, actor: str, where: Where) -> Claim:
+        self._check_parent(s, "claim", clean)
+        clean["scope"] = clean.get("scope") or claim_scope(clean)
+        problems = [Problem(where.file, where.line, f"claim.{f}", m) for f, m in scope_problems(clean)]
+        for pid in clean.get("pledge_ids") or []:
+            if s.get(Pledge, pid) is None:
+                problems.append(Problem(where.file, where.line, "claim.pledge_ids", f"no pledge {pid!r}"))
+        if problems:
+            raise InputError(problems)
+        claim = Claim(**clean, version=1)
+        s.add(claim)
+        s.flush()
+        return claim
 
     def update(self, kind: str, record_id: str, changes: Mapping[str, Any], *, version: int,
                actor: str, reason: str | None = None) -> dict[str, Any]:
@@ -367,9 +491,16 @@ class Ledger:
             _check_version(obj, kind, version)
             before = as_dict(obj)
             if clean.get("tranche_id"):
-                self._get(s, Tranche, "tranche", clean["tranche_id"])
+                self._get(s, TrancheRecord, "tranche", clean["tranche_id"])
             for key, value in clean.items():
                 setattr(obj, key, value)
+            if kind == "pledge" and "composition" in clean:
+                obj.composition = clean["composition"] or []
+            if kind == "claim":
+                problems = [Problem("request", 0, f"claim.{f}", m)
+                            for f, m in scope_problems(as_dict(obj))]
+                if problems:
+                    raise InputError(problems)
             s.flush()
             after = as_dict(obj)
             self._audit(s, actor=actor, action="update", kind=kind, record_id=record_id,
@@ -379,8 +510,8 @@ class Ledger:
     # -- reads -----------------------------------------------------------------------
     def get(self, kind: str, record_id: str) -> dict[str, Any]:
         with self._read() as s:
-            key: Any = int(record_id) if kind not in ("pledge", "tranche", "project", "call", "claim") \
-                and record_id.isdigit() else record_id
+            key: Any = int(record_id) if kind not in ("pledge", "tranche", "project", "call", "claim",
+                                                      "link") and record_id.isdigit() else record_id
             return as_dict(self._get(s, KINDS[kind], kind, key))
 
     def list(self, kind: str, *, filters: Mapping[str, Any] | None = None, limit: int = 50,
@@ -400,7 +531,7 @@ class Ledger:
     def project_detail(self, project_id: str) -> dict[str, Any]:
         """A project with its amount variants, status history, calls, payments and claims."""
         with self._read() as s:
-            proj = self._get(s, Project, "project", project_id)
+            proj = self._get(s, ProjectRecord, "project", project_id)
             out = as_dict(proj)
             out["amounts"] = [as_dict(a) for a in s.scalars(
                 select(Amount).where(Amount.project_id == project_id).order_by(Amount.id))]
@@ -431,25 +562,34 @@ class Ledger:
             rows = s.scalars(stmt.order_by(AuditEntry.id).limit(limit).offset(offset)).all()
             return Page(items=[as_dict(r) for r in rows], total=total, limit=limit, offset=offset)
 
-    def release(self) -> str:
-        """The ledger's release version: ``<schema revision>.<date of last change>.<changes>``.
-
-        Any change makes a new release; the same records always give the same release.
-        """
-        with self._read() as s:
-            n = s.scalar(select(func.count()).select_from(AuditEntry)) or 0
-            last = s.scalar(select(func.max(AuditEntry.at)))
-        day = last.strftime("%Y%m%d") if last else "00000000"
-        return f"{self.revision() or '0'}.{day}.{n}"
-
-    def dump(self) -> dict[str, Any]:
-        """Every record, by kind, ordered by id: the JSON export."""
-        out: dict[str, Any] = {"schema": SCHEMA, "release": self.release()}
+    def records(self) -> Records:
+        """Every record of every kind (not the audit log, not tokens), ordered by id."""
+        out: Records = {}
         with self._read() as s:
             for kind, model in KINDS.items():
                 cols = model.__table__.columns
                 out[kind] = [as_dict(r) for r in s.scalars(select(model).order_by(cols["id"]))]
         return out
+
+    def newest_date(self, records: Records | None = None) -> dt.date | None:
+        """The date of the newest record (:data:`DATED` fields): what reports default to."""
+        return newest_date(records if records is not None else self.records())
+
+    def release(self, records: Records | None = None) -> str:
+        """The release id ``<schema revision>.<newest record date>.<content digest>``.
+
+        It depends on the records only: the same records always give the same id, any
+        change to a record gives a new one, and tokens or failed writes change nothing.
+        """
+        recs = records if records is not None else self.records()
+        newest = newest_date(recs)
+        day = newest.strftime("%Y%m%d") if newest else "00000000"
+        return f"{self.revision() or '0'}.{day}.{content_digest(recs)[:8]}"
+
+    def dump(self) -> dict[str, Any]:
+        """Every record, by kind, ordered by id: the JSON export."""
+        recs = self.records()
+        return {"schema": SCHEMA, "release": self.release(recs), **recs}
 
     # -- tokens ----------------------------------------------------------------------
     def create_token(self, *, name: str, role: str, actor: str = "admin") -> str:
@@ -503,6 +643,63 @@ def _amount_problems(amounts: Any, where: Where) -> list[Problem]:
         out += [Problem(p.file, p.line, f"project.amounts[{i}].{p.field.split('.')[-1]}", p.message)
                 for p in problems]
     return out
+
+
+DATED: dict[str, tuple[str, ...]] = {
+    "pledge": ("announced",), "milestone": ("date",), "tranche": ("announced",),
+    "project": ("status_date",), "amount": ("as_of",), "status": ("date",), "call": ("notice_date",),
+    "disbursement": ("date",), "distribution": ("date",), "claim": ("said_on",),
+}
+"""The date each kind of record reports (not when it was checked or reviewed)."""
+
+
+def newest_date(records: Mapping[str, list[dict[str, Any]]]) -> dt.date | None:
+    """The newest :data:`DATED` date among ``records``."""
+    dates = [dt.date.fromisoformat(r[f]) for kind, fields in DATED.items()
+             for r in records.get(kind, []) for f in fields if r.get(f)]
+    return max(dates, default=None)
+
+
+def content_digest(records: Mapping[str, list[dict[str, Any]]]) -> str:
+    """SHA-256 of the records as canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps({k: records[k] for k in sorted(records)}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _preferred(amounts: Sequence[tuple[float | None, bool]]) -> float | None:
+    """The preferred stated amount of a list of ``(amount, preferred)``, else the first stated."""
+    stated = [(a, p) for a, p in amounts if a is not None]
+    for a, p in stated:
+        if p:
+            return a
+    return stated[0][0] if stated else None
+
+
+def claim_scope(claim: Mapping[str, Any]) -> str:
+    """The scope a claim's links imply: a project, a pledge, several pledges, or all."""
+    if claim.get("project_id"):
+        return "project"
+    if claim.get("pledge_id"):
+        return "pledge"
+    return "several" if claim.get("pledge_ids") else "all"
+
+
+def scope_problems(claim: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(field, message)`` where a claim's scope and the records it names disagree."""
+    scope = claim.get("scope")
+    if scope == "project" and not claim.get("project_id"):
+        return [("project_id", "a claim about one project names the project")]
+    if scope == "pledge" and not claim.get("pledge_id"):
+        return [("pledge_id", "a claim about one pledge names the pledge")]
+    if scope == "several" and len(claim.get("pledge_ids") or []) < 2:
+        return [("pledge_ids", "a claim about several pledges names at least two")]
+    if scope == "all" and (claim.get("pledge_id") or claim.get("project_id") or claim.get("pledge_ids")):
+        return [("scope", "a claim about all pledges names no pledge or project")]
+    if claim.get("verdict") and not (claim.get("reasoning") and claim.get("reviewer")
+                                     and claim.get("reviewed_on")):
+        return [("verdict", "a verdict needs its reasoning, reviewer and reviewed_on")]
+    return []
 
 
 def _check_version(obj: Any, kind: str, version: Any) -> None:

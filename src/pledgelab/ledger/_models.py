@@ -50,6 +50,10 @@ class Pledge(_Sourced, Base):
     caveats: Mapped[str | None] = mapped_column(Text)
     estimate: Mapped[bool] = mapped_column(Boolean, default=False)
     estimate_reason: Mapped[str | None] = mapped_column(Text)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    price_year: Mapped[int | None] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -65,7 +69,7 @@ class Milestone(_Sourced, Base):
     text: Mapped[str] = mapped_column(Text)
 
 
-class Tranche(_Sourced, Base):
+class TrancheRecord(_Sourced, Base):
     """A batch of projects selected or announced together under a pledge."""
 
     __tablename__ = "tranches"
@@ -78,7 +82,7 @@ class Tranche(_Sourced, Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
-class Project(_Sourced, Base):
+class ProjectRecord(_Sourced, Base):
     """A project under a pledge (or related corporate FDI), with a stable id."""
 
     __tablename__ = "projects"
@@ -93,6 +97,13 @@ class Project(_Sourced, Base):
     status: Mapped[str] = mapped_column(String(24), index=True)
     status_date: Mapped[dt.date] = mapped_column(Date)
     notice_date: Mapped[dt.date | None] = mapped_column(Date)
+    component: Mapped[str | None] = mapped_column(String(24))
+    project_type: Mapped[str | None] = mapped_column(String(16))
+    first_announced: Mapped[dt.date | None] = mapped_column(Date)
+    site: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    district: Mapped[str | None] = mapped_column(String(8))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -109,6 +120,7 @@ class Amount(_Sourced, Base):
     estimate: Mapped[bool] = mapped_column(Boolean, default=False)
     estimate_reason: Mapped[str | None] = mapped_column(Text)
     preferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    bound: Mapped[str] = mapped_column(String(10), default="exact")  # exact | up-to | at-least | about
 
 
 class StatusEvent(_Sourced, Base):
@@ -134,6 +146,7 @@ class CapitalCall(_Sourced, Base):
     amount_usd: Mapped[float] = mapped_column(Float)
     deal_tranche: Mapped[str | None] = mapped_column(String(80))
     capped_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    component: Mapped[str | None] = mapped_column(String(24))
     estimate: Mapped[bool] = mapped_column(Boolean, default=False)
     overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -162,7 +175,7 @@ class Distribution(_Sourced, Base):
 
 
 class Claim(_Sourced, Base):
-    """Who said what amount on what date, with the source — shown next to the record."""
+    """Who said what amount on what date, the measure it asserts and its scope, and a verdict."""
 
     __tablename__ = "claims"
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -170,11 +183,43 @@ class Claim(_Sourced, Base):
     project_id: Mapped[str | None] = mapped_column(ID, ForeignKey("projects.id"))
     claimant: Mapped[str] = mapped_column(Text)
     said_on: Mapped[dt.date] = mapped_column(Date)
-    metric: Mapped[str] = mapped_column(String(24))
+    measure: Mapped[str] = mapped_column(String(24))
+    scope: Mapped[str] = mapped_column(String(10), default="pledge")  # project | pledge | several | all
+    pledge_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # the pledges of a "several" claim
     amount_usd: Mapped[float | None] = mapped_column(Float)
     quote: Mapped[str] = mapped_column(Text)
+    verdict: Mapped[str | None] = mapped_column(String(16))  # accurate | misleading | false | unverifiable
+    reasoning: Mapped[str | None] = mapped_column(Text)
+    rests_on: Mapped[list[str]] = mapped_column(JSON, default=list)  # "kind:id" of the records used
+    reviewer: Mapped[str | None] = mapped_column(Text)
+    reviewed_on: Mapped[dt.date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Link(_Sourced, Base):
+    """A link between two records: ``part-of`` and ``same-money`` make the reports count money once."""
+
+    __tablename__ = "links"
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    relation: Mapped[str] = mapped_column(String(16))  # part-of | same-money | related
+    from_kind: Mapped[str] = mapped_column(String(16))  # project | pledge
+    from_id: Mapped[str] = mapped_column(ID, index=True)
+    to_kind: Mapped[str] = mapped_column(String(16))
+    to_id: Mapped[str] = mapped_column(ID, index=True)
+
+
+class SourceMark(Base):
+    """How far a source URL can be trusted (primary, wire, press, aggregator) and when it was checked."""
+
+    __tablename__ = "source_marks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    reliability: Mapped[str] = mapped_column(String(16))
+    publisher: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    checked_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class ApiToken(Base):
@@ -205,9 +250,9 @@ class AuditEntry(Base):
 
 
 KINDS: dict[str, type[Base]] = {
-    "pledge": Pledge, "milestone": Milestone, "tranche": Tranche, "project": Project,
+    "pledge": Pledge, "milestone": Milestone, "tranche": TrancheRecord, "project": ProjectRecord,
     "amount": Amount, "status": StatusEvent, "call": CapitalCall, "disbursement": Disbursement,
-    "distribution": Distribution, "claim": Claim,
+    "distribution": Distribution, "claim": Claim, "link": Link, "source": SourceMark,
 }
 """Record kinds by the name used in the audit log, exports and error messages."""
 

@@ -4,23 +4,26 @@ Every number comes from the pledge's term sheet (``pledgelab.terms``) and every
 calculation from the code the deterministic engine uses:
 
 * **selection deadline** — a notice (or a capital call) dated after
-  ``timeline.selection_deadline`` breaks it (``engine.schedule``: "a project
+  ``timeline.selection_deadline`` breaks it (the engine's schedule: "a project
   noticed after the selection deadline is not financed");
 * **earliest funding date** — a call funded before
-  :func:`pledgelab.terms.earliest_funding_date` of its notice (``timeline.funding_lag``
+  :func:`pledgelab.engine.earliest_funding` of its notice (``timeline.funding_lag``
   counted on ``timeline.funding_calendar``) breaks the funding lag;
 * **calendar-year cap** — which tranches finance a project is
-  :func:`pledgelab.engine.schedule.financing_shares`; the investor's part on
+  :func:`pledgelab.engine.financing_shares`; the investor's part on
   tranches that ``counts_toward_cap`` may not take a calendar year's calls
   above ``timeline.annual_cap``;
 * **tranche size** — calls on a tranche may not exceed its ``amount``;
 * **non-funding** — a noticed project the investor declines triggers the
   ``non_funding`` clauses; they are recorded with the status change.
 
-The ledger's own rule is the status order (:data:`STAGES`): a project moves
-forward along it, or off it (declined, paused, cancelled), never back, and
-never to an earlier date. A rule can be broken only with an explicit override
-reason, which is stored with the record and in the audit log.
+The ledger's own rule is one table of status transitions (:data:`TRANSITIONS`),
+used for every write by the library, the command line and the API: a project
+moves only along it, never to an earlier date, and money moves it — a capital
+call takes a selected project to ``notice``, the first payment takes a noticed
+one to ``funded``; neither status can be set by hand. A rule can be broken only
+with an explicit override reason, which is stored with the record and in the
+audit log.
 """
 
 from __future__ import annotations
@@ -29,18 +32,69 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pledgelab.engine import SLACK, financing_shares, investor_share
+from pledgelab.engine import SLACK, earliest_funding, financing_shares, investor_share
 from pledgelab.ledger._errors import RuleViolation, Violation
 from pledgelab.pipeline import Project as PipelineProject
-from pledgelab.terms import Clause, Status, TermSheet, earliest_funding_date, load_deal
+from pledgelab.terms import Clause, Status, TermSheet, load_deal
 
 STAGES = ("interest", "recommended", "selected", "notice", "funded", "under-construction",
           "operating")
-"""The path of a project from a company's stated interest to a working plant."""
-OFF_TRACK = ("declined", "paused", "cancelled")
-STATUSES = (*STAGES, *OFF_TRACK)
-STATUS_ORDER_RULE = "ledger.status_order"
-STATUS_ORDER_CITE = "docs/ledger.md#statuses: a project moves forward, or off the track, never back"
+"""The path of a project from a company's stated interest to a working plant (the funnel)."""
+CORPORATE = ("announced", "financial-close")
+"""Stages of a company's own project (Clean Investment Monitor: announced, under construction,
+operating); they count in the funnel as ``interest`` and ``funded``."""
+OFF_TRACK = ("declined", "paused", "cancelled", "retired")
+STATUSES = (*STAGES, *CORPORATE, *OFF_TRACK)
+FUNNEL_STAGE = {"announced": "interest", "financial-close": "funded"}
+"""The funnel stage a corporate status counts at."""
+BY_MONEY = {"notice": "a capital call", "funded": "a payment (disbursement) against a call"}
+"""Statuses only money sets: a call notices a selected project, its first payment funds it."""
+
+_ALIVE = ("cancelled", "paused")
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "interest": ("recommended", "selected", "announced", "declined", *_ALIVE),
+    "recommended": ("selected", "declined", *_ALIVE),
+    "selected": ("notice", "declined", *_ALIVE),
+    "notice": ("funded", "declined", *_ALIVE),
+    "funded": ("under-construction", *_ALIVE),
+    "announced": ("financial-close", "under-construction", *_ALIVE),
+    "financial-close": ("under-construction", *_ALIVE),
+    "under-construction": ("operating", *_ALIVE),
+    "operating": ("paused", "retired"),
+    "paused": ("cancelled",),  # or resume: back to the status held before the pause, or on from it
+    "declined": (),
+    "cancelled": (),
+    "retired": (),
+}
+"""Every allowed status change, one table for the library, the command line and the API.
+
+A paused project resumes at the status it held before the pause (or moves on from it,
+as that status allows), or is cancelled."""
+FIRST_STATUSES = ("interest", "recommended", "selected", "announced", "financial-close",
+                  "under-construction", "operating")
+"""Statuses a project may be entered at; ``notice`` and ``funded`` come only with money."""
+STATUS_ORDER_RULE = "ledger.status_transitions"
+STATUS_ORDER_CITE = "docs/ledger.md#statuses: one table of allowed status changes"
+DUPLICATE_RULE = "ledger.no_double_counting"
+DUPLICATE_CITE = "docs/ledger.md#no-double-counting: the same site, company and amount twice"
+
+
+def allowed_next(current: str, before_pause: str | None = None) -> tuple[str, ...]:
+    """The statuses :data:`TRANSITIONS` allows after ``current`` (resuming a pause included)."""
+    if current == "paused" and before_pause is not None and before_pause != "paused":
+        return (before_pause, *(s for s in TRANSITIONS[before_pause] if s != "paused"),
+                *TRANSITIONS["paused"])
+    return TRANSITIONS[current]
+
+
+def transition(current: str, new: str, *, before_pause: str | None = None) -> list[Violation]:
+    """A violation unless :data:`TRANSITIONS` allows ``current`` → ``new``."""
+    options = allowed_next(current, before_pause)
+    if new in options:
+        return []
+    return [Violation(clause=STATUS_ORDER_RULE, citation=STATUS_ORDER_CITE,
+                      message=f"{current} cannot change to {new}; allowed from {current}: "
+                              f"{', '.join(options) or 'none (a final status)'}")]
 
 
 def _cite(clause: Clause) -> str:
@@ -70,7 +124,7 @@ def stand_in(sector: str, notice: dt.date) -> PipelineProject:
 
 def shares_of(deal: TermSheet, *, sector: str, notice: dt.date, deal_tranche: str | None) -> dict[str, float]:
     """Which deal tranches finance a call: the one named, else the engine's rule by sector
-    (:func:`pledgelab.engine.schedule.financing_shares`); empty if no tranche is open to it."""
+    (:func:`pledgelab.engine.financing_shares`); empty if no tranche is open to it."""
     if deal_tranche:
         tranches = [t.id for t in deal.tranches]
         if deal_tranche not in tranches:
@@ -110,7 +164,7 @@ def check_call(deal: TermSheet, *, sector: str, notice: dt.date, funding_date: d
     out = check_deadline(deal, notice, "the notice of selection")
     lag = deal.clause("timeline.funding_lag")
     calendar = str(deal.value("timeline.funding_calendar"))
-    earliest = earliest_funding_date(notice, lag=int(lag.value), unit=lag.unit, calendar=calendar)
+    earliest = earliest_funding(deal, notice)
     if funding_date < notice:
         out.append(violation(lag, f"funding date {funding_date} is before the notice {notice}"))
     elif funding_date < earliest:
@@ -141,19 +195,57 @@ def check_call(deal: TermSheet, *, sector: str, notice: dt.date, funding_date: d
 
 
 def check_status(deal: TermSheet | None, *, current: str, current_date: dt.date,
-                 new: str, date: dt.date) -> list[Violation]:
-    """Check a status change: the ledger's status order, and the deal's selection deadline."""
+                 new: str, date: dt.date, before_pause: str | None = None,
+                 by_money: bool = False) -> list[Violation]:
+    """Check a status change: the transition table, its date, money-only statuses, the deadline.
+
+    ``by_money`` marks a change made by a capital call or a payment (see :data:`BY_MONEY`).
+    """
     out: list[Violation] = []
     if date < current_date:
         out.append(Violation(clause=STATUS_ORDER_RULE, citation=STATUS_ORDER_CITE,
                              message=f"{new} on {date} is before the current status "
                                      f"{current} of {current_date}"))
-    if new in STAGES and current in STAGES and STAGES.index(new) < STAGES.index(current):
+    if new in BY_MONEY and not by_money:
         out.append(Violation(clause=STATUS_ORDER_RULE, citation=STATUS_ORDER_CITE,
-                             message=f"{current} cannot go back to {new}"))
+                             message=f"{new} is set by {BY_MONEY[new]}, not by hand: record the "
+                                     f"{'call' if new == 'notice' else 'payment'}"))
+    else:
+        out.extend(transition(current, new, before_pause=before_pause))
     if deal is not None and new in ("selected", "notice"):
         out.extend(check_deadline(deal, date, f"{new} on"))
     return out
+
+
+def company_key(company: str | None) -> str:
+    """A company name compared without case, spaces or punctuation."""
+    return "".join(ch for ch in (company or "").casefold() if ch.isalnum())
+
+
+def same_amount(a: float | None, b: float | None, *, tolerance: float = 0.01) -> bool:
+    """Two amounts within ``tolerance`` (1%) of the larger: the same money reported twice."""
+    if a is None or b is None:
+        return False
+    return abs(a - b) <= tolerance * max(abs(a), abs(b), 1.0)
+
+
+def duplicate(new: Mapping[str, object], amount: float | None, other: Mapping[str, object],
+              other_amount: float | None) -> Violation | None:
+    """A violation when ``new`` has the same company, state (and site) and amount as ``other``."""
+    key = company_key(str(new.get("company") or ""))
+    if not key or key != company_key(str(other.get("company") or "")):
+        return None
+    if new.get("state") != other.get("state"):
+        return None
+    if new.get("site") and other.get("site") and \
+            company_key(str(new["site"])) != company_key(str(other["site"])):
+        return None
+    if not same_amount(amount, other_amount):
+        return None
+    return Violation(clause=DUPLICATE_RULE, citation=DUPLICATE_CITE,
+                     message=f"same company, state and amount as project {other['id']!r} under pledge "
+                             f"{other['pledge_id']!r}: the same money would count twice; link the "
+                             "records (part-of / same-money) or give an override reason")
 
 
 def non_funding_consequences(deal: TermSheet | None) -> list[dict[str, str]]:

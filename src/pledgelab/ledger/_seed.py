@@ -29,7 +29,7 @@ from pledgelab.ledger._fields import FIELDS
 from pledgelab.ledger._ledger import Where
 
 SCHEMA_ID = "pledgelab.ledger-seed/1"
-ORDER = ("japan", "korea", "other-pledges", "claims")
+ORDER = ("sources", "japan", "korea", "other-pledges", "claims")
 """Files whose records others refer to come first."""
 
 Record = tuple[str, dict[str, Any], Where]
@@ -76,6 +76,11 @@ def read_seed(path: Path, *, display: str | None = None) -> list[Record]:
             data["amounts"] = amounts
         if "override" in m:
             data["_override"] = m["override"]
+        if kind == "source":  # a mark on one reference's URL: the record is about the source itself
+            urls = data.pop("sources") or [None]
+            data.pop("verified", None)
+            data["url"] = urls[0]
+            data.setdefault("title", next((r.title for r in refs.values() if r.url == urls[0]), None))
         out.append((str(kind), data, Where(file=m.loc.file, line=m.loc.line)))
     chk.raise_if_any()
     return out
