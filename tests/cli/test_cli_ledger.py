@@ -24,26 +24,46 @@ def test_commands(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     (init,) = _run(db, "ledger", "init")
     assert init.rows[0][2] > 30
-    (status,) = _run(db, "ledger", "status", "--as-of", "2026-03-01")
+    measures, status = _run(db, "ledger", "status", "--as-of", "2026-03-01")
     jp = next(r for r in status.rows if r[0] == "JP-2025-09")
-    assert jp[1] == 550e9 and jp[3] == pytest.approx(36e9)
-    over_time, claims = _run(db, "ledger", "status", "--pledge", "KR-2025-11")
-    assert claims.rows and over_time.rows
+    assert jp[1] == 550e9 and jp[5] == pytest.approx(36e9)  # selected
+    kr = [r for r in measures.rows if r[0] == "KR-2025-11"]
+    assert [r[4] for r in kr] == ["government-cash", "unspecified", "measurable base"]
+    assert kr[1][10] == "not measurable" and kr[2][5] == 200e9 and kr[2][10] == "0.00%"
+    now, over_time, claims = _run(db, "ledger", "status", "--pledge", "KR-2025-11")
+    assert claims.rows and over_time.rows and now.rows
+    (verdicts,) = _run(db, "ledger", "claims", "--review-json", str(tmp_path / "reviews.json"))
+    by_id = {r[1]: r for r in verdicts.rows}
+    assert by_id["kr-trump-up-front"][8] == "false" and by_id["kr-wi-not-cash"][8] == "accurate"
+    assert json.loads((tmp_path / "reviews.json").read_text())[0]["@type"] == "ClaimReview"
     with pytest.raises(InputError, match=r"timeline.selection_deadline: selected on 2030-01-01"):
         _run(db, "ledger", "add", "project", "--id", "jp-x", "--pledge", "JP-2025-09", "--name", "X",
              "--sector", "energy", "--status", "selected", "--date", "2030-01-01",
-             "--source", "https://example.org/x")
+             "--source", "https://example.org/x", "--verified", "2026-03-02")
     (added,) = _run(db, "ledger", "add", "project", "--id", "kr-x", "--pledge", "KR-2025-11", "--name", "X",
-                    "--sector", "energy", "--status", "notice", "--date", "2026-03-02",
-                    "--source", "https://example.org/x", "--amount", "2e9", "--format", "json")
+                    "--sector", "energy", "--status", "selected", "--date", "2026-03-02",
+                    "--source", "https://example.org/x", "--verified", "2026-03-02", "--amount", "2e9",
+                    "--format", "json")
     assert ("id", "kr-x") in [tuple(r) for r in added.rows]
     with pytest.raises(InputError, match=r"timeline.funding_lag: funding date 2026-03-05 is before"):
         _run(db, "ledger", "add", "call", "--id", "c1", "--project", "kr-x", "--notice", "2026-03-02",
-             "--funding-date", "2026-03-05", "--amount", "1e9", "--source", "https://example.org/x")
+             "--funding-date", "2026-03-05", "--amount", "1e9", "--source", "https://example.org/x",
+             "--verified", "2026-03-02")
     (ok,) = _run(db, "ledger", "add", "call", "--id", "c1", "--project", "kr-x", "--notice", "2026-03-02",
                  "--funding-date", "2026-03-05", "--amount", "1e9", "--source", "https://example.org/x",
-                 "--override", "funded early by agreement")
+                 "--verified", "2026-03-02", "--override", "funded early by agreement")
     assert any("timeline.funding_lag" in n for n in ok.notes)
+    assert any("kr-x is now notice" in n for n in ok.notes)  # the call noticed the selected project
+    with pytest.raises(InputError, match=r"ledger.status_transitions: notice cannot change to operating"):
+        _run(db, "ledger", "add", "status", "--project", "kr-x", "--status", "operating", "--date",
+             "2026-04-01", "--version", "2", "--source", "https://example.org/x", "--verified", "2026-04-01")
+    (paused,) = _run(db, "ledger", "add", "status", "--project", "kr-x", "--status", "paused", "--date",
+                     "2026-04-01", "--version", "2", "--source", "https://example.org/x",
+                     "--verified", "2026-04-01")
+    assert any("kr-x is now paused" in n for n in paused.notes)
+    (rel,) = _run(db, "ledger", "release", str(tmp_path / "release"))
+    assert {"records/project.csv", "data-dictionary.csv", "METHODOLOGY.md", "CHANGELOG.md",
+            "LICENSE.txt"} <= {r[0] for r in rel.rows}
     (tok,) = _run(db, "token", "create", "--name", "alice", "--role", "editor")
     token = tok.rows[0][2]
     led = Ledger(db)
@@ -52,7 +72,7 @@ def test_commands(tmp_path: Path) -> None:
         "latin-1")
     led.close()
     (exp,) = _run(db, "ledger", "export", "--out", str(tmp_path / "x.csv"))
-    assert exp.rows[0][1] == 9  # 8 seeded projects and kr-x
+    assert exp.rows[0][1] == 16  # 15 seeded projects and kr-x
     (rows,) = _run(db, "ledger", "export", "--format", "csv")
     assert rows.columns[0].name == "release"
     bad = tmp_path / "bad.csv"

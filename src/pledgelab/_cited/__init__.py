@@ -19,7 +19,10 @@ the modules below.
   :class:`ClauseSpec`; :func:`read_references` reads a references table;
   :func:`describe` names a wrong value in a message.
 - :func:`read_yaml` / :func:`parse_yaml` load YAML keeping the line of every
-  key and item (:class:`YMap`, :class:`YList`, :class:`Located`).
+  key and item (:class:`YMap`, :class:`YList`, :class:`Located`), within the
+  limits of :mod:`pledgelab._limits` (size, UTF-8 only, no NUL, regular files
+  only, alias expansion, nesting); :func:`read_text` / :func:`decode` apply the
+  same file checks to other readers (the ledger's CSV and JSON imports).
 - :class:`Clause`, :class:`Status`, :class:`Reference`, :class:`Alternative`,
   :class:`HistoryEntry`: what a clause holds.
 - :data:`DATA`, :func:`shipped`, :func:`locate`: the shipped data folder, its
@@ -37,7 +40,7 @@ from pledgelab._cited._clause import (
 )
 from pledgelab._cited._header import HEADER_KEYS, Header, open_cited
 from pledgelab._cited._registry import DATA, locate, shipped
-from pledgelab._cited._yaml import Located, YList, YMap, parse_yaml, read_yaml
+from pledgelab._cited._yaml import Located, YList, YMap, decode, parse_yaml, read_text, read_yaml
 
 __all__ = [
     "DATA",
@@ -53,11 +56,13 @@ __all__ = [
     "Status",
     "YList",
     "YMap",
+    "decode",
     "describe",
     "locate",
     "open_cited",
     "parse_yaml",
     "read_references",
+    "read_text",
     "read_yaml",
     "shipped",
 ]

@@ -23,6 +23,7 @@ from pledgelab._cited._clause import (
 )
 from pledgelab._cited._yaml import Located, YList, YMap
 from pledgelab._errors import InputError, Problem
+from pledgelab._limits import UNIT_MAXIMUM, date_problem
 
 CLAUSE_KEYS = ("value", "unit", "label", "status", "refs", "reason", "alternatives", "note", "history")
 SHARE_TOLERANCE = 1e-9
@@ -111,8 +112,13 @@ class Checker:
         return self.date_value(obj[key], obj.at(key))
 
     def date_value(self, value: Any, where: Located) -> dt.date | None:
+        """A date (not a date-time) inside the calendar window of :mod:`pledgelab._limits`."""
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value
+            why = date_problem(value)
+            if why is None:
+                return value
+            self.add(where, why)
+            return None
         self.add(where, f"expected a date (YYYY-MM-DD), got {describe(value)}")
         return None
 
@@ -259,6 +265,11 @@ class Checker:
         if kind == "date":
             return self.date_value(value, where)
         if kind == "choice":
+                return None
+            hi = _ceiling(spec)
+            if hi is not None and value > hi:
+                self.add(where, f"must be at most {hi:g} {spec.units[0]}, got {_short(value)}")
+                return None
             if value not in spec.choices:
                 self.add(where, f"{value!r} is not one of: {', '.join(spec.choices)}")
                 return None
@@ -287,19 +298,22 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.add(where, f"expected a number, got {describe(value)}")
             return None
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:
+            x = math.inf
         if not math.isfinite(x):
-            self.add(where, f"expected a finite number, got {value}")
+            self.add(where, f"expected a finite number, got {_short(value)}")
             return None
         lo = spec.minimum
-        hi = 1.0 if spec.kind == "fraction" and spec.maximum is None else spec.maximum
+        hi = 1.0 if spec.kind == "fraction" and spec.maximum is None else _ceiling(spec)
         if lo is not None and x < lo:
             what = "negative amounts are not allowed" if lo == 0 else f"must be at least {lo:g}"
             self.add(where, f"{what}, got {value}")
             return None
         if hi is not None and x > hi:
             hint = " (write rates as fractions: 4% is 0.04)" if spec.kind in ("rate", "fraction") else ""
-            self.add(where, f"must be at most {hi:g}, got {value}{hint}")
+            self.add(where, f"must be at most {hi:g}, got {_short(value)}{hint}")
             return None
         return x
 
@@ -321,6 +335,19 @@ class Checker:
 
 def _field(obj: YMap, key: str) -> str:
     return f"{obj.loc.field}.{key}" if obj.loc.field else key
+
+
+def _ceiling(spec: ClauseSpec) -> float | None:
+    """The spec's own maximum, else the ceiling of its unit (pledgelab._limits.UNIT_MAXIMUM)."""
+    if spec.maximum is not None:
+        return spec.maximum
+    ceilings = [UNIT_MAXIMUM[u] for u in spec.units if u in UNIT_MAXIMUM]
+    return max(ceilings) if ceilings else None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"a number of {len(text)} digits"
 
 
 def describe(value: Any) -> str:

@@ -1,4 +1,4 @@
-"""``pledgelab ledger init | status | add | export | import`` and ``pledgelab token create | revoke``.
+"""``pledgelab ledger init | status | claims | add | export | import | release`` and ``pledgelab token ...``.
 
 Each command returns tables (:class:`pledgelab.report.Table`) like every other
 command (the parser is built in :mod:`pledgelab.cli._parser`), and bad input
@@ -10,8 +10,8 @@ loads only when one of these runs.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import getpass
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from pledgelab._errors import InputError, Problem
@@ -19,7 +19,7 @@ from pledgelab.ledger import ROLES, STAGES, default_url
 from pledgelab.report import Column, Table
 
 if TYPE_CHECKING:  # the database code (SQLAlchemy) loads only when a ledger command runs
-    from pledgelab.ledger import Funnel, Ledger
+    from pledgelab.ledger import ClaimCheck, Funnel, Ledger
 
 def _actor(args: argparse.Namespace) -> str:
     return str(getattr(args, "actor", None) or f"cli:{getpass.getuser()}")
@@ -33,11 +33,11 @@ def open_ledger(args: argparse.Namespace) -> Ledger:
 
 
 def cmd_ledger(args: argparse.Namespace) -> list[Table]:
-    """``pledgelab ledger init|status|add|export|import``."""
+    """``pledgelab ledger init|status|claims|add|export|import|release``."""
     led = open_ledger(args)
     try:
-        return {"init": _init, "status": _status, "add": _add, "export": _export,
-                "import": _import}[args.ledger_command](led, args)
+        return {"init": _init, "status": _status, "add": _add, "export": _export, "import": _import,
+                "claims": _claims, "release": _release}[args.ledger_command](led, args)
     finally:
         led.close()
 
@@ -52,48 +52,143 @@ def _init(led: Ledger, args: argparse.Namespace) -> list[Table]:
     return [t]
 
 
-def funnel_table(title: str, funnels: list[Funnel], *, first: str = "pledge") -> Table:
-    t = Table(title, [Column(first), Column("headline", "usd"), Column("interest", "usd"),
-                      Column("selected", "usd"), Column("noticed", "usd"), Column("called", "usd"),
-                      Column("disbursed", "usd"), Column("operating", "usd"), Column("at work", "pct"),
-                      Column("projects (interest/selected/operating)"), Column("dropped", "usd"),
-                      Column("related FDI", "usd")])
+def _share(value: float | None) -> str:
+    return "not measurable" if value is None else f"{100 * value:.2f}%"
+
+
+def measures_table(title: str, funnels: list[Funnel]) -> Table:
+    """Per pledge and component: the amount, its mechanism, and what of it is at work."""
+    t = Table(title, [Column("pledge"), Column("headline", "usd"), Column("period"), Column("currency"),
+                      Column("component"), Column("amount", "usd"), Column("bound"), Column("mechanism"),
+                      Column("called", "usd"), Column("at work", "usd"), Column("at work %")])
     for f in funnels:
-        label = f.pledge if first == "pledge" else f.as_of.isoformat()
-        t.rows.append([label, f.headline, f.amounts["interest"], f.amounts["selected"], f.amounts["notice"],
-                       f.called, f.disbursed, f.amounts["operating"], f.at_work_share,
-                       f"{f.counts['interest']}/{f.counts['selected']}/{f.counts['operating']}",
-                       f.amounts["dropped"], f.related_fdi])
-    missing = sum(f.missing_amounts for f in funnels[-1:] if first != "pledge") if first != "pledge" \
-        else sum(f.missing_amounts for f in funnels)
-    estimated = sum(f.estimated_amounts for f in (funnels if first == "pledge" else funnels[-1:]))
-    t.notes.append("Stages are cumulative: a project counts at every stage it has reached "
-                   f"({' → '.join(STAGES)}). 'At work' is disbursed / headline.")
-    if missing or estimated:
-        t.notes.append(f"{missing} project(s) have no stated amount (not counted); {estimated} amount(s) "
-                       "are estimates or 'up to' ceilings.")
+        period = f"{f.period_start or '?'} to {f.period_end or '?'}" if f.period_start or f.period_end \
+            else "not stated"
+        money = f"{f.currency} {f.price_year or 'nominal'}"
+        for p in f.parts:
+            t.rows.append([f.pledge, f.headline, period, money, p.component, p.amount, p.bound, p.mechanism,
+                           p.called, p.at_work, _share(p.at_work_share)])
+        t.rows.append([f.pledge, f.headline, period, money, "measurable base", f.measurable_base, "",
+                       "", None, f.at_work, _share(f.at_work_share)])
+    t.notes.append("'At work' is measured against the measurable base (the parts with a payment "
+                   "mechanism: capital calls paid, company projects built), never against the headline; "
+                   "a part with no mechanism is 'not measurable', not 0%.")
+    reasons = sorted({f"{f.pledge} {p.component}: {p.mechanism_reason}" for f in funnels for p in f.parts
+                      if not p.measurable and p.mechanism_reason})
+    t.notes.extend(f"Not measurable: {r}" for r in reasons)
     return t
 
 
-def _status(led: Ledger, args: argparse.Namespace) -> list[Table]:
-    from pledgelab.ledger import claims_check, status_report, timeline
+def funnel_table(title: str, funnels: list[Funnel], *, first: str = "pledge") -> Table:
+    """The funnel: each project counted at every stage it reached, on each row's date."""
+    t = Table(title, [Column(first), Column("headline", "usd"), Column("interest", "usd"),
+                      Column("of which up to / at least", "usd"), Column("recommended", "usd"),
+                      Column("selected", "usd"), Column("noticed", "usd"), Column("funded", "usd"),
+                      Column("under construction", "usd"), Column("operating", "usd"),
+                      Column("paused", "usd"), Column("dropped", "usd"), Column("called", "usd"),
+                      Column("disbursed", "usd"), Column("projects (interest/selected/operating)"),
+                      Column("counted once", "usd"), Column("previously planned", "usd"),
+                      Column("related FDI", "usd")])
+    for f in funnels:
+        label = f.pledge if first == "pledge" else f.as_of.isoformat()
+        a = f.amounts
+        t.rows.append([label, f.headline, a["interest"], f.bounded["interest"] if f.ceilings else 0.0,
+                       a["recommended"], a["selected"], a["notice"], a["funded"], a["under-construction"],
+                       a["operating"], a["paused"], a["dropped"], f.called, f.disbursed,
+                       f"{f.counts['interest']}/{f.counts['selected']}/{f.counts['operating']}",
+                       sum(f.excluded.values()), f.previously_planned, f.related_fdi])
+    last = funnels if first == "pledge" else funnels[-1:]
+    missing = sum(f.missing_amounts for f in last)
+    estimated = sum(f.estimated_amounts for f in last)
+    t.notes.append("Stages are cumulative: a project counts at every stage it has reached "
+                   f"({' → '.join(STAGES)}); a pledge counts from its announcement, an amount from its date.")
+    if funnels and funnels[0].ceilings:
+        t.notes.append("'Up to' and 'at least' amounts are included (--ceilings exclude leaves them out).")
+    else:
+        t.notes.append("'Up to' and 'at least' amounts are left out (--ceilings include adds them).")
+    t.notes.append(f"{missing} project(s) have no stated amount (counted as missing, never as zero); "
+                   f"{estimated} amount(s) are estimates or 'up to' / 'at least' bounds.")
+    excluded = sorted({pid for f in last for pid in f.excluded})
+    if excluded:
+        t.notes.append("Counted once (linked to a project that holds the same money): " + ", ".join(excluded))
+    weak = sorted({w for f in last for w in f.weak_sources})
+    if weak:
+        t.notes.append("Weak sources (only aggregators or unmarked): " + ", ".join(weak))
+    return t
 
+
+def claims_table(title: str, checks: list[ClaimCheck], marks: Mapping[str, str]) -> Table:
+    """Each claim: what it asserts, its scope, the ledger's value on the day, the verdict and why,
+    and its sources each with its reliability mark (primary, wire, press, aggregator)."""
+    t = Table(title, [Column("said on"), Column("claim"), Column("claimant"), Column("measure"),
+                      Column("scope"), Column("claimed", "usd"), Column("ledger then", "usd"),
+                      Column("ledger basis"), Column("verdict"), Column("reasoning"), Column("reviewed"),
+                      Column("quote"), Column("sources")])
+    for cc in checks:
+        cl = cc.claim
+        reviewed = f"{cl.get('reviewer')}, {cl.get('reviewed_on')}" if cl.get("verdict") else ""
+        t.rows.append([cl["said_on"], cl["id"], cl["claimant"], cl["measure"], cl.get("scope"),
+                       cl["amount_usd"], cc.ledger_value, cc.ledger_basis,
+                       cl.get("verdict") or "not reviewed", cl.get("reasoning") or "", reviewed, cl["quote"],
+                       " ".join(f"{u} [{marks.get(u, 'unmarked')}]" for u in cl["sources"])])
+    return t
+
+
+def _marks(led: Ledger) -> dict[str, str]:
+    """Every marked source URL and its reliability."""
+    return {r["url"]: r["reliability"] for r in led.records()["source"]}
+
+
+def _status(led: Ledger, args: argparse.Namespace) -> list[Table]:
+    from pledgelab.ledger import claims_check, default_as_of, status_report, timeline
+
+    ceilings = getattr(args, "ceilings", "include") == "include"
     if args.pledge:
-        steps = timeline(led, args.pledge)
+        steps = timeline(led, args.pledge, ceilings=ceilings)
         if args.as_of:
             steps = [f for f in steps if f.as_of <= args.as_of]
-        tables = [funnel_table(f"{args.pledge} over time", steps, first="date")]
-        c = Table(f"{args.pledge}: claims beside the ledger",
-                  [Column("said on"), Column("claimant"), Column("measure"), Column("claimed", "usd"),
-                   Column("ledger then", "usd"), Column("ledger basis"), Column("quote"), Column("source")])
-        for cc in claims_check(led, args.pledge):
-            cl = cc.claim
-            c.rows.append([cl["said_on"], cl["claimant"], cl["metric"], cl["amount_usd"], cc.ledger_value,
-                           cc.ledger_basis, cl["quote"], cl["sources"][0]])
-        return [*tables, c]
-    when = args.as_of or dt.date.today()
-    t = funnel_table(f"Pledges on {when}", status_report(led, when))
-    t.notes.append(f"Release {led.release()}.")
+        when = args.as_of or default_as_of(led)
+        now = [f for f in status_report(led, when, ceilings=ceilings) if f.pledge == args.pledge]
+        return [measures_table(f"{args.pledge} on {when}: measurable base and at work", now),
+                funnel_table(f"{args.pledge} over time", steps, first="date"),
+                claims_table(f"{args.pledge}: claims beside the ledger", claims_check(led, args.pledge),
+                             _marks(led))]
+    when = args.as_of or default_as_of(led)
+    funnels = status_report(led, when, ceilings=ceilings)
+    measures = measures_table(f"Pledges on {when}: measurable base and at work by component", funnels)
+    t = funnel_table(f"Pledges on {when}: the funnel", funnels)
+    t.notes.append(f"Release {led.release()}; as of {when} (default: the newest record's date).")
+    return [measures, t]
+
+
+def _claims(led: Ledger, args: argparse.Namespace) -> list[Table]:
+    import json
+
+    from pledgelab.ledger import claim_review, claims_check
+
+    checks = claims_check(led, args.pledge)
+    t = claims_table("Claims with verdicts" + (f" about {args.pledge}" if args.pledge else ""), checks,
+                     _marks(led))
+    if args.review_json is not None:
+        docs = [claim_review(c) for c in checks if c.claim.get("verdict")]
+        args.review_json.write_text(json.dumps(docs, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                                    encoding="utf-8")
+        t.notes.append(f"{len(docs)} reviewed claim(s) written as schema.org ClaimReview to "
+                       f"{args.review_json}.")
+    t.notes.append("Each claim is compared within its scope (a project, a pledge, several, or every pledge "
+                   "announced by the day it was made) against the measure it asserts, on that day.")
+    return [t]
+
+
+def _release(led: Ledger, args: argparse.Namespace) -> list[Table]:
+    from pledgelab.ledger import build_release
+
+    rel = build_release(led, args.out_dir, previous=args.previous)
+    t = Table(f"Release {rel.id}", [Column("file"), Column("sha256")])
+    t.rows.extend([name, digest] for name, digest in sorted(rel.files.items()))
+    t.rows.append(["manifest.json", ""])
+    t.notes.append(f"Written to {args.out_dir}; as of {rel.as_of}. Built twice from the same records, "
+                   "the bundle is byte-identical.")
     return [t]
 
 
@@ -105,24 +200,39 @@ def _add(led: Ledger, args: argparse.Namespace) -> list[Table]:
     if args.ledger_add == "project":
         data = {"id": args.id, "pledge_id": args.pledge, "name": args.name, "sector": args.sector,
                 "status": args.status, "status_date": args.date, "notice_date": args.notice_date,
-                "company": args.company, "state": args.state, "tranche_id": args.tranche,
-                "relation": args.relation, **common}
+                "company": args.company, "state": args.state, "site": args.site,
+                "tranche_id": args.tranche, "relation": args.relation, "component": args.component,
+                **common}
         if args.amount is not None:
             data["amounts"] = [{"amount_usd": args.amount, "basis": args.amount_basis,
+                                "as_of": args.amount_as_of or args.date, "bound": args.amount_bound,
                                 "estimate": args.estimate_reason is not None,
                                 "estimate_reason": args.estimate_reason, "preferred": True,
                                 "sources": args.source, "verified": args.verified}]
-        rec = led.add("project", data, actor=_actor(args), override=args.override, where=where)
-    else:
+        kind = "project"
+    elif args.ledger_add == "call":
         data = {"id": args.id, "project_id": args.project, "notice_date": args.notice,
                 "funding_date": args.funding_date, "amount_usd": args.amount,
-                "deal_tranche": args.tranche, **common}
-        rec = led.add("call", data, actor=_actor(args), override=args.override, where=where)
+                "deal_tranche": args.tranche, "component": args.component, **common}
+        kind = "call"
+    elif args.ledger_add == "status":
+        data = {"project_id": args.project, "status": args.status, "date": args.date,
+                "version": args.version, **common}
+        kind = "status"
+    else:
+        data = {"call_id": args.call, "date": args.date, "amount_usd": args.amount, **common}
+        kind = "disbursement"
+    rec = led.add(kind, data, actor=_actor(args), override=args.override, where=where)
     t = Table(f"Added {args.ledger_add} {rec['id']}", [Column("field"), Column("value")])
     t.rows.extend([k, str(v)] for k, v in rec.items())
     if rec.get("overrides"):
         t.notes.append("Recorded with an override of: " +
                        "; ".join(f"{o['clause']} ({o['message']})" for o in rec["overrides"]))
+    if kind in ("call", "disbursement", "status"):
+        project = led.get("project", args.project if kind != "disbursement" else
+                          led.get("call", args.call)["project_id"])
+        t.notes.append(f"Project {project['id']} is now {project['status']} (since {project['status_date']}, "
+                       f"version {project['version']}).")
     return [t]
 
 

@@ -17,7 +17,7 @@ from pledgelab.cli._shared import FORMATS, Command
 from pledgelab.cli._simulate import cmd_simulate
 from pledgelab.cli._tariffs import cmd_tariffs
 from pledgelab.cli._workforce import cmd_workforce
-from pledgelab.ledger import ENV_URL, ROLES, STATUSES, default_url
+from pledgelab.ledger import BOUNDS, COMPONENTS, ENV_URL, ROLES, STATUSES, default_url
 
 DESCRIPTION = ("The ``pledgelab`` command line: deals, show, run, compare, explain, simulate, funding, "
                "tariffs,")  # the first line of the package docstring, as --help has always shown it
@@ -195,10 +195,25 @@ def _ledger(add: Add) -> None:
     p = sub.add_parser("init", help="create the ledger (SQLite file by default) and seed the cited records")
     _common(p)
     p.add_argument("--empty", action="store_true", help="schema only, no seed records")
-    p = sub.add_parser("status", help="per pledge: headline, interest, selected, funded, operating")
+    p = sub.add_parser("status", help="per pledge: measurable base and at work by component, and the "
+                       "funnel (interest, selected, noticed, funded, built)")
     _common(p)
-    p.add_argument("--as-of", type=_date, default=None, help="date of the report (default today)")
+    p.add_argument("--as-of", type=_date, default=None,
+                   help="date of the report (default: the newest record's date)")
     p.add_argument("--pledge", help="one pledge over time, with the claims made about it")
+    p.add_argument("--ceilings", choices=("include", "exclude"), default="include",
+                   help="count 'up to' and 'at least' amounts in the stages (both totals are shown)")
+    p = sub.add_parser("claims", help="claims with their measure, scope, the ledger's value on the day, "
+                       "and the verdict with its reasoning")
+    _common(p)
+    p.add_argument("--pledge", help="only claims about this pledge")
+    p.add_argument("--review-json", type=Path, help="also write the reviewed claims as schema.org "
+                   "ClaimReview JSON to this file")
+    p = sub.add_parser("release", help="write a reproducible, versioned release bundle (CSV per record "
+                       "kind, data dictionary, methodology, changelog, licence)")
+    _common(p)
+    p.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    p.add_argument("--previous", type=Path, help="the previous release's directory (for the changelog)")
     record = sub.add_parser("add", help="add a record; a rule violation is refused with its clause")
     asub = record.add_subparsers(dest="ledger_add", required=True)
     p = asub.add_parser("project", help="a project under a pledge")
@@ -211,10 +226,14 @@ def _ledger(add: Add) -> None:
     p.add_argument("--notice-date", type=_date, help="date of the notice of selection, if any")
     p.add_argument("--company")
     p.add_argument("--state", help="two-letter US state")
+    p.add_argument("--site", help="place of the project (city, county)")
     p.add_argument("--tranche", help="tranche id")
     p.add_argument("--relation", default="pledge", choices=("pledge", "related-fdi"))
+    p.add_argument("--component", choices=COMPONENTS, help="the pledge component it draws on")
     p.add_argument("--amount", type=float, help="amount in USD")
     p.add_argument("--amount-basis", default="as reported", help="what the amount covers")
+    p.add_argument("--amount-as-of", type=_date, help="date the amount was reported (default --date)")
+    p.add_argument("--amount-bound", choices=BOUNDS, default="exact", help="exact, about, up-to, at-least")
     p.add_argument("--estimate-reason", help="flags the amount as an estimate, and why")
     p = asub.add_parser("call", help="a capital call on the investor")
     _common(p)
@@ -224,10 +243,22 @@ def _ledger(add: Add) -> None:
     p.add_argument("--funding-date", type=_date, required=True, help="date the call is funded")
     p.add_argument("--amount", type=float, required=True, help="amount called, USD")
     p.add_argument("--tranche", help="deal tranche (default: by sector, as the engine does)")
+    p.add_argument("--component", choices=COMPONENTS, help="the pledge component the call draws on")
+    p = asub.add_parser("status", help="a dated status change, by the one table of allowed changes")
+    _common(p)
+    p.add_argument("--project", required=True, help="project id")
+    p.add_argument("--status", required=True, choices=STATUSES)
+    p.add_argument("--date", type=_date, required=True, help="date of the change")
+    p.add_argument("--version", type=int, required=True, help="the project's version you read")
+    p = asub.add_parser("payment", help="money paid against a capital call")
+    _common(p)
+    p.add_argument("--call", required=True, help="call id")
+    p.add_argument("--date", type=_date, required=True, help="date paid")
+    p.add_argument("--amount", type=float, required=True, help="amount paid, USD")
     for q in asub.choices.values():
         q.add_argument("--source", action="append", required=True, help="source URL (repeatable)")
-        q.add_argument("--verified", type=_date, default=dt.date.today(),
-                       help="date the sources were checked (default today)")
+        q.add_argument("--verified", type=_date, required=True,
+                       help="date the sources were checked (no default: say when you checked)")
         q.add_argument("--note")
         q.add_argument("--override", help="record it although it breaks a rule, and why")
         q.add_argument("--actor", help="who makes the change (default cli:$USER)")
