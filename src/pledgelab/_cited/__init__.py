@@ -38,7 +38,7 @@ from pledgelab._cited._clause import (
     Reference,
     Status,
 )
-from pledgelab._cited._header import HEADER_KEYS, Header, open_cited
+from pledgelab._cited._header import HEADER_KEYS, Header, check_header, open_cited
 from pledgelab._cited._registry import DATA, locate, shipped
 from pledgelab._cited._yaml import Located, YList, YMap, decode, parse_yaml, read_text, read_yaml
 
@@ -56,6 +56,7 @@ __all__ = [
     "Status",
     "YList",
     "YMap",
+    "check_header",
     "decode",
     "describe",
     "locate",

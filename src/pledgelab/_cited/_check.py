@@ -190,11 +190,15 @@ class Checker:
         if "status" not in node:
             return None
         raw = node["status"]
+        written = [s.value for s in Status if s is not Status.SCENARIO]
+        if raw == Status.SCENARIO.value:
+            self.add(node.at("status"), "status 'scenario' is given by overrides (a scenario file, "
+                     f"--set); a file's clause is one of: {', '.join(written)}")
+            return None
         try:
             return Status(raw)
         except ValueError:
-            self.add(node.at("status"),
-                     f"status {raw!r} is not one of: {', '.join(s.value for s in Status)}")
+            self.add(node.at("status"), f"status {raw!r} is not one of: {', '.join(written)}")
             return None
 
     def _refs(self, node: YMap, references: Mapping[str, Reference]) -> tuple[Reference, ...]:
@@ -261,15 +265,15 @@ class Checker:
                 return None
             if spec.minimum is not None and value < spec.minimum:
                 self.add(where, f"must be at least {spec.minimum:g}, got {value}")
-            return value
-        if kind == "date":
-            return self.date_value(value, where)
-        if kind == "choice":
                 return None
             hi = _ceiling(spec)
             if hi is not None and value > hi:
                 self.add(where, f"must be at most {hi:g} {spec.units[0]}, got {_short(value)}")
                 return None
+            return value
+        if kind == "date":
+            return self.date_value(value, where)
+        if kind == "choice":
             if value not in spec.choices:
                 self.add(where, f"{value!r} is not one of: {', '.join(spec.choices)}")
                 return None
@@ -333,10 +337,6 @@ class Checker:
         return out if len(out) == len(value) else None
 
 
-def _field(obj: YMap, key: str) -> str:
-    return f"{obj.loc.field}.{key}" if obj.loc.field else key
-
-
 def _ceiling(spec: ClauseSpec) -> float | None:
     """The spec's own maximum, else the ceiling of its unit (pledgelab._limits.UNIT_MAXIMUM)."""
     if spec.maximum is not None:
@@ -348,6 +348,10 @@ def _ceiling(spec: ClauseSpec) -> float | None:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else f"a number of {len(text)} digits"
+
+
+def _field(obj: YMap, key: str) -> str:
+    return f"{obj.loc.field}.{key}" if obj.loc.field else key
 
 
 def describe(value: Any) -> str:

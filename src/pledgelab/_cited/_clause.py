@@ -22,6 +22,7 @@ class Status(StrEnum):
     REPORTED = "reported"  # reported by credible press or officials, text not seen
     ASSUMED = "assumed"  # the record is silent; a modelling choice with reason and alternatives
     DISPUTED = "disputed"  # sources disagree; the value is one reading
+    SCENARIO = "scenario"  # set by an override (--set, a scenario file, the API): never written in a file
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

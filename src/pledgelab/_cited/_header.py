@@ -78,6 +78,18 @@ def open_cited(path: Path, *, schema: str, display: str | None = None,
     every other problem is collected, so the reader can add its own.
     """
     root = read_yaml(path, display=display)
+    return check_header(root, schema=schema, display=display or str(path), required=required,
+                        allowed=allowed, checker=checker)
+
+
+def check_header(root: YMap, *, schema: str, display: str, required: Iterable[str] = HEADER_KEYS,
+                 allowed: Iterable[str] = (), checker: Checker | None = None
+                 ) -> tuple[YMap, Checker, Header]:
+    """The checks of :func:`open_cited` on a file already read (``root``, named ``display``).
+
+    Used where the top mapping was changed after reading: a term sheet with a scenario's
+    overrides written into it is checked by the same code as the file on disk.
+    """
     chk = checker if checker is not None else Checker()
     req = tuple(required)
     allowed = tuple(allowed)
@@ -86,11 +98,11 @@ def open_cited(path: Path, *, schema: str, display: str | None = None,
     if "schema" in root and root["schema"] != schema:
         chk.add(root.at("schema"), f"expected {schema!r}, got {root['schema']!r}")
     file_id = chk.text(root, "id") if "id" in has else None
-    stem = Path(display or path).stem
+    stem = Path(display).stem
     if file_id is not None and file_id != stem:
         chk.add(root.at("id"), f"id {file_id!r} must match the file name {stem!r}")
     title = chk.text(root, "title") if "title" in has else None
     summary = chk.text(root, "summary") if "summary" in has else None
     references = read_references(root, chk)
-    return root, chk, Header(file=display or str(path), id=file_id, title=title, summary=summary,
+    return root, chk, Header(file=display, id=file_id, title=title, summary=summary,
                              references=references)

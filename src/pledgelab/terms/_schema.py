@@ -10,11 +10,20 @@ shares sum to one, dates in order); it knows nothing of paths or databases.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pledgelab._cited import Checker, Clause, ClauseSpec, Located, Reference, YMap, open_cited
+from pledgelab._cited import (
+    Checker,
+    Clause,
+    ClauseSpec,
+    Located,
+    Reference,
+    YMap,
+    check_header,
+    read_yaml,
+)
 
 SCHEMA_ID = "pledgelab.term-sheet/1"
 
@@ -140,12 +149,31 @@ class Tranche:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Origin:
+    """Where a term sheet was read from, and the override layers written into it (scenarios).
+
+    ``layers`` are :class:`pledgelab.terms.OverrideLayer` entries, oldest first; a term sheet
+    read from its own file has none. Kept so that a scenario of a scenario is read from the
+    base file once, with every layer applied in order.
+    """
+
+    path: Path
+    display: str
+    layers: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TermSheet:
-    """A whole deal or negotiating position, every number a cited clause."""
+    """A whole deal or negotiating position, every number a cited clause.
+
+    A *scenario* is a term sheet too (``kind == "scenario"``, ``base`` the id it
+    starts from): its overridden clauses have status ``scenario``, their reason
+    and sources, and the value they replaced as the last entry of their history.
+    """
 
     id: str
     title: str
-    kind: str  # agreement | position
+    kind: str  # agreement | position | scenario
     as_of: dt.date
     summary: str
     investor: str
@@ -155,6 +183,8 @@ class TermSheet:
     clauses: dict[str, Clause]  # keyed by dotted path, e.g. "timeline.annual_cap"
     tranches: tuple[Tranche, ...]
     file: str
+    base: str | None = None  # a scenario's base: the id of the deal or scenario it overrides
+    origin: Origin | None = field(default=None, compare=False, repr=False)
 
     def clause(self, path: str) -> Clause:
         """The clause at a dotted path, e.g. ``"distribution.deemed_spread"``."""
@@ -176,18 +206,31 @@ class TermSheet:
         return tuple(self.clauses["distribution.tiers"].value)
 
     def all_clauses(self) -> list[Clause]:
-        """Every clause in file order (sections, then tranches)."""
-        out = list(self.clauses.values())
+        """Every clause in the order of the shipped files: the amount, the tranches, then the
+        timeline, distribution, non-funding and FX-safeguard sections (a scenario's clauses
+        stay in their base's place although they were written elsewhere)."""
+        out = [c for k, c in self.clauses.items() if k.startswith("amount.")]
         for tr in self.tranches:
             out.extend(tr.clauses.values())
-        return sorted(out, key=lambda c: c.line)
+        out.extend(c for k, c in self.clauses.items() if not k.startswith("amount."))
+        return out
 
 
 
 def read_term_sheet(path: Path, *, display: str | None = None) -> TermSheet:
     """Read and check one term sheet; raises :class:`InputError` listing every problem."""
-    root, chk, head = open_cited(
-        path, schema=SCHEMA_ID, display=display,
+    name = display or str(path)
+    return term_sheet_from(read_yaml(path, display=name), origin=Origin(path=path, display=name))
+
+
+def term_sheet_from(root: YMap, *, origin: Origin) -> TermSheet:
+    """Check a term sheet's top mapping as read from ``origin`` (see :func:`read_term_sheet`).
+
+    The scenario reader writes its overrides into the mapping first, so an override is
+    checked by exactly the code that checks the file.
+    """
+    root, chk, head = check_header(
+        root, schema=SCHEMA_ID, display=origin.display,
         required=("schema", "id", "title", "kind", "as_of", "summary", "investor", "host",
                   "parties", "references", "clauses"),
     )
@@ -222,7 +265,7 @@ def read_term_sheet(path: Path, *, display: str | None = None) -> TermSheet:
     return TermSheet(
         id=head.id, title=head.title, kind=kind, as_of=as_of, summary=head.summary.strip(),
         investor=investor, host=host, parties=parties, references=references,
-        clauses=clauses, tranches=tranches, file=head.file,
+        clauses=clauses, tranches=tranches, file=head.file, origin=origin,
     )
 
 
