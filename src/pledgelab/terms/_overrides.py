@@ -221,7 +221,7 @@ def canonical_path(deal: TermSheet, path: str, where: Located) -> str:
                for i, t in enumerate(deal.tranches) for k in t.clauses}
     near = difflib.get_close_matches(p, [*known, *aliases], n=1, cutoff=0.6)
     hint = f"; did you mean {near[0]!r}?" if near else "; `pledgelab show` lists the clause paths"
-    raise InputError([where.problem(f"unknown clause {path!r}{hint}", field=path[:MAX_PATH])])
+    raise InputError([where.problem(f"unknown clause {path!r}{hint}")])
 
 
 def _check_path_text(path: str, where: Located) -> None:
