@@ -38,7 +38,7 @@ from pathlib import Path
 
 from pledgelab._cited import HEADER_KEYS, Checker, Clause, ClauseSpec, Reference, YMap, locate, open_cited
 from pledgelab.drivers._calibration import Calibration, check_against, read_calibration
-from pledgelab.pipeline._archetypes import Archetype, read_archetypes
+from pledgelab.pipeline import Archetype, read_archetypes
 
 DRIVERS_SCHEMA = "pledgelab.drivers/1"
 DEFAULT = "default"  # the projects entry used for archetypes without one of their own
