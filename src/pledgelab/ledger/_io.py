@@ -18,6 +18,7 @@ amount and current status) in exactly the columns import reads back.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -26,12 +27,14 @@ from typing import Any
 from pledgelab._errors import InputError, Problem
 from pledgelab.ledger._fields import FIELDS
 from pledgelab.ledger._ledger import Ledger, Where
+from pledgelab.ledger._report import held_amount
 
 AMOUNT_COLUMNS = ("amount_usd", "amount_basis", "amount_estimate", "amount_estimate_reason",
-                  "amount_as_of")
+                  "amount_as_of", "amount_bound")
 PROJECT_COLUMNS = ("id", "pledge_id", "tranche_id", "relation", "name", "sector", "company", "state",
-                   "status", "status_date", "notice_date", "amount_usd", "amount_basis",
-                   "amount_estimate", "sources", "verified", "note")
+                   "site", "latitude", "longitude", "district", "component", "project_type",
+                   "first_announced", "status", "status_date", "notice_date", "amount_usd", "amount_basis",
+                   "amount_as_of", "amount_bound", "amount_estimate", "sources", "verified", "note")
 MAX_ROWS = 100_000
 
 
@@ -77,8 +80,10 @@ def read_csv(path: Path, *, display: str | None = None) -> list[tuple[str, dict[
             data["amounts"] = [{
                 "amount_usd": row.get("amount_usd"), "basis": row.get("amount_basis") or "as imported",
                 "estimate": row.get("amount_estimate") or "false",
-                "estimate_reason": row.get("amount_estimate_reason"), "as_of": row.get("amount_as_of"),
-                "preferred": "true", "sources": row.get("sources"), "verified": row.get("verified"),
+                "estimate_reason": row.get("amount_estimate_reason"),
+                "as_of": row.get("amount_as_of") or row.get("status_date"),
+                "bound": row.get("amount_bound") or "exact", "preferred": "true",
+                "sources": row.get("sources"), "verified": row.get("verified"),
             }]
         out.append((kind, data, where))
         if len(out) > MAX_ROWS:
@@ -97,17 +102,16 @@ def import_file(ledger: Ledger, path: Path, *, actor: str, override: str | None 
 def project_rows(ledger: Ledger) -> list[dict[str, Any]]:
     """One row per project: stable id, current status, preferred amount, in import's columns."""
     doc = ledger.dump()
-    best: dict[str, dict[str, Any]] = {}
+    by_project: dict[str, list[dict[str, Any]]] = {}
     for a in doc["amount"]:
-        cur = best.get(a["project_id"])
-        if a["amount_usd"] is not None and (cur is None or (a["preferred"] and not cur["preferred"])):
-            best[a["project_id"]] = a
+        by_project.setdefault(a["project_id"], []).append(a)
     rows = []
-    for p in doc["project"]:
-        a = best.get(p["id"])
+    for p in doc["project"]:  # the amount held now: the latest preferred one
+        a = held_amount(by_project.get(p["id"], []), dt.date.max, dt.date.fromisoformat(p["status_date"]))
         rows.append({
             "release": doc["release"], **{k: p[k] for k in PROJECT_COLUMNS if k in p},
             "amount_usd": a["amount_usd"] if a else None, "amount_basis": a["basis"] if a else None,
+            "amount_as_of": a["as_of"] if a else None, "amount_bound": a["bound"] if a else None,
             "amount_estimate": a["estimate"] if a else None, "sources": " ".join(p["sources"]),
         })
     return rows

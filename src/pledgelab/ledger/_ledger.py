@@ -405,6 +405,11 @@ class Ledger:
                                       capped_in_year=in_year, called_on_tranche=on_tranche)
             found += check.violations
             capped = check.capped_usd
+            if not clean.get("component") and len(check.shares) == 1:
+                # the part of the pledge the engine's tranche choice draws on, for the at-work measure
+                tranche = next(iter(check.shares))
+                clean["component"] = next((p["component"] for p in pledge.composition or []
+                                           if p.get("deal_tranche") == tranche), None)
         overrides = _rules.enforce(found, override)
         call = CapitalCall(**clean, capped_usd=capped, overrides=overrides, version=1)
         s.add(call)

@@ -255,13 +255,14 @@ def excluded_projects(snap: _Snapshot, as_of: dt.date) -> dict[str, str]:
 
 
 def _part_of_call(parts: list[dict[str, Any]], call: Mapping[str, Any]) -> int | None:
-    comp = call.get("component")
-    for i, p in enumerate(parts):
-        if p["mechanism"] == "capital-call" and (
-                (comp and p["component"] == comp)
-                or (not comp and call.get("deal_tranche") and p.get("deal_tranche") == call["deal_tranche"])):
-            return i
+    """The capital-call part a call draws on: by its component, else its deal tranche, else the
+    pledge's only capital-call part; None where it matches no measurable part."""
+    comp, tranche = call.get("component"), call.get("deal_tranche")
     cc = [i for i, p in enumerate(parts) if p["mechanism"] == "capital-call"]
+    if comp:
+        return next((i for i in cc if parts[i]["component"] == comp), None)
+    if tranche:
+        return next((i for i in cc if parts[i].get("deal_tranche") == tranche), None)
     return cc[0] if len(cc) == 1 else None
 
 
@@ -516,6 +517,12 @@ def check_claim(ledger: Ledger, snap: _Snapshot, claim: Mapping[str, Any]) -> Cl
         note = f"; every pledge announced by {when} ({len(ids)})"
         if undated:
             note += f", not {', '.join(undated)} (announcement date unknown)"
+    counted_elsewhere = {x["from_id"] for x in snap.links if x["relation"] in ("part-of", "same-money")
+                         and x["from_kind"] == "pledge" and x["to_kind"] == "pledge" and x["to_id"] in ids}
+    if counted_elsewhere & set(ids):
+        ids = [pid for pid in ids if pid not in counted_elsewhere]
+        note += (f"; counted once: {', '.join(sorted(counted_elsewhere))} "
+                 "(linked to a pledge with the same money)")
     funnels = []
     for pid in ids:
         f = funnel(snap, pid, when)
