@@ -1,5 +1,6 @@
 """Metrics: NPV, IRR with reasons, MOIC, payback, recovery dates."""
 
+from pledgelab.metrics._cashflows import PERIODS, FlowRow, PeriodFlows, cash_flows
 from pledgelab.metrics.irr import REASONS, IrrReason, irr_annual, irr_monthly, irr_monthly_codes
 from pledgelab.metrics.party import (
     DealOutcome,
@@ -12,10 +13,14 @@ from pledgelab.metrics.party import (
 )
 
 __all__ = [
+    "PERIODS",
     "REASONS",
     "DealOutcome",
+    "FlowRow",
     "IrrReason",
     "PartyOutcome",
+    "PeriodFlows",
+    "cash_flows",
     "deal_outcome",
     "default_discount_rate",
     "irr_annual",

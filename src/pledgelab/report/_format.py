@@ -7,7 +7,8 @@ from typing import Any
 
 
 def show(value: Any, kind: str) -> str:
-    """One cell as text: ``usd`` in billions or millions, ``pct``, ``ratio``, ``int``, else ``str``.
+    """One cell as text: ``usd`` in billions or millions (``$16.67B``, ``-$250.0M``), ``pct``
+    (``2.03%``), ``ratio`` (``1.515×``), ``int``, else ``str``.
 
     ``None`` reads ``—`` and NaN ``n/a``.
     """
@@ -17,11 +18,13 @@ def show(value: Any, kind: str) -> str:
         return "n/a"
     if kind == "usd":
         x = float(value)
-        if abs(x) >= 1e11:
-            return f"{x / 1e9:,.1f}B"
-        if abs(x) >= 1e9 or x == 0:
-            return f"{x / 1e9:,.2f}B"
-        return f"{x / 1e6:,.1f}M"
+        sign = "-" if x < 0 else ""
+        a = abs(x)
+        if a >= 1e11:
+            return f"{sign}${a / 1e9:,.1f}B"
+        if a >= 1e9 or a == 0:
+            return f"{sign}${a / 1e9:,.2f}B"
+        return f"{sign}${a / 1e6:,.1f}M"
     if kind == "pct":
         return f"{100 * float(value):.2f}%"
     if kind == "ratio":
