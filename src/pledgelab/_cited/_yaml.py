@@ -9,6 +9,7 @@ mapping knows the line of each of its keys. Validation code then reports
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import stat
 from collections.abc import Iterator
@@ -209,7 +210,22 @@ def read_yaml(path: Path, *, display: str | None = None) -> YMap:
     UTF-8 text without NUL bytes; see :func:`parse_yaml` for the limits on its content.
     """
     name = display or str(path)
-    return parse_yaml(read_text(path, name), name)
+    text = read_text(path, name)
+    # Many variants of one deal (sensitivity, frontiers) re-read the same file: the tree of
+    # the same text under the same name is parsed once and handed out as a fresh copy.
+    key = (name, text)
+    cached = _PARSED.get(key)
+    if cached is None:
+        cached = pickle.dumps(parse_yaml(text, name), protocol=pickle.HIGHEST_PROTOCOL)
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = cached
+    tree: YMap = pickle.loads(cached)
+    return tree
+
+
+_PARSED: dict[tuple[str, str], bytes] = {}  # (name, text) -> pickled tree, oldest first
+_PARSED_MAX = 32
 
 
 def read_text(path: Path, name: str, *, limit: int = MAX_FILE_BYTES, what: str = "file") -> str:
