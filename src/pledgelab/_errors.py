@@ -41,5 +41,28 @@ class NotFoundError(InputError):
         return cls([Problem("ledger", 0, f"{kind}.id", f"no {kind} {record_id!r} in the ledger")])
 
 
+class ArgumentError(InputError, ValueError):
+    """A library function called with an argument it cannot use (out of range, not finite, the
+    wrong kind); the message names the argument. Also a ``ValueError``, for callers that catch that."""
+
+    @classmethod
+    def of(cls, field: str, message: str, *, where: str = "argument") -> ArgumentError:
+        """One problem with argument ``field``."""
+        return cls([Problem(where, 0, field, message)])
+
+
+class UnknownNameError(NotFoundError, KeyError):
+    """A name that is not among the known ones (a party of a result, a scenario); the message lists
+    them. Also a ``KeyError``, for callers that look names up."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return "\n".join(str(p) for p in self.problems)
+
+
+class InputWarning(UserWarning):
+    """Input that can be used but is probably not what was meant (a deal run on another investor's
+    pipeline); the CLI prints it as ``warning: ...`` on stderr."""
+
+
 class UsageError(Exception):
     """A command-line argument that cannot be used (exit status 2, the message on stderr)."""

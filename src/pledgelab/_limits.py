@@ -29,10 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pledgelab._errors import InputError, Problem
+from pledgelab._errors import ArgumentError, Problem
 
 
-class LimitError(InputError, ValueError):
+class LimitError(ArgumentError):
     """A value outside its documented range (:data:`LIMITS`); the field is named in the message."""
 
 
@@ -58,7 +58,8 @@ class Limit:
         lo, hi = _num(self.low), _num(self.high)
         if self.open_low and self.open_high:
             return f"strictly between {lo} and {hi}"
-        left = f"greater than {lo}" if self.open_low else f"at least {lo}"
+        left = f"greater than {lo}" if self.open_low else ("non-negative" if self.low == 0 else
+                                                             f"at least {lo}")
         right = f"less than {hi}" if self.open_high else f"at most {hi}"
         return f"{left} and {right}" + (f" ({self.unit})" if self.unit else "")
 
@@ -84,6 +85,8 @@ class Limit:
 
 
 def _num(x: float) -> str:
+    if isinstance(x, int):
+        return f"{x:,}"
     if float(x).is_integer() and abs(x) < 1e15:
         return f"{int(x):,}"
     return f"{x:g}"
@@ -122,6 +125,8 @@ LIMITS: dict[str, Limit] = {limit.name: limit for limit in (
           why="a table of at least one and at most a hundred years"),
     Limit(name="months", low=1, high=100 * _YEAR, unit="months", whole=True,
           why="a term, build or life of at most a hundred years"),
+    Limit(name="run_months", low=1, high=300 * _YEAR, unit="months", whole=True,
+          why="a run's arrays are paths x months; three centuries bound them (dates lie in 1950..2150)"),
     # -- presentation ----------------------------------------------------------------------------
     Limit(name="port", low=1, high=65_535, unit="TCP port", whole=True,
           why="TCP ports are 1..65535 (0 would pick a random one)"),

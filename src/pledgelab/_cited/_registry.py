@@ -33,7 +33,8 @@ def locate(kind: str, name_or_path: str | Path) -> tuple[Path, str]:
                                   f"{type(name_or_path).__name__}")])
     text = str(name_or_path)
     if "\x00" in text or len(text) > MAX_PATH_CHARS:
-        raise InputError([Problem(text[:80] + ("..." if len(text) > 80 else ""), 0, "<name>",
+        shown = text[:80].replace("\x00", "\\x00") + ("..." if len(text) > 80 else "")
+        raise InputError([Problem(shown, 0, "<name>",
                                   f"not a usable name or path (a NUL character, or more than "
                                   f"{MAX_PATH_CHARS:,} characters)")])
     candidate = Path(name_or_path)

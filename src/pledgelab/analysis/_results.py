@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from pledgelab._errors import Problem, UnknownNameError
 from pledgelab._extras import MissingExtra
 from pledgelab._months import month_label
 from pledgelab.analysis._montecarlo import QUANTILES, ChunkStats
@@ -99,9 +100,11 @@ class SimulationResult:
         )
 
     def party_index(self, party: str) -> int:
-        """Row of ``party`` in the per-party arrays (KeyError naming the parties if unknown)."""
+        """Row of ``party`` in the per-party arrays (:class:`~pledgelab._errors.UnknownNameError`,
+        a ``KeyError`` naming the parties, if unknown)."""
         if party not in self.parties:
-            raise KeyError(f"party {party!r} is not in {self.deal_id}; parties: {', '.join(self.parties)}")
+            raise UnknownNameError([Problem(self.deal_id, 0, "party", f"{party!r} is not a party of "
+                                            f"{self.deal_id}; parties: {', '.join(self.parties)}")])
         return self.parties.index(party)
 
     def moic(self, party: str) -> np.ndarray:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pledgelab._errors import ArgumentError
+from pledgelab._limits import check
 from pledgelab.analysis._montecarlo import ChunkJob, run_chunks
 from pledgelab.analysis._results import SimulationResult
 from pledgelab.analysis._shocks import WorkforceShocks
@@ -43,11 +45,11 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
     stream of their own, so the same seed with and without them differs by the
     workforce alone.
     """
+    _check_arguments(paths=paths, seed=seed, chunk_size=chunk_size, backend=backend, workers=workers,
+                     scheduler=scheduler, discount_rate=discount_rate, extra_months=extra_months)
     sheet = load_deal(deal) if isinstance(deal, str) else deal
     pipe = load_pipeline(pipeline) if isinstance(pipeline, str) else pipeline
     model = load_drivers(drivers) if isinstance(drivers, str) else drivers
-    if paths < 1 or chunk_size < 1:
-        raise ValueError("paths and chunk_size must be at least 1")
     sg = load_safeguard(fx_feedback) if isinstance(fx_feedback, str) else fx_feedback
     fx_rule = None if sg is None else sg.rule(sheet)
     plan = make_plan(sheet, pipe, extra_months=extra_months, fx_rule=fx_rule)
@@ -72,3 +74,23 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
             "requests_allowed": fx_rule.requests},
         workforce=None if workforce is None else workforce.policy.id,
     )
+
+
+BACKENDS = ("serial", "process", "dask")
+
+
+def _check_arguments(*, paths: int, seed: int, chunk_size: int, backend: str, workers: int,
+                     scheduler: str | None, discount_rate: float | None, extra_months: int) -> None:
+    """Every argument inside its range of :data:`pledgelab._limits.LIMITS`, before any work starts."""
+    check("paths", paths)
+    check("seed", seed)
+    check("chunk_size", chunk_size)
+    check("workers", workers)
+    check("extra_months", extra_months)
+    if discount_rate is not None:
+        check("discount_rate", discount_rate)
+    if backend not in BACKENDS:
+        raise ArgumentError.of("backend", f"{backend!r} is not one of: {', '.join(BACKENDS)}")
+    if scheduler is not None and (not isinstance(scheduler, str) or "://" not in scheduler):
+        raise ArgumentError.of("scheduler", f"expected a Dask scheduler address such as "
+                               f"tcp://host:8786, got {scheduler!r}")

@@ -13,6 +13,7 @@ two equal.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -20,6 +21,8 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from pledgelab._errors import ArgumentError, InputWarning
+from pledgelab._limits import check
 from pledgelab._months import month_of
 from pledgelab.drivers import Draws
 from pledgelab.engine._deterministic import CONTRIBUTIONS, POOL, FlowLine, _debt_terms, horizon, rate_key
@@ -74,14 +77,32 @@ def make_plan(deal: TermSheet, pipeline: Pipeline, *, extra_months: int = EXTRA_
     With ``fx_rule`` the FX safeguard is live in the schedule of every path
     (draws must then carry the rule's currency, and answers: ``Draws.safeguard_u``).
     """
+    _check_arguments(deal, pipeline, extra_months)
     if fx_rule is not None:
         fx_rule.check(deal)
     sched = build_schedule(deal, pipeline)
     start, stop = horizon(sched)
+    check("run_months", stop - start + 1 + extra_months, field="months of the run")
     order = tuple(p.id for p in sorted(pipeline.projects, key=lambda p: (p.notice_date.value, p.id)))
     return Plan(deal=deal, pipeline=pipeline, schedule=sched, start=start,
                 months=stop - start + 1 + extra_months, order=order,
                 financed=tuple(sched.financed()), rule=compile_rule(deal), fx_rule=fx_rule)
+
+
+def _check_arguments(deal: TermSheet, pipeline: Pipeline, extra_months: int) -> None:
+    """Refuse what no run can use (the wrong kinds, months cut off); warn of a deal run on another
+    investor's pipeline (its projects were chosen for someone else's pledge)."""
+    if not isinstance(deal, TermSheet):
+        raise ArgumentError.of("deal", "expected a TermSheet (pledgelab.load_deal), got "
+                               f"{type(deal).__name__}")
+    if not isinstance(pipeline, Pipeline):
+        raise ArgumentError.of("pipeline", "expected a Pipeline (pledgelab.load_pipeline), got "
+                               f"{type(pipeline).__name__}")
+    check("extra_months", extra_months)
+    if pipeline.default_for and deal.investor not in pipeline.default_for:
+        warnings.warn(f"{deal.id} (investor {deal.investor}) runs on pipeline {pipeline.id}, which is "
+                      f"the pipeline of {', '.join(pipeline.default_for)}: its projects were chosen "
+                      "for another pledge", InputWarning, stacklevel=3)
 
 
 def no_shocks(plan: Plan, *, paths: int) -> Draws:

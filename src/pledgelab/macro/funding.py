@@ -84,6 +84,7 @@ import numpy as np
 
 from pledgelab._cited import Checker, Clause, ClauseSpec, Reference, YMap, locate, open_cited, shipped
 from pledgelab._errors import InputError
+from pledgelab._limits import check
 from pledgelab.macro._data import MacroData, load_macro
 
 if TYPE_CHECKING:
@@ -412,6 +413,11 @@ def fund(calls: Mapping[int, float], plan: FundingPlan | str | Path, *,
     reserves, the latest current account and the latest GDP of ``plan.investor`` come
     from it. A call after ``horizon_end_year`` or a negative call is a ``ValueError``.
     """
+    check("horizon_year", horizon_end_year, field="horizon_end_year")
+    if first_year is not None:
+        check("horizon_year", first_year, field="first_year")
+    if reserve_income is not None:
+        check("amount_usd", reserve_income, field="reserve_income")
     plan = plan if isinstance(plan, FundingPlan) else load_funding(plan)
     data = macro if isinstance(macro, MacroData) else load_macro(macro if macro is not None else plan.macro)
     eco = data.economy(plan.investor)

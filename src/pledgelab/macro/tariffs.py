@@ -59,6 +59,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pledgelab._errors import ArgumentError
+from pledgelab._limits import check
 from pledgelab.macro._data import MacroData, TariffRegime, load_macro
 from pledgelab.metrics import present_values
 from pledgelab.pipeline import Pipeline, Project
@@ -214,8 +216,7 @@ def trade_base(economy: str, *, exports: float | None = None, data: MacroData | 
     Raises ``ValueError`` naming the gap when the data has none and no ``exports`` is given.
     """
     if exports is not None:
-        if not np.isfinite(exports) or exports < 0:
-            raise ValueError(f"exports must be a non-negative amount in USD a year, got {exports!r}")
+        check("exports_usd", exports, field="exports")
         return Clause(path="exports", value=float(exports), unit="USD/year",
                       label=f"US dutiable imports from {economy}, a year (supplied by the user)",
                       status=Status.ASSUMED, reason="supplied by the user (exports=)",
@@ -301,6 +302,11 @@ def tariff_savings(economy: str, *, scenario: str | Scenario, years: Iterable[in
     ``exports`` (USD a year) replaces the data's trade base; it is required for
     an economy without one (Japan). ``data`` defaults to ``load_macro("tariffs")``.
     """
+    years = sorted(set(years))
+    if not years:
+        raise ArgumentError.of("years", "no years asked for: give at least one calendar year")
+    for year in years:
+        check("horizon_year", year, field="years")
     data = data or load_macro("tariffs")
     sc = _scenario(scenario, economy)
     base = trade_base(economy, exports=exports, data=data)
@@ -312,7 +318,7 @@ def tariff_savings(economy: str, *, scenario: str | Scenario, years: Iterable[in
     if missing:
         raise ValueError(f"scenario {sc.name!r} needs regimes the data lacks: {', '.join(missing)}")
     out: list[YearSavings] = []
-    for year in sorted(set(years)):
+    for year in years:
         days = _year_days(year)
         cf, deal, both = _daily_gap(sc, economy, regimes, days)
         n = int(both.sum())

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pledgelab._errors import Problem
+from pledgelab._limits import LimitError, check, finite
 from pledgelab._months import month_label
 from pledgelab.engine import CONTRIBUTIONS, RunResult
 from pledgelab.metrics.irr import IrrReason, irr_annual
@@ -63,8 +65,11 @@ def default_discount_rate(deal: TermSheet) -> float:
 def present_values(cash: np.ndarray, rate: float, *, per_year: int = 12) -> np.ndarray:
     """Each flow of a series discounted at ``rate`` per year: ``cf_t / (1 + r) ** (t / per_year)``.
 
-    Period 0 is undiscounted; ``per_year`` is 12 for monthly series, 1 for yearly ones.
+    Period 0 is undiscounted; ``per_year`` is 12 for monthly series, 1 for yearly ones. A rate
+    that is not finite, or at or below -100% a year, is a ``LimitError`` (no present value).
     """
+    if not finite(rate, field="rate") > -1.0:
+        raise LimitError([Problem("argument", 0, "rate", f"must be above -1 (-100% a year), got {rate!r}")])
     t = np.arange(cash.shape[-1], dtype=np.float64)
     return np.asarray(cash / np.power(1.0 + rate, t / float(per_year)), dtype=np.float64)
 
@@ -75,7 +80,9 @@ def npv(cash: np.ndarray, rate: float, *, per_year: int = 12) -> float:
 
 
 def party_outcomes(res: RunResult, *, discount_rate: float) -> list[PartyOutcome]:
-    """Outcome of every party of the deal."""
+    """Outcome of every party of the deal (``discount_rate`` within the limits of
+    ``pledgelab._limits.LIMITS["discount_rate"]``)."""
+    check("discount_rate", discount_rate)
     distributions = {p: 0.0 for p in res.parties()}
     for line in res.lines:
         if line.kind.startswith(("distribution", "own returns", "residual")):

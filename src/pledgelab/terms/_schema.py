@@ -259,6 +259,7 @@ def term_sheet_from(root: YMap, *, origin: Origin) -> TermSheet:
                     clauses[f"{section}.{key}"] = c
         tranches = _read_tranches(body, parties, references, chk)
         _check_tiers(body, clauses, parties, investor, chk)
+        _check_review_shares(clauses, parties, chk)
         _check_cross(body, clauses, tranches, as_of, chk)
     chk.raise_if_any()
     assert head.id and head.title and kind and as_of and head.summary and investor and host
@@ -386,6 +387,18 @@ def _check_tiers(body: YMap, clauses: dict[str, Clause], parties: dict[str, Part
             note=old.note, history=old.history, file=old.file, line=old.line)
     else:
         clauses.pop("distribution.tiers", None)
+
+
+def _check_review_shares(clauses: dict[str, Clause], parties: dict[str, Party], chk: Checker) -> None:
+    """The review clause's shares name parties of the deal (an unknown one would fail at run time)."""
+    review = clauses.get("distribution.review_shares")
+    if review is None or not isinstance(review.value, dict):
+        return
+    unknown = [code for code in review.value if code not in parties]
+    if unknown:
+        chk.add(Located(review.file, review.line, f"{review.path}.value"),
+                f"{unknown[0]!r} is not a party; parties are: {', '.join(parties)}")
+        clauses.pop("distribution.review_shares")
 
 
 def _check_cross(body: YMap, clauses: dict[str, Clause], tranches: tuple[Tranche, ...],

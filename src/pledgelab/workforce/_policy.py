@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pledgelab._cited import HEADER_KEYS, Clause, ClauseSpec, Reference, locate, open_cited
+from pledgelab._errors import Problem
+from pledgelab._limits import LIMITS, LimitError, check, finite
 from pledgelab.workforce._check import EMPLOYERS, WorkforceChecker
 from pledgelab.workforce._pathways import ROUTE_PARAMS, Pathways, Route, load_pathways, read_route_params
 
@@ -88,7 +90,15 @@ class Policy:
         return {} if c is None else {k: float(v) for k, v in c.value.items()}
 
     def with_processing(self, k: float, shift: float = 0.0) -> Policy:
-        """The policy with every open route's processing time scaled by ``k`` and shifted (what-ifs)."""
+        """The policy with every open route's processing time scaled by ``k`` and shifted (what-ifs).
+
+        ``k`` within ``pledgelab._limits.LIMITS["processing_scale"]``; ``shift`` a finite number of
+        months within the ``months`` limit either way.
+        """
+        check("processing_scale", k)
+        if abs(finite(shift, field="shift")) > LIMITS["months"].high:
+            raise LimitError([Problem("argument", 0, "shift", f"at most {LIMITS['months'].high:g} "
+                                      f"months either way, got {shift!r}")])
         routes = {}
         for rid, r in self.routes.items():
             c = r.params["processing"]

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pledgelab._limits import check
 from pledgelab.workforce._check import Triangular
 from pledgelab.workforce._demand import Demand
 from pledgelab.workforce._enforcement import DAYS_PER_MONTH, Enforcement
@@ -108,8 +109,9 @@ def staffing_plan(*, policy: Policy, sites: Sequence[Site], quantile: float = 0.
                   seed: int = 0, demand: Demand | None = None,
                   enforcement: Enforcement | None = None) -> StaffingPlan:
     """The staffing plan of ``sites`` under ``policy`` (see the module docstring)."""
-    if not 0.0 < quantile < 1.0:
-        raise ValueError(f"quantile must be in (0, 1), got {quantile}")
+    check("quantile", quantile)
+    check("paths", paths)
+    check("seed", seed)
     alloc = allocate(policy, sites, demand=demand)
     rows = []
     for a in alloc.assignments:

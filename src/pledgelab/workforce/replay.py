@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from pledgelab._cited import Clause, ClauseSpec, Reference, locate, open_cited
+from pledgelab._limits import check
 from pledgelab.pipeline import read_archetypes
 from pledgelab.workforce._check import WorkforceChecker
 from pledgelab.workforce._enforcement import (
@@ -157,6 +158,8 @@ def replay(name_or_path: str | Path = "hl-ga-2025", *, policy: str | Path | None
     investor's L-1/E-2 staff who were on site and not detained; a route's
     coverage comes from ``policy`` (the file's own policy by default).
     """
+    check("paths", paths)
+    check("seed", seed)
     data = load_replay(name_or_path)
     pol = load_policy(policy or data.policy)
     enf = enforcement if enforcement is not None else read_enforcement()
