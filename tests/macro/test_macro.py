@@ -143,13 +143,16 @@ def test_korea_current_account_gdp_and_funding_figures(korea: MacroData) -> None
     assert ca.at(D(2025, 12, 31)).value == 123.05e9
     assert korea.series("services_balance_usd").values.tolist() == [-34.52e9]  # a balance may be negative
     assert korea.series("gdp_usd").at(D(2024, 12, 31)).value == 1.868e12
-    assert korea.value("reserve_income_usd") == 15e9
+    income = korea.clause("reserve_income_usd")  # Koo's $15B; Kim Jung-kwan's ~$20B at 5%
+    assert income.value == 15e9 and income.status is Status.DISPUTED
+    assert [a.value for a in income.alternatives] == [20e9]
     absorb = korea.clause("absorbable_outflow_usd")
     assert absorb.value == 15e9 and absorb.unit == "USD/year" and absorb.status is Status.REPORTED
     assert [a.value for a in absorb.alternatives] == [20e9]
     assert korea.value("swap_cost") == 0.04
     assert korea.value("reserves_red_line_usd") == 400e9
-    assert korea.value("investment_corporation_capital_local") == 3e12
+    capital = korea.clause("investment_corporation_capital_local")  # the act as passed; the bill had ₩3T
+    assert capital.value == 2e12 and [a.value for a in capital.alternatives] == [3e12]
     assert korea.clause("investment_corporation_capital_local").unit == "KRW"
 
 
