@@ -15,7 +15,8 @@ SRC = ["https://example.org/source"]
 def _project(**kw: Any) -> dict[str, Any]:
     return {"id": "kr-api", "pledge_id": "KR-2025-11", "name": "API plant", "sector": "energy",
             "status": "selected", "status_date": "2026-03-02", "sources": SRC, "verified": "2026-11-29",
-            "amounts": [{"amount_usd": 3e9, "basis": "as reported", "preferred": True, "sources": SRC}],
+            "amounts": [{"amount_usd": 3e9, "basis": "as reported", "as_of": "2026-03-02", "preferred": True,
+                         "sources": SRC}],
             **kw}
 
 

@@ -150,7 +150,7 @@ def test_migration_0002_keeps_old_claims_and_codes_their_measure(db_url: str) ->
                           "amount_usd, quote, version, sources, verified, note) VALUES ('old', NULL, NULL, "
                           "'x', '2026-01-01', 'deployed', 0, 'q', 1, '[]', '2026-01-01', NULL)"))
     led.migrate()
-    assert led.revision() == "0002"
+    assert led.revision() == "0003"
     claim = led.get("claim", "old")
     assert claim["measure"] == "at-work" and claim["scope"] == "all" and claim["rests_on"] == []
     led.close()

@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from pledgelab._errors import InputError
 from pledgelab.api._models import BODIES, PATCHES, TokenIn
 from pledgelab.ledger import (
+    BY_MONEY,
     ROLES,
     TRANSITIONS,
     ClaimCheck,
@@ -214,8 +215,7 @@ def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY) 
 
     @app.get("/statuses", summary="the one table of allowed status changes")
     def statuses() -> dict[str, Any]:
-        return {"transitions": {k: list(v) for k, v in TRANSITIONS.items()},
-                "set_by_money": {"notice": "a capital call", "funded": "a payment against a call"}}
+        return {"transitions": {k: list(v) for k, v in TRANSITIONS.items()}, "set_by_money": BY_MONEY}
 
     @app.get("/claims/checked", summary="claims with their verdicts, each beside the ledger's value "
                                         "for its measure and scope on the day it was made")

@@ -47,6 +47,7 @@ def _py_type(f: LedgerField) -> Any:
         "id": Id, "text": Text, "state": State, "date": dt.date, "usd": Usd, "bool": bool,
         "urls": Urls, "url": Url, "ids": Ids, "refs": Refs, "district": District,
         "year": Annotated[int, Field(ge=1900, le=2200)],
+        "count": Annotated[int, Field(ge=0, le=10**7)],
         "lat": Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)],
         "lon": Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)],
         "json": Annotated[list[dict[str, Any]], Field(max_length=20)],

@@ -87,11 +87,11 @@ FIELDS: dict[str, dict[str, Field]] = {
         "notice_date": Field("date"), "component": Field("choice", choices=COMPONENTS),
         "project_type": Field("choice", choices=PROJECT_TYPES), "first_announced": Field("date"),
         "site": Field("text"), "latitude": Field("lat"), "longitude": Field("lon"),
-        "district": Field("district"), **_COMMON,
+        "district": Field("district"), "capacity": Field("text"), "jobs": Field("count"), **_COMMON,
     },
     "amount": {
         "project_id": Field("id", True), "amount_usd": Field("usd"), "basis": Field("text", True),
-        "as_of": Field("date"), "estimate": Field("bool", default=False),
+        "as_of": Field("date", True), "estimate": Field("bool", default=False),
         "estimate_reason": Field("text"), "preferred": Field("bool", default=False),
         "bound": Field("choice", choices=BOUNDS, default="exact"), **_COMMON,
     },
@@ -144,7 +144,7 @@ UPDATABLE: dict[str, tuple[str, ...]] = {
     "tranche": ("label", "announced", "amount_usd", "sources", "verified", "note"),
     "project": ("tranche_id", "name", "sector", "company", "state", "relation", "component",
                 "project_type", "first_announced", "site", "latitude", "longitude", "district",
-                "sources", "verified", "note"),
+                "capacity", "jobs", "sources", "verified", "note"),
     "claim": ("claimant", "said_on", "measure", "scope", "pledge_ids", "amount_usd", "quote", "verdict",
               "reasoning", "rests_on", "reviewer", "reviewed_on", "sources", "verified", "note"),
 }
@@ -229,6 +229,12 @@ def _convert(field: Field, raw: Any) -> tuple[Any, str | None]:
         if not isinstance(raw, str) or not re.match(r"^https?://\S+$", raw.strip()) or _clean_text(raw):
             return None, f"expected an http(s) URL, got {raw!r}"
         return raw.strip(), None
+    if t == "count":
+        if isinstance(raw, str) and raw.strip().isdigit():
+            raw = int(raw.strip())
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 10**7:
+            return None, f"expected a whole number between 0 and 10,000,000, got {raw!r}"
+        return raw, None
     if t == "year":
         if isinstance(raw, str) and raw.strip().isdigit():
             raw = int(raw.strip())

@@ -32,9 +32,10 @@ from pledgelab.ledger._report import held_amount
 AMOUNT_COLUMNS = ("amount_usd", "amount_basis", "amount_estimate", "amount_estimate_reason",
                   "amount_as_of", "amount_bound")
 PROJECT_COLUMNS = ("id", "pledge_id", "tranche_id", "relation", "name", "sector", "company", "state",
-                   "site", "latitude", "longitude", "district", "component", "project_type",
-                   "first_announced", "status", "status_date", "notice_date", "amount_usd", "amount_basis",
-                   "amount_as_of", "amount_bound", "amount_estimate", "sources", "verified", "note")
+                   "site", "latitude", "longitude", "district", "capacity", "jobs", "component",
+                   "project_type", "first_announced", "status", "status_date", "notice_date",
+                   "amount_usd", "amount_basis", "amount_as_of", "amount_bound", "amount_estimate",
+                   "sources", "verified", "note")
 MAX_ROWS = 100_000
 
 

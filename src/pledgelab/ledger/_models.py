@@ -104,6 +104,8 @@ class ProjectRecord(_Sourced, Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     district: Mapped[str | None] = mapped_column(String(8))
+    capacity: Mapped[str | None] = mapped_column(Text)  # as stated, e.g. "9.2 GW", "30 GWh a year"
+    jobs: Mapped[int | None] = mapped_column(Integer)  # jobs the sources state
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

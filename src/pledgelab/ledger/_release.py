@@ -82,6 +82,7 @@ DESCRIPTIONS = {
     "first_announced": "when the project was first announced (earlier than the pledge = previously planned)",
     "site": "place of the project", "latitude": "WGS84 degrees", "longitude": "WGS84 degrees",
     "district": "US congressional district, e.g. GA-01",
+    "capacity": "capacity as the sources state it", "jobs": "jobs the sources state",
     "amount_usd": "amount in nominal US dollars",
     "as_of": "date the amount was reported; the amount holds from then",
     "preferred": "the variant the reports use (the latest preferred one dated by the report date)",

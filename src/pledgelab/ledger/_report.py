@@ -274,14 +274,18 @@ def _part_of_project(parts: list[dict[str, Any]], project: Mapping[str, Any]) ->
 
 
 def weak_records(snap: _Snapshot, pledge_id: str) -> tuple[str, ...]:
-    """The pledge's records (itself, its projects) whose every source is an aggregator or unmarked."""
+    """The pledge's records (itself, its milestones, projects and claims) whose every source is an
+    aggregator or unmarked."""
     out = []
     recs = [("pledge", snap.pledges[pledge_id])] + [
-        ("project", p) for p in snap.projects.values() if p["pledge_id"] == pledge_id]
+        ("milestone", m) for m in snap.milestones if m["pledge_id"] == pledge_id] + [
+        ("project", p) for p in snap.projects.values() if p["pledge_id"] == pledge_id] + [
+        ("claim", c) for c in snap.claims if c["pledge_id"] == pledge_id]
     for kind, rec in recs:
         marks = [snap.marks.get(u, {}).get("reliability") for u in rec["sources"]]
         if all(m is None or m in WEAK for m in marks):
-            out.append(f"{kind}:{rec['id']}")
+            name = f"{rec['pledge_id']}@{rec['date']}/{rec['event']}" if kind == "milestone" else rec["id"]
+            out.append(f"{kind}:{name}")
     return tuple(out)
 
 
