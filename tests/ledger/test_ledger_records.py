@@ -154,3 +154,23 @@ def test_migration_0002_keeps_old_claims_and_codes_their_measure(db_url: str) ->
     claim = led.get("claim", "old")
     assert claim["measure"] == "at-work" and claim["scope"] == "all" and claim["rests_on"] == []
     led.close()
+
+
+def test_migrations_go_down_and_up_again_with_the_seed_in_place(seeded: Ledger) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from pledgelab.ledger._store import migrations_path
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_path()))
+    with seeded.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+        conn.commit()
+    assert seeded.revision() == "0001"
+    with seeded.engine.connect() as conn:
+        metrics = dict(conn.execute(text("SELECT id, metric FROM claims")).all())
+    assert metrics["kr-not-realized"] == "deployed" and metrics["kr-trump-up-front"] == "other"
+    seeded.migrate()
+    assert seeded.revision() == "0003" and seeded.get("claim", "kr-not-realized")["measure"] == "at-work"

@@ -101,6 +101,7 @@ class Ledger:
         self.engine = engine or make_engine(self.url)
         self._deals: dict[str, TermSheet | None] = {}
         self._report_cache: tuple[tuple[Any, ...], Any] | None = None  # see _report.snapshot
+        self._records_cache: tuple[tuple[Any, ...], Records] | None = None  # see records()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -568,13 +569,21 @@ class Ledger:
             return Page(items=[as_dict(r) for r in rows], total=total, limit=limit, offset=offset)
 
     def records(self) -> Records:
-        """Every record of every kind (not the audit log, not tokens), ordered by id."""
-        out: Records = {}
+        """Every record of every kind (not the audit log, not tokens), ordered by id.
+
+        Cached until the next change (the newest audit entry and the number of entries
+        mark the state, as for the reports); the lists are shared: do not change them.
+        """
         with self._read() as s:
+            mark = tuple(s.execute(select(func.max(AuditEntry.id), func.count(AuditEntry.id))).one())
+            if self._records_cache is not None and self._records_cache[0] == mark:
+                return dict(self._records_cache[1])
+            out: Records = {}
             for kind, model in KINDS.items():
                 cols = model.__table__.columns
                 out[kind] = [as_dict(r) for r in s.scalars(select(model).order_by(cols["id"]))]
-        return out
+        self._records_cache = (mark, out)
+        return dict(out)
 
     def newest_date(self, records: Records | None = None) -> dt.date | None:
         """The date of the newest record (:data:`DATED` fields): what reports default to."""

@@ -95,14 +95,19 @@ def downgrade() -> None:
             b.drop_column(col)
         b.alter_column("measure", new_column_name="metric", existing_type=sa.String(24),
                        existing_nullable=False)
-    with op.batch_alter_table("capital_calls") as b:
-        b.drop_column("component")
-    with op.batch_alter_table("amounts") as b:
-        b.drop_column("bound")
-    with op.batch_alter_table("projects") as b:
-        for col in ("district", "longitude", "latitude", "site", "first_announced", "project_type",
-                    "component"):
-            b.drop_column(col)
-    with op.batch_alter_table("pledges") as b:
-        for col in ("price_year", "currency", "period_end", "period_start"):
+    for table, cols in (("capital_calls", ("component",)), ("amounts", ("bound",)),
+                        ("projects", ("district", "longitude", "latitude", "site", "first_announced",
+                                      "project_type", "component")),
+                        ("pledges", ("price_year", "currency", "period_end", "period_start"))):
+        _drop_columns(table, cols)
+
+
+def _drop_columns(table: str, cols: tuple[str, ...]) -> None:
+    """Drop columns; SQLite drops them in place (a batch copy would drop a table others refer to)."""
+    if op.get_bind().dialect.name == "sqlite":
+        for col in cols:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {col}")
+        return
+    with op.batch_alter_table(table) as b:
+        for col in cols:
             b.drop_column(col)

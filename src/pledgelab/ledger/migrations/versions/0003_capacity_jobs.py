@@ -22,6 +22,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # SQLite drops the columns in place: a batch copy would drop the table other tables refer to.
+    if op.get_bind().dialect.name == "sqlite":
+        for col in ("jobs", "capacity"):
+            op.execute(f"ALTER TABLE projects DROP COLUMN {col}")
+        return
     with op.batch_alter_table("projects") as b:
         b.drop_column("jobs")
         b.drop_column("capacity")
