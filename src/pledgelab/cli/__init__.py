@@ -12,6 +12,7 @@ compare, explain; ``_simulate``; ``_funding``; ``_tariffs``; ``_workforce``;
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -21,7 +22,8 @@ from rich.console import Console
 from pledgelab._errors import InputError, UsageError
 from pledgelab._extras import MissingExtra
 from pledgelab.cli._parser import build_parser
-from pledgelab.report import Table, emit
+from pledgelab.report import Table, emit, sheet_names, write_xlsx
+from pledgelab.report._table import LIMIT
 
 __all__ = ["build_parser", "main", "tables"]
 
@@ -46,7 +48,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"pledgelab {args.command}: {exc}", file=sys.stderr)
         return 2
     np.set_printoptions(suppress=True)
-    emit(out, args.format, Console(width=200) if args.format == "table" else None)
+    if args.format == "xlsx":
+        return _xlsx(args, out, argv)
+    # As wide as the terminal (rich measures it; COLUMNS, else 80, when not a terminal).
+    emit(out, args.format, Console() if args.format == "table" else None,
+         limit=None if getattr(args, "all", False) else LIMIT)
+    return 0
+
+
+def _xlsx(args: argparse.Namespace, out: list[Table], argv: Sequence[str] | None) -> int:
+    """``--format xlsx --out FILE``: the tables, the clauses used and the command in a workbook."""
+    from pledgelab import __version__
+
+    path = getattr(args, "out", None)
+    if path is None or str(path) == "" or not str(path).lower().endswith(".xlsx"):
+        print(f"pledgelab {args.command}: --format xlsx needs --out FILE.xlsx", file=sys.stderr)
+        return 2
+    command = " ".join(["pledgelab", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        written = write_xlsx(out, path, deals=getattr(args, "deals_used", []), command=command,
+                             version=__version__)
+    except MissingExtra as exc:
+        print(f"pledgelab {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"pledgelab {args.command}: --out {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(f"wrote {written}: sheets {', '.join([*sheet_names(out), 'notes', 'sources', 'about'])}")
     return 0
 
 

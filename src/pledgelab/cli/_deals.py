@@ -1,5 +1,7 @@
-"""``pledgelab deals | show | run | compare | explain``: the deals, their clauses, one deterministic
-run, deals side by side, and which clause made a party's cash in a month."""
+"""``pledgelab deals | show | run | compare | explain | cashflows``: the deals and scenarios, their
+clauses, one deterministic run, deals side by side (or one clause swept), which clause made a
+party's cash in a month, and each party's flows by period. Every command that takes a deal takes
+``--set PATH=VALUE`` (:func:`pledgelab.cli._shared.load`)."""
 
 from __future__ import annotations
 
@@ -8,25 +10,27 @@ import argparse
 from pledgelab._cited import DATA
 from pledgelab._errors import UsageError
 from pledgelab._months import month_label, parse_month
-from pledgelab.cli._shared import discount_rate, pipeline_for
+from pledgelab.cli._shared import discount_rate, load, pipeline_for, used
 from pledgelab.compare import STICKING_POINTS, DealComparison, compare
 from pledgelab.engine import RunResult, run
-from pledgelab.metrics import PartyOutcome, deal_outcome, party_outcomes
-from pledgelab.report import Column, Table, show, usd
-from pledgelab.terms import load_deal, shipped
+from pledgelab.metrics import PartyOutcome, cash_flows, deal_outcome, party_outcomes
+from pledgelab.report import Column, Table, usd
+from pledgelab.terms import Clause, Status, TermSheet, load_deal, parse_sweep, shipped, sweep
 
 
 def cmd_deals(args: argparse.Namespace) -> list[Table]:
     """``pledgelab deals``: one line per shipped deal or position."""
-    t = Table("Shipped deals and negotiating positions",
+    t = Table("Shipped deals, negotiating positions and scenarios",
               [Column("id"), Column("kind"), Column("as of"), Column("headline", "usd"),
                Column("investor"), Column("assumed clauses", "int"), Column("title")])
-    for name in shipped("deals"):
+    for name in [*shipped("deals"), *shipped("scenarios")]:
         d = load_deal(name)
         n_assumed = sum(1 for c in d.all_clauses() if c.status == "assumed")
-        t.rows.append([d.id, d.kind, str(d.as_of), float(d.value("amount.headline")),
+        kind = f"scenario of {d.base}" if d.kind == "scenario" else d.kind
+        t.rows.append([d.id, kind, str(d.as_of), float(d.value("amount.headline")),
                        d.investor, n_assumed, d.title])
-    t.notes.append(f"Files: {DATA / 'deals'}")
+    t.notes.append(f"Files: {DATA / 'deals'}; scenarios (a base deal plus overrides, each with its "
+                   f"reason and sources): {DATA / 'scenarios'}")
     return [t]
 
 
@@ -42,20 +46,39 @@ def _value_text(value: object) -> str:
     return "none" if value is None else str(value)
 
 
+def _cell(value: object) -> object:
+    """A clause value as a cell: numbers stay numbers (for machines), the rest reads as text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return _value_text(value)
+
+
+def replaced(c: Clause) -> str:
+    """``was 20,000,000,000 (agreed)`` for a scenario clause: the value it replaced."""
+    if c.status is not Status.SCENARIO or not c.history:
+        return ""
+    h = c.history[-1]
+    return f"was {_value_text(h.value)} ({h.note.split(' ', 1)[0]})"
+
+
 def cmd_show(args: argparse.Namespace) -> list[Table]:
-    """``pledgelab show DEAL``: every clause with its value, unit, status and sources."""
-    d = load_deal(args.deal)
+    """``pledgelab show DEAL``: every clause with its value, unit, status and sources; a
+    scenario's clauses say ``scenario``, the value they replaced, their reason and sources."""
+    d = load(args, args.deal)
     t = Table(f"{d.id}: {d.title}",
-              [Column("clause"), Column("value"), Column("unit"), Column("status"),
+              [Column("clause"), Column("value", "number"), Column("unit"), Column("status"),
                Column("label"), Column("source or reason")])
     for c in d.all_clauses():
         src = "; ".join(r.url for r in c.references) if c.references else ""
         if c.status in ("assumed", "disputed"):
             alts = ", ".join(_value_text(a.value) for a in c.alternatives)
             src = f"{c.reason or ''} Alternatives: {alts}. {src}".strip()
-        t.rows.append([c.path.removeprefix("clauses."), _value_text(c.value), c.unit,
+        elif c.status is Status.SCENARIO:
+            src = f"{replaced(c)}. {c.reason or ''} {src}".strip()
+        t.rows.append([c.path.removeprefix("clauses."), _cell(c.value), c.unit,
                        str(c.status), c.label, src])
-    t.notes.append(f"{d.kind}, as of {d.as_of}; investor {d.investor}, host {d.host}. "
+    base = f"; a scenario of {d.base}" if d.base else ""
+    t.notes.append(f"{d.kind}, as of {d.as_of}; investor {d.investor}, host {d.host}{base}. "
                    f"Source file: {d.file}")
     t.notes.append(" ".join(d.summary.split()))
     return [t]
@@ -106,25 +129,48 @@ def _outcome_tables(res: RunResult, discount_rate: float, pipe_label: str) -> li
 
 def cmd_run(args: argparse.Namespace) -> list[Table]:
     """``pledgelab run DEAL``: the deterministic run: projects, outcomes by party, funding by year."""
-    deal = load_deal(args.deal)
+    deal = load(args, args.deal)
     pipe, label = pipeline_for(deal, args.pipeline)
     return _outcome_tables(run(deal, pipe), discount_rate(deal, args.discount_rate), label)
 
 
+def _compared(args: argparse.Namespace) -> tuple[list[TermSheet], str]:
+    """The deals of ``compare``: those named (each with ``--set``), or one per ``--sweep`` value."""
+    if not args.sweep:
+        return [load(args, n) for n in args.deals], ""
+    if len(args.deals) != 1:
+        raise UsageError("--sweep takes one deal (the base), got " + str(len(args.deals)))
+    base = load(args, args.deals[0])
+    variants = sweep(base, parse_sweep(args.sweep))
+    used(args, *variants)
+    return variants, f"Sweep of {variants[0].id.split('=')[0]} over {base.id}: one column per value."
+
+
 def cmd_compare(args: argparse.Namespace) -> list[Table]:
-    """``pledgelab compare DEAL...``: the four sticking points and the outcomes side by side."""
-    deals = [load_deal(n) for n in args.deals]
+    """``pledgelab compare DEAL...``: the four sticking points and the outcomes side by side;
+    with ``--sweep PATH=v1,v2,...`` one column per value of one clause."""
+    deals, swept = _compared(args)
     investors = {d.investor for d in deals}
     if len(investors) > 1 and not args.pipeline:
         raise UsageError("the deals have different investors; give one --pipeline for all")
     pipe, label = pipeline_for(deals[0], args.pipeline)
     cols = compare(deals, pipe, discount_rate=args.discount_rate)
-    head = [Column("")] + [Column(c.deal.id) for c in cols]
-    points = Table("The four sticking points", head)
+    # A sweep's columns are headed by the value (the title names the clause).
+    head = [Column("")] + [Column(c.deal.id.split("=", 1)[1] if swept else c.deal.id) for c in cols]
+    points = Table("The four sticking points" + (f", {deals[0].id.split('=')[0]} swept" if swept else ""),
+                   head)
     for p in STICKING_POINTS:
         points.rows.append([p, *[c.points[p] for c in cols]])
-    points.rows.append(["clauses assumed / disputed",
-                        *[f"{c.assumed} / {c.disputed}" for c in cols]])
+    points.add(["clauses assumed", *[c.assumed for c in cols]], "int")
+    points.add(["clauses disputed", *[c.disputed for c in cols]], "int")
+    changed = [[c for c in d.all_clauses() if c.status is Status.SCENARIO] for d in deals]
+    if any(changed):
+        points.add(["clauses set by the scenario", *[len(ch) for ch in changed]], "int")
+        points.rows.append(["scenario changes", *["; ".join(
+            f"{c.path.removeprefix('clauses.')} = {_value_text(c.value)} ({replaced(c)})" for c in ch)
+            or "none" for ch in changed]])
+    if swept:
+        points.notes.append(swept)
     outcome = Table(f"Outcomes over pipeline {pipe.id}", head)
     roles = ("investor", "host", "investor-firms", "lenders")
 
@@ -136,41 +182,43 @@ def cmd_compare(args: argparse.Namespace) -> list[Table]:
         ("NPV", "npv", "usd"), ("IRR", "irr", "pct"), ("MOIC", "moic", "ratio"),
         ("payback", "payback", "text"), ("share of distributions", "share_of_distributions",
                                          "pct")]
+    no_irr: dict[tuple[str, str], list[str]] = {}
     for role in roles:
         if not any(by_role(c, role) for c in cols):
             continue
         for label_, attr, kind in rows:
-            vals = []
+            vals: list[object] = []
             for c in cols:
                 os_ = by_role(c, role)
-                text = show(getattr(os_[0], attr), kind) if os_ else "—"
+                vals.append(getattr(os_[0], attr) if os_ else None)
                 if attr == "irr" and os_ and os_[0].irr_reason != "ok":
-                    text = f"n/a: {os_[0].irr_reason}"
-                vals.append(text)
-            outcome.rows.append([f"{role}: {label_}", *vals])
+                    no_irr.setdefault((role, os_[0].irr_reason), []).append(c.deal.id)
+            outcome.add([f"{role}: {label_}", *vals], None if kind == "text" else kind)
+    for (role, reason), ids in no_irr.items():
+        where = "every column" if len(ids) == len(cols) else ", ".join(ids)
+        outcome.notes.append(f"{role} IRR n/a ({where}): {reason}")
     outcome.rows.append(["DAA recovered (all waterfalls)",
                          *[c.outcome.daa_recovered or
                            f"never in {c.outcome.daa_unrecovered} of {c.outcome.waterfalls}"
                            for c in cols]])
-    outcome.rows.append(["20-year review triggers",
-                         *[f"{c.outcome.review_triggered} of {c.outcome.waterfalls}"
-                           if c.deal.value("distribution.review_horizon") else "no clause"
-                           for c in cols]])
-    outcome.rows.append(["peak calendar-year funding",
-                         *[usd(max(c.outcome.investor_calls_by_year.values(), default=0.0))
-                           for c in cols]])
-    outcome.rows.append(["NPV discount rate", *[f"{100 * c.outcome.discount_rate:.2f}%/yr"
-                                                for c in cols]])
+    outcome.add(["waterfalls", *[c.outcome.waterfalls for c in cols]], "int")
+    outcome.add(["20-year review triggers (waterfalls)",
+                 *[c.outcome.review_triggered if c.deal.value("distribution.review_horizon") else None
+                   for c in cols]], "int")
+    outcome.add(["peak calendar-year funding",
+                 *[max(c.outcome.investor_calls_by_year.values(), default=0.0) for c in cols]], "usd")
+    outcome.add(["NPV discount rate (per year)", *[c.outcome.discount_rate for c in cols]], "pct")
     outcome.notes.append(f"Pipeline: {label}. Every deal runs the same projects; a project a "
                          "deal cannot finance is shown by `pledgelab run`.")
     outcome.notes.append("NPV is discounted at each deal's deemed benchmark rate unless "
-                         "--discount-rate is given.")
+                         "--discount-rate is given. A review row left blank: the deal has no "
+                         "review clause.")
     return [points, outcome]
 
 
 def cmd_explain(args: argparse.Namespace) -> list[Table]:
     """``pledgelab explain DEAL --party P --period YYYY-MM``: each flow with its clause."""
-    deal = load_deal(args.deal)
+    deal = load(args, args.deal)
     pipe, label = pipeline_for(deal, args.pipeline)
     if args.party not in deal.parties:
         raise UsageError(f"party {args.party!r} is not in {deal.id}; parties: "
@@ -211,4 +259,25 @@ def cmd_explain(args: argparse.Namespace) -> list[Table]:
         if e.month == month:
             t.notes.append(f"schedule: {e.project}: {e.text} [{e.clause.removeprefix('clauses.')}]")
     t.notes.append(f"Pipeline: {label}")
+    return [t]
+
+
+def cmd_cashflows(args: argparse.Namespace) -> list[Table]:
+    """``pledgelab cashflows DEAL --by year``: each party's flows by kind and their total
+    (:func:`pledgelab.metrics.cash_flows`), one column per period."""
+    deal = load(args, args.deal)
+    pipe, label = pipeline_for(deal, args.pipeline)
+    if args.party is not None and args.party not in deal.parties:
+        raise UsageError(f"--party {args.party!r} is not in {deal.id}; parties: {', '.join(deal.parties)}")
+    f = cash_flows(run(deal, pipe), by=args.by, party=args.party)
+    t = Table(f"{deal.id} × {pipe.id}: cash flows by {args.by} (received +, paid −)",
+              [Column(args.by), Column("start"), *[Column(f"{r.party}: {r.kind}", "usd") for r in f.rows]])
+    for k, (period, start) in enumerate(zip(f.periods, f.starts, strict=True)):
+        t.rows.append([period, start, *[float(r.values[k]) for r in f.rows]])
+    t.rows.append(["all", None, *[r.total for r in f.rows]])
+    t.notes.append(f"Pipeline: {label}. Periods {f.periods[0] if f.periods else '—'} to "
+                   f"{f.periods[-1] if f.periods else '—'}; a period starts on "
+                   f"{f.starts[0].isoformat() if f.starts else '—'} and so on.")
+    clauses = sorted({c for r in f.rows for c in r.clauses})
+    t.notes.append("Clauses behind the flows: " + ", ".join(clauses))
     return [t]

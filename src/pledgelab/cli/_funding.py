@@ -11,20 +11,20 @@ import numpy as np
 
 from pledgelab._errors import UsageError
 from pledgelab._months import month_label
-from pledgelab.cli._shared import check_fx, funding_plan_for, pipeline_for, safeguard_for
+from pledgelab.cli._shared import check_fx, funding_plan_for, load, pipeline_for, safeguard_for
 from pledgelab.engine import run
 from pledgelab.macro.funding import FundingResult
 from pledgelab.metrics import default_discount_rate
 from pledgelab.pipeline import Pipeline
 from pledgelab.report import Column, Table, usd
-from pledgelab.terms import TermSheet, load_deal
+from pledgelab.terms import TermSheet
 
 
 def cmd_funding(args: argparse.Namespace) -> list[Table]:
     """``pledgelab funding DEAL...``: by year per deal, or side by side with ``--compare``."""
     from pledgelab.macro import fund, investor_calls
 
-    deals = [load_deal(n) for n in args.deals]
+    deals = [load(args, n) for n in args.deals]
     if len({d.investor for d in deals}) > 1 and not (args.pipeline and args.plan):
         raise UsageError("the deals have different investors; give --pipeline and --plan")
     pipe, label = pipeline_for(deals[0], args.pipeline)
@@ -60,18 +60,18 @@ def cmd_funding(args: argparse.Namespace) -> list[Table]:
         return tables
     t = Table(f"Funding compared (plan {plan}, interest to the end of {horizon})",
               [Column("")] + [Column(d) for d in results])
-    rows: list[tuple[str, Callable[[FundingResult], object]]] = [
-        ("calls", lambda r: usd(r.total_calls)),
-        ("peak calendar-year calls", lambda r: usd(float(r.calls.max()) if r.calls.size else 0.0)),
-        ("interest cost", lambda r: usd(r.total_cost)),
-        ("peak calls / reserves", lambda r: f"{r.peak_calls_to_reserves:.1%}"),
-        ("lowest reserves", lambda r: usd(float(r.reserves.min()) if r.reserves.size else 0.0)),
-        ("pledge / baseline reserves", lambda r: f"{r.pledge_to_reserves:.1%}"),
+    rows: list[tuple[str, str, Callable[[FundingResult], object]]] = [  # raw numbers, a kind a row
+        ("calls", "usd", lambda r: r.total_calls),
+        ("peak calendar-year calls", "usd", lambda r: float(r.calls.max()) if r.calls.size else 0.0),
+        ("interest cost", "usd", lambda r: r.total_cost),
+        ("peak calls / reserves", "pct", lambda r: r.peak_calls_to_reserves),
+        ("lowest reserves", "usd", lambda r: float(r.reserves.min()) if r.reserves.size else 0.0),
+        ("pledge / baseline reserves", "pct", lambda r: r.pledge_to_reserves),
     ]
-    for name, fn in rows:
-        t.rows.append([name, *[fn(r) for r in results.values()]])
+    for name, kind, fn in rows:
+        t.add([name, *[fn(r) for r in results.values()]], kind)
     for sid in next(iter(results.values())).amounts:
-        t.rows.append([f"from {sid}", *[usd(r.totals.get(sid, 0.0)) for r in results.values()]])
+        t.add([f"from {sid}", *[r.totals.get(sid, 0.0) for r in results.values()]], "usd")
     t.notes.append(f"Pipeline: {label}.")
     tables = [t]
     _funding_chart(args, results, tables)

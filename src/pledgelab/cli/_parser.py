@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from pledgelab.cli._deals import cmd_compare, cmd_deals, cmd_explain, cmd_run, cmd_show
+from pledgelab.cli._deals import cmd_cashflows, cmd_compare, cmd_deals, cmd_explain, cmd_run, cmd_show
 from pledgelab.cli._drivers import cmd_drivers
 from pledgelab.cli._funding import cmd_funding
 from pledgelab.cli._ledger import cmd_ledger, cmd_token
@@ -18,22 +18,34 @@ from pledgelab.cli._simulate import cmd_simulate
 from pledgelab.cli._tariffs import cmd_tariffs
 from pledgelab.cli._workforce import cmd_workforce
 from pledgelab.ledger import BOUNDS, COMPONENTS, ENV_URL, ROLES, STATUSES, default_url
+from pledgelab.metrics import PERIODS
 
-DESCRIPTION = ("The ``pledgelab`` command line: deals, show, run, compare, explain, simulate, funding, "
-               "tariffs,")  # the first line of the package docstring, as --help has always shown it
-DEAL = "shipped deal id or path to a term-sheet YAML file"
-FORMAT_HELP = "table for people (default), csv or json for machines"
+DESCRIPTION = ("pledgelab: executable term sheets for sovereign investment pledges. Deals, scenarios and "
+               "their clauses; deterministic runs, comparisons, Monte Carlo simulations; funding, "
+               "tariffs, workforce; the pledge ledger.")
+DEAL = "shipped deal or scenario id, or path to a term-sheet or scenario YAML file"
+FORMAT_HELP = ("table for people (default); csv or json for machines (raw numbers: dollars, rates as "
+               "fractions, ISO dates); xlsx with --out FILE")
+SET_HELP = ("set a clause for this run: PATH=VALUE, the path as `pledgelab show` prints it, the value "
+            "as in a term sheet (e.g. timeline.annual_cap=15e9); repeatable")
 Add = Callable[[str, str, Command], argparse.ArgumentParser]  # build_parser's add(name, help, handler)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command; ``args.handler(args)`` runs the one parsed."""
+    from pledgelab import __version__
+
     p = argparse.ArgumentParser(prog="pledgelab", description=DESCRIPTION)
+    p.add_argument("--version", action="version", version=f"pledgelab {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     def add(name: str, help_: str, handler: Command) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=help_)
         sp.add_argument("--format", choices=FORMATS, default="table", help=FORMAT_HELP)
+        sp.add_argument("--all", action="store_true",
+                        help="show every row of long tables (the terminal shows the first rows)")
+        if name != "simulate":  # simulate's --out also takes a Parquet file
+            sp.add_argument("--out", type=Path, default=None, help="with --format xlsx: the .xlsx file")
         sp.set_defaults(handler=handler)
         return sp
 
@@ -51,10 +63,12 @@ def _deals(add: Add) -> None:
     add("deals", "the shipped deals and positions, one line each", cmd_deals)
     sp = add("show", "every clause of a deal: value, unit, status, sources", cmd_show)
     sp.add_argument("deal", help=DEAL)
+    _set(sp)
     for name, help_, handler in (("run", "run a deal over a project pipeline", cmd_run),
                                  ("explain", "which clause made a party's cash in one month", cmd_explain)):
         sp = add(name, help_, handler)
         sp.add_argument("deal", help=DEAL)
+        _set(sp)
         sp.add_argument("--pipeline", help="shipped pipeline id or path (default: the shipped "
                         "pipeline for the deal's investor)")
         sp.add_argument("--discount-rate", type=float, default=None,
@@ -63,28 +77,48 @@ def _deals(add: Add) -> None:
             sp.add_argument("--party", required=True, help="party code, e.g. KR or US")
             sp.add_argument("--period", required=True, help="month as YYYY-MM")
     sp = add("compare", "deals side by side: the four sticking points and outcomes", cmd_compare)
-    sp.add_argument("deals", nargs="+", help="deal ids or term-sheet files")
+    sp.add_argument("deals", nargs="+", help="deal or scenario ids, or term-sheet or scenario files")
+    _set(sp, every=True)
+    sp.add_argument("--sweep", metavar="PATH=V1,V2,...",
+                    help="one column per value of one clause of the one deal given, e.g. "
+                    "timeline.annual_cap=10e9,15e9,20e9 (2 to 24 values)")
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
     sp.add_argument("--discount-rate", type=float, default=None,
                     help="one NPV discount rate per year for all deals")
+    sp = add("cashflows", "each party's cash flows by kind and their total, by month, quarter or year",
+             cmd_cashflows)
+    sp.add_argument("deal", help=DEAL)
+    _set(sp)
+    sp.add_argument("--pipeline", help="shipped pipeline id or path (default: the shipped "
+                    "pipeline for the deal's investor)")
+    sp.add_argument("--by", choices=PERIODS, default="year", help="period (default year)")
+    sp.add_argument("--party", help="one party's flows only, e.g. KR")
+
+
+def _set(sp: argparse.ArgumentParser, *, every: bool = False) -> None:
+    sp.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                    help=SET_HELP + ("; applies to every deal given" if every else ""))
 
 
 def _simulate(add: Add) -> None:
     sp = add("simulate", "Monte Carlo: outcomes by party over many paths", cmd_simulate)
     sp.add_argument("deal", help=DEAL)
+    _set(sp)
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
     sp.add_argument("--paths", type=int, default=10_000, help="number of paths (default 10000)")
     sp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     sp.add_argument("--drivers", default="default",
                     help="driver parameters: shipped id (default, zero) or a YAML path")
     sp.add_argument("--chunk-size", type=int, default=256, help="paths per chunk (default 256)")
-    sp.add_argument("--backend", choices=("serial", "process", "dask"), default="serial")
+    sp.add_argument("--backend", choices=("serial", "process", "dask"), default="serial",
+                    help="where the chunks run: serial (default), process or dask")
     sp.add_argument("--workers", type=int, default=2, help="workers for process or dask")
     sp.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
     sp.add_argument("--discount-rate", type=float, default=None,
                     help="NPV discount rate per year (default: the deal's deemed benchmark)")
     sp.add_argument("--fan", metavar="PARTY", help="also print the fan of PARTY's cumulative cash")
-    sp.add_argument("--out", help="write per-path results to this Parquet file")
+    sp.add_argument("--out", help="write per-path results to this Parquet file (with --format xlsx: "
+                    "the .xlsx file of the tables)")
     sp.add_argument("--chart", help="write a fan chart (.png or .html) of --fan's party "
                     "(default: the investor)")
     sp.add_argument("--fx-feedback", nargs="?", const="auto", metavar="SAFEGUARD",
@@ -102,7 +136,8 @@ def _simulate(add: Add) -> None:
 
 def _funding(add: Add) -> None:
     sp = add("funding", "how the investor funds its calls: sources, cost, reserves, ratios", cmd_funding)
-    sp.add_argument("deals", nargs="+", help="deal ids or term-sheet files")
+    sp.add_argument("deals", nargs="+", help="deal or scenario ids, or term-sheet or scenario files")
+    _set(sp, every=True)
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
     sp.add_argument("--plan", help="funding plan id or path (default: the shipped plan for the "
                     "investor)")
@@ -122,6 +157,7 @@ def _funding(add: Add) -> None:
 def _tariffs(add: Add) -> None:
     sp = add("tariffs", "tariff cost avoided by year against the pledge's net cost; break-even", cmd_tariffs)
     sp.add_argument("deal", help=DEAL)
+    _set(sp)
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
     sp.add_argument("--years", type=int, default=20, help="years shown from the run's first (default 20)")
     sp.add_argument("--exports", type=float, default=None,

@@ -14,8 +14,29 @@ from pledgelab.pipeline import Pipeline, default_pipeline, load_pipeline
 from pledgelab.report import Table
 from pledgelab.terms import TermSheet
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "json", "xlsx")
 Command = Callable[[argparse.Namespace], list[Table]]
+
+
+def load(args: argparse.Namespace, name: str) -> TermSheet:
+    """The deal or scenario ``name`` with the command's ``--set PATH=VALUE`` options applied
+    (each read and checked as the term-sheet file would be; problems name ``--set:N``). The
+    deals a command used are kept on ``args`` for the xlsx ``sources`` sheet."""
+    from pledgelab.terms import apply_overrides, load_deal, parse_set
+
+    deal = load_deal(name)
+    sets = getattr(args, "set", None) or []
+    if sets:
+        deal = apply_overrides(deal, [parse_set(t, position=i) for i, t in enumerate(sets, start=1)])
+    used(args, deal)
+    return deal
+
+
+def used(args: argparse.Namespace, *deals: TermSheet) -> None:
+    """Note ``deals`` as used by the command (their clauses go to the xlsx ``sources`` sheet)."""
+    if not hasattr(args, "deals_used"):
+        args.deals_used = []
+    args.deals_used.extend(deals)
 
 
 def pipeline_for(deal: TermSheet, name: str | None) -> tuple[Pipeline, str]:

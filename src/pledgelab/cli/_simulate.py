@@ -9,9 +9,8 @@ from rich.console import Console
 
 from pledgelab._errors import UsageError
 from pledgelab.analysis import SimulationResult, npv_attribution
-from pledgelab.cli._shared import check_fx, pipeline_for, safeguard_for
+from pledgelab.cli._shared import check_fx, load, pipeline_for, safeguard_for
 from pledgelab.report import Column, Table, fan_chart, fan_table, simulation_summary
-from pledgelab.terms import load_deal
 
 
 def cmd_simulate(args: argparse.Namespace) -> list[Table]:
@@ -26,7 +25,7 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
 
     from pledgelab.analysis import simulate
 
-    deal = load_deal(args.deal)
+    deal = load(args, args.deal)
     pipe, label = pipeline_for(deal, args.pipeline)
     if args.paths < 1 or args.chunk_size < 1:
         raise UsageError("--paths and --chunk-size must be at least 1")
@@ -63,7 +62,7 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
         tables.append(_workforce_attribution(res, done[1]))
     if args.fan:
         tables.append(fan_table(res, args.fan))
-    if args.out:
+    if args.out and args.format != "xlsx":  # with xlsx, --out is the workbook
         tables[0].notes.append(f"Per-path results written to {res.to_parquet(args.out)}")
     if args.chart:
         party = args.fan or deal.investor

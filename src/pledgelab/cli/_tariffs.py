@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 
 from pledgelab._errors import UsageError
-from pledgelab.cli._shared import discount_rate, pipeline_for
+from pledgelab.cli._shared import discount_rate, load, pipeline_for
 from pledgelab.engine import run
 from pledgelab.report import Column, Table, usd
-from pledgelab.terms import load_deal
 
 
 def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
@@ -24,7 +23,7 @@ def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
         tariff_savings,
     )
 
-    deal = load_deal(args.deal)
+    deal = load(args, args.deal)
     pipe, label = pipeline_for(deal, args.pipeline)
     rate = discount_rate(deal, args.discount_rate)
     res = run(deal, pipe)

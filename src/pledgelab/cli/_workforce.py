@@ -111,23 +111,15 @@ def cmd_delays(args: argparse.Namespace) -> list[Table]:
 def cmd_replay(args: argparse.Namespace) -> list[Table]:
     res = replay(args.case, policy=args.policy, paths=args.paths, seed=args.seed)
     t = Table(f"Replay {res.data.id}: {res.data.title}",
-              [Column("measure"), Column("unit"), Column("model p10"), Column("model p50"),
-               Column("model p90"), Column("reported low"), Column("reported high"), Column("source")])
-    for r in res.rows:
-        t.rows.append([r.measure, r.unit, _num(r.model_p10), _num(r.model_p50), _num(r.model_p90),
-                       _num(r.reported_low), _num(r.reported_high), r.source])
+              [Column("measure"), Column("unit"), Column("model p10", "number"),
+               Column("model p50", "number"), Column("model p90", "number"), Column("reported low", "number"),
+               Column("reported high", "number"), Column("source")])
+    for r in res.rows:  # raw numbers in the unit of the row (issue 11: numbers for machines)
+        t.rows.append([r.measure, r.unit, r.model_p10, r.model_p50, r.model_p90,
+                       r.reported_low, r.reported_high, r.source])
     t.notes.append(f"Visa mix on site: {res.uncovered_share:.1%} of known Korean specialists on routes the "
                    f"policy {res.policy.id} does not count as clearly covering the work.")
     t.notes.append("The impact ranges were set from this case, so agreement checks the arithmetic, not the "
                    f"model. {res.paths} draws, seed {res.seed}. Source file: {res.data.file}")
     return [t]
 
-
-def _num(x: float | None) -> str | None:
-    if x is None:
-        return None
-    if abs(x) >= 1e6:
-        return f"{x / 1e6:,.1f}M"
-    if abs(x) < 1:
-        return f"{x:.3f}"
-    return f"{x:,.1f}"

@@ -52,6 +52,13 @@ from pledgelab.macro.funding import (
     party_receipts,
     read_funding,
 )
+from pledgelab.macro.incidence import (
+    BreakEvenStats,
+    IncidenceResult,
+    break_even_distribution,
+    check_base,
+    tariff_benefit,
+)
 from pledgelab.macro.tariffs import (
     SCENARIOS,
     DeclineOption,
@@ -80,10 +87,12 @@ __all__ = [
     "TARIFF_SECTORS",
     "VALUE_MEASURES",
     "BalanceSheet",
+    "BreakEvenStats",
     "DeclineOption",
     "Economy",
     "FundingPlan",
     "FundingResult",
+    "IncidenceResult",
     "MacroData",
     "Measure",
     "Observation",
@@ -97,6 +106,8 @@ __all__ = [
     "YearSavings",
     "balance_sheet",
     "break_even",
+    "break_even_distribution",
+    "check_base",
     "compare_balance_sheets",
     "cumulative_savings",
     "decline_option",
@@ -112,6 +123,7 @@ __all__ = [
     "read_funding",
     "read_macro",
     "scenarios_for",
+    "tariff_benefit",
     "tariff_savings",
     "trade_base",
 ]

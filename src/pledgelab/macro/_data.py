@@ -148,6 +148,8 @@ class Measure:
         if self.kind == "money":
             lo: float | None = None if self.signed else (1e-6 if "/USD" in unit else 0.0)
             return ClauseSpec(units=(unit,), kind="money", minimum=lo)
+        if self.kind == "number":
+            return ClauseSpec(units=(unit,), kind="number", minimum=0.0, maximum=100.0)
         return ClauseSpec(units=(unit,), kind=self.kind, minimum=-1.0 if self.signed else 0.0, maximum=1.0)
 
 
@@ -204,6 +206,17 @@ VALUE_MEASURES: dict[str, Measure] = {
     "tariff_paid_usd": Measure(unit="USD/month", description="US tariffs paid on the economy's exports"),
     "us_dutiable_imports_usd": Measure(
         unit="USD/year", description="US imports from the economy that pay tariffs (trade base)"),
+    "us_imports_usd": Measure(unit="USD/year", description="US imports from the economy, all goods"),
+    "us_imports_autos_usd": Measure(unit="USD/year",
+                                    description="US imports of the economy's autos and parts"),
+    "tariff_exempt_share": Measure(unit="fraction", kind="fraction",
+                                   description="share of US imports from the economy exempt from the tariff"),
+    "importer_incidence": Measure(unit="fraction", kind="fraction",
+                                  description="share of a tariff borne by the US importer (pass-through)"),
+    "import_demand_elasticity": Measure(unit="elasticity", kind="number",
+                                        description="fall in US purchases per unit rise in their price"),
+    "export_value_added_share": Measure(unit="fraction", kind="fraction",
+                                        description="domestic value added per dollar of gross exports"),
     "tariff_savings_claimed_local": Measure(unit="{ccy}", description="tariff savings claimed for the deal"),
     "tariff_savings_claimed_usd": Measure(unit="USD", description="tariff savings claimed for the deal"),
 }

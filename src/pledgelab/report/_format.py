@@ -14,8 +14,14 @@ def show(value: Any, kind: str) -> str:
     """
     if value is None:
         return "—"
+    if isinstance(value, str):
+        return value
     if isinstance(value, float) and math.isnan(value):
         return "n/a"
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return str(value)
+        return f"{value:,.0f}" if abs(value) >= 1e6 else f"{value:.6g}"
     if kind == "usd":
         x = float(value)
         sign = "-" if x < 0 else ""

@@ -33,7 +33,7 @@ from rich.table import Table as RichTable
 
 from pledgelab.report._format import show
 
-UNITS = {"usd": "USD", "pct": "fraction", "ratio": "ratio", "int": "count", "text": ""}
+UNITS = {"usd": "USD", "pct": "fraction", "ratio": "ratio", "int": "count", "number": "", "text": ""}
 """The unit of each column kind, for machines (the data dictionary of ``docs/whatif.md``)."""
 LIMIT = 60  # rows a table shows on the terminal without --all
 
@@ -54,8 +54,9 @@ class Column:
 class Table:
     """Rows of raw values under named columns, with notes printed underneath.
 
-    ``row_kinds`` (filled by :meth:`add`) gives a row's kind for every column but the
-    first, where rows are measures and columns are deals or values of a sweep.
+    ``row_kinds`` (filled by :meth:`add`) gives a row's kind for every column after the
+    first ``label_columns`` (the row's names), where rows are measures and columns are deals,
+    values of a sweep or percentiles.
     """
 
     title: str
@@ -63,9 +64,10 @@ class Table:
     rows: list[list[Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     row_kinds: list[str | None] = field(default_factory=list)
+    label_columns: int = 1
 
     def add(self, row: list[Any], kind: str | None = None) -> None:
-        """Append ``row``; ``kind`` applies to all its cells but the first (the row's name)."""
+        """Append ``row``; ``kind`` applies to its cells after the label columns."""
         self.row_kinds.extend([None] * (len(self.rows) - len(self.row_kinds)))
         self.rows.append(row)
         self.row_kinds.append(kind)
@@ -73,7 +75,7 @@ class Table:
     def kind_of(self, row: int, col: int) -> str:
         """How the cell at (``row``, ``col``) reads: the row's kind, else the column's."""
         rk = self.row_kinds[row] if row < len(self.row_kinds) else None
-        return rk if rk is not None and col > 0 else self.columns[col].kind
+        return rk if rk is not None and col >= self.label_columns else self.columns[col].kind
 
     @property
     def has_row_kinds(self) -> bool:

@@ -85,11 +85,11 @@ def write_xlsx(tables: Sequence[Table], path: Path | str, *, deals: Iterable[Ter
     src.append(["deal", "clause", "value", "unit", "status", "label", "replaced value", "reason",
                 "references"])
     for d in deals:
-        for c in d.all_clauses():
-            replaced = c.history[-1].value if c.status is Status.SCENARIO and c.history else None
-            src.append([d.id, c.path.removeprefix("clauses."), _cell(c.value), c.unit, c.status.value,
-                        c.label, _cell(replaced), " ".join((c.reason or "").split()),
-                        "; ".join(f"{r.title} <{r.url}>" for r in c.references)])
+        for cl in d.all_clauses():
+            replaced = cl.history[-1].value if cl.status is Status.SCENARIO and cl.history else None
+            src.append([d.id, cl.path.removeprefix("clauses."), _cell(cl.value), cl.unit,
+                        cl.status.value, cl.label, _cell(replaced), " ".join((cl.reason or "").split()),
+                        "; ".join(f"{r.title} <{r.url}>" for r in cl.references)])
     about = wb.create_sheet("about")
     for row in (["pledgelab", version], ["command", command],
                 ["written", dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()],

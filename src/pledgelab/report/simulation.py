@@ -23,23 +23,18 @@ from pledgelab.report._table import Column, Table
 def simulation_summary(res: SimulationResult) -> Table:
     """Per party: mean and percentiles of NPV, IRR and MOIC, P(loss), and deal-level odds."""
     cols = [Column("party"), Column("statistic")] + \
-        [Column("mean", "text")] + [Column(f"p{int(q * 100)}", "text") for q in QUANTILES]
+        [Column("mean", "number")] + [Column(f"p{int(q * 100)}", "number") for q in QUANTILES]
     t = Table(f"{res.deal_id} × {res.pipeline_id}: {res.paths:,} paths, drivers "
-              f"{res.drivers_id}, seed {res.seed}", cols)
+              f"{res.drivers_id}, seed {res.seed}", cols, label_columns=2)
 
     def row(party: str, name: str, values: np.ndarray, fmt: str) -> None:
+        # Raw numbers with the row's kind: people read $95.56B, machines get 95560000000.0.
         v = values[np.isfinite(values)]
         if v.size == 0:
-            t.rows.append([party, name, "n/a", *["n/a"] * len(QUANTILES)])
+            t.add([party, name, None, *[None] * len(QUANTILES)], fmt)
             return
         qs = np.quantile(v, QUANTILES)
-
-        def show(x: float) -> str:
-            if fmt == "usd":
-                return f"{x / 1e9:,.2f}B"
-            return f"{100 * x:.2f}%" if fmt == "pct" else f"{x:.3f}×"
-
-        t.rows.append([party, name, show(float(v.mean())), *[show(float(q)) for q in qs]])
+        t.add([party, name, float(v.mean()), *[float(q) for q in qs]], fmt)
 
     for party in res.parties:
         i = res.party_index(party)
@@ -56,7 +51,7 @@ def simulation_summary(res: SimulationResult) -> Table:
             t.notes.append(f"{party} has no IRR on any path: "
                            + "; ".join(str(REASONS[c]) for c in codes))
         if res.contributed[i].any():
-            row(party, "MOIC", res.moic(party), "x")
+            row(party, "MOIC", res.moic(party), "ratio")
             loss = float(np.mean(res.received[i] < res.contributed[i]))
             t.notes.append(f"P(loss) for {party} (receives less than it puts in): {loss:.2%}")
     inv = res.investor
@@ -82,8 +77,8 @@ def simulation_summary(res: SimulationResult) -> Table:
         _fx_rows(res, t)
     if res.workforce is not None:
         wf = res.workforce
-        t.rows.append(["workforce", "mean delay per project, months", f"{wf.delay.mean():.2f}",
-                       *[f"{q:.2f}" for q in np.quantile(wf.delay, QUANTILES)]])
+        t.add(["workforce", "mean delay per project, months", float(wf.delay.mean()),
+               *[float(q) for q in np.quantile(wf.delay, QUANTILES)]], "number")
         t.notes.append(f"Workforce policy {wf.policy}: P(an enforcement action at a site) "
                        f"{float(wf.hit.mean()):.2%}; delays shift calls and operations "
                        "(docs/workforce.md)")
@@ -98,11 +93,11 @@ def _fx_rows(res: SimulationResult, t: Table) -> None:
     peak = fx.peak[np.isfinite(fx.peak)]
     if peak.size:
         qs = np.quantile(peak, QUANTILES)
-        t.rows.append([fx.currency, "peak per dollar while calls remain", f"{peak.mean():,.1f}",
-                       *[f"{q:,.1f}" for q in qs]])
+        t.add([fx.currency, "peak per dollar while calls remain", float(peak.mean()),
+               *[float(q) for q in qs]], "number")
     d = fx.deferred.astype(np.float64)
     qd = np.quantile(d, QUANTILES)
-    t.rows.append([fx.currency, "months of calls deferred", f"{d.mean():.2f}", *[f"{q:.0f}" for q in qd]])
+    t.add([fx.currency, "months of calls deferred", float(d.mean()), *[float(q) for q in qd]], "number")
     t.notes.append(f"FX safeguard {fx.safeguard}: threshold {fx.threshold:,.1f} {fx.currency}/USD, "
                    f"impact {fx.impact:g} log-points per $1B of dollar demand, acceptance "
                    f"{fx.acceptance:.0%}")
