@@ -62,6 +62,21 @@ CORRECTION_COLUMNS = ("record", "field", "current_value", "proposed_value", "sou
 
 DESCRIPTIONS = {
     "id": "stable id; never reused or changed between releases",
+    "country": "the government that made the pledge", "investor": "its short code (JP, KR, EU...)",
+    "title": "the pledge as its sources name it", "caveats": "what the headline is not, per the sources",
+    "deal_id": "the term sheet in data/deals whose rules the ledger checks (empty: none written)",
+    "tranche_id": "the tranche of projects announced together", "name": "the project's name",
+    "sector": "the term sheet's sector (routing of capital calls)", "company": "the company behind it",
+    "state": "US state (two letters)", "label": "what the tranche is", "basis": "what the amount covers",
+    "estimate_reason": "why a value is an estimate", "date": "the day it happened",
+    "event": "what kind of step (mou-signed, bill-submitted...)", "text": "what happened",
+    "funding_date": "the day the call is to be funded", "deal_tranche": "the term sheet's tranche",
+    "call_id": "the call paid against", "party": "who received the cash",
+    "claimant": "who made the claim", "said_on": "the day it was made", "quote": "what was said",
+    "pledge_ids": "the pledges of a claim about several (JSON list)",
+    "from_kind": "the kind of record left out while the other is counted", "from_id": "its id",
+    "to_kind": "the kind of record counted", "to_id": "its id",
+    "url": "the source URL", "publisher": "who published it", "checked_on": "when the mark was given",
     "sources": "URLs the record rests on (JSON list)",
     "verified": "date the record was last checked against its sources",
     "note": "free text: what the record does not say, how a value was derived",
@@ -74,7 +89,8 @@ DESCRIPTIONS = {
     "period_start": "first day of the pledge period", "period_end": "last day of the pledge period",
     "currency": "currency of every amount of the pledge", "price_year": "price year; empty = nominal",
     "estimate": "true where a value is derived or approximate (see estimate_reason)",
-    "relation": "pledge (counts toward it) or related-fdi (shown apart, never added)",
+    "relation": "project: pledge (counts toward it) or related-fdi (shown apart, never added); "
+                "link: part-of, same-money (counted once) or related",
     "status": "current status (see the status table in METHODOLOGY.md)",
     "status_date": "date of the current status", "notice_date": "date of the first capital call notice",
     "component": "the pledge component the record draws on",
@@ -179,7 +195,9 @@ def methodology() -> str:
     (from the transition table the code enforces), inclusion rules and the update cadence."""
     doc = (_report.__doc__ or "").strip().splitlines()
     body = "\n".join(doc[1:]).strip()
-    table = "\n".join(f"| {k} | {', '.join(v) or '(final)'} |" for k, v in TRANSITIONS.items())
+    resume = "the status held before the pause (or on from it), "
+    table = "\n".join(f"| {k} | {resume if k == 'paused' else ''}{', '.join(v) or '(final)'} |"
+                      for k, v in TRANSITIONS.items())
     money = "; ".join(f"`{k}` is set only by {v}" for k, v in BY_MONEY.items())
     return f"""# Methodology
 

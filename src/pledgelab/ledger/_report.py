@@ -20,9 +20,10 @@ else the latest dated one: revisions are new dated amounts), calls from their
 notice and payments from their date. The default date is the newest record's,
 not today.
 
-**The funnel** counts each project once, at every stage of
-:data:`~pledgelab.ledger._rules.STAGES` it had reached (corporate ``announced``
-counts as interest, ``financial-close`` as funded). Declined and cancelled
+**The funnel** counts each project once, at every stage it had reached
+(interest → recommended → selected → notice → funded → under-construction →
+operating; a company's ``announced`` counts as interest, ``financial-close`` as
+funded). Declined and cancelled
 projects leave the funnel and are shown apart; paused ones keep the stage they
 reached and are also counted as paused. Projects with no amount are counted as
 missing, never as zero.
