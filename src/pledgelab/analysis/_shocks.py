@@ -85,10 +85,14 @@ class WorkforceShocks:
         pause = np.zeros((n, projects), dtype=np.int64)
         startup = np.zeros((n, projects), dtype=np.int64)
         for i, j in enumerate(self.columns):
-            build = sample.construction_delay[:, i]
+            # the engine works in whole months: round the continuous delays with the workforce
+            # stream's own uniform, floor(x + u), so the mean is kept
+            u = sample.rounding[:, i]
+            build = np.floor(sample.construction_delay[:, i] + u).astype(np.int64)
+            whole = np.maximum(np.floor(sample.delay[:, i] + u).astype(np.int64), build)
             pause_at[:, j] = np.where(build > 0, self.pause_at[i], -1)
             pause[:, j] = build
-            startup[:, j] = sample.delay[:, i] - build
+            startup[:, j] = whole - build
         return WorkforceDraws(
             pause_at=pause_at, pause=pause, startup=startup,
             mean_delay=np.asarray(sample.delay.mean(axis=1)) if self.sites else np.zeros(n),

@@ -4,8 +4,11 @@ See docs/workforce.md. The public surface:
 
 * data: :func:`load_pathways`, :func:`load_policy`, :func:`read_demand`, :func:`read_enforcement`,
   :func:`load_replay`;
-* model: :func:`allocate` and :func:`sample_delays` (``(paths, projects)`` months of delay,
-  chunk-invariant), :func:`summarize`;
+* rules: :class:`Rule` (cited, in the pathway file), :class:`Case`, :class:`Verdict`; the project
+  vehicle's ownership: :func:`read_vehicles`;
+* model: :func:`allocate` (with the :class:`Exclusion` of each route a rule excluded) and
+  :func:`sample_delays` (``(paths, projects)`` continuous months of delay, chunk-invariant),
+  :func:`summarize`, :func:`group_shares`;
 * outputs: :func:`staffing_plan` and :func:`replay`.
 """
 
@@ -14,14 +17,20 @@ from pledgelab.workforce._demand import Demand, PhaseNeed, read_demand
 from pledgelab.workforce._enforcement import Enforcement, Impact, impact, read_enforcement
 from pledgelab.workforce._pathways import Pathways, Route, load_pathways, read_pathways
 from pledgelab.workforce._policy import Policy, load_policy, read_policy
+from pledgelab.workforce._rules import Case, Rule, Verdict
+from pledgelab.workforce._vehicles import Vehicles, read_vehicles
 from pledgelab.workforce.delays import (
     WORKFORCE_STREAM,
     Allocation,
     Assignment,
     DelaySample,
     DelaySummary,
+    Exclusion,
+    Group,
+    GroupShares,
     Site,
     allocate,
+    group_shares,
     sample_delays,
     sites_from_pipeline,
     summarize,
@@ -31,18 +40,26 @@ __all__ = [
     "WORKFORCE_STREAM",
     "Allocation",
     "Assignment",
+    "Case",
     "DelaySample",
     "DelaySummary",
     "Demand",
     "Enforcement",
+    "Exclusion",
+    "Group",
+    "GroupShares",
     "Impact",
     "Pathways",
     "PhaseNeed",
     "Policy",
     "Route",
+    "Rule",
     "Site",
     "Triangular",
+    "Vehicles",
+    "Verdict",
     "allocate",
+    "group_shares",
     "impact",
     "load_pathways",
     "load_policy",
@@ -50,6 +67,7 @@ __all__ = [
     "read_enforcement",
     "read_pathways",
     "read_policy",
+    "read_vehicles",
     "sample_delays",
     "sites_from_pipeline",
     "summarize",

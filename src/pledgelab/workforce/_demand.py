@@ -51,6 +51,11 @@ ARCHETYPE_PARAMS: dict[str, ClauseSpec] = {
     "subcontractor_share": ClauseSpec(units=("fraction",), kind="fraction"),
 }
 _EXPONENT = ClauseSpec(units=("exponent",), kind="number", minimum=0.0, maximum=2.0)
+WORK: dict[str, ClauseSpec] = {
+    "construction_share": ClauseSpec(units=("fraction",), kind="fraction"),
+    "contract_of_sale": ClauseSpec(units=("flag",), kind="flag"),
+    "investor_tenure_months": ClauseSpec(units=("months",), kind="number"),
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +97,7 @@ class Demand:
     title: str
     summary: str
     scale_exponent: Clause
+    work: dict[str, Clause]  # construction_share, contract_of_sale, investor_tenure_months
     archetypes: dict[str, ArchetypeDemand]
     references: dict[str, Reference]
     file: str
@@ -101,6 +107,21 @@ class Demand:
             raise KeyError(f"{self.file} gives no specialist demand for archetype {archetype!r}; "
                            f"it covers: {', '.join(self.archetypes)}")
         return self.archetypes[archetype]
+
+    @property
+    def construction_share(self) -> float:
+        c = self.work.get("construction_share")
+        return 0.0 if c is None else float(c.value)
+
+    @property
+    def contract_of_sale(self) -> bool:
+        c = self.work.get("contract_of_sale")
+        return True if c is None else bool(c.value)
+
+    @property
+    def investor_tenure(self) -> float:
+        c = self.work.get("investor_tenure_months")
+        return 12.0 if c is None else float(c.value)
 
     def needs(self, archetype: str, capex: float) -> list[PhaseNeed]:
         """Headcount by phase and employer for a project of ``capex`` (the scaling rule above)."""
@@ -145,10 +166,12 @@ def read_demand(path: Path | None = None, *, display: str | None = None,
         display = "workforce/demand.yaml" if path == DATA / "workforce" / "demand.yaml" else str(path)
     types = archetypes if archetypes is not None else read_archetypes()
     root, chk, head = open_cited(path, schema=DEMAND_SCHEMA, display=display, checker=WorkforceChecker(),
-                                 required=(*HEADER_KEYS, "scale_exponent", "phases", "archetypes"))
+                                 required=(*HEADER_KEYS, "scale_exponent", "phases", "archetypes"),
+                                 allowed=tuple(WORK))
     did, title, summary, refs = head.id, head.title, head.summary, head.references
     exponent = chk.clause(root, "scale_exponent", _EXPONENT, refs, required=False)
     shared = _phases(chk, root, refs, required=True)
+    work = {k: c for k, spec in WORK.items() if (c := chk.clause(root, k, spec, refs, required=False))}
     out: dict[str, ArchetypeDemand] = {}
     for aid, m in chk.table(root, "archetypes"):
         if aid not in types:
@@ -168,5 +191,5 @@ def read_demand(path: Path | None = None, *, display: str | None = None,
     chk.raise_if_any()
     assert did and title and summary and exponent
     return Demand(id=did, title=title, summary=" ".join(summary.split()), scale_exponent=exponent,
-                  archetypes=out, references=refs, file=display)
+                  work=work, archetypes=out, references=refs, file=display)
 

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from pledgelab._cited import HEADER_KEYS, Clause, ClauseSpec, Reference, YMap, locate, open_cited
 from pledgelab.workforce._check import COVERAGE, EMPLOYERS, Triangular, WorkforceChecker, tri, triangular_spec
+from pledgelab.workforce._rules import Rule, read_rules
 
 PATHWAYS_SCHEMA = "pledgelab.visas/1"
 KIND = "visas"
@@ -55,6 +56,8 @@ ROUTE_PARAMS: dict[str, ClauseSpec] = {
     "nationalities": ClauseSpec(units=("economies",), kind="text-list"),
     "enacted": ClauseSpec(units=("flag",), kind="flag"),
     "max_stay_months": ClauseSpec(units=("months",), kind="number", nullable=True),
+    "premium_processing": triangular_spec("months"),
+    "premium_fee": ClauseSpec(units=("USD/person",), kind="money"),
 }
 REQUIRED = ("activities", "covers_installation", "processing", "annual_cap", "fee", "refusal_rate",
             "employers", "enacted")
@@ -79,6 +82,24 @@ class Route:
     @property
     def processing(self) -> Triangular:
         return tri(self.params["processing"])
+
+    def time(self, *, premium: bool) -> Triangular:
+        """Processing time: on the premium clock where the route has one and ``premium`` is asked for."""
+        if premium and "premium_processing" in self.params:
+            return tri(self.params["premium_processing"])
+        return self.processing
+
+    def fee_for(self, *, premium: bool) -> float:
+        """Fees per person, with the premium processing fee where premium processing is used."""
+        extra = self.params.get("premium_fee")
+        return self.fee + (float(extra.value) if premium and extra is not None
+                           and "premium_processing" in self.params else 0.0)
+
+    @property
+    def max_stay(self) -> float | None:
+        """Longest stay per admission in months (``None``: no limit below the project's length)."""
+        c = self.params.get("max_stay_months")
+        return None if c is None or c.value is None else float(c.value)
 
     @property
     def cap(self) -> int | None:
@@ -128,6 +149,7 @@ class Pathways:
     title: str
     summary: str
     routes: dict[str, Route]
+    rules: dict[str, Rule]
     references: dict[str, Reference]
     file: str
 
@@ -155,7 +177,7 @@ def read_route_params(chk: WorkforceChecker, m: YMap, refs: dict[str, Reference]
 def read_pathways(path: Path, *, display: str | None = None) -> Pathways:
     """Read and check a visa-pathway file."""
     root, chk, head = open_cited(path, schema=PATHWAYS_SCHEMA, display=display, checker=WorkforceChecker(),
-                                 required=(*HEADER_KEYS, "routes"))
+                                 required=(*HEADER_KEYS, "routes"), allowed=("rules",))
     pid, title, summary, refs = head.id, head.title, head.summary, head.references
     routes: dict[str, Route] = {}
     for rid, m in chk.table(root, "routes"):
@@ -168,9 +190,10 @@ def read_pathways(path: Path, *, display: str | None = None) -> Pathways:
         params = read_route_params(chk, m, refs, required=REQUIRED)
         if len(chk.problems) == before and label is not None:
             routes[rid] = Route(id=rid, label=label, params=params)
+    rules = read_rules(chk, root, refs, routes=tuple(routes))
     chk.raise_if_any()
     assert pid and title and summary
-    return Pathways(id=pid, title=title, summary=" ".join(summary.split()), routes=routes,
+    return Pathways(id=pid, title=title, summary=" ".join(summary.split()), routes=routes, rules=rules,
                     references=refs, file=head.file)
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from pledgelab._cited import HEADER_KEYS, Clause, ClauseSpec, Reference, locate, open_cited
 from pledgelab._errors import Problem
 from pledgelab._limits import LIMITS, LimitError, check, finite
-from pledgelab.workforce._check import EMPLOYERS, WorkforceChecker
+from pledgelab.workforce._check import EMPLOYERS, Triangular, WorkforceChecker, tri
 from pledgelab.workforce._pathways import ROUTE_PARAMS, Pathways, Route, load_pathways, read_route_params
 
 POLICY_SCHEMA = "pledgelab.workforce-policy/1"
@@ -45,6 +45,8 @@ _DATE = ClauseSpec(units=("date",), kind="date")
 _LEAD = ClauseSpec(units=("months",), kind="number")
 _PROB = ClauseSpec(units=("per-year",), kind="fraction")
 _QUANTILE = ClauseSpec(units=("fraction",), kind="fraction")
+_COMPLIANCE = ClauseSpec(units=("rule",), kind="choice", choices=("lawful", "as-practised"))
+_PREMIUM = ClauseSpec(units=("flag",), kind="flag")
 ENFORCEMENT = ("probability_uncovered", "probability_covered")
 
 
@@ -60,6 +62,8 @@ class Policy:
     open: Clause
     lead_months: Clause
     planning_quantile: Clause
+    compliance: Clause | None  # lawful (default) | as-practised
+    premium: Clause | None  # firms use premium processing where a route has it (default true)
     preference: dict[str, Clause]  # employer -> routes, first choice first
     mix: dict[str, Clause]  # employer -> {route: share}
     overrides: dict[str, dict[str, Clause]]
@@ -73,14 +77,27 @@ class Policy:
     def lead(self) -> float:
         return float(self.lead_months.value)
 
+    @property
+    def lawful(self) -> bool:
+        """Whether firms keep to the scope rules (``compliance: lawful``, the default)."""
+        return self.compliance is None or self.compliance.value == "lawful"
+
+    @property
+    def uses_premium(self) -> bool:
+        return self.premium is None or bool(self.premium.value)
+
+    def time(self, route: str) -> Triangular:
+        """Processing time on ``route`` as firms under the policy file (premium where used)."""
+        return self.routes[route].time(premium=self.uses_premium)
+
     def filing_lead(self, route: str) -> float:
-        """Months ahead of a phase that firms file on ``route``.
+        """Months ahead of a need that firms file on ``route``.
 
         ``max(lead_months, quantile of the route's processing time at planning_quantile)``:
         firms file at least ``lead_months`` ahead, and earlier for routes they know are slow.
         """
         q = float(self.planning_quantile.value)
-        return max(self.lead, self.routes[route].processing.quantile(q))
+        return max(self.lead, self.time(route).quantile(q))
 
     def order(self, employer: str) -> tuple[str, ...]:
         return tuple(self.preference[employer].value)
@@ -102,8 +119,12 @@ class Policy:
         routes = {}
         for rid, r in self.routes.items():
             c = r.params["processing"]
-            new = c.with_value(r.processing.scaled(k, shift), note=f"processing x{k:g} + {shift:g} months")
-            routes[rid] = r.with_overrides({"processing": new})
+            new = {"processing": c.with_value(r.processing.scaled(k, shift),
+                                              note=f"processing x{k:g} + {shift:g} months")}
+            if (pc := r.params.get("premium_processing")) is not None:
+                note = f"premium processing x{k:g} + {shift:g} months"
+                new["premium_processing"] = pc.with_value(tri(pc).scaled(k, shift), note=note)
+            routes[rid] = r.with_overrides(new)
         return dataclasses.replace(self, routes=routes)
 
     def probability(self, name: str) -> float:
@@ -112,6 +133,7 @@ class Policy:
     def clauses(self) -> list[Clause]:
         """Every clause of the policy, for citations."""
         out = [self.starts, self.open, self.lead_months, self.planning_quantile,
+               *(c for c in (self.compliance, self.premium) if c is not None),
                *self.preference.values(), *self.mix.values()]
         if self.ends is not None:
             out.insert(1, self.ends)
@@ -128,7 +150,7 @@ def read_policy(path: Path, *, display: str | None = None, pathways: Pathways | 
         path, schema=POLICY_SCHEMA, display=display, checker=WorkforceChecker(),
         required=(*HEADER_KEYS, "starts", "open", "lead_months", "planning_quantile", "preference",
                   "enforcement"),
-        allowed=("ends", "mix", "overrides"))
+        allowed=("ends", "mix", "overrides", "compliance", "premium"))
     pid, title, summary, refs = head.id, head.title, head.summary, head.references
     starts = chk.clause(root, "starts", _DATE, refs, required=False)
     ends = chk.clause(root, "ends", _DATE, refs, required=False)
@@ -140,6 +162,8 @@ def read_policy(path: Path, *, display: str | None = None, pathways: Pathways | 
     open_ids = tuple(opened.value) if opened is not None else route_ids
     lead = chk.clause(root, "lead_months", _LEAD, refs, required=False)
     quantile = chk.clause(root, "planning_quantile", _QUANTILE, refs, required=False)
+    compliance = chk.clause(root, "compliance", _COMPLIANCE, refs, required=False)
+    premium = chk.clause(root, "premium", _PREMIUM, refs, required=False)
 
     overrides: dict[str, dict[str, Clause]] = {}
     for rid, m in chk.table(root, "overrides"):
@@ -204,7 +228,8 @@ def read_policy(path: Path, *, display: str | None = None, pathways: Pathways | 
     chk.raise_if_any()
     assert pid and title and summary and starts and opened and lead and quantile
     return Policy(id=pid, title=title, summary=" ".join(summary.split()), starts=starts, ends=ends,
-                  open=opened, lead_months=lead, planning_quantile=quantile, preference=preference,
+                  open=opened, lead_months=lead, planning_quantile=quantile, compliance=compliance,
+                  premium=premium, preference=preference,
                   mix=mix, overrides=overrides,
                   enforcement=enforcement, routes=routes, pathways=ways, references=refs,
                   file=head.file)

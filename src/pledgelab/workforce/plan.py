@@ -1,19 +1,23 @@
 """The staffing plan: who is needed when, on which route, the latest date to file, and the residual risk.
 
-One row per (project, phase, employer type, route) of the allocation
-(:func:`~pledgelab.workforce.delays.allocate`), the output a project's HR and
-legal teams act on:
+One row per (project, employer type, activity, route) of the allocation
+(:func:`~pledgelab.workforce.delays.allocate`): one visa a person for the
+project, the output a project's HR and legal teams act on:
 
-* ``start``: first day of the phase's planned start month;
+* ``start``: first day of the month the group is first needed;
+* ``people``: visas filed (more than the peak ``heads`` where a stay limit makes
+  crews rotate), each staying ``stay`` months at most;
 * ``apply_by``: the latest filing date to have the visas in time with
   probability ``quantile`` (one round, no refusal): ``start`` minus the route's
   processing-time quantile, in days (``months * 365.25 / 12``); ``feasible`` is
   false when that date falls before the project's notice;
 * ``filed``: when firms under the policy file (``lead_months`` or the policy's
-  planning quantile, whichever is earlier, never before notice);
+  planning quantile, whichever is earlier, premium processing where used, never
+  before notice);
 * ``p_late``: the probability the group arrives after ``start`` when filed on
   ``filed``, counting a refused batch's second round:
   ``(1 - r) P(T1 > L) + r P(T1 + T2 > L)`` with ``L`` the lead actually given;
+* ``exclusions``: each route a group could not use and the rule that excluded it;
 * per project, the share of specialist-months on routes that do not clearly
   cover the work, the yearly and whole-exposure probability of an enforcement
   action, and the sampled probability and size of a delay.
@@ -33,7 +37,7 @@ from pledgelab.workforce._check import Triangular
 from pledgelab.workforce._demand import Demand
 from pledgelab.workforce._enforcement import DAYS_PER_MONTH, Enforcement
 from pledgelab.workforce._policy import Policy
-from pledgelab.workforce.delays import Site, allocate, sample_delays, summarize
+from pledgelab.workforce.delays import Exclusion, Site, allocate, sample_delays, summarize
 
 _GRID = 400  # midpoints per uniform when integrating two processing rounds
 
@@ -43,10 +47,12 @@ class StaffingRow:
     """One group of specialists on one route."""
 
     project: str
-    phase: str
     employer: str
+    activity: str
     route: str
     heads: int
+    people: int
+    stay: float
     start: dt.date
     months: int
     apply_by: dt.date
@@ -54,7 +60,9 @@ class StaffingRow:
     filed: dt.date
     processing: Triangular
     cap_year: int | None
-    waited_years: int
+    cap_period: int | None
+    waited_months: int
+    premium: bool
     covers: str
     fees: float
     p_late: float
@@ -82,6 +90,7 @@ class StaffingPlan:
     policy: Policy
     quantile: float
     rows: tuple[StaffingRow, ...]
+    exclusions: tuple[Exclusion, ...]
     projects: tuple[WorkforceRisk, ...]
     paths: int
     seed: int
@@ -117,24 +126,27 @@ def staffing_plan(*, policy: Policy, sites: Sequence[Site], quantile: float = 0.
     for a in alloc.assignments:
         route = policy.routes[a.route]
         site = alloc.sites[a.site]
-        need = route.processing.quantile(quantile)
-        start = _date(a.start)
+        time = route.time(premium=a.premium)
+        need = time.quantile(quantile)
+        start = _date(a.need)
         apply_by = start - dt.timedelta(days=round(need * DAYS_PER_MONTH))
         rows.append(StaffingRow(
-            project=a.project, phase=a.phase, employer=a.employer, route=a.route, heads=a.heads,
-            start=start, months=a.months, apply_by=apply_by, feasible=apply_by >= site.notice,
-            filed=_date(a.apply), processing=route.processing, cap_year=a.cap_year,
-            waited_years=a.waited_years, covers=route.covers, fees=a.heads * route.fee,
-            p_late=p_late(route.processing, route.refusal_rate, a.start - a.apply)))
+            project=a.project, employer=a.employer, activity=a.activity, route=a.route, heads=a.heads,
+            people=a.people, stay=a.stay, start=start, months=a.months, apply_by=apply_by,
+            feasible=apply_by >= site.notice, filed=_date(a.apply), processing=time, cap_year=a.cap_year,
+            cap_period=a.cap_period, waited_months=a.waited_months, premium=a.premium, covers=a.covers,
+            fees=a.people * route.fee_for(premium=a.premium),
+            p_late=p_late(time, route.refusal_rate, a.need - a.apply)))
     sample = sample_delays(policy=policy, sites=list(alloc.sites), paths=slice(0, paths), seed=seed,
                            demand=demand, enforcement=enforcement, allocation=alloc)
     risks = []
     for i, (site, s) in enumerate(zip(alloc.sites, summarize(sample), strict=True)):
         mine = [r for r in rows if r.project == site.id]
         risks.append(WorkforceRisk(
-            project=site.id, people=sum(r.heads for r in mine),
+            project=site.id, people=sum(r.people for r in mine),
             uncovered_share=float(alloc.uncovered_share[i]), annual_probability=alloc.annual_probability(i),
             p_action=alloc.hit_probability(i), p_delay=s.p_late, mean_delay=s.mean, p90_delay=s.p90,
             fees=sum(r.fees for r in mine)))
-    return StaffingPlan(policy=policy, quantile=quantile, rows=tuple(rows), projects=tuple(risks),
+    return StaffingPlan(policy=policy, quantile=quantile, rows=tuple(rows), exclusions=alloc.exclusions,
+                        projects=tuple(risks),
                         paths=paths, seed=seed)
