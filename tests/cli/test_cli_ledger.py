@@ -61,6 +61,16 @@ def test_commands(tmp_path: Path) -> None:
                      "2026-04-01", "--version", "2", "--source", "https://example.org/x",
                      "--verified", "2026-04-01")
     assert any("kr-x is now paused" in n for n in paused.notes)
+    src = ("--source", "https://example.org/x", "--verified", "2026-04-02")
+    (amount,) = _run(db, "ledger", "add", "amount", "--project", "kr-x", "--amount", "2.5e9", "--as-of",
+                     "2026-04-02", "--preferred", *src)
+    assert ("amount_usd", "2500000000.0") in [tuple(r) for r in amount.rows]
+    with pytest.raises(InputError, match="--from: expected project:ID or pledge:ID"):
+        _run(db, "ledger", "add", "link", "--id", "l1", "--relation", "same-money", "--from", "kr-x",
+             "--to", "project:jp-portsmouth-gas", *src)
+    (link,) = _run(db, "ledger", "add", "link", "--id", "l1", "--relation", "related",
+                   "--from", "project:kr-x", "--to", "project:jp-portsmouth-gas", *src)
+    assert ("relation", "related") in [tuple(r) for r in link.rows]
     (rel,) = _run(db, "ledger", "release", str(tmp_path / "release"))
     assert {"records/project.csv", "data-dictionary.csv", "METHODOLOGY.md", "CHANGELOG.md",
             "LICENSE.txt"} <= {r[0] for r in rel.rows}

@@ -219,6 +219,20 @@ def _add(led: Ledger, args: argparse.Namespace) -> list[Table]:
         data = {"project_id": args.project, "status": args.status, "date": args.date,
                 "version": args.version, **common}
         kind = "status"
+    elif args.ledger_add == "amount":
+        data = {"project_id": args.project, "amount_usd": args.amount, "as_of": args.as_of,
+                "basis": args.basis, "bound": args.bound, "preferred": args.preferred, **common}
+        kind = "amount"
+    elif args.ledger_add == "link":
+        ends = {}
+        for side, ref in (("from", args.from_ref), ("to", args.to_ref)):
+            kind_, _, rid = ref.partition(":")
+            if kind_ not in ("project", "pledge") or not rid:
+                raise InputError([Problem("command line", 0, f"--{side}",
+                                          f"expected project:ID or pledge:ID, got {ref!r}")])
+            ends |= {f"{side}_kind": kind_, f"{side}_id": rid}
+        data = {"id": args.id, "relation": args.relation, **ends, **common}
+        kind = "link"
     else:
         data = {"call_id": args.call, "date": args.date, "amount_usd": args.amount, **common}
         kind = "disbursement"

@@ -17,7 +17,7 @@ from pledgelab.cli._shared import FORMATS, Command
 from pledgelab.cli._simulate import cmd_simulate
 from pledgelab.cli._tariffs import cmd_tariffs
 from pledgelab.cli._workforce import cmd_workforce
-from pledgelab.ledger import BOUNDS, COMPONENTS, ENV_URL, ROLES, STATUSES, default_url
+from pledgelab.ledger import BOUNDS, COMPONENTS, ENV_URL, LINK_RELATIONS, ROLES, STATUSES, default_url
 from pledgelab.metrics import PERIODS
 
 DESCRIPTION = ("pledgelab: executable term sheets for sovereign investment pledges. Deals, scenarios and "
@@ -286,6 +286,22 @@ def _ledger(add: Add) -> None:
     p.add_argument("--status", required=True, choices=STATUSES)
     p.add_argument("--date", type=_date, required=True, help="date of the change")
     p.add_argument("--version", type=int, required=True, help="the project's version you read")
+    p = asub.add_parser("amount", help="a dated amount of a project (marked --preferred, a revision "
+                        "from its date)")
+    _common(p)
+    p.add_argument("--project", required=True, help="project id")
+    p.add_argument("--amount", type=float, required=True, help="amount in USD")
+    p.add_argument("--as-of", type=_date, required=True, help="date the amount was reported")
+    p.add_argument("--basis", default="as reported", help="what the amount covers")
+    p.add_argument("--bound", choices=BOUNDS, default="exact", help="exact, about, up-to, at-least")
+    p.add_argument("--preferred", action="store_true", help="the amount the reports use from its date")
+    p = asub.add_parser("link", help="two records that hold the same money, so it counts once")
+    _common(p)
+    p.add_argument("--id", required=True, help="stable id of the link")
+    p.add_argument("--relation", required=True, choices=LINK_RELATIONS)
+    p.add_argument("--from", dest="from_ref", required=True, metavar="KIND:ID",
+                   help="the record left out while the other is counted, e.g. project:jp-x")
+    p.add_argument("--to", dest="to_ref", required=True, metavar="KIND:ID", help="the record counted")
     p = asub.add_parser("payment", help="money paid against a capital call")
     _common(p)
     p.add_argument("--call", required=True, help="call id")
