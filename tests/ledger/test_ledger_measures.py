@@ -299,6 +299,13 @@ def test_every_status_answers_a_call_and_a_payment_by_the_one_table(ledger: Ledg
             assert calls == (1 if status == "declined" else 0)
 
 
+def test_a_call_needs_a_part_paid_by_capital_call(ledger: Ledger) -> None:
+    _project(ledger, "eu-plant", "EU-2025", "selected", amount=1e9)
+    with pytest.raises(RuleViolation, match="has no part paid by capital call") as err:
+        _call(ledger, "c-eu", "eu-plant", 1e9)
+    assert err.value.violations[0].clause == "ledger.payment_mechanism"
+
+
 def test_a_payment_on_a_selected_project_is_refused_with_the_rule(ledger: Ledger) -> None:
     _pledge(ledger, "TL-CC", [{"label": "cash", "amount_usd": 100e9, "component": "government-cash",
                                "mechanism": "capital-call"}], headline=100e9)

@@ -387,6 +387,13 @@ class Ledger:
         deal = self._deal(pledge.deal_id) if proj.relation == "pledge" else None
         move, found = self._money_status(s, proj, "notice", clean["notice_date"],
                                          what=f"call {clean['id']!r}")
+        parts = pledge.composition or []
+        if proj.relation == "pledge" and parts and not any(p.get("mechanism") == "capital-call"
+                                                           for p in parts):
+            found.append(Violation(
+                clause=_rules.MECHANISM_RULE, citation=_rules.MECHANISM_CITE,
+                message=f"pledge {pledge.id!r} has no part paid by capital call (its parts: "
+                        f"{', '.join(p['component'] + ' by ' + p['mechanism'] for p in parts)})"))
         capped = 0.0
         if deal is not None:
             year = clean["funding_date"].year

@@ -75,6 +75,8 @@ FIRST_STATUSES = ("interest", "recommended", "selected", "announced", "financial
 """Statuses a project may be entered at; ``notice`` and ``funded`` come only with money."""
 STATUS_ORDER_RULE = "ledger.status_transitions"
 STATUS_ORDER_CITE = "docs/ledger.md#statuses: one table of allowed status changes"
+MECHANISM_RULE = "ledger.payment_mechanism"
+MECHANISM_CITE = "docs/ledger.md#methodology: a capital call needs a part of the pledge paid by calls"
 DUPLICATE_RULE = "ledger.no_double_counting"
 DUPLICATE_CITE = "docs/ledger.md#no-double-counting: the same site, company and amount twice"
 
