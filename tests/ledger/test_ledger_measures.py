@@ -197,10 +197,14 @@ def history_ledger(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(history=_history, first=_dates, asks=st.lists(_dates, min_size=1, max_size=5))
+@given(history=_history, first=_dates, cancel_after=st.none() | st.integers(0, 400),
+       asks=st.lists(_dates, min_size=1, max_size=5))
 def test_as_of_returns_the_amount_held_on_that_date(history_ledger: Ledger,
                                                     history: list[tuple[dt.date, int, bool]],
-                                                    first: dt.date, asks: list[dt.date]) -> None:
+                                                    first: dt.date, cancel_after: int | None,
+                                                    asks: list[dt.date]) -> None:
+    """A project's amounts (dated, some preferred) and perhaps a cancellation: on every date asked,
+    the funnel holds the amount a reader would take off the record, in interest or in dropped."""
     n = next(_counter)
     led = history_ledger
     pid = f"TL-H{n}"
@@ -209,9 +213,15 @@ def test_as_of_returns_the_amount_held_on_that_date(history_ledger: Ledger,
                         "status": "interest", "status_date": first, "sources": SRC, "verified": DAY,
                         "amounts": [{"amount_usd": v * 1e9, "basis": "b", "as_of": d, "preferred": p,
                                      "sources": SRC, "verified": DAY} for d, v, p in history]}, actor="t")
+    cancelled = None if cancel_after is None else first + dt.timedelta(days=cancel_after)
+    if cancelled is not None:
+        led.add("status", {"project_id": f"p-h{n}", "status": "cancelled", "date": cancelled, "version": 1,
+                           "sources": SRC, "verified": DAY}, actor="t")
     for when in asks:
         f = _report(led, pid, when)
-        assert f.amounts["interest"] == _held(history, first, when)
+        held = _held(history, first, when)
+        gone = cancelled is not None and cancelled <= when
+        assert (f.amounts["interest"], f.amounts["dropped"]) == ((0.0, held) if gone else (held, 0.0))
 
 
 # -- no double counting ---------------------------------------------------------------------------
