@@ -29,7 +29,7 @@ def test_deals_lists_every_shipped_deal(capsys: pytest.CaptureFixture[str]) -> N
     code, out, _ = _run(capsys, "deals", "--format", "json")
     assert code == 0
     ids = [row[0] for row in json.loads(out)[0]["rows"]]
-    assert ids == list(shipped("deals"))
+    assert ids == [*shipped("deals"), *shipped("scenarios")]  # scenarios listed after the deals
     assert {"us-korea-2025-11", "us-japan-2025-09", "us-ask-2025-09", "us-proposal-2025-10",
             "korea-counter-2025-10", "korea-framework-2025-07"} <= set(ids)
 

@@ -172,3 +172,78 @@ def test_simulate_command_attributes_the_workforce(capsys: pytest.CaptureFixture
     assert "KR" in parties
     for row in attribution["rows"]:
         assert row[3] == pytest.approx(row[2] - row[1], abs=1.0)  # change = with - without
+
+
+# -- who pays an overrun, and what moves each party's mean -----------------------------------------
+
+READINGS = ("investor-unlimited", "host-beyond-cap", "abandon-at-cap")
+
+
+@pytest.mark.parametrize("reading", READINGS)
+@pytest.mark.parametrize("drivers", ["zero", "reference-class-all-off"])
+def test_zero_variance_and_zero_overrun_equal_the_reference_twin(reading: str, drivers: str) -> None:
+    """With no randomness (the zero set, or the calibrated set with every family switched off: a slip
+    of zero months costs nothing) each overrun reading gives the plan, as the reference twin runs it."""
+    from pledgelab.analysis import with_overrun
+    from pledgelab.drivers import FAMILIES, load_drivers, without
+
+    if drivers == "zero":
+        model = load_drivers("zero")
+    else:
+        model = load_drivers("reference-class")
+        for family in FAMILIES:
+            model = without(model, family)
+    deal = with_overrun(pledgelab.load_deal("us-korea-2025-11"), reading)
+    pipe = pledgelab.load_pipeline("korea-illustrative")
+    res = simulate(deal, pipeline=pipe, paths=2, seed=3, drivers=model)
+    det = run_reference(deal, pipe)
+    for o in party_outcomes(det, discount_rate=res.discount_rate):
+        i = res.parties.index(o.party)
+        scale = max(1.0, o.contributed, o.received)
+        assert np.allclose(res.npv[i], o.npv, rtol=0, atol=1e-9 * scale)
+        assert np.allclose(res.contributed[i], o.contributed, rtol=0, atol=1e-9 * scale)
+    assert res.explanation is not None
+    for party, pct in res.explanation.percentile.items():  # every path is the plan
+        assert pct == 1.0 and res.explanation.plan_npv[party] == pytest.approx(
+            res.explanation.mean_npv[party], abs=1e-9 * max(1.0, abs(res.explanation.plan_npv[party])))
+
+
+def test_the_attribution_parts_equal_separate_runs_with_the_family_switched_off() -> None:
+    from pledgelab.drivers import FAMILIES, load_drivers, without
+
+    model = load_drivers("reference-class")
+    kw = dict(pipeline="korea-illustrative", paths=64, seed=7, chunk_size=32)
+    res = simulate("us-korea-2025-11", drivers=model, attribute=True, **kw)  # type: ignore[arg-type]
+    assert res.explanation is not None
+    effects = {(e.family, e.party): e for e in res.explanation.effects}
+    assert {f for f, _ in effects} == set(FAMILIES)
+    for family in FAMILIES:
+        off = simulate("us-korea-2025-11", drivers=without(model, family), **kw)  # type: ignore[arg-type]
+        for i, party in enumerate(off.parties):
+            if (family, party) not in effects:
+                assert not (res.npv[i].any() or off.npv[i].any())
+                continue
+            e = effects[(family, party)]
+            assert e.mean_without == float(off.npv[i].mean())
+            assert e.effect == float(res.npv[i].mean()) - float(off.npv[i].mean())
+    largest = res.explanation.largest("KR")
+    assert largest is not None
+    assert abs(largest.effect) == max(abs(e.effect) for e in res.explanation.effects if e.party == "KR")
+
+
+def test_the_capped_readings_keep_the_investor_within_its_agreed_amount() -> None:
+    """The audit's case (issue 17): Korea's $200B is breached on most paths under the first reading."""
+    kw = dict(pipeline="korea-illustrative", paths=200, seed=7)
+    old = simulate("us-korea-2025-11", overrun="investor-unlimited", **kw)  # type: ignore[arg-type]
+    share, mean_excess, _ = old.exceedance("KR")
+    assert share > 0.5 and mean_excess > 0
+    for reading in ("host-beyond-cap", "abandon-at-cap"):
+        res = simulate("us-korea-2025-11", overrun=reading, **kw)  # type: ignore[arg-type]
+        i = res.parties.index("KR")
+        assert np.all(res.contributed[i] <= 200e9 + 1.0)
+        assert res.exceedance("KR")[0] == 0.0
+        assert res.overrun_reading == reading and res.agreed["KR"] == 200e9
+    host = simulate("us-korea-2025-11", overrun="host-beyond-cap", **kw)  # type: ignore[arg-type]
+    assert host.exceedance("US")[0] > 0.5  # the host pays what Korea's $200B does not cover
+    with pytest.raises(ValueError, match="co-investors"):
+        simulate("us-korea-2025-11", overrun="co-investors", **kw)  # type: ignore[arg-type]

@@ -154,3 +154,114 @@ def test_reference_twin_equals_the_compiled_engine_on_the_plan() -> None:
         a, b = run_compiled(deal, pipe), run(deal, pipe)
         for party in deal.parties:
             assert np.allclose(a.net(party), b.net(party), rtol=0, atol=1e-3)
+
+
+# -- who pays an overrun (amount.overrun_payer) ----------------------------------------------------
+
+READINGS = ("investor-unlimited", "host-beyond-cap", "abandon-at-cap")
+
+
+def _tight(deal_name: str, specs: list[dict], changes: dict, reading: str, room: float):  # type: ignore[no-untyped-def]
+    """A variant whose investor tranches add up to ``room`` times what the plan calls from the investor,
+    so overruns cross the agreed amount on many paths."""
+    from pledgelab.engine import agreed_amount
+
+    deal = variant(deal_name, {**changes, "amount.overrun_payer": reading})
+    pipe = pipeline(*[project(f"p{i}", **s) for i, s in enumerate(specs)])
+    plan = make_plan(deal, pipe)
+    tranches = {t.id: t for t in deal.tranches}
+    need = sum(s * float(ps.project.capex.value) for ps in plan.financed for tid, s in ps.shares.items()
+               if tranches[tid].value("funded_by") == deal.investor)
+    agreed = agreed_amount(deal, deal.investor)
+    if need <= 0 or agreed <= 0 or deal.value("timeline.pacing") != "as-called":
+        # a vehicle's instalments cap the investor already; tightened, its overruns would wait forever
+        return deal, pipe
+    f = need * room / agreed
+    scaled = {t.id: {"amount": float(t.value("amount")) * f} for t in deal.tranches
+              if t.value("funded_by") == deal.investor}
+    return variant(deal, tranches=scaled), pipe
+
+
+def _compare_overrun(base: str, specs: list[dict], changes: dict, seed: int, reading: str, room: float,
+                     fx: bool = False) -> None:
+    deal, pipe = _tight(base, specs, changes, reading, room)
+    rng = np.random.default_rng(seed)
+    scale = max(1.0, sum(s["capex"] for s in specs))
+    rule = _fx_rule(rng, str(deal.value("timeline.pacing")), bool(deal.value("fx_safeguard.available")),
+                    scale) if fx else None
+    plan = make_plan(deal, pipe, extra_months=400, fx_rule=rule)
+    draws = _draws(rng, 6, len(plan.order), plan.months, plan.build_months,
+                   start_rate=float(deal.value("distribution.deemed_benchmark")))
+    if rule is not None:
+        draws = _with_fx(rng, draws, plan.months)
+    flows = run_paths(plan, draws)
+    for p in range(draws.paths):
+        path = None
+        if rule is not None:
+            assert draws.safeguard_u is not None
+            path = FxPath(rule=rule, start=plan.start, level=draws.fx["KRW"][p],
+                          accept=draws.safeguard_u[p] < rule.acceptance)
+        ref = run(deal, pipe, shocks=_shocks(draws, p, plan.order), benchmark=draws.benchmark[p], fx=path)
+        assert not flows.truncated[p]
+        for party in deal.parties:
+            got, want = flows.net(party)[p], ref.net(party)
+            assert np.all(np.abs(got[: ref.months] - want) <= REL * scale), (party, p, reading)
+            assert np.all(np.abs(got[ref.months:]) <= REL * scale)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(base=st.sampled_from(BASES), specs=projects_st, changes=terms_st, seed=st.integers(0, 2**31),
+       reading=st.sampled_from(READINGS), room=st.floats(0.9, 1.3), fx=st.booleans())
+def test_kernel_equals_reference_with_the_overrun_clause(base: str, specs: list[dict], changes: dict,
+                                                         seed: int, reading: str, room: float,
+                                                         fx: bool) -> None:
+    _compare_overrun(base, specs, changes, seed, reading, room, fx=fx)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(base=st.sampled_from(BASES), specs=projects_st, changes=terms_st, seed=st.integers(0, 2**31),
+       reading=st.sampled_from(READINGS[1:]), room=st.floats(0.9, 1.3))
+def test_a_capped_investor_never_pays_beyond_its_agreed_amount(base: str, specs: list[dict],
+                                                               changes: dict, seed: int, reading: str,
+                                                               room: float) -> None:
+    from pledgelab.engine import SLACK, agreed_amount
+
+    deal, pipe = _tight(base, specs, changes, reading, room)
+    plan = make_plan(deal, pipe, extra_months=400)
+    rng = np.random.default_rng(seed)
+    draws = _draws(rng, 8, len(plan.order), plan.months, plan.build_months,
+                   start_rate=float(deal.value("distribution.deemed_benchmark")))
+    agreed = agreed_amount(deal, deal.investor)
+    slack = SLACK * (1 + len(plan.order))  # rounding allowed once per project and once in all
+
+    def calls(lines: list) -> float:  # type: ignore[type-arg]
+        """What the investor pays on its tranches: capital calls, or instalments into a vehicle
+        (guarantee calls are not contributions to a tranche)."""
+        return float(-sum(ln.values.sum() for ln in lines
+                          if ln.party == deal.investor and ln.kind in ("capital call", "instalment")))
+
+    for p in range(draws.paths):
+        ref = run(deal, pipe, shocks=_shocks(draws, p, plan.order), benchmark=draws.benchmark[p])
+        traced = run_paths(plan, draws.take(slice(p, p + 1)), trace=True).trace
+        assert traced is not None
+        assert calls(ref.lines) <= agreed + slack, (calls(ref.lines), agreed)
+        assert calls(traced) <= agreed + slack, (calls(traced), agreed)
+
+
+def test_the_unlimited_reading_reproduces_the_earlier_numbers_exactly() -> None:
+    """Sums over 300 paths (seed 7, default drivers) recorded before the clause existed (9391cbf)."""
+    from builders import variant as with_clause
+    from pledgelab import load_deal, simulate
+
+    before = {
+        "us-korea-2025-11": ("korea-illustrative", {
+            "US": (32232176809408.625, 0.0), "KR": (-22719724226154.984, 70922611314630.0),
+            "KR-FIRMS": (1593970527199.3733, 16773990352417.762)}),
+        "us-japan-2025-09": ("japan-first-tranche", {
+            "US": (6457194251204.4375, 0.0), "JP": (-3990403050280.0713, 11676651503072.736)}),
+    }
+    for deal_id, (pipe, sums) in before.items():
+        deal = with_clause(load_deal(deal_id), {"amount.overrun_payer": "investor-unlimited"})
+        r = simulate(deal, pipeline=pipe, paths=300, seed=7, drivers="default")
+        for i, party in enumerate(r.parties):
+            assert (float(r.npv[i].sum()), float(r.contributed[i].sum())) == sums[party], party

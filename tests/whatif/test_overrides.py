@@ -51,7 +51,7 @@ def _text(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, list):
-        return yaml.safe_dump(value, default_flow_style=True).strip()
+        return yaml.safe_dump(value, default_flow_style=True, width=10**6).strip()
     return repr(value) if isinstance(value, float) else str(value)
 
 

@@ -10,7 +10,7 @@ layer, :mod:`pledgelab.report.simulation`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from pledgelab._errors import Problem, UnknownNameError
 from pledgelab._extras import MissingExtra
 from pledgelab._months import month_label
 from pledgelab.analysis._montecarlo import QUANTILES, ChunkStats
+from pledgelab.analysis._risk import RiskExplanation
 from pledgelab.metrics import REASONS
 
 
@@ -77,6 +78,23 @@ class SimulationResult:
     fan_cum: np.ndarray  # (parties, kept paths, years)
     fx: FxSummary | None = None  # the FX safeguard, when it was live
     workforce: WorkforceSummary | None = None  # the workforce's delays, when they were applied
+    overrun_reading: str = "investor-unlimited"  # amount.overrun_payer: who pays beyond the agreed amount
+    agreed: dict[str, float] = field(default_factory=dict)  # party -> the tranches it funds (USD)
+    explanation: RiskExplanation | None = None  # the plan's place, and the driver attribution
+
+    def exceedance(self, party: str) -> tuple[float, float, float]:
+        """How often and by how much ``party`` puts in more than its agreed amount.
+
+        Returns the share of paths where its contributions (capital calls, instalments,
+        guarantee calls) exceed ``agreed[party]`` (0 for a party that funds no tranche)
+        by more than a dollar, the mean excess over those paths, and the 95th percentile
+        of the excess over all paths (USD).
+        """
+        i = self.party_index(party)
+        excess = self.contributed[i] - self.agreed.get(party, 0.0)
+        over = excess > 1.0
+        return (float(over.mean()), float(excess[over].mean()) if over.any() else 0.0,
+                float(np.quantile(np.maximum(excess, 0.0), 0.95)))
 
     @classmethod
     def from_chunks(cls, chunks: list[ChunkStats], *, fx: dict[str, Any] | None = None,

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from pledgelab._errors import ArgumentError
 from pledgelab._limits import check
 from pledgelab.analysis._montecarlo import ChunkJob, run_chunks
 from pledgelab.analysis._results import SimulationResult
+from pledgelab.analysis._risk import explain
 from pledgelab.analysis._shocks import WorkforceShocks
 from pledgelab.drivers import DriverModel, load_drivers
-from pledgelab.engine import EXTRA_MONTHS, make_plan
+from pledgelab.engine import EXTRA_MONTHS, OVERRUN_CLAUSE, agreed_amount, make_plan, overrun_reading
 from pledgelab.executors import get_executor
 from pledgelab.macro.safeguard import Safeguard, load_safeguard
 from pledgelab.metrics import default_discount_rate
 from pledgelab.pipeline import Pipeline, load_pipeline
-from pledgelab.terms import TermSheet, load_deal
+from pledgelab.terms import OVERRUN_READINGS, TermSheet, apply_overrides, load_deal, override
 from pledgelab.workforce import Policy
 
 
@@ -24,6 +26,7 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
              backend: str = "serial", workers: int = 2, scheduler: str | None = None,
              discount_rate: float | None = None, extra_months: int = EXTRA_MONTHS,
              fx_feedback: Safeguard | str | None = None, workforce_policy: Policy | str | None = None,
+             overrun: str | None = None, attribute: bool = False,
              on_chunk: Callable[[int], None] | None = None) -> SimulationResult:
     """Simulate ``paths`` Monte Carlo paths of ``deal`` over ``pipeline``.
 
@@ -44,13 +47,56 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
     build and a late start-up (:class:`pledgelab.analysis.WorkforceShocks`), from a random
     stream of their own, so the same seed with and without them differs by the
     workforce alone.
+
+    ``overrun`` replaces the deal's ``amount.overrun_payer`` reading for this run
+    (``investor-unlimited``, ``host-beyond-cap`` or ``abandon-at-cap``:
+    :func:`with_overrun`). The result's ``explanation`` places the deterministic
+    run (the plan: one path with the ``zero`` drivers, no FX feedback or
+    workforce) in each party's simulated distribution; with ``attribute`` the
+    simulation is also rerun once per driver family with that family switched
+    off, same seed (:func:`pledgelab.analysis.explain`), and ``on_chunk`` counts
+    the paths of every run.
     """
     _check_arguments(paths=paths, seed=seed, chunk_size=chunk_size, backend=backend, workers=workers,
                      scheduler=scheduler, discount_rate=discount_rate, extra_months=extra_months)
     sheet = load_deal(deal) if isinstance(deal, str) else deal
+    if overrun is not None:
+        sheet = with_overrun(sheet, overrun)
     pipe = load_pipeline(pipeline) if isinstance(pipeline, str) else pipeline
     model = load_drivers(drivers) if isinstance(drivers, str) else drivers
     sg = load_safeguard(fx_feedback) if isinstance(fx_feedback, str) else fx_feedback
+
+    def once(m: DriverModel, n: int, *, live: bool = True) -> SimulationResult:
+        return _simulate(sheet, pipe, m, paths=n, seed=seed, chunk_size=chunk_size,
+                         backend=backend if live else "serial", workers=workers,
+                         scheduler=scheduler if live else None, discount_rate=discount_rate,
+                         extra_months=extra_months, safeguard=sg if live else None,
+                         workforce_policy=workforce_policy if live else None,
+                         on_chunk=on_chunk if live else None)
+
+    result = once(model, paths)
+    plan_run = once(load_drivers("zero"), 1, live=False)
+    rerun = (lambda m: once(m, paths)) if attribute else None
+    return replace(result, explanation=explain(result, plan=plan_run, model=model, rerun=rerun))
+
+
+def with_overrun(deal: TermSheet, reading: str) -> TermSheet:
+    """``deal`` with ``amount.overrun_payer`` set to ``reading`` for this run (a scenario clause)."""
+    if reading not in OVERRUN_READINGS:
+        raise ArgumentError.of("overrun", f"{reading!r} is not one of: {', '.join(OVERRUN_READINGS)}")
+    if overrun_reading(deal) == reading and OVERRUN_CLAUSE in deal.clauses:
+        return deal
+    return apply_overrides(deal, [override(OVERRUN_CLAUSE, reading, reason="the overrun reading of "
+                                           "this simulation")], id=deal.id, title=deal.title)
+
+
+def _simulate(sheet: TermSheet, pipe: Pipeline, model: DriverModel, *, paths: int, seed: int,
+              chunk_size: int, backend: str, workers: int, scheduler: str | None,
+              discount_rate: float | None, extra_months: int, safeguard: Safeguard | None,
+              workforce_policy: Policy | str | None,
+              on_chunk: Callable[[int], None] | None) -> SimulationResult:
+    """One run of ``sheet`` over ``pipe`` with the drivers ``model`` (see :func:`simulate`)."""
+    sg = safeguard
     fx_rule = None if sg is None else sg.rule(sheet)
     plan = make_plan(sheet, pipe, extra_months=extra_months, fx_rule=fx_rule)
     rate = default_discount_rate(sheet) if discount_rate is None else float(discount_rate)
@@ -73,6 +119,8 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
             "impact": float(sg.impact.value), "acceptance": fx_rule.acceptance,
             "requests_allowed": fx_rule.requests},
         workforce=None if workforce is None else workforce.policy.id,
+        overrun_reading=overrun_reading(sheet),
+        agreed={p: agreed_amount(sheet, p) for p in sheet.parties},
     )
 
 

@@ -10,14 +10,17 @@ from pledgelab.engine._instruments import DebtTerms, debt_flows
 from pledgelab.engine._kernel import EXTRA_MONTHS, PathFlows, Plan, make_plan, no_shocks, run_paths
 from pledgelab.engine._reference import run_reference
 from pledgelab.engine._schedule import (
+    OVERRUN_CLAUSE,
     SLACK,
     FxPath,
     Schedule,
     Shock,
+    agreed_amount,
     build_schedule,
     earliest_funding,
     financing_shares,
     investor_share,
+    overrun_reading,
 )
 from pledgelab.engine._waterfall import WaterfallResult, deemed_rate
 
@@ -25,6 +28,7 @@ __all__ = [
     "ACCEPTED",
     "CONTRIBUTIONS",
     "EXTRA_MONTHS",
+    "OVERRUN_CLAUSE",
     "REFUSED",
     "SLACK",
     "DebtTerms",
@@ -38,6 +42,7 @@ __all__ = [
     "Schedule",
     "Shock",
     "WaterfallResult",
+    "agreed_amount",
     "build_schedule",
     "debt_flows",
     "deemed_rate",
@@ -46,6 +51,7 @@ __all__ = [
     "investor_share",
     "make_plan",
     "no_shocks",
+    "overrun_reading",
     "run",
     "run_paths",
     "run_reference",

@@ -29,11 +29,15 @@ from pledgelab.engine._deterministic import CONTRIBUTIONS, POOL, FlowLine, _debt
 from pledgelab.engine._fxrule import FxRecord, FxRule
 from pledgelab.engine._instruments import debt_flows
 from pledgelab.engine._schedule import (
+    OVERRUN_CLAUSE,
+    SLACK,
     ProjectSchedule,
     Schedule,
+    agreed_amount,
     build_schedule,
     earliest_funding,
     investor_share,
+    overrun_reading,
     vehicle_plan,
 )
 from pledgelab.engine._waterfall import WaterfallResult, WaterfallRule, compile_rule, run_waterfall
@@ -201,7 +205,7 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
 
     pause_at, pause = per_project(draws.pause_at, -1), per_project(draws.pause, 0)
     startup = per_project(draws.startup, 0)
-    calls, completion, abandoned, vehicle_interest, vehicle_balance, last_move, fx = _schedule(
+    calls, completion, abandoned, vehicle_interest, vehicle_balance, last_move, fx, beyond = _schedule(
         plan, fin, delay, cfac, aban, n_paths, n_months, draws, pause_at, pause)
 
     vehicle_pacing = deal.value("timeline.pacing") != "as-called"
@@ -239,6 +243,13 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
         debt_ids = [tid for tid in ps.shares if tranches[tid].is_debt]
         eq_ids = [tid for tid in ps.shares if not tranches[tid].is_debt]
         draws_t = {tid: capex * s for tid, s in ps.shares.items()}
+        over = beyond[:, j, :]
+        if over.any():  # amount.overrun_payer: the host pays the investor's share beyond its amount
+            own = investor_share(deal, ps.shares, capped_only=False)
+            for tid, s in ps.shares.items():
+                if tranches[tid].value("funded_by") == investor:
+                    draws_t[tid] = draws_t[tid] - over * (s / own)
+            add(host, "capital call", -over, project=proj.id, clause=deal.clause(OVERRUN_CLAUSE).path)
         for tid, d in draws_t.items():
             tr = tranches[tid]
             funder = str(tr.value("funded_by"))
@@ -356,7 +367,7 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
               aban: np.ndarray, n_paths: int, n_months: int, draws: Draws, pause_at: np.ndarray,
               pause: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                         FxRecord | None]:
+                         FxRecord | None, np.ndarray]:
     """The schedule's month loop (see engine/_schedule.py) with one state per path."""
     deal = plan.deal
     cap = deal.value("timeline.annual_cap")
@@ -396,13 +407,17 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
         before, caps = np.zeros(0), np.zeros(0)
         rec = None
         thr, impact, window, max_def = 0.0, 0.0, 1, 1
+    reading = overrun_reading(deal)
+    capped = 0 if reading == "investor-unlimited" or vehicle else (1 if reading == "host-beyond-cap" else 2)
+    beyond = np.zeros((n_paths, n, n_months))
     out_p = rec.pressure if rec else np.zeros((1, 1))
     out_r = rec.requests if rec else np.zeros((1, 1), dtype=np.int8)
     out_d = rec.deferred if rec else np.zeros((1, 1), dtype=np.bool_)
     _schedule_paths(
         _CallPlan(start=plan.start, start0=start0, n_build=n_build, weights=weights, a_frac=a_frac,
                   v_frac=v_frac, has_cap=cap is not None, cap=float(cap) if cap is not None else 0.0,
-                  vehicle=vehicle, inst=inst, last_inst=last_inst, vrate=vrate),
+                  vehicle=vehicle, inst=inst, last_inst=last_inst, vrate=vrate, capped=capped,
+                  agreed=agreed_amount(deal, deal.investor)),
         _CallShocks(delay=np.ascontiguousarray(delay, dtype=np.int64), cfac=np.ascontiguousarray(cfac),
                     aban=np.ascontiguousarray(aban, dtype=np.int64), pause_at=pause_at, pause=pause),
         _FxInputs(on=rule is not None, requests=bool(rule.requests) if rule else False, level=level,
@@ -410,8 +425,8 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
                   max_deferral=int(max_def), before=before, caps=caps),
         _CallsOut(calls=calls, completion=completion, abandoned=abandoned, v_interest=v_interest,
                   v_balance=v_balance, last_move=last_move, pressure=out_p, requests=out_r,
-                  deferred=out_d))
-    return calls, completion, abandoned, v_interest, v_balance, last_move, rec
+                  deferred=out_d, beyond=beyond))
+    return calls, completion, abandoned, v_interest, v_balance, last_move, rec, beyond
 
 
 def _last_month(plan: Plan, calls: np.ndarray, ends: np.ndarray, abandoned: np.ndarray,
@@ -489,6 +504,8 @@ class _CallPlan(NamedTuple):
     inst: np.ndarray  # (months,) instalments into the vehicle
     last_inst: int  # column of the last instalment, -1 none
     vrate: float  # vehicle cash rate per month
+    capped: int  # amount.overrun_payer: 0 investor-unlimited (or a vehicle), 1 host-beyond-cap, 2 abandon
+    agreed: float  # the investor's agreed amount (the tranches it funds), USD
 
 
 class _CallShocks(NamedTuple):
@@ -520,7 +537,8 @@ class _FxInputs(NamedTuple):
 class _CallsOut(NamedTuple):
     """Outputs: calls (paths, projects, months); per path and project the completion and
     abandonment month (-1 none); vehicle interest and balance (paths, months) and its last
-    movement; the FX safeguard's indicator, requests (1 accepted, -1 refused) and deferred months."""
+    movement; the FX safeguard's indicator, requests (1 accepted, -1 refused) and deferred months;
+    what the host paid beyond the investor's agreed amount."""
 
     calls: np.ndarray
     completion: np.ndarray
@@ -531,6 +549,7 @@ class _CallsOut(NamedTuple):
     pressure: np.ndarray
     requests: np.ndarray
     deferred: np.ndarray
+    beyond: np.ndarray  # (paths, projects, months): the investor's share of calls the host paid
 
 
 @njit(cache=True, nogil=True)
@@ -545,6 +564,7 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
     start, start0, n_build, weights = plan.start, plan.start0, plan.n_build, plan.weights
     a_frac, v_frac, has_cap, cap = plan.a_frac, plan.v_frac, plan.has_cap, plan.cap
     vehicle, inst, last_inst, vrate = plan.vehicle, plan.inst, plan.last_inst, plan.vrate
+    capped, agreed, beyond = plan.capped, plan.agreed, out.beyond
     delay, cfac, aban, pause_at, pause = shocks.delay, shocks.cfac, shocks.aban, shocks.pause_at, shocks.pause
     fx_on, fx_req, fx_level, fx_accept = fx.on, fx.requests, fx.level, fx.accept
     thr, impact, window, max_def = fx.threshold, fx.impact, fx.window, fx.max_deferral
@@ -569,6 +589,7 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
         room = cap
         moved = -1
         paid_so_far = 0.0
+        inv_paid = 0.0
         episode = 0
         until = -1
         for t in range(n_months):
@@ -633,6 +654,13 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
                 rem = left[j]
                 a = a_frac[j]
                 v = v_frac[j]
+                if capped > 0 and v > 0:  # amount.overrun_payer, as in _Calls._fund
+                    if capped == 2 and v * rem > agreed - inv_paid + SLACK:
+                        abandoned[p, j] = t
+                        continue
+                    if agreed - inv_paid <= SLACK:
+                        a = 0.0
+                        v = 0.0
                 if deferring and v > 0:
                     continue
                 frac = 1.0
@@ -648,10 +676,16 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
                 if whole:
                     funded = rem
                 calls[p, j, t] += funded
+                due_inv = v_frac[j] * funded
+                pay = due_inv
+                if capped > 0 and due_inv > agreed - inv_paid + SLACK:
+                    pay = max(agreed - inv_paid, 0.0)
+                    beyond[p, j, t] += due_inv - pay
+                inv_paid += pay
                 if not vehicle:
-                    paid += v * funded
+                    paid += pay
                 if has_cap and a > 0:
-                    room = room - a * funded
+                    room = room - (a * funded if pay == due_inv else a_frac[j] * pay / v_frac[j])
                 if vehicle and v > 0:
                     bal = bal - v * funded
                     moved = t

@@ -216,6 +216,14 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
         debt_ids = [tid for tid in ps.shares if tranches[tid].is_debt]
         eq_ids = [tid for tid in ps.shares if not tranches[tid].is_debt]
         draws = {tid: capex * s for tid, s in ps.shares.items()}
+        if ps.beyond:  # amount.overrun_payer: the host pays what the investor's agreed amount cannot
+            over = arr(ps.beyond)
+            own = sum(s for tid, s in ps.shares.items() if tranches[tid].value("funded_by") == investor)
+            for tid, s in ps.shares.items():
+                if tranches[tid].value("funded_by") == investor:
+                    draws[tid] = draws[tid] - over * s / own
+            lines.append(FlowLine(party=host, project=proj.id, kind="capital call",
+                                  clause=deal.clause("amount.overrun_payer").path, values=-over))
         for tid, d in draws.items():
             tr = tranches[tid]
             funder = str(tr.value("funded_by"))

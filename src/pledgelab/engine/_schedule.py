@@ -21,6 +21,14 @@ Implements, for any term sheet:
   funds the calls, earns ``timeline.vehicle_cash_rate`` while idle, and is
   returned or retained at the end by ``timeline.undeployed_cash``.
 
+* **agreed amount** — ``amount.overrun_payer`` says who pays a call beyond the
+  investor's agreed amount (the sum of the tranches it funds; ``as-called``
+  pacing, a vehicle's instalments being capped already): ``investor-unlimited``
+  (or no clause) the investor pays every call; ``host-beyond-cap`` its calls stop
+  at the agreed amount and the host pays the rest
+  (:attr:`ProjectSchedule.beyond`); ``abandon-at-cap`` a project whose due call
+  the investor can no longer pay in full is abandoned then;
+
 * **FX safeguard** — with an :class:`~pledgelab.engine._fxrule.FxRule` and a
   path of the exchange rate, the investor requests an adjustment when the
   pressure indicator is above the threshold and, if the request is accepted,
@@ -115,6 +123,7 @@ class ProjectSchedule:
     completion: int | None = None  # month the last call was funded
     abandoned: int | None = None  # month the project was abandoned
     startup: int = 0  # months from the last call to operations beyond the one that always passes
+    beyond: dict[int, float] = field(default_factory=dict)  # month -> investor's share the host paid
 
     @property
     def cod(self) -> int | None:
@@ -156,6 +165,21 @@ class Schedule:
 
 def _tranche_path(deal: TermSheet, tr: Tranche, name: str) -> str:
     return tr.clauses[name].path
+
+
+OVERRUN_CLAUSE = "amount.overrun_payer"
+
+
+def overrun_reading(deal: TermSheet) -> str:
+    """Who pays calls beyond the investor's agreed amount (``amount.overrun_payer``; a deal without
+    the clause has the first reading, ``investor-unlimited``)."""
+    c = deal.clauses.get(OVERRUN_CLAUSE)
+    return "investor-unlimited" if c is None else str(c.value)
+
+
+def agreed_amount(deal: TermSheet, party: str) -> float:
+    """A party's agreed amount: the sum of the ``amount`` of the tranches it funds (``funded_by``)."""
+    return sum(float(t.value("amount")) for t in deal.tranches if t.value("funded_by") == party)
 
 
 def earliest_funding(deal: TermSheet, notice: dt.date) -> dt.date:
@@ -356,6 +380,10 @@ class _Calls:
         for ps in active:
             ps.startup = shocks.get(ps.project.id, NO_SHOCK).startup
         self.pending = list(active)
+        self.reading = overrun_reading(deal)
+        self.capped = self.reading != "investor-unlimited" and vehicle is None
+        self.agreed = agreed_amount(deal, deal.investor)
+        self.inv_paid = 0.0  # the investor's dollars paid on calls so far (amount.overrun_payer)
         self.cap_used: dict[int, float] = {}
         self.balance = 0.0  # vehicle cash
         self.interest: dict[int, float] = {}
@@ -417,8 +445,20 @@ class _Calls:
             return 0.0
         rem = self.left[pid]
         frac = 1.0
-        a = investor_share(deal, ps.shares, capped_only=True)
-        v = investor_share(deal, ps.shares, capped_only=False)
+        a_full = a = investor_share(deal, ps.shares, capped_only=True)
+        v_full = v = investor_share(deal, ps.shares, capped_only=False)
+        if self.capped and v > 0:
+            room_inv = self.agreed - self.inv_paid
+            if self.reading == "abandon-at-cap" and v * rem > room_inv + SLACK:
+                ps.abandoned = m
+                self.pending.remove(ps)
+                self.events.append(Event(m, pid, f"abandoned before build month {k + 1}: "
+                                         f"{deal.investor} has {max(room_inv, 0.0):,.0f} USD of its "
+                                         f"agreed amount left, the call needs {v * rem:,.0f}",
+                                         deal.clause(OVERRUN_CLAUSE).path))
+                return 0.0
+            if room_inv <= SLACK:
+                a = v = 0.0  # the investor pays nothing more: its cap and deferrals no longer bind
         if deferring and v > 0:
             return 0.0  # the FX safeguard: the investor's calls wait
         if self.cap is not None and a > 0:
@@ -432,9 +472,16 @@ class _Calls:
         if rem - funded <= _TOL:
             funded = rem
         ps.calls[m] = ps.calls.get(m, 0.0) + funded
-        paid = v * funded if self.vehicle is None else 0.0
+        due_inv = v_full * funded
+        pay = due_inv
+        if self.capped and due_inv > self.agreed - self.inv_paid + SLACK:
+            pay = max(self.agreed - self.inv_paid, 0.0)  # the rest falls to the host
+            ps.beyond[m] = ps.beyond.get(m, 0.0) + due_inv - pay
+        self.inv_paid += pay
+        paid = pay if self.vehicle is None else 0.0
         if self.cap is not None and a > 0:
-            self.cap_used[year] = self.cap_used.get(year, 0.0) + a * funded
+            self.cap_used[year] = self.cap_used.get(year, 0.0) + (
+                a * funded if pay == due_inv else a_full * pay / v_full)
         if self.vehicle is not None and v > 0:
             self.balance -= v * funded
             self.last_move = m

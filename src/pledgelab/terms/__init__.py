@@ -16,6 +16,7 @@ from pledgelab.terms._overrides import (
 )
 from pledgelab.terms._scenario import SCENARIO_SCHEMA, is_scenario, load_deal, read_scenario
 from pledgelab.terms._schema import (
+    OVERRUN_READINGS,
     SECTORS,
     Origin,
     Party,
@@ -28,6 +29,7 @@ from pledgelab.terms._schema import (
 
 __all__ = [
     "MAX_SWEEP",
+    "OVERRUN_READINGS",
     "SCENARIO_SCHEMA",
     "SECTORS",
     "Alternative",

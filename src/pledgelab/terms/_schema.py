@@ -41,9 +41,16 @@ _FRACTION = ClauseSpec(units=("fraction",), kind="fraction")
 _MONTHS = ClauseSpec(units=("months",), kind="count", minimum=1)
 _FLAG = ClauseSpec(units=("flag",), kind="flag")
 
+# who pays capital calls beyond the investor's agreed amount (a cost overrun): the investor without
+# limit (the first reading, also when a deal has no such clause), the host, or nobody (the project
+# is abandoned when the investor can no longer pay its next call in full)
+OVERRUN_READINGS = ("investor-unlimited", "host-beyond-cap", "abandon-at-cap")
+
 SECTIONS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
     # section -> clause -> (spec, required)
-    "amount": {"headline": (_MONEY, True)},
+    "amount": {"headline": (_MONEY, True),
+               "overrun_payer": (ClauseSpec(units=("rule",), kind="choice", choices=OVERRUN_READINGS),
+                                 False)},
     "timeline": {
         "selection_deadline": (ClauseSpec(units=("date",), kind="date"), True),
         "funding_lag": (
