@@ -12,7 +12,7 @@ number traceable to a clause and its source.
 from typing import TYPE_CHECKING, Any
 
 from pledgelab._errors import InputError, Problem
-from pledgelab.analysis import SimulationResult, simulate
+from pledgelab.analysis import SimulationResult, frontier, sensitivity, simulate, solve
 from pledgelab.compare import DealComparison, compare
 from pledgelab.engine import FlowLine, RunResult, run
 from pledgelab.pipeline import Pipeline, Project, load_pipeline
@@ -32,10 +32,13 @@ __all__ = [
     "Status",
     "TermSheet",
     "compare",
+    "frontier",
     "load_deal",
     "load_pipeline",
     "run",
+    "sensitivity",
     "simulate",
+    "solve",
 ]
 __version__ = "0.1.0"
 

@@ -7,9 +7,28 @@ shocks (:class:`WorkforceShocks`); :class:`SimulationResult` holds the
 outcomes as data (the tables and charts are :mod:`pledgelab.report`'s);
 :func:`explain` places the plan in the distribution and attributes each
 party's mean to the driver families (``simulate(..., attribute=True)``).
+
+What-if analysis over many variants of a deal, on the same executors:
+:func:`sensitivity` (which assumptions drive each outcome: Sobol' or Morris indices
+with SALib, a one-at-a-time tornado, and why a clause does not matter), :func:`solve`
+(the value of a term that makes an outcome true) and :func:`frontier` (the Pareto set,
+the zone of agreement and the shipped positions placed on it); their factors are the
+deal's assumed and disputed clauses with ranges (:func:`factors`).
 """
 
 from pledgelab.analysis._attribution import NpvAttribution, npv_attribution
+from pledgelab.analysis._factors import (
+    MEASURES,
+    Factor,
+    Limit,
+    Outcome,
+    explicit_ranges,
+    factors,
+    parse_limit,
+    parse_outcome,
+    reservations,
+)
+from pledgelab.analysis._frontier import POSITIONS, Axis, FrontierResult, Objective, Position, frontier
 from pledgelab.analysis._montecarlo import (
     FAN_PATHS,
     QUANTILES,
@@ -21,27 +40,51 @@ from pledgelab.analysis._montecarlo import (
 )
 from pledgelab.analysis._results import FxSummary, SimulationResult, WorkforceSummary
 from pledgelab.analysis._risk import FamilyEffect, RiskExplanation, explain
+from pledgelab.analysis._sensitivity import METHODS, FactorIndex, SensitivityResult, sensitivity
 from pledgelab.analysis._shocks import WorkforceDraws, WorkforceShocks
 from pledgelab.analysis._simulate import simulate, with_overrun
+from pledgelab.analysis._solve import SolveResult, parse_target, solve
 
 __all__ = [
     "FAN_PATHS",
+    "MEASURES",
+    "METHODS",
+    "POSITIONS",
     "QUANTILES",
+    "Axis",
     "ChunkJob",
     "ChunkStats",
+    "Factor",
+    "FactorIndex",
     "FamilyEffect",
+    "FrontierResult",
     "FxSummary",
+    "Limit",
     "NpvAttribution",
+    "Objective",
+    "Outcome",
+    "Position",
     "RiskExplanation",
+    "SensitivityResult",
     "SimulationResult",
+    "SolveResult",
     "WorkforceDraws",
     "WorkforceShocks",
     "WorkforceSummary",
     "chunk_slices",
     "explain",
+    "explicit_ranges",
+    "factors",
+    "frontier",
     "npv_attribution",
+    "parse_limit",
+    "parse_outcome",
+    "parse_target",
+    "reservations",
     "run_chunks",
+    "sensitivity",
     "simulate",
     "simulate_chunk",
+    "solve",
     "with_overrun",
 ]

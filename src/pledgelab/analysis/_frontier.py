@@ -1,0 +1,285 @@
+"""Where agreement lies: the Pareto set of deal variants and the zone of agreement.
+
+A frontier varies clauses of a base deal over a grid (``PATH=lo:hi[:n]`` for a number,
+``PATH=a,b,c`` for a set of values), runs every variant (deterministic, or the mean over
+Monte Carlo paths with common random numbers), and keeps the variants that meet the
+constraints. A variant is on the **Pareto set** when no other feasible variant is at least
+as good for every objective and better for one (objectives are maximised; ``-KR.p_loss``
+minimises). The **zone of agreement** is the feasible variants that meet every party's
+reservation point (:func:`~pledgelab.analysis._factors.reservations`: cited where the record
+gives one, labelled assumed otherwise); its efficient part is the zone's Pareto set.
+
+Shipped positions (other term sheets) are run over the same pipeline, at the same discount
+rate and paths, and placed at their own outcomes; parties are matched by role (the base
+deal's investor is the position's investor, its host the position's host), so a Japan
+position on a Korean pipeline is read as "these terms, offered to Korea".
+
+References
+----------
+Raiffa, H. (1982), *The Art and Science of Negotiation*, Harvard University Press, ch. 4
+and 11 (reservation values, the zone of possible agreement, efficient contracts).
+Deb, K. (2001), *Multi-Objective Optimization using Evolutionary Algorithms*, Wiley, §2.4
+(Pareto dominance and the non-dominated set).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from pledgelab._cited import Located
+from pledgelab._errors import InputError, Problem
+from pledgelab.analysis._factors import (
+    Factor,
+    Limit,
+    Outcome,
+    numeric_factor,
+    parse_limit,
+    parse_outcome,
+    ranged,
+    reservations,
+)
+from pledgelab.analysis._variants import Setup, Variant, build_variant, evaluate, stat_keys
+from pledgelab.terms import TermSheet, canonical_path, load_deal, parse_sweep
+
+MAX_VARIANTS = 20_000
+MAX_POINTS = 200  # values of one varied clause
+DEFAULT_POINTS = 5
+POSITIONS = ("us-ask-2025-09", "us-proposal-2025-10", "korea-counter-2025-10", "us-korea-2025-11",
+             "us-japan-2025-09")
+_RANGE = re.compile(r"^(?P<lo>[^:]+):(?P<hi>[^:]+)(?::(?P<n>[0-9]+))?$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Axis:
+    """One varied clause and the values it takes in the grid (labels as written)."""
+
+    path: str
+    values: tuple[Any, ...]
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Objective:
+    """An outcome to maximise (``sense`` +1) or minimise (−1)."""
+
+    outcome: Outcome
+    sense: int
+
+    @property
+    def name(self) -> str:
+        return ("-" if self.sense < 0 else "") + self.outcome.name
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Position:
+    """A shipped position placed at its own outcomes."""
+
+    id: str
+    title: str
+    values: dict[str, float]  # by outcome name of the base deal's parties
+    feasible: bool
+    in_zone: bool
+    dominated_by: int | None  # index of a feasible variant at least as good in every objective
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FrontierResult:
+    """Every variant's outcomes, the Pareto set, the zone of agreement and the positions."""
+
+    deal_id: str
+    pipeline_id: str
+    paths: int
+    axes: tuple[Axis, ...]
+    objectives: tuple[Objective, ...]
+    constraints: tuple[Limit, ...]
+    reservations: tuple[Limit, ...]
+    variants: tuple[Variant, ...]
+    outcomes: tuple[str, ...]  # columns of ``values``
+    values: np.ndarray  # (variants, outcomes)
+    feasible: np.ndarray  # (variants,) bool: meets the constraints
+    pareto: np.ndarray  # (variants,) bool: feasible and not dominated
+    zone: np.ndarray  # (variants,) bool: feasible and meets every reservation point
+    positions: tuple[Position, ...]
+
+    def column(self, name: str) -> np.ndarray:
+        return self.values[:, self.outcomes.index(name)]
+
+    def label(self, i: int) -> str:
+        """Variant ``i`` as ``path=value, path=value``."""
+        return ", ".join(f"{a.path}={a.labels[a.values.index(v)] if v in a.values else v}"
+                         for a, (_, v) in zip(self.axes, self.variants[i], strict=True))
+
+
+def parse_axis(deal: TermSheet, text: str) -> Axis:
+    """``PATH=lo:hi[:n]`` (n evenly spaced values, ends included; default 5) or ``PATH=a,b,c``."""
+    path, sep, rest = text.partition("=")
+    path = path.strip()
+    if not sep or not path or not rest.strip():
+        raise InputError([Problem("--vary", 0, path or "<path>", "expected PATH=lo:hi[:n] or PATH=a,b,c")])
+    m = _RANGE.match(rest.strip())
+    if m:
+        f = numeric_factor(deal, path, where="--vary")
+        try:
+            lo, hi = float(m["lo"]), float(m["hi"])
+        except ValueError:
+            raise InputError([Problem("--vary", 0, path, f"{rest!r}: the bounds must be numbers")]) from None
+        n = int(m["n"]) if m["n"] else DEFAULT_POINTS
+        if not 2 <= n <= MAX_POINTS:
+            raise InputError([Problem("--vary", 0, path, f"a range needs 2 to {MAX_POINTS} points, got {n}")])
+        f = ranged(f, lo, hi, where="--vary")
+        pts = [f.value_at(k / (n - 1)) for k in range(n)]
+        if f.integer and len(set(pts)) < n:
+            raise InputError([Problem("--vary", 0, path, f"{n} points between {lo:g} and {hi:g} repeat "
+                                      f"whole {f.unit}; use at most {int(hi - lo) + 1}")])
+        _check_values(deal, f, pts)
+        return Axis(path=f.path, values=tuple(pts), labels=tuple(f"{p:.6g}" for p in pts))
+    ovs = parse_sweep(text, reason="varied by a frontier")
+    cp = canonical_path(deal, path, Located("--vary", 0, path))
+    for ov in ovs:
+        try:
+            build_variant(deal, ((cp, _plain(ov.value)),))
+        except InputError as exc:
+            raise InputError([Problem("--vary", 0, path, f"{ov.text}: {p.message}")
+                              for p in exc.problems]) from None
+    return Axis(path=cp, values=tuple(_plain(o.value) for o in ovs), labels=tuple(o.text for o in ovs))
+
+
+def _plain(value: Any) -> Any:
+    """A YAML-read value as plain Python (lists and dicts without positions)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _check_values(deal: TermSheet, f: Factor, pts: Sequence[Any]) -> None:
+    for x, end in ((pts[0], "low"), (pts[-1], "high")):
+        try:
+            build_variant(deal, ((f.path, x),))
+        except InputError as exc:
+            raise InputError([Problem("--vary", 0, f.path, f"the {end} bound {x:g} is refused: {p.message}")
+                              for p in exc.problems]) from None
+
+
+def parse_objective(text: str, deal: TermSheet) -> Objective:
+    """``KR.npv`` (maximise) or ``-KR.p_loss`` (minimise)."""
+    t = text.strip()
+    sense = -1 if t.startswith("-") else 1
+    return Objective(outcome=parse_outcome(t.lstrip("-+"), deal, where="--objective"), sense=sense)
+
+
+def pareto_mask(points: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Rows of ``points`` (to maximise, column by column) among ``candidates`` that no other
+    candidate dominates (at least as good in every column and better in one)."""
+    out = np.zeros(points.shape[0], dtype=bool)
+    idx = np.flatnonzero(candidates)
+    sub = points[idx]
+    for k, i in enumerate(idx):
+        ge = np.all(sub >= sub[k], axis=1)
+        gt = np.any(sub > sub[k], axis=1)
+        out[i] = not np.any(ge & gt)
+    return out
+
+
+def frontier(base: Any, *, pipeline: Any, vary: Sequence[str], objectives: Sequence[str],
+             constraints: Sequence[str] = (), reservation: Sequence[str] | str | None = "korea-us-2025",
+             positions: Sequence[str] | None = POSITIONS, paths: int | None = None, seed: int = 0,
+             drivers: Any = "default", discount_rate: float | None = None, backend: str = "serial",
+             workers: int = 2, scheduler: str | None = None, chunk_size: int = 250, store: str | None = None,
+             resume: bool = False, on_task: Callable[[int], None] | None = None) -> FrontierResult:
+    """The Pareto set and zone of agreement of ``base`` varied over ``vary`` for ``objectives``.
+
+    ``constraints`` and ``reservation`` are limits such as ``"KR.p_loss<=0.2"``; ``reservation``
+    may instead name a reservation file (default ``korea-us-2025``, cited data) or be None.
+    ``positions`` are term sheets placed at their own outcomes (default: the five shipped 2025
+    positions). ``store``/``resume`` as for :func:`~pledgelab.analysis.sensitivity`.
+    """
+    from pledgelab.analysis._common import open_store, resolve
+
+    sheet, pipe, setup = resolve(base, pipeline, paths=paths, seed=seed, drivers=drivers,
+                                 discount_rate=discount_rate, chunk_size=chunk_size)
+    if not vary:
+        raise InputError([Problem("--vary", 0, "<path>", "give at least one clause to vary: "
+                                  "--vary PATH=lo:hi[:n]")])
+    if len(objectives) < 2:
+        raise InputError([Problem("--objective", 0, "<outcome>", "a frontier needs at least two "
+                                  "objectives, e.g. --objective KR.npv --objective US.npv")])
+    axes = [parse_axis(sheet, v) for v in vary]
+    seen = [a.path for a in axes]
+    if len(set(seen)) < len(seen):
+        raise InputError([Problem("--vary", 0, seen[0], "a clause is varied twice")])
+    objs = [parse_objective(o, sheet) for o in objectives]
+    cons = [parse_limit(c, where="--constraint") for c in constraints]
+    if reservation is None:
+        res: list[Limit] = []
+    elif isinstance(reservation, str):
+        res = reservations(reservation)
+    else:
+        res = [parse_limit(r, where="--reservation") for r in reservation]
+    limit_outcomes = [parse_outcome(lim.outcome, sheet, where="--constraint") for lim in [*cons, *res]]
+    total = math.prod(len(a.values) for a in axes)
+    if total > MAX_VARIANTS:
+        raise InputError([Problem("--vary", 0, axes[0].path, f"the grid has {total:,} variants; the limit "
+                                  f"is {MAX_VARIANTS:,} (fewer points per clause)")])
+    variants: list[Variant] = [tuple(zip((a.path for a in axes), combo, strict=True))
+                               for combo in itertools.product(*(a.values for a in axes))]
+    outs: list[Outcome] = []
+    for o in [*(ob.outcome for ob in objs), *limit_outcomes]:
+        if o not in outs:
+            outs.append(o)
+    st = open_store(store, resume=resume, setup=setup, variants=variants,
+                    keys=stat_keys(list(sheet.parties)))
+    ev = evaluate(setup, variants, backend=backend, workers=workers, scheduler=scheduler, store=st,
+                  on_task=on_task)
+    values = np.column_stack([ev.values(o) for o in outs])
+    names = tuple(o.name for o in outs)
+
+    def meets(limits: Sequence[Limit], row: np.ndarray) -> bool:
+        return all(lim.holds(float(row[names.index(lim.outcome)])) for lim in limits)
+
+    feasible = np.array([meets(cons, r) and bool(np.all(np.isfinite(r[:len(objs)]))) for r in values],
+                        dtype=bool)
+    score = np.column_stack([ob.sense * values[:, names.index(ob.outcome.name)] for ob in objs])
+    score = np.where(np.isfinite(score), score, -np.inf)
+    pareto = pareto_mask(score, feasible)
+    zone = feasible & np.array([meets(res, r) for r in values], dtype=bool)
+    placed = tuple(_place(p, sheet, setup, outs, objs, cons, res, score, feasible, backend, workers,
+                          scheduler) for p in (positions or ()))
+    return FrontierResult(deal_id=sheet.id, pipeline_id=pipe.id, paths=setup.paths, axes=tuple(axes),
+                          objectives=tuple(objs), constraints=tuple(cons), reservations=tuple(res),
+                          variants=tuple(variants), outcomes=names, values=values, feasible=feasible,
+                          pareto=pareto, zone=zone, positions=placed)
+
+
+def _place(name: str, base: TermSheet, setup: Setup, outs: Sequence[Outcome], objs: Sequence[Objective],
+           cons: Sequence[Limit], res: Sequence[Limit], score: np.ndarray, feasible: np.ndarray,
+           backend: str, workers: int, scheduler: str | None) -> Position:
+    deal = load_deal(name)
+    roles = {base.investor: deal.investor, base.host: deal.host}
+    pos_setup = replace(setup, base=deal)
+    ev = evaluate(pos_setup, [()], backend=backend, workers=workers, scheduler=scheduler)
+    values: dict[str, float] = {}
+    for o in outs:
+        party = roles.get(o.party, o.party)
+        if party not in deal.parties:
+            values[o.name] = math.nan
+            continue
+        values[o.name] = float(ev.values(Outcome(party=party, measure=o.measure))[0])
+    ok = all(lim.holds(values[lim.outcome]) for lim in cons)
+    in_zone = ok and all(lim.holds(values[lim.outcome]) for lim in res)
+    mine = np.array([ob.sense * values[ob.outcome.name] for ob in objs])
+    dom = None
+    for i in np.flatnonzero(feasible):
+        if np.all(score[i] >= mine) and np.any(score[i] > mine):
+            dom = int(i)
+            break
+    return Position(id=deal.id, title=deal.title, values=values, feasible=ok, in_zone=in_zone,
+                    dominated_by=dom)
