@@ -176,3 +176,25 @@ def test_measures_claims_and_the_status_table_are_served(api: Any) -> None:
                "as_of": "2026-05-01", "preferred": True, "sources": SRC, "verified": "2026-11-29"},
                headers=api.editor)
     assert r.status_code == 201, r.text
+
+
+def test_duplicates_links_and_source_marks_over_http(api: Any) -> None:
+    c: Any = api.client
+    plant = {"company": "Acme Batteries Inc.", "state": "GA", "site": "Ellabell"}
+    assert c.post("/projects", json=_project(**plant), headers=api.editor).status_code == 201
+    twin = _project(id="jp-api", pledge_id="JP-2025-09", **plant)
+    r = c.post("/projects", json=twin, headers=api.editor)
+    assert r.status_code == 422 and r.json()["violations"][0]["clause"] == "ledger.no_double_counting"
+    twin["company"] = "Acme Batteries (Japan arm)"
+    assert c.post("/projects", json=twin, headers=api.editor).status_code == 201
+    link = {"id": "l-api", "relation": "same-money", "from_kind": "project", "from_id": "jp-api",
+            "to_kind": "project", "to_id": "kr-api", "sources": SRC, "verified": "2026-11-29"}
+    assert c.post("/links", json=link, headers=api.editor).status_code == 201
+    assert c.post("/links", json={**link, "id": "l-self", "to_id": "jp-api"},
+                  headers=api.editor).status_code == 422
+    missing = c.post("/links", json={**link, "id": "l-x", "to_id": "nope"}, headers=api.editor)
+    assert missing.status_code == 404
+    mark = {"url": "https://example.org/source", "reliability": "primary", "checked_on": "2026-11-29"}
+    assert c.post("/sources", json=mark, headers=api.editor).status_code == 201
+    assert c.post("/sources", json=mark, headers=api.editor).status_code == 409
+    assert c.get("/links").json()["items"][-1]["id"] == "l-api"
