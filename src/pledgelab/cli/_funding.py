@@ -1,11 +1,11 @@
-"""``pledgelab funding``: how the investor funds its calls (sources, cost, reserves, ratios), and
-with ``--safeguard`` the currency pressure, the FX-safeguard rule and its sensitivity sweep."""
+"""``pledgelab funding``: how the investor funds its calls, as a foreign-currency balance sheet
+(gross reserves, pledge liabilities, net reserves, the NIIP change, present values on one
+horizon), and with ``--safeguard`` the currency pressure, the FX-safeguard rule and its sweep."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
@@ -13,7 +13,7 @@ from pledgelab._errors import UsageError
 from pledgelab._months import month_label
 from pledgelab.cli._shared import check_fx, funding_plan_for, load, pipeline_for, safeguard_for
 from pledgelab.engine import run
-from pledgelab.macro.funding import FundingResult
+from pledgelab.macro import BalanceSheet
 from pledgelab.metrics import default_discount_rate
 from pledgelab.pipeline import Pipeline
 from pledgelab.report import Column, Table, usd
@@ -21,57 +21,111 @@ from pledgelab.terms import TermSheet
 
 
 def cmd_funding(args: argparse.Namespace) -> list[Table]:
-    """``pledgelab funding DEAL...``: by year per deal, or side by side with ``--compare``."""
-    from pledgelab.macro import fund, investor_calls
+    """``pledgelab funding DEAL...``: the balance sheet by year per deal, or side by side with
+    ``--compare``; every deal on one first year, one horizon and one discount rate."""
+    from pledgelab.macro import compare_balance_sheets
 
     deals = [load(args, n) for n in args.deals]
     if len({d.investor for d in deals}) > 1 and not (args.pipeline and args.plan):
         raise UsageError("the deals have different investors; give --pipeline and --plan")
     pipe, label = pipeline_for(deals[0], args.pipeline)
     plan = funding_plan_for(deals[0], args.plan)
-    calls = {d.id: investor_calls(run(d, pipe)) for d in deals}
-    last = max(m // 12 for c in calls.values() for m in c) if any(calls.values()) else 0
-    horizon = args.horizon or last
-    results = {d.id: fund(calls[d.id], plan, horizon_end_year=horizon) for d in deals}
+    if args.safeguard:  # a missing or unfit safeguard is a usage error before anything is computed
+        for d in deals:
+            check_fx(d, safeguard_for(d, args.safeguard))
+    given_rate = getattr(args, "discount_rate", None)
+    rate = float(given_rate) if given_rate is not None else default_discount_rate(deals[0])
+    try:
+        sheets = compare_balance_sheets([run(d, pipe) for d in deals], plan, discount_rate=rate,
+                                        horizon_end_year=args.horizon)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    results = {b.deal: b for b in sheets}
+    first, horizon = sheets[0].years[0], sheets[0].years[-1]
+    common = (f"Every deal from the end of {first - 1} to the end of {horizon} (the default horizon: the "
+              f"last call plus the longest maturity of the plan's dollar debt); present values at "
+              f"{100 * rate:.2f}%/yr to January {first}. Identities and conventions: docs/macro.md.")
     tables: list[Table] = []
     if not args.compare:
-        for deal_id, res in results.items():
+        for deal_id, b in results.items():
+            res = b.funding
             ids = list(res.amounts)
-            t = Table(f"{deal_id}: how {deals[0].investor} funds its calls (plan {res.plan.id}, "
-                      f"interest to the end of {horizon})",
+            t = Table(f"{deal_id}: {res.economy}'s foreign-currency balance sheet (plan {res.plan.id})",
                       [Column("year"), Column("calls", "usd"), *[Column(i, "usd") for i in ids],
-                       Column("unfunded", "usd"), Column("cost", "usd"), Column("cumulative cost", "usd"),
-                       Column("reserves", "usd"), Column("calls / reserves", "pct"),
-                       Column("calls / current account", "pct"), Column("calls / GDP", "pct")])
-            for r in res.rows():
-                t.rows.append([str(r["year"]), r["calls"], *[r[i] for i in ids], r["unfunded"],
-                               sum(float(r[f"cost:{i}"] or 0.0) for i in ids), r["cumulative_cost"],
-                               r["reserves"], r["calls/reserves"], r["calls/current_account"],
+                       Column("unfunded", "usd"), Column("reserve income", "usd"),
+                       Column("debt service", "usd"), Column("receipts", "usd"),
+                       Column("gross reserves", "usd"),
+                       Column("liabilities", "usd"), Column("net reserves", "usd"),
+                       Column("no-pledge reserves", "usd"), Column("position", "usd"),
+                       Column("NIIP change", "usd"), Column("market dollars", "usd"),
+                       Column("calls / reserves", "pct"), Column("calls / GDP", "pct")])
+            for r in b.rows():
+                t.rows.append([str(r["year"]), r["calls"], *[r[i] for i in ids], r["unfunded"], r["income"],
+                               float(r["interest"] or 0.0) + float(r["principal"] or 0.0), r["receipts"],
+                               r["reserves"], r["liabilities"], r["net_reserves"], r["no_pledge"],
+                               r["position"], r["niip_change"], r["market_dollars"], r["calls/reserves"],
                                r["calls/gdp"]])
-            t.notes.append(f"Total cost {usd(res.total_cost)} on {usd(res.total_calls)} of calls; the "
-                           f"whole pledge's calls are {res.pledge_to_reserves:.1%} of baseline reserves.")
+            t.notes.append(_pv_note(b))
+            t.notes.extend(_outside_notes(b))
             t.notes.extend(res.notes.values())
-            t.notes.append(f"Pipeline: {label}. Cost convention and sources: docs/macro.md.")
+            t.notes.extend(b.notes.values())
+            t.notes.append(common)
+            t.notes.append(f"Pipeline: {label}.")
             tables.append(t)
         _funding_chart(args, results, tables)
         if args.safeguard:
             for d in deals:
                 tables.extend(_safeguard_tables(args, d, pipe))
         return tables
-    t = Table(f"Funding compared (plan {plan}, interest to the end of {horizon})",
+    t = Table(f"Balance sheets compared (plan {plan}, end of {horizon}; PV at {100 * rate:.2f}%/yr)",
               [Column("")] + [Column(d) for d in results])
-    rows: list[tuple[str, str, Callable[[FundingResult], object]]] = [  # raw numbers, a kind a row
-        ("calls", "usd", lambda r: r.total_calls),
-        ("peak calendar-year calls", "usd", lambda r: float(r.calls.max()) if r.calls.size else 0.0),
-        ("interest cost", "usd", lambda r: r.total_cost),
-        ("peak calls / reserves", "pct", lambda r: r.peak_calls_to_reserves),
-        ("lowest reserves", "usd", lambda r: float(r.reserves.min()) if r.reserves.size else 0.0),
-        ("pledge / baseline reserves", "pct", lambda r: r.pledge_to_reserves),
+    end = -1
+    rows: list[tuple[str, str, Callable[[BalanceSheet], object]]] = [  # raw numbers, a kind a row
+        ("calls", "usd", lambda b: b.funding.total_calls),
+        ("peak calendar-year calls", "usd",
+         lambda b: float(b.funding.calls.max()) if b.funding.calls.size else 0.0),
+        ("receipts to the horizon", "usd", lambda b: float(b.funding.receipts.sum())),
+        (f"gross reserves, end-{horizon}", "usd", lambda b: float(b.funding.reserves[end])),
+        (f"pledge liabilities, end-{horizon}", "usd", lambda b: float(b.funding.liabilities[end])),
+        (f"net reserves, end-{horizon}", "usd", lambda b: float(b.funding.net_reserves[end])),
+        (f"no-pledge reserves, end-{horizon}", "usd", lambda b: float(b.funding.no_pledge[end])),
+        ("lowest net reserves", "usd", lambda b: float(b.funding.net_reserves.min())),
+        ("largest pledge liabilities", "usd", lambda b: float(b.funding.liabilities.max())),
+        (f"position held, end-{horizon}", "usd", lambda b: float(b.position[end])),
+        (f"NIIP change, end-{horizon}", "usd", lambda b: float(b.niip_change[end])),
+        ("PV of calls", "usd", lambda b: b.pv.calls),
+        ("PV of receipts", "usd", lambda b: b.pv.receipts),
+        ("PV of the position at the horizon", "usd", lambda b: b.pv.position),
+        ("PV of dollar debt (service - draws + owed)", "usd", lambda b: b.pv.debt),
+        ("PV net cost", "usd", lambda b: b.pv.net_cost),
+        ("memo: PV of dollar-debt interest", "usd", lambda b: b.pv.interest),
+        ("memo: PV of reserve income forgone", "usd", lambda b: b.pv.forgone_income),
+        ("dollars bought in the market", "usd", lambda b: float(b.funding.market_dollars.sum())),
+        ("peak calls / reserves", "pct", lambda b: b.funding.peak_calls_to_reserves),
+        ("pledge / baseline reserves", "pct", lambda b: b.funding.pledge_to_reserves),
     ]
     for name, kind, fn in rows:
-        t.add([name, *[fn(r) for r in results.values()]], kind)
-    for sid in next(iter(results.values())).amounts:
-        t.add([f"from {sid}", *[r.totals.get(sid, 0.0) for r in results.values()]], "usd")
+        t.add([name, *[fn(b) for b in results.values()]], kind)
+    for sid in sheets[0].funding.amounts:
+        t.add([f"from {sid}", *[b.funding.totals.get(sid, 0.0) for b in results.values()]], "usd")
+    parties = sorted({o.party for b in sheets for o in b.outside})
+    for party in parties:
+        t.add([f"outside the plan: {party} calls", *[sum(o.calls for o in b.outside if o.party == party)
+                                                     for b in results.values()]], "usd")
+        t.add([f"outside the plan: {party} PV of calls",
+               *[sum(o.pv_calls for o in b.outside if o.party == party) for b in results.values()]], "usd")
+    t.notes.append("Gross reserves keep the bonds' proceeds until the calls spend them; the liabilities "
+                   "are the pledge's dollar debt outstanding; net = gross - liabilities. The NIIP change "
+                   "adds the position's value (the engine's NPV after the year) to the official position "
+                   "and subtracts the dollars bought in the market. PV net cost = calls - receipts - "
+                   "position + dollar debt; the memo rows are inside it or priced by the rate already.")
+    t.notes.append(common)
+    t.notes.extend(sheets[0].funding.notes[k] for k in ("reserves_baseline", "reserve_income")
+                   if k in sheets[0].funding.notes)
+    if parties:
+        t.notes.append("Perimeter: the plan funds the investor's calls; " + ", ".join(parties)
+                       + " (the shipbuilding package's firms in the Korea MOU) pay theirs outside it, "
+                       "shown apart, never added.")
     t.notes.append(f"Pipeline: {label}.")
     tables = [t]
     _funding_chart(args, results, tables)
@@ -79,6 +133,19 @@ def cmd_funding(args: argparse.Namespace) -> list[Table]:
         for d in deals:
             tables.extend(_safeguard_tables(args, d, pipe))
     return tables
+
+
+def _pv_note(b: BalanceSheet) -> str:
+    pv = b.pv
+    return (f"PV at {100 * pv.rate:.2f}%/yr: calls {usd(pv.calls)}, receipts {usd(pv.receipts)}, "
+            f"position held at the horizon {usd(pv.position)}, dollar debt {usd(pv.debt)}: net cost "
+            f"{usd(pv.net_cost)} "
+            f"(memo: debt interest {usd(pv.interest)}, reserve income forgone {usd(pv.forgone_income)}).")
+
+
+def _outside_notes(b: BalanceSheet) -> list[str]:
+    return [f"Outside the plan's perimeter: {o.party} pays {usd(o.calls)} of calls (PV {usd(o.pv_calls)}) "
+            f"and gets {usd(o.receipts)} back." for o in b.outside]
 
 
 def _safeguard_tables(args: argparse.Namespace, deal: TermSheet, pipe: Pipeline) -> list[Table]:
@@ -146,19 +213,18 @@ def _safeguard_tables(args: argparse.Namespace, deal: TermSheet, pipe: Pipeline)
     return out
 
 
-def _funding_chart(args: argparse.Namespace, results: dict[str, FundingResult],
+def _funding_chart(args: argparse.Namespace, results: dict[str, BalanceSheet],
                    tables: list[Table]) -> None:
     if not args.chart:
         return
     from pledgelab.report.charts import reserves_chart
 
-    years = sorted({y for r in results.values() for y in r.years})
-
-    def on(r: FundingResult, values: Any) -> list[float]:
-        by = dict(zip(r.years, values, strict=True))
-        return [float(by.get(y, float("nan"))) for y in years]
-
-    path = reserves_chart(years, {d: on(r, r.reserves) for d, r in results.items()},
-                          {d: on(r, r.calls) for d, r in results.items()}, args.chart,
-                          title=f"Reserves and calls ({next(iter(results.values())).plan.id})")
+    years = list(next(iter(results.values())).years)
+    series: dict[str, list[float]] = {}
+    for d, b in results.items():
+        series[f"{d}: gross"] = [float(v) for v in b.funding.reserves]
+        series[f"{d}: net"] = [float(v) for v in b.funding.net_reserves]
+    path = reserves_chart(years, series, {d: [float(v) for v in b.funding.calls] for d, b in results.items()},
+                          args.chart, title=f"Gross and net reserves, and calls "
+                          f"({next(iter(results.values())).funding.plan.id})")
     tables[0].notes.append(f"Chart written to {path}")

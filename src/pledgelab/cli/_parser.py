@@ -142,7 +142,11 @@ def _funding(add: Add) -> None:
     sp.add_argument("--plan", help="funding plan id or path (default: the shipped plan for the "
                     "investor)")
     sp.add_argument("--horizon", type=int, default=None,
-                    help="last calendar year interest is counted to (default: the last call's year)")
+                    help="last calendar year of the balance sheet (default: the last call of any deal "
+                    "plus the longest maturity of the plan's dollar debt)")
+    sp.add_argument("--discount-rate", type=float, default=None,
+                    help="rate for present values and the position's value (default: the first deal's "
+                    "deemed benchmark)")
     sp.add_argument("--compare", action="store_true", help="one column per deal")
     sp.add_argument("--chart", help="write the reserves path and calls as .png or .html")
     sp.add_argument("--safeguard", nargs="?", const="auto", metavar="SAFEGUARD",
@@ -168,6 +172,10 @@ def _tariffs(add: Add) -> None:
                     help="also compare funding and declining each project")
     sp.add_argument("--scenario", default="deal-holds", help="tariff scenario for --decline")
     sp.add_argument("--chart", help="write cumulative savings against the net cost as .png or .html")
+    sp.add_argument("--paths", type=int, default=None,
+                    help="also break-even against this many Monte Carlo paths of the pledge's net cost "
+                    "(median, p5, p95)")
+    sp.add_argument("--seed", type=int, default=1, help="with --paths: the random seed")
 
 
 def _workforce(add: Add) -> None:

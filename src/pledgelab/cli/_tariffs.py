@@ -1,5 +1,6 @@
-"""``pledgelab tariffs``: the tariff cost the investor avoids a year, by scenario, against the
-pledge's net cost; break-even; and with ``--decline`` funding or declining each project."""
+"""``pledgelab tariffs``: the tariff cost avoided a year (US customs revenue), by scenario, against
+the pledge's net cost; the investor's own benefit by incidence and volume, with break-even against
+the Monte Carlo distribution (``--paths``); and with ``--decline`` funding or declining each project."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import argparse
 from pledgelab._errors import UsageError
 from pledgelab.cli._shared import discount_rate, load, pipeline_for
 from pledgelab.engine import run
+from pledgelab.pipeline import Pipeline
 from pledgelab.report import Column, Table, usd
+from pledgelab.terms import TermSheet
 
 
 def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
@@ -36,7 +39,8 @@ def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     cost = pledge_net_cost(deal, pipe, discount_rate=rate, funded_run=res)
-    t = Table(f"{deal.id}: tariff cost avoided by {deal.investor} a year, by scenario",
+    t = Table(f"{deal.id}: tariff cost avoided a year, by scenario (US customs revenue forgone, "
+              f"not {deal.investor}'s gain: see the incidence table)",
               [Column("year")] + [Column(n, "usd") for n in by_scenario])
     for i, y in enumerate(years):
         t.rows.append([str(y), *[r.years[i].savings for r in by_scenario.values()]])
@@ -57,6 +61,7 @@ def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
         path = savings_chart(list(years), cumulative, cost, args.chart,
                              title=f"{deal.id}: tariff savings against the pledge's net cost")
         t.notes.append(f"Chart written to {path}")
+    tables.extend(_incidence_tables(args, deal, pipe, list(years), rate, cost))
     if args.decline:
         d = Table(f"{deal.id}: fund or decline each project ({args.scenario}, NPV at {100 * rate:.2f}%/yr)",
                   [Column("project"), Column("investor NPV if funded", "usd"),
@@ -77,3 +82,87 @@ def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
             d.notes.append("step-up start: each project's earliest funding date")
         tables.append(d)
     return tables
+
+
+def _incidence_tables(args: argparse.Namespace, deal: TermSheet, pipe: Pipeline, years: list[int],
+                      rate: float, cost: float) -> list[Table]:
+    """The investor's benefit by incidence and elasticity (:mod:`pledgelab.macro.incidence`), break-even
+    against the deterministic net cost and, with ``--paths``, against the simulated distribution."""
+    import numpy as np
+
+    from pledgelab.macro import break_even_distribution, check_base, load_macro, tariff_benefit
+    from pledgelab.macro.incidence import parameters
+    from pledgelab.macro.tariffs import break_even
+
+    data = load_macro("tariffs")
+    eco = deal.investor
+    try:
+        central = parameters(eco, data=data)
+    except KeyError as exc:
+        t = Table(f"{deal.id}: {eco}'s benefit by incidence", [Column("")])
+        t.notes.append(f"Not computed: {exc.args[0]}")
+        return [t]
+    costs = None
+    paths, seed = getattr(args, "paths", None), getattr(args, "seed", 1)
+    if paths:
+        from pledgelab.analysis import simulate
+
+        sim = simulate(deal, pipeline=pipe, paths=paths, seed=seed, discount_rate=rate)
+        costs = -np.asarray(sim.npv[sim.party_index(eco)], dtype=np.float64)
+    scenario = getattr(args, "scenario", "deal-holds")
+    inc = data.clause("importer_incidence", eco)
+    ela = data.clause("import_demand_elasticity", eco)
+    incidences = sorted({float(inc.value), *(float(a.value) for a in inc.alternatives)}, reverse=True)
+    elasticities = sorted({float(ela.value), *(float(a.value) for a in ela.alternatives)})
+    cases = [(i, float(ela.value)) for i in incidences] + [
+        (float(inc.value), e) for e in elasticities if e != float(ela.value)]
+    from pledgelab.macro.tariffs import DEAL_REGIMES
+
+    after = data.regimes[DEAL_REGIMES[eco]].start_date.year + 1  # the deal rate's first full year
+    full = after if after in years else years[0]
+    t = Table(f"{deal.id}: {eco}'s benefit from the deal's rates by incidence and volume ({scenario}; "
+              f"break-even against the pledge's net cost)",
+              [Column("US share of the tariff", "pct"), Column("elasticity", "number"),
+               Column(f"customs revenue {full}", "usd"), Column(f"{eco} benefit {full}", "usd"),
+               Column(f"benefit / GDP {full}", "pct"), Column("PV of benefit", "usd"),
+               Column("break-even, years (plan)"), Column("break-even median"), Column("p5"), Column("p95"),
+               Column("never", "pct")])
+
+    def yrs(x: float | None) -> str:
+        return "never" if x is None else f"{x:.1f}"
+
+    for incidence, elasticity in cases:
+        p = parameters(eco, data=data, incidence=incidence, elasticity=elasticity)
+        r = tariff_benefit(eco, scenario=scenario, years=years, params=p, data=data)
+        y = next(b for b in r.years if b.year == full)
+        by_year = r.benefit_by_year()
+        pv = float(sum(v / (1 + rate) ** k for k, v in enumerate(by_year[k] for k in sorted(by_year))))
+        det = break_even(by_year, cost, discount_rate=rate)
+        row: list[object] = [incidence, elasticity, y.customs_revenue, y.benefit, y.share_of_gdp, pv,
+                             yrs(det)]
+        if costs is not None:
+            s = break_even_distribution(by_year, costs, discount_rate=rate)
+            row += [yrs(s.median), yrs(s.p5), yrs(s.p95), s.never]
+        else:
+            row += ["-", "-", "-", None]
+        t.rows.append(row)
+    b = check_base(eco, data=data)
+    t.notes.append(
+        f"Base: US imports from {eco} {usd(b['us_imports'])} a year [cited], less exempt goods "
+        f"{usd(b['exempt'])} [assumed share], autos {usd(b['autos_line'])} on their own line (Section 232, "
+        f"survives the IEEPA ruling), general line {usd(b['general_line'])}. The old base read from the "
+        f"tariff paid at 10%, {usd(b['tariff_paid_base'])}, exceeds all imports.")
+    t.notes.append(
+        f"Benefit = margin exporters would have absorbed ((1 - US share) x rate gap x base) + value-added "
+        f"share {central.value_added_share:g} [assumed] x the volume kept (elasticity x US share x gap / "
+        f"(1 + deal rate) x base). US share 100%: the volume effect only; 0%: the whole customs revenue. "
+        f"US share: {inc.cite()}")
+    if costs is None:
+        t.notes.append("Break-even against the simulated distribution: run with --paths N (and --seed).")
+    else:
+        t.notes.append(f"Break-even over {costs.size:,} Monte Carlo paths (seed {seed}, drivers "
+                       f"default) of the pledge's net cost (minus {eco}'s NPV on each path); the plan's "
+                       f"net cost is {usd(cost)}.")
+    t.notes.append(f"Years from {years[0]}, discounted at {100 * rate:.2f}%/yr; the revenue and benefit "
+                   f"columns are for {full}, the deal rate's first full year.")
+    return [t]

@@ -556,9 +556,9 @@ class _Cohort:
         n = self.source.maturity_years
         if n is None or year <= self.year or year > self.year + n:
             return 0.0
-        if self.source.straight_line:
-            return min(self.outstanding, self.amount / n)
-        return self.outstanding if year == self.year + n else 0.0
+        if year == self.year + n:  # the last repayment clears what is left, exactly
+            return self.outstanding
+        return min(self.outstanding, self.amount / n) if self.source.straight_line else 0.0
 
 
 def _checked_months(flows: Mapping[int, float] | None, *, what: str, signed: bool) -> dict[int, float]:
@@ -696,7 +696,7 @@ def fund(calls: Mapping[int, float], plan: FundingPlan | str | Path, *,
         calls_yi = sum(by_month.get(y * 12 + k, 0.0) for k in range(12))
         back = receipts_y[yi] if plan.receipts_to_reserves else 0.0
         gross = gross + income[yi] - interest[yi] - principal[yi] + proceeds_yi + market_yi - calls_yi + back
-        liab = liab + proceeds_yi - principal[yi]
+        liab = float(sum(c.outstanding for c in cohorts))  # = previous + proceeds - principal
         base = base * (1.0 + yld)
         reserves[yi], liabilities[yi], no_pledge[yi] = gross, liab, base
 
