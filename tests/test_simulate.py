@@ -247,3 +247,25 @@ def test_the_capped_readings_keep_the_investor_within_its_agreed_amount() -> Non
     assert host.exceedance("US")[0] > 0.5  # the host pays what Korea's $200B does not cover
     with pytest.raises(ValueError, match="co-investors"):
         simulate("us-korea-2025-11", overrun="co-investors", **kw)  # type: ignore[arg-type]
+
+
+def test_cli_simulate_tells_the_user_who_pays_and_what_moves_the_means(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["simulate", "us-korea-2025-11", "--pipeline", "korea-illustrative", "--paths", "24",
+                 "--seed", "7", "--quiet", "--format", "json", "--overrun", "investor-unlimited",
+                 "--attribute", "--drivers", "reference-class"])
+    assert code == 0
+    tables = json.loads(capsys.readouterr().out)
+    notes = " ".join(tables[0]["notes"])
+    assert "The deterministic result is the plan" in notes and "percentile of KR's outcomes" in notes
+    assert "The driver family that moves each party's mean most" in notes
+    over = next(t for t in tables if "beyond the agreed amount" in t["title"])
+    assert "investor-unlimited" in over["title"]
+    attribution = next(t for t in tables if "driver family does" in t["title"])
+    assert [r[0] for r in attribution["rows"]][:6] == [
+        "capex overruns", "construction slips", "abandonment", "operating-cash (yield) risk",
+        "the benchmark rate", "exchange rates"]
+    with pytest.raises(SystemExit) as stop:  # argparse refuses an unknown reading, exit 2
+        main(["simulate", "us-korea-2025-11", "--overrun", "co-investors", "--quiet"])
+    assert stop.value.code == 2
+    assert "invalid choice: 'co-investors'" in capsys.readouterr().err

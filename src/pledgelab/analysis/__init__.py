@@ -17,7 +17,9 @@ deal's assumed and disputed clauses with ranges (:func:`factors`).
 """
 
 from pledgelab.analysis._attribution import NpvAttribution, npv_attribution
+from pledgelab.analysis._common import runnable
 from pledgelab.analysis._factors import (
+    ALTERNATIVES,
     MEASURES,
     Factor,
     Limit,
@@ -39,13 +41,14 @@ from pledgelab.analysis._montecarlo import (
     simulate_chunk,
 )
 from pledgelab.analysis._results import FxSummary, SimulationResult, WorkforceSummary
-from pledgelab.analysis._risk import FamilyEffect, RiskExplanation, explain
+from pledgelab.analysis._risk import FAMILY_LABELS, FamilyEffect, RiskExplanation, explain
 from pledgelab.analysis._sensitivity import METHODS, FactorIndex, SensitivityResult, sensitivity
 from pledgelab.analysis._shocks import WorkforceDraws, WorkforceShocks
 from pledgelab.analysis._simulate import simulate, with_overrun
 from pledgelab.analysis._solve import SolveResult, parse_target, solve
 
 __all__ = [
+    "FAMILY_LABELS",
     "FAN_PATHS",
     "MEASURES",
     "METHODS",
@@ -82,6 +85,7 @@ __all__ = [
     "parse_target",
     "reservations",
     "run_chunks",
+    "runnable",
     "sensitivity",
     "simulate",
     "simulate_chunk",

@@ -19,6 +19,7 @@ from pledgelab.cli._tariffs import cmd_tariffs
 from pledgelab.cli._workforce import cmd_workforce
 from pledgelab.ledger import BOUNDS, COMPONENTS, ENV_URL, LINK_RELATIONS, ROLES, STATUSES, default_url
 from pledgelab.metrics import PERIODS
+from pledgelab.terms import OVERRUN_READINGS
 
 DESCRIPTION = ("pledgelab: executable term sheets for sovereign investment pledges. Deals, scenarios and "
                "their clauses; deterministic runs, comparisons, Monte Carlo simulations; funding, "
@@ -131,6 +132,14 @@ def _simulate(add: Add) -> None:
                     help="add workforce delays under a visa policy (status-quo-2025, post-raid-2025, "
                     "e4-visa, restrictive, or a file) and show how much of each party's outcome they "
                     "explain (a second run, same seed, without them)")
+    sp.add_argument("--overrun", choices=OVERRUN_READINGS, default=None,
+                    help="who pays capital calls beyond the investor's agreed amount in this run: "
+                    "investor-unlimited (the earlier reading), host-beyond-cap or abandon-at-cap "
+                    "(default: the deal's amount.overrun_payer clause)")
+    sp.add_argument("--attribute", action="store_true",
+                    help="also rerun once per driver family (overrun, slip, abandon, yield, benchmark, "
+                    "fx) with it switched off, same seed, and show what each does to each party's "
+                    "mean NPV (7 runs in all)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

@@ -11,6 +11,7 @@ from pledgelab._errors import UsageError
 from pledgelab.analysis import SimulationResult, npv_attribution
 from pledgelab.cli._shared import check_fx, load, pipeline_for, safeguard_for
 from pledgelab.report import Column, Table, fan_chart, fan_table, simulation_summary
+from pledgelab.report.risk import attribution_table, explanation_lines, overrun_table
 
 
 def cmd_simulate(args: argparse.Namespace) -> list[Table]:
@@ -44,20 +45,26 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
     columns = (TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("paths"),
                TimeRemainingColumn())
     runs = [args.workforce_policy, None] if args.workforce_policy else [None]
+    per_run = 1 + (6 if args.attribute else 0)  # with --attribute: one more run per driver family
     done = []
     with Progress(*columns, console=Console(stderr=True), transient=True,
                   disable=args.quiet) as bar:
-        task = bar.add_task("paths", total=args.paths * len(runs))
+        task = bar.add_task("paths", total=args.paths * (per_run + len(runs) - 1))
         for policy in runs:
             done.append(simulate(deal, pipeline=pipe, paths=args.paths, seed=args.seed,
                                  drivers=args.drivers, chunk_size=args.chunk_size,
                                  backend=args.backend, workers=args.workers,
                                  scheduler=args.scheduler, discount_rate=args.discount_rate,
-                                 fx_feedback=fx, workforce_policy=policy,
+                                 fx_feedback=fx, workforce_policy=policy, overrun=args.overrun,
+                                 attribute=args.attribute and policy == runs[0],
                                  on_chunk=lambda n: bar.advance(task, n)))
     res = done[0]
     tables = [simulation_summary(res)]
+    tables[0].notes[:0] = explanation_lines(res)  # what the plan is and where it sits, first
     tables[0].notes.append(f"Pipeline: {label}")
+    tables.append(overrun_table(res))
+    if (attribution := attribution_table(res)) is not None:
+        tables.append(attribution)
     if len(done) == 2:
         tables.append(_workforce_attribution(res, done[1]))
     if args.fan:
