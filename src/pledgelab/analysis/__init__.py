@@ -48,6 +48,7 @@ from pledgelab.analysis._simulate import simulate, with_overrun
 from pledgelab.analysis._solve import SolveResult, parse_target, solve
 
 __all__ = [
+    "ALTERNATIVES",
     "FAMILY_LABELS",
     "FAN_PATHS",
     "MEASURES",

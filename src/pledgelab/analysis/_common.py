@@ -79,7 +79,8 @@ def runnable(deal: TermSheet, fs: Sequence[Factor]) -> tuple[list[Factor], list[
             try:
                 build_variant(deal, ((f.path, f.choices[k]),))
             except InputError as exc:
-                dropped.append(f"{f.path} = {f.choice_labels[k]} ({exc.problems[0].message})")
+                dropped.append(f"{f.path} = {f.choice_labels[k]}: it cannot be applied on its own "
+                               f"({exc.problems[0].message})")
                 continue
             keep.append(k)
         if len(keep) > 1:

@@ -50,6 +50,7 @@ UNITS = {"npv": "USD", "irr": "per-year", "moic": "multiple", "p_loss": "probabi
 _OUTCOME = re.compile(r"^(?P<party>[A-Za-z][A-Za-z0-9_\-]{0,31})\.(?P<measure>[a-z_]{1,20})$")
 _INTEGER_UNITS = ("business-days", "calendar-days", "months", "days")
 FACTOR_STATUSES = (Status.ASSUMED, Status.DISPUTED)
+ALTERNATIVES = "the clause's value and its alternatives in the deal file"
 RANGES_SCHEMA = "pledgelab.ranges/1"
 RESERVATIONS_SCHEMA = "pledgelab.reservations/1"
 
@@ -128,7 +129,9 @@ class Factor:
 
     def describe(self) -> str:
         """The range in words: ``0.01 to 0.03`` or ``monthly | annual-effective | simple``."""
-        if self.low is not None:
+        if self.low is not None and self.high is not None:
+            if self.integer:
+                return f"{round(self.low)} to {round(self.high)}"
             return f"{_short(self.low)} to {_short(self.high)}"
         return " | ".join(self.choice_labels)
 
@@ -198,12 +201,12 @@ def _factor(path: str, value: Any, label: str, status: str, unit: str,
     if all(_is_number(v) for v in values) and len({float(v) for v in values}) > 1:
         lo, hi = min(float(v) for v in values), max(float(v) for v in values)
         return Factor(path=path, label=label, status=status, unit=unit, base=value, low=lo, high=hi,
-                      integer=integer, basis="the clause's value and its alternatives",
+                      integer=integer, basis=ALTERNATIVES,
                       references=refs)
     return Factor(path=path, label=label, status=status, unit=unit, base=value,
                   choices=(KEEP, *[v for v, _ in alternatives]),
                   choice_labels=(_short(_plain(value)), *[_short(_plain(v)) for v, _ in alternatives]),
-                  basis="the clause's value and its alternatives", references=refs)
+                  basis=ALTERNATIVES, references=refs)
 
 
 def _plain(value: Any) -> Any:

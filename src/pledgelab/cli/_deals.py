@@ -63,7 +63,12 @@ def replaced(c: Clause) -> str:
 
 def cmd_show(args: argparse.Namespace) -> list[Table]:
     """``pledgelab show DEAL``: every clause with its value, unit, status and sources; a
-    scenario's clauses say ``scenario``, the value they replaced, their reason and sources."""
+    scenario's clauses say ``scenario``, the value they replaced, their reason and sources.
+    With ``--assumptions``: the assumed and disputed clauses with their ranges."""
+    if getattr(args, "assumptions", False):
+        from pledgelab.cli._analysis import cmd_assumptions
+
+        return cmd_assumptions(args)
     d = load(args, args.deal)
     t = Table(f"{d.id}: {d.title}",
               [Column("clause"), Column("value", "number"), Column("unit"), Column("status"),

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from pledgelab.cli._analysis import register as _analyses
 from pledgelab.cli._deals import cmd_cashflows, cmd_compare, cmd_deals, cmd_explain, cmd_run, cmd_show
 from pledgelab.cli._drivers import cmd_drivers
 from pledgelab.cli._funding import cmd_funding
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     _workforce(add)
     _ledger(add)
     _drivers(add)
+    _analyses(add)
     return p
 
 
@@ -64,6 +66,8 @@ def _deals(add: Add) -> None:
     add("deals", "the shipped deals and positions, one line each", cmd_deals)
     sp = add("show", "every clause of a deal: value, unit, status, sources", cmd_show)
     sp.add_argument("deal", help=DEAL)
+    sp.add_argument("--assumptions", action="store_true",
+                    help="only the assumed and disputed clauses, with the range each is varied over")
     _set(sp)
     for name, help_, handler in (("run", "run a deal over a project pipeline", cmd_run),
                                  ("explain", "which clause made a party's cash in one month", cmd_explain)):
