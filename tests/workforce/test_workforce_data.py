@@ -10,7 +10,7 @@ import pytest
 from pledgelab.pipeline import read_archetypes
 from pledgelab.terms import Status, shipped
 from pledgelab.workforce import load_pathways, load_policy, read_demand, read_enforcement
-from pledgelab.workforce.replay import load_replay, replay
+from pledgelab.workforce.replay import load_replay, replay, shipped_replays
 
 D = dt.date
 
@@ -24,7 +24,9 @@ HLGA = {
     "slip_high_months": 3, "returned_date": D(2025, 11, 20), "returned_engineers": 100,
     "capacity_gwh": 30, "idle_cost_50gwh_per_day": 4.0e6, "idle_cost_per_day": 2.4e6,
     "capex_jv": 4.3e9, "capex_jv_high": 6.0e9, "capex_complex": 7.59e9, "capex_addon": 2.0e9,
-    "charter_cost_krw": 1.0e9,
+    "charter_cost_krw": 1.0e9, "charter_departure": D(2025, 9, 11), "charter_arrival": D(2025, 9, 12),
+    "charter_koreans": 316, "charter_passengers": 330, "lges_own_detained": 47,
+    "lges_partner_detained": 250, "he_sub_arrested": 158,
 }
 
 
@@ -42,22 +44,24 @@ def test_replay_inputs_match_the_cited_facts() -> None:
 
 
 def test_replay_puts_the_model_next_to_the_report() -> None:
-    res = replay("hl-ga-2025", paths=4000, seed=0)
-    rows = {r.measure.split(" (")[0]: r for r in res.rows}
-    assert res.uncovered_share == pytest.approx(316 / 385)
-    stop = rows["site stop"]
-    assert stop.reported_low == 40 and 30 < stop.model_p50 < 50
-    slip = rows["start-up slip"]
-    assert (slip.reported_low, slip.reported_high) == (2, 3)
-    assert slip.model_p10 <= slip.model_p50 <= slip.model_p90
-    # the model's slip is at least the stop: specialists missing after the restart only add to it
-    assert slip.model_p10 >= stop.model_p10 / 30.4375 - 1e-9
-    back = next(r for r in res.rows if r.measure.startswith("share of needed"))
-    assert back.reported_low == pytest.approx(0.333) and 0.2 < back.model_p50 < 0.5
-    again = replay("hl-ga-2025", paths=4000, seed=0)
-    assert again.rows == res.rows
-    clarified = replay("hl-ga-2025", policy="post-raid-2025", paths=100)
-    assert clarified.uncovered_share < res.uncovered_share  # B-1 clear after the fact sheet
+    """Each case: three rows beside the record, each naming what was fitted to the same case (not asserted
+    to match the record)."""
+    for case in shipped_replays():
+        res = replay(case, paths=2000, seed=0)
+        assert len(res.rows) == 3
+        for r in res.rows:
+            assert r.model_p10 <= r.model_p50 <= r.model_p90
+            assert all(p in res.data.fitted for p in r.fitted_from)
+        assert replay(case, paths=2000, seed=0).rows == res.rows  # same seed, same numbers
+    hlga = replay("hl-ga-2025", paths=2000)
+    assert [r.reported_low for r in hlga.rows[:2]] == [2, 2] and hlga.rows[0].reported_high == 3
+    assert hlga.rows[1].fitted_from  # the slip given the raid rests on ranges set from the raid itself
+    assert not any("stop" in r.measure or "share of needed" in r.measure for r in hlga.rows)  # tautologies gone
+    tsmc = replay("tsmc-arizona-2023", paths=2000)
+    assert tsmc.rows[0].reported_low == 12 and not tsmc.rows[1].fitted_from
+    # the charter: 316 of the 317 detained Koreans flew home (one stayed)
+    data = load_replay("hl-ga-2025")
+    assert data.value("detained_korean") - data.value("charter_koreans") == 1
 
 
 def test_every_archetype_has_specialist_demand() -> None:

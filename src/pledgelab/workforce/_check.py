@@ -83,6 +83,13 @@ class WorkforceChecker(Checker):
     """The term-sheet :class:`Checker` plus the ``triangular`` clause kind."""
 
     def clause_value(self, value: Any, where: Located, spec: ClauseSpec) -> Any:
+        if spec.kind == "year-range" and value is not None:
+            if (not isinstance(value, YList | list) or len(value) != 2
+                    or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+                    or not 1900 <= value[0] <= value[1] <= 2100):
+                self.add(where, f"expected [first year, last year], got {describe(value)}")
+                return None
+            return (int(value[0]), int(value[1]))
         if spec.kind != "triangular" or value is None:
             return super().clause_value(value, where, spec)
         if not isinstance(value, YList | list) or len(value) != 3:

@@ -16,9 +16,12 @@ likely an enforcement action is::
       subcontractor: <clause, unit shares, {route: share}>
     overrides:                                # optional: route -> clauses replacing the pathway's
       esta: {covers_installation: <clause>, ...}
+    compliance: <clause, unit rule: lawful | as-practised>   # optional, default lawful
+    premium: <clause, unit flag>              # optional: premium processing where it exists (default true)
     enforcement:
-      probability_uncovered: <clause, unit per-year>  # a site with every specialist on routes
-      probability_covered: <clause, unit per-year>    # that are not / are clearly covering
+      regime_multiplier: <clause, unit factor>  # the record's base rates (enforcement.yaml) times this
+      covered_relative: <clause, unit fraction> # the part of the rate reaching crews on covering routes
+      impact: {replacement_months: <clause>, ...}  # optional: impact clauses replaced
 
 Rules checked (besides the clause rules): every route named is open; a route
 in an employer's preference is open to that employer; every employer type has
@@ -37,17 +40,19 @@ from pledgelab._cited import HEADER_KEYS, Clause, ClauseSpec, Reference, locate,
 from pledgelab._errors import Problem
 from pledgelab._limits import LIMITS, LimitError, check, finite
 from pledgelab.workforce._check import EMPLOYERS, Triangular, WorkforceChecker, tri
+from pledgelab.workforce._enforcement import IMPACT
 from pledgelab.workforce._pathways import ROUTE_PARAMS, Pathways, Route, load_pathways, read_route_params
 
 POLICY_SCHEMA = "pledgelab.workforce-policy/1"
 KIND = "workforce/policies"
 _DATE = ClauseSpec(units=("date",), kind="date")
 _LEAD = ClauseSpec(units=("months",), kind="number")
-_PROB = ClauseSpec(units=("per-year",), kind="fraction")
+_FACTOR = ClauseSpec(units=("factor",), kind="number", maximum=100.0)
+_SHARE = ClauseSpec(units=("fraction",), kind="fraction")
 _QUANTILE = ClauseSpec(units=("fraction",), kind="fraction")
 _COMPLIANCE = ClauseSpec(units=("rule",), kind="choice", choices=("lawful", "as-practised"))
 _PREMIUM = ClauseSpec(units=("flag",), kind="flag")
-ENFORCEMENT = ("probability_uncovered", "probability_covered")
+ENFORCEMENT = ("regime_multiplier", "covered_relative")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,6 +73,7 @@ class Policy:
     mix: dict[str, Clause]  # employer -> {route: share}
     overrides: dict[str, dict[str, Clause]]
     enforcement: dict[str, Clause]
+    impact: dict[str, Clause]  # enforcement impact clauses replacing data/workforce/enforcement.yaml's
     routes: dict[str, Route]  # the open routes, with overrides applied, in pathway order
     pathways: Pathways
     references: dict[str, Reference]
@@ -128,6 +134,7 @@ class Policy:
         return dataclasses.replace(self, routes=routes)
 
     def probability(self, name: str) -> float:
+        """An enforcement clause's value (``regime_multiplier``, ``covered_relative``)."""
         return float(self.enforcement[name].value)
 
     def clauses(self) -> list[Clause]:
@@ -140,6 +147,7 @@ class Policy:
         for ov in self.overrides.values():
             out.extend(ov.values())
         out.extend(self.enforcement.values())
+        out.extend(self.impact.values())
         return out
 
 
@@ -219,19 +227,25 @@ def read_policy(path: Path, *, display: str | None = None, pathways: Pathways | 
                                              f"{employer} preference")
 
     enforcement: dict[str, Clause] = {}
+    impact: dict[str, Clause] = {}
     if (em := chk.mapping(root.get("enforcement"), root.at("enforcement"))) is not None:
-        chk.keys(em, required=ENFORCEMENT)
-        for name in ENFORCEMENT:
-            c = chk.clause(em, name, _PROB, refs, required=False)
+        chk.keys(em, required=ENFORCEMENT, allowed=("impact",))
+        for name, spec in zip(ENFORCEMENT, (_FACTOR, _SHARE), strict=True):
+            c = chk.clause(em, name, spec, refs, required=False)
             if c is not None:
                 enforcement[name] = c
+        if "impact" in em and (im := chk.mapping(em["impact"], em.at("impact"))) is not None:
+            chk.keys(im, allowed=tuple(IMPACT))
+            for name, spec in IMPACT.items():
+                if (c := chk.clause(im, name, spec, refs, required=False)) is not None:
+                    impact[name] = c
     chk.raise_if_any()
     assert pid and title and summary and starts and opened and lead and quantile
     return Policy(id=pid, title=title, summary=" ".join(summary.split()), starts=starts, ends=ends,
                   open=opened, lead_months=lead, planning_quantile=quantile, compliance=compliance,
                   premium=premium, preference=preference,
                   mix=mix, overrides=overrides,
-                  enforcement=enforcement, routes=routes, pathways=ways, references=refs,
+                  enforcement=enforcement, impact=impact, routes=routes, pathways=ways, references=refs,
                   file=head.file)
 
 

@@ -54,8 +54,8 @@ file (``R``), whatever the policy:
 1. first-round processing uniforms ``(BLOCK, P, 3, R)``;
 2. second-round processing uniforms, same shape;
 3. a third array of the same shape (kept for the layout; unused since refusals are per person);
-4. shock uniforms ``(BLOCK, P, 6)``: action, its month, stop, non-return, replacement, and the
-   uniform the Monte Carlo adapter rounds whole months with.
+4. shock uniforms ``(BLOCK, P, 8)``: shutdown, its month, stop, non-return, replacement, the
+   uniform the Monte Carlo adapter rounds whole months with, detention, detained share.
 
 So a chunk of paths gives the same numbers as the same paths in one run, and
 two policies run with one seed see the same shocks (common random numbers):
@@ -99,7 +99,7 @@ from pledgelab.workforce._vehicles import Vehicles, read_vehicles
 WORKFORCE_STREAM = 5  # second element of the spawn key; see the module docstring
 MAX_WAIT_YEARS = 10  # cap years a group may wait before the allocation gives up
 _EPS = 1e-9
-SHOCK_COLUMNS = 6
+SHOCK_COLUMNS = 8
 GROUP_SLOTS = (("investor", "supervision-training"), ("subcontractor", "equipment-installation"),
                ("subcontractor", "construction"))
 
@@ -268,19 +268,25 @@ class Allocation:
     uncovered_share: np.ndarray  # (sites,): specialist-months on routes not clearly covering the work
     exposure: np.ndarray  # (sites, 2): first and one-past-last month with specialists on site
     phase_heads: np.ndarray  # (sites, phases): specialists needed in each phase
+    peak_heads: np.ndarray  # (sites,): foreign specialists on site at the peak (the groups' peaks)
 
     def for_site(self, i: int) -> list[Assignment]:
         return [a for a in self.assignments if a.site == i]
 
-    def annual_probability(self, i: int) -> float:
+    def annual_probability(self, i: int, kind: str = "shutdown",
+                           enforcement: Enforcement | None = None) -> float:
+        """Per-year chance of an action of ``kind`` at site ``i`` (see :mod:`._enforcement`)."""
+        enf = enforcement if enforcement is not None else read_enforcement()
         p = self.policy
-        return annual_probability(p.probability("probability_covered"),
-                                  p.probability("probability_uncovered"), float(self.uncovered_share[i]))
+        return annual_probability(enf.base_rate(kind), p.probability("regime_multiplier"),
+                                  p.probability("covered_relative"), float(self.uncovered_share[i]),
+                                  enf.headcount_scale(float(self.peak_heads[i])))
 
-    def hit_probability(self, i: int) -> float:
-        """Chance of at least one enforcement action while specialists are on site."""
+    def hit_probability(self, i: int, kind: str = "shutdown",
+                        enforcement: Enforcement | None = None) -> float:
+        """Chance of at least one action of ``kind`` while specialists are on site."""
         months = float(self.exposure[i, 1] - self.exposure[i, 0])
-        return float(1.0 - (1.0 - self.annual_probability(i)) ** (months / 12.0))
+        return float(1.0 - (1.0 - self.annual_probability(i, kind, enforcement)) ** (months / 12.0))
 
 
 def _split(total: int, shares: Mapping[str, float]) -> list[tuple[str, int]]:
@@ -467,8 +473,10 @@ def allocate(policy: Policy, sites: Sequence[Site], *, demand: Demand | None = N
     bad = np.zeros(n)
     exposure = np.zeros((n, 2), dtype=np.int64)
     heads = np.zeros((n, len(PHASES)))
+    peak = np.zeros(n)
     for g in groups:
         heads[g.site] += g.heads
+        peak[g.site] += g.peak
     by_group = {(g.site, g.employer, g.activity): g for g in groups}
     for i in range(n):
         mine = [a for a in out if a.site == i]
@@ -485,7 +493,7 @@ def allocate(policy: Policy, sites: Sequence[Site], *, demand: Demand | None = N
         cap_used[(rid, fy)] = cap_used.get((rid, fy), 0) + people_n
     return Allocation(policy=policy, sites=tuple(ordered), groups=tuple(groups), assignments=tuple(out),
                       exclusions=tuple(exclusions), cap_used=cap_used, period_used=dict(used),
-                      uncovered_share=share, exposure=exposure, phase_heads=heads)
+                      uncovered_share=share, exposure=exposure, phase_heads=heads, peak_heads=peak)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -506,8 +514,10 @@ class DelaySample:
     staffing: np.ndarray
     investor_part: np.ndarray
     subcontractor_part: np.ndarray
-    enforcement_hit: np.ndarray
-    enforcement_slip: np.ndarray
+    enforcement_hit: np.ndarray  # a detention or a shutdown
+    shutdown_hit: np.ndarray
+    enforcement_slip: np.ndarray  # detention_slip + shutdown slip
+    detention_slip: np.ndarray
     idle_cost: np.ndarray
     enforcement_cost: np.ndarray
     rounding: np.ndarray  # uniforms for the engine's whole-month rounding (mean-preserving)
@@ -554,13 +564,14 @@ def sample_delays(*, policy: Policy, sites: Sequence[Site], paths: slice, seed: 
         raise ValueError(f"bad path range [{a0}, {a1})")
     if seed < 0:
         raise ValueError(f"seed must be non-negative, got {seed}")
-    enf = enforcement if enforcement is not None else read_enforcement()
+    enf = (enforcement if enforcement is not None else read_enforcement()).with_impact(policy.impact)
     alloc = allocation if allocation is not None else allocate(policy, sites, demand=demand)
     ordered = alloc.sites
     n = len(ordered)
     route_ids = list(policy.pathways.routes)
     shape = (n, len(GROUP_SLOTS), len(route_ids))
-    p_hit = np.array([alloc.hit_probability(i) for i in range(n)])
+    p_shut = np.array([alloc.hit_probability(i, "shutdown", enf) for i in range(n)])
+    p_det = np.array([alloc.hit_probability(i, "detention", enf) for i in range(n)])
     span = (alloc.exposure[:, 1] - alloc.exposure[:, 0]).astype(np.float64)
     completion = np.array([s.completion for s in ordered], dtype=np.float64)
     per_day = np.array([enf.idle_cost_per_day(capex=s.capex, capacity_gwh=s.capacity_gwh) for s in ordered])
@@ -594,14 +605,19 @@ def sample_delays(*, policy: Policy, sites: Sequence[Site], paths: slice, seed: 
         early = np.array([[st < ordered[i].completion for st in _starts(alloc, i)] for i in range(n)],
                          dtype=bool).reshape(n, len(PHASES)) if n else np.zeros((0, len(PHASES)), bool)
         before = np.where(early[None], phase, 0.0).max(axis=2) if n else np.zeros((m, 0))
-        hit = ue[:, :, 0] < p_hit
+        shut = ue[:, :, 0] < p_shut
+        held = ue[:, :, 6] < p_det
         when = alloc.exposure[:, 0] + ue[:, :, 1] * span
         shock = impact(enf, ue[:, :, 2], ue[:, :, 3], ue[:, :, 4])
-        eslip = np.where(hit, shock.slip, 0.0)
+        dslip = np.where(held, enf.dist("detained_share").ppf(ue[:, :, 7]) * shock.replacement, 0.0) \
+            if "detained_share" in enf.impact else np.zeros((m, n))
+        eslip = np.where(shut, shock.slip, 0.0) + dslip
+        hit = shut | held
         total = staffing + eslip
         build = before + np.where(hit & (when < completion), eslip, 0.0)
         parts.append((total, build, staffing, by_emp[..., 0], by_emp[..., 1], hit, eslip,
-                      total * DAYS_PER_MONTH * per_day, eslip * DAYS_PER_MONTH * per_day, ue[:, :, 5]))
+                      total * DAYS_PER_MONTH * per_day, eslip * DAYS_PER_MONTH * per_day, ue[:, :, 5], shut,
+                      dslip))
     given = [s.id for s in sites]
     pos = {s.id: i for i, s in enumerate(ordered)}
     cols = [pos[g] for g in given]
@@ -614,6 +630,7 @@ def sample_delays(*, policy: Policy, sites: Sequence[Site], paths: slice, seed: 
     return DelaySample(projects=tuple(given), delay=cat(0, np.float64), construction_delay=cat(1, np.float64),
                        staffing=cat(2, np.float64), investor_part=cat(3, np.float64),
                        subcontractor_part=cat(4, np.float64), enforcement_hit=cat(5, np.bool_),
+                       shutdown_hit=cat(10, np.bool_), detention_slip=cat(11, np.float64),
                        enforcement_slip=cat(6, np.float64), idle_cost=cat(7, np.float64),
                        enforcement_cost=cat(8, np.float64), rounding=cat(9, np.float64), allocation=alloc)
 

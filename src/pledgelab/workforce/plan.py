@@ -35,7 +35,7 @@ import numpy as np
 from pledgelab._limits import check
 from pledgelab.workforce._check import Triangular
 from pledgelab.workforce._demand import Demand
-from pledgelab.workforce._enforcement import DAYS_PER_MONTH, Enforcement
+from pledgelab.workforce._enforcement import DAYS_PER_MONTH, Enforcement, read_enforcement
 from pledgelab.workforce._policy import Policy
 from pledgelab.workforce.delays import Exclusion, Site, allocate, sample_delays, summarize
 
@@ -75,7 +75,9 @@ class WorkforceRisk:
     project: str
     people: int  # specialist placements over all phases
     uncovered_share: float
-    annual_probability: float
+    annual_probability: float  # a detention or a shutdown, per year on site
+    annual_shutdown: float
+    annual_detention: float
     p_action: float  # at least one action while specialists are on site
     p_delay: float  # sampled P(delay >= 1 month)
     mean_delay: float
@@ -140,12 +142,18 @@ def staffing_plan(*, policy: Policy, sites: Sequence[Site], quantile: float = 0.
     sample = sample_delays(policy=policy, sites=list(alloc.sites), paths=slice(0, paths), seed=seed,
                            demand=demand, enforcement=enforcement, allocation=alloc)
     risks = []
+    enf = (enforcement if enforcement is not None else read_enforcement()).with_impact(policy.impact)
     for i, (site, s) in enumerate(zip(alloc.sites, summarize(sample), strict=True)):
         mine = [r for r in rows if r.project == site.id]
+        shut, held = (alloc.annual_probability(i, k, enf) for k in ("shutdown", "detention"))
+        hit = 1.0 - (1.0 - alloc.hit_probability(i, "shutdown", enf)) * (1.0 - alloc.hit_probability(
+            i, "detention", enf))
         risks.append(WorkforceRisk(
             project=site.id, people=sum(r.people for r in mine),
-            uncovered_share=float(alloc.uncovered_share[i]), annual_probability=alloc.annual_probability(i),
-            p_action=alloc.hit_probability(i), p_delay=s.p_late, mean_delay=s.mean, p90_delay=s.p90,
+            uncovered_share=float(alloc.uncovered_share[i]),
+            annual_probability=1.0 - (1.0 - shut) * (1.0 - held),
+            annual_shutdown=shut, annual_detention=held,
+            p_action=hit, p_delay=s.p_late, mean_delay=s.mean, p90_delay=s.p90,
             fees=sum(r.fees for r in mine)))
     return StaffingPlan(policy=policy, quantile=quantile, rows=tuple(rows), exclusions=alloc.exclusions,
                         projects=tuple(risks),

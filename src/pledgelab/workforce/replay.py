@@ -1,17 +1,30 @@
-"""Replays: a reported enforcement case run through the model, shown next to what was reported.
+"""Replays: a reported case run through the model, shown beside what was reported.
 
 A replay file (``data/workforce/replays/<id>.yaml``, schema
-``pledgelab.workforce-replay/1``) holds the reported facts of one case as
-clauses from a closed vocabulary (:data:`FACTS`), the archetype of the site and
-the policy in force. :func:`replay` takes the site's visa mix from the facts,
-the coverage of each route and the enforcement rates from the policy, and the
-impact distributions from ``data/workforce/enforcement.yaml``, and returns the
-model's stop, slip, return of specialists and idle cost (10th, 50th and 90th
-percentiles) beside the reported values.
+``pledgelab.workforce-replay/2``) holds the reported facts of one case as
+cited clauses (any name; the unit decides the kind), the case as a site of the
+workforce model (``site``: archetype, investor nationality, capex, build start,
+planned completion, ownership of the US employer), the policy in force, the
+enforcement action that happened (``action``: ``shutdown``, ``detention`` or
+``none``), the reported outcome (``outcome``: the facts giving the reported
+delay of the start of operations, low and high, or ``null`` where none is
+reported) and ``fitted``: the model parameters that were **set from this case**.
 
-The impact ranges were themselves set from this case (see
-``enforcement.yaml``), so agreement is a consistency check of the model's
-arithmetic, not a validation: one case cannot validate a distribution.
+:func:`replay` returns rows that are not true by construction:
+
+* the start-up delay the workforce model gives the site (visas and enforcement,
+  unconditional), beside the reported delay;
+* the slip the model gives *given* the case's action, beside the reported delay;
+* the chance of an action of that kind over the site's exposure, beside whether
+  one happened.
+
+Each row names the parameters it rests on that were fitted to this same case
+(``fitted_from``): where that list is not empty the row checks arithmetic, not
+the model. Rows that were true by construction in the first version of the
+HL-GA replay (the stop, whose mode is the reported 40 days; the share back,
+``1 - f`` by construction; the idle cost, the model's own rate times the
+reported forecast) are not computed. Outcomes are reported beside the record;
+nothing asserts that they match.
 """
 
 from __future__ import annotations
@@ -22,59 +35,54 @@ from pathlib import Path
 
 import numpy as np
 
-from pledgelab._cited import Clause, ClauseSpec, Reference, locate, open_cited
+from pledgelab._cited import Clause, ClauseSpec, Reference, YMap, locate, open_cited
 from pledgelab._limits import check
+from pledgelab._months import month_of
 from pledgelab.pipeline import read_archetypes
 from pledgelab.workforce._check import WorkforceChecker
-from pledgelab.workforce._enforcement import (
-    DAYS_PER_MONTH,
-    Enforcement,
-    annual_probability,
-    impact,
-    read_enforcement,
-)
+from pledgelab.workforce._enforcement import KINDS, Enforcement, impact, read_enforcement
 from pledgelab.workforce._policy import Policy, load_policy
-from pledgelab.workforce.delays import WORKFORCE_STREAM
+from pledgelab.workforce.delays import WORKFORCE_STREAM, Site, allocate, sample_delays
 
-REPLAY_SCHEMA = "pledgelab.workforce-replay/1"
+REPLAY_SCHEMA = "pledgelab.workforce-replay/2"
 KIND = "workforce/replays"
 
-_PEOPLE = ClauseSpec(units=("people",), kind="count", minimum=0)
-_DATE = ClauseSpec(units=("date",), kind="date")
-_USD = ClauseSpec(units=("USD",), kind="money")
-FACTS: dict[str, ClauseSpec] = {
-    "raid_date": _DATE,
-    "resume_date": _DATE,
-    "returned_date": _DATE,
-    "planned_completion": _DATE,
-    **{k: _PEOPLE for k in (
-        "detained_total", "detained_korean", "korean_esta", "korean_b1", "korean_ead", "lges_hq_esta",
-        "lges_hq_b1", "lges_sub_esta", "lges_sub_b1", "he_sub_korean", "he_sub_esta", "he_sub_b1",
-        "he_sub_ead", "he_hq_expat", "site_workers", "returned_engineers")},
-    "slip_low_months": ClauseSpec(units=("months",), kind="number"),
-    "slip_high_months": ClauseSpec(units=("months",), kind="number"),
-    "returned_share": ClauseSpec(units=("fraction",), kind="fraction"),
+_BY_UNIT: dict[str, ClauseSpec] = {
+    "date": ClauseSpec(units=("date",), kind="date"),
+    "people": ClauseSpec(units=("people",), kind="count", minimum=0),
+    "months": ClauseSpec(units=("months",), kind="number"),
+    "fraction": ClauseSpec(units=("fraction",), kind="fraction"),
+    "GWh/year": ClauseSpec(units=("GWh/year",), kind="number"),
+    "USD/day": ClauseSpec(units=("USD/day",), kind="money"),
+    "USD": ClauseSpec(units=("USD",), kind="money"),
+    "KRW": ClauseSpec(units=("KRW",), kind="money"),
+    "year": ClauseSpec(units=("year",), kind="count", minimum=1900),
+    "flag": ClauseSpec(units=("flag",), kind="flag"),
+}
+SITE: dict[str, ClauseSpec] = {
+    "capex": ClauseSpec(units=("USD",), kind="money", minimum=1.0),
+    "build_start": ClauseSpec(units=("date",), kind="date"),
+    "planned_completion": ClauseSpec(units=("date",), kind="date"),
+    "ownership": ClauseSpec(units=("fraction",), kind="fraction"),
     "capacity_gwh": ClauseSpec(units=("GWh/year",), kind="number"),
-    "idle_cost_50gwh_per_day": ClauseSpec(units=("USD/day",), kind="money"),
-    "idle_cost_per_day": ClauseSpec(units=("USD/day",), kind="money"),
-    "capex_jv": _USD,
-    "capex_jv_high": _USD,
-    "capex_complex": _USD,
-    "capex_addon": _USD,
-    "charter_cost_krw": ClauseSpec(units=("KRW",), kind="money"),
 }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReplayData:
-    """The reported facts of one case."""
+    """The reported facts of one case and the case as a site."""
 
     id: str
     title: str
     summary: str
     archetype: str
+    nationality: str
     policy: str
+    action: str
     facts: dict[str, Clause]
+    site: dict[str, Clause]
+    outcome: tuple[str | None, str | None]  # fact names of the reported start-up delay (low, high)
+    fitted: tuple[str, ...]
     references: dict[str, Reference]
     file: str
 
@@ -85,27 +93,69 @@ class ReplayData:
         value: dt.date = self.facts[name].value
         return value
 
+    def as_site(self) -> Site:
+        """The case as a workforce site (build from ``build_start`` to ``planned_completion``)."""
+        start = month_of(self.site["build_start"].value)
+        end = month_of(self.site["planned_completion"].value)
+        cap = self.site.get("capacity_gwh")
+        return Site(id=self.id, archetype=self.archetype, capex=float(self.site["capex"].value),
+                    notice=self.site["build_start"].value, start_month=start,
+                    build_months=max(1, end - start),
+                    nationality=self.nationality, ownership=float(self.site["ownership"].value),
+                    capacity_gwh=None if cap is None else float(cap.value))
+
+
+def _fact_spec(chk: WorkforceChecker, m: YMap, name: str) -> ClauseSpec | None:
+    node = m.get(name)
+    unit = node.get("unit") if isinstance(node, dict) else None
+    if unit not in _BY_UNIT:
+        chk.add(m.at(name), f"unit {unit!r} is not a fact unit; one of: {', '.join(_BY_UNIT)}")
+        return None
+    return _BY_UNIT[str(unit)]
+
 
 def read_replay(path: Path, *, display: str | None = None) -> ReplayData:
     """Read and check a replay file."""
     root, chk, head = open_cited(
         path, schema=REPLAY_SCHEMA, display=display, checker=WorkforceChecker(),
-        required=("schema", "id", "title", "summary", "archetype", "policy", "references", "facts"))
+        required=("schema", "id", "title", "summary", "archetype", "nationality", "policy", "action", "site",
+                  "outcome", "fitted", "references", "facts"))
     rid, title, summary, refs = head.id, head.title, head.summary, head.references
     archetype = chk.text(root, "archetype")
     if archetype is not None and archetype not in (known := read_archetypes()):
         chk.add(root.at("archetype"), f"unknown archetype {archetype!r}; known: {', '.join(known)}")
+    nationality = chk.text(root, "nationality")
     policy = chk.text(root, "policy")
+    action = chk.choice(root, "action", (*KINDS, "none"))
     facts: dict[str, Clause] = {}
     if (m := chk.mapping(root.get("facts"), root.at("facts"))) is not None:
-        chk.keys(m, required=tuple(FACTS))
-        for name, spec in FACTS.items():
-            if (c := chk.clause(m, name, spec, refs, required=False)) is not None:
+        for name in m:
+            spec = _fact_spec(chk, m, name)
+            if spec is not None and (c := chk.clause(m, name, spec, refs)) is not None:
                 facts[name] = c
+    site: dict[str, Clause] = {}
+    if (sm := chk.mapping(root.get("site"), root.at("site"))) is not None:
+        chk.keys(sm, required=("capex", "build_start", "planned_completion", "ownership"),
+                 allowed=("capacity_gwh",))
+        for name, spec in SITE.items():
+            if (c := chk.clause(sm, name, spec, refs, required=False)) is not None:
+                site[name] = c
+    outcome: tuple[str | None, str | None] = (None, None)
+    if (om := chk.mapping(root.get("outcome"), root.at("outcome"))) is not None:
+        chk.keys(om, required=("low", "high"))
+        names: list[str | None] = []
+        for key in ("low", "high"):
+            raw = om.get(key)
+            if raw is not None and raw not in facts:
+                chk.add(om.at(key), f"{raw!r} is not one of the file's facts")
+            names.append(None if raw is None else str(raw))
+        outcome = (names[0], names[1])
+    fitted = tuple(str(x) for x in chk.items(root, "fitted", "parameter names"))
     chk.raise_if_any()
-    assert rid and title and summary and archetype and policy
+    assert rid and title and summary and archetype and policy and nationality and action
     return ReplayData(id=rid, title=title, summary=" ".join(summary.split()), archetype=archetype,
-                      policy=policy, facts=facts, references=refs, file=head.file)
+                      nationality=nationality, policy=policy, action=action, facts=facts, site=site,
+                      outcome=outcome, fitted=fitted, references=refs, file=head.file)
 
 
 def load_replay(name_or_path: str | Path) -> ReplayData:
@@ -116,7 +166,7 @@ def load_replay(name_or_path: str | Path) -> ReplayData:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReplayRow:
-    """One measure: the model's 10th/50th/90th percentiles against the reported range."""
+    """One measure: the model's 10th/50th/90th percentiles beside the reported range."""
 
     measure: str
     unit: str
@@ -126,6 +176,7 @@ class ReplayRow:
     reported_low: float | None
     reported_high: float | None
     source: str
+    fitted_from: tuple[str, ...]  # parameters of this row that were set from this same case
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,7 +193,7 @@ class ReplayResult:
 
 
 def _cite(*clauses: Clause) -> str:
-    urls = []
+    urls: list[str] = []
     for c in clauses:
         for r in c.references:
             if r.url not in urls:
@@ -150,73 +201,68 @@ def _cite(*clauses: Clause) -> str:
     return " ".join(urls)
 
 
+# which model parameters each row rests on (matched against a case's ``fitted`` list)
+_USES = {
+    "delay": ("demand.", "policy.", "pathways.", "enforcement.record", "enforcement.impact."),
+    "slip": ("enforcement.impact.",),
+    "chance": ("enforcement.record", "enforcement.base_headcount", "policy.", "demand."),
+}
+
+
+def _fitted(data: ReplayData, row: str) -> tuple[str, ...]:
+    return tuple(p for p in data.fitted if p.startswith(_USES[row]))
+
+
 def replay(name_or_path: str | Path = "hl-ga-2025", *, policy: str | Path | None = None,
            paths: int = 10_000, seed: int = 0, enforcement: Enforcement | None = None) -> ReplayResult:
-    """Run the enforcement model on a reported case (see the module docstring).
-
-    The visa mix is the detained Koreans (ESTA, B-1/B-2, one EAD) plus the
-    investor's L-1/E-2 staff who were on site and not detained; a route's
-    coverage comes from ``policy`` (the file's own policy by default).
-    """
+    """Run the workforce model on a reported case (see the module docstring)."""
     check("paths", paths)
     check("seed", seed)
     data = load_replay(name_or_path)
     pol = load_policy(policy or data.policy)
-    enf = enforcement if enforcement is not None else read_enforcement()
-    f = data.facts
-    heads = {"esta": data.value("korean_esta"), "b1": data.value("korean_b1"),
-             "work-authorised": data.value("korean_ead") + data.value("he_hq_expat")}
-    covers = {"esta": pol.routes["esta"].covers if "esta" in pol.routes else "no",
-              "b1": pol.routes["b1"].covers if "b1" in pol.routes else "no", "work-authorised": "clear"}
-    total = sum(heads.values())
-    uncovered = sum(h for r, h in heads.items() if covers[r] != "clear") / total
-    p_year = annual_probability(pol.probability("probability_covered"),
-                                pol.probability("probability_uncovered"), uncovered)
+    enf = (enforcement if enforcement is not None else read_enforcement()).with_impact(pol.impact)
+    site = data.as_site()
+    alloc = allocate(pol, [site])
+    sample = sample_delays(policy=pol, sites=[site], paths=slice(0, paths), seed=seed, enforcement=enf,
+                           allocation=alloc)
+    lo_name, hi_name = data.outcome
+    lo = None if lo_name is None else data.value(lo_name)
+    hi = None if hi_name is None else data.value(hi_name)
+    src = _cite(*(data.facts[n] for n in data.outcome if n is not None)) or "no delay reported"
 
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, WORKFORCE_STREAM)))
-    u = rng.random((paths, 3))
-    shock = impact(enf, u[:, 0], u[:, 1], u[:, 2])
-    after = (data.date("returned_date") - data.date("raid_date")).days / DAYS_PER_MONTH
-    capacity = data.value("capacity_gwh")
-    per_day = enf.idle_cost_per_day(capacity_gwh=capacity)
-
-    def q(x: np.ndarray) -> tuple[float, float, float]:
+    def q(x: np.ndarray) -> dict[str, float]:
         a, b, c = np.quantile(x, [0.1, 0.5, 0.9])
-        return float(a), float(b), float(c)
+        return {"model_p10": float(a), "model_p50": float(b), "model_p90": float(c)}
 
-    stop_days = float((data.date("resume_date") - data.date("raid_date")).days)
-    lo, hi = data.value("slip_low_months"), data.value("slip_high_months")
-    reported_day = data.value("idle_cost_per_day")
-    rows = [
-        ReplayRow(measure="site stop", unit="days", **_p(q(shock.stop * DAYS_PER_MONTH)),
-                  reported_low=stop_days, reported_high=stop_days,
-                  source=_cite(f["raid_date"], f["resume_date"])),
-        ReplayRow(measure="start-up slip", unit="months", **_p(q(shock.slip)), reported_low=lo,
-                  reported_high=hi, source=_cite(f["slip_low_months"]) + " (reported as 'at least')"),
-        ReplayRow(measure=f"share of needed specialists back {after:.1f} months after",
-                  unit="fraction", **_p(q(shock.back_share(after))),
-                  reported_low=data.value("returned_share"), reported_high=data.value("returned_share"),
-                  source=_cite(f["returned_share"])),
-        ReplayRow(measure="idle cost of the slip (capacity-scaled)", unit="USD",
-                  **_p(q(shock.slip * DAYS_PER_MONTH * per_day)),
-                  reported_low=reported_day * lo * DAYS_PER_MONTH,
-                  reported_high=reported_day * hi * DAYS_PER_MONTH,
-                  source="derived: reported $/day x reported slip; " + _cite(f["idle_cost_per_day"])),
-    ]
-    for key in ("capex_jv", "capex_jv_high", "capex_complex"):
-        day = enf.idle_cost_per_day(capex=data.value(key))
-        rows.append(ReplayRow(
-            measure=f"idle cost per day if it scales with capex ({f[key].label}, "
-                    f"${data.value(key) / 1e9:.2f}B)", unit="USD/day",
-            model_p10=day, model_p50=day, model_p90=day, reported_low=reported_day,
-            reported_high=reported_day, source=_cite(f[key], f["idle_cost_per_day"])))
-    rows.append(ReplayRow(
-        measure="annual probability of an action at this visa mix", unit="per-year",
-        model_p10=p_year, model_p50=p_year, model_p90=p_year, reported_low=None, reported_high=None,
-        source="no base rate is reported; " + pol.enforcement["probability_uncovered"].cite()))
-    return ReplayResult(data=data, policy=pol, rows=tuple(rows), uncovered_share=uncovered,
-                        annual_probability=p_year, paths=paths, seed=seed)
+    rows = [ReplayRow(measure="start-up delay, workforce model (visas and enforcement, unconditional)",
+                      unit="months", **q(sample.delay[:, 0]), reported_low=lo, reported_high=hi, source=src,
+                      fitted_from=_fitted(data, "delay"))]
+    kind = data.action if data.action != "none" else "shutdown"
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, WORKFORCE_STREAM, 1)))
+    u = rng.random((paths, 4))
+    shock = impact(enf, u[:, 0], u[:, 1], u[:, 2])
+    given = shock.slip if kind == "shutdown" else enf.dist("detained_share").ppf(u[:, 3]) * shock.replacement
+    rows.append(ReplayRow(measure=f"start-up slip given a {kind}", unit="months", **q(given),
+                          reported_low=lo if data.action != "none" else None,
+                          reported_high=hi if data.action != "none" else None,
+                          source=src if data.action != "none" else "no action on record at this site",
+                          fitted_from=_fitted(data, "slip")))
+    p_year = alloc.annual_probability(0, kind, enf)
+    p_hit = alloc.hit_probability(0, kind, enf)
+    happened = 1.0 if data.action == kind else 0.0
+    rows.append(ReplayRow(measure=f"chance of a {kind} while specialists are on site "
+                                  f"(per year: {p_year:.3f})",
+                          unit="probability", model_p10=p_hit, model_p50=p_hit, model_p90=p_hit,
+                          reported_low=happened, reported_high=happened,
+                          source=f"1 = it happened; {pol.enforcement['regime_multiplier'].cite()}",
+                          fitted_from=_fitted(data, "chance")))
+    return ReplayResult(data=data, policy=pol, rows=tuple(rows),
+                        uncovered_share=float(alloc.uncovered_share[0]), annual_probability=p_year,
+                        paths=paths, seed=seed)
 
 
-def _p(v: tuple[float, float, float]) -> dict[str, float]:
-    return {"model_p10": v[0], "model_p50": v[1], "model_p90": v[2]}
+def shipped_replays() -> tuple[str, ...]:
+    """Ids of the shipped replay cases."""
+    from pledgelab._cited import shipped
+
+    return tuple(shipped(KIND))
