@@ -224,7 +224,7 @@ def _add(led: Ledger, args: argparse.Namespace) -> list[Table]:
                 "basis": args.basis, "bound": args.bound, "preferred": args.preferred, **common}
         kind = "amount"
     elif args.ledger_add == "link":
-        ends = {}
+        ends: dict[str, str] = {}
         for side, ref in (("from", args.from_ref), ("to", args.to_ref)):
             kind_, _, rid = ref.partition(":")
             if kind_ not in ("project", "pledge") or not rid:
