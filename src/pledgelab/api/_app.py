@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from pledgelab._errors import InputError
 from pledgelab.api._models import BODIES, PATCHES, TokenIn
+from pledgelab.api._v1 import add_docs, add_v1
 from pledgelab.ledger import (
     BY_MONEY,
     ROLES,
@@ -123,12 +124,16 @@ def _check(c: ClaimCheck) -> dict[str, Any]:
             "compared": list(c.compared)}
 
 
-def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY) -> FastAPI:
-    """The API over ``ledger`` (a :class:`Ledger`, a database URL, or the default ledger)."""
+def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY, sim_workers: int = 2,
+               sim_queue: int = 4) -> FastAPI:
+    """The API over ``ledger`` (a :class:`Ledger`, a database URL, or the default ledger), with the
+    ``/v1`` routes that compute (:mod:`pledgelab.api._v1`; ``sim_workers`` simulations run at once,
+    ``sim_queue`` wait) and the docs served from local assets (``/docs``, ``/redoc``)."""
     led = ledger if isinstance(ledger, Ledger) else Ledger(ledger)
-    app = FastAPI(title="pledgelab ledger", version="1",
+    app = FastAPI(title="pledgelab ledger", version="1", docs_url=None, redoc_url=None,
                   description="Sovereign investment pledges: pledged vs selected vs funded vs built, "
-                              "every record with its sources. Reads are open; writes need a bearer token.")
+                              "every record with its sources. Reads are open; writes need a bearer token. "
+                              "/v1 computes: deals, runs, comparisons and simulation jobs.")
     app.state.ledger = led
     bearer = HTTPBearer(auto_error=False)
 
@@ -265,6 +270,8 @@ def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY) 
     def revoke_token(name: RecordId, who_: Admin) -> None:
         led.revoke_token(name, actor=who_)
 
+    add_v1(app, workers=sim_workers, queue=sim_queue)
+    add_docs(app)
     app.add_middleware(BodyLimit, max_body=max_body)
     return app
 
