@@ -130,6 +130,8 @@ LIMITS: dict[str, Limit] = {limit.name: limit for limit in (
     # -- presentation ----------------------------------------------------------------------------
     Limit(name="port", low=1, high=65_535, unit="TCP port", whole=True,
           why="TCP ports are 1..65535 (0 would pick a random one)"),
+    Limit(name="version", low=0, high=2**31 - 1, unit="", whole=True,
+          why="a record's version as read (optimistic locking): a non-negative integer"),
 )}
 
 DATE_MIN = dt.date(1950, 1, 1)

@@ -21,6 +21,7 @@ from rich.console import Console
 
 from pledgelab._errors import InputError, UsageError
 from pledgelab._extras import MissingExtra
+from pledgelab.cli._guard import guard
 from pledgelab.cli._parser import build_parser
 from pledgelab.report import Table, emit, sheet_names, write_xlsx
 from pledgelab.report._table import LIMIT
@@ -36,7 +37,13 @@ def tables(argv: Sequence[str]) -> list[Table]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``pledgelab`` script; returns the exit status."""
+    """Entry point of the ``pledgelab`` script; returns the exit status. Every error ends as a
+    message and status 2 (bad input) or 70 (a bug), never a traceback unless ``--debug``
+    (:mod:`pledgelab.cli._guard`)."""
+    return guard(_main, sys.argv[1:] if argv is None else argv)
+
+
+def _main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
         out: list[Table] = args.handler(args)

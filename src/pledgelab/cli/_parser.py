@@ -8,7 +8,9 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from pledgelab._limits import argtype, date_arg
 from pledgelab.cli._analysis import register as _analyses
+from pledgelab.cli._checks import database_url, output_file
 from pledgelab.cli._deals import cmd_cashflows, cmd_compare, cmd_deals, cmd_explain, cmd_run, cmd_show
 from pledgelab.cli._drivers import cmd_drivers
 from pledgelab.cli._funding import cmd_funding
@@ -39,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(prog="pledgelab", description=DESCRIPTION)
     p.add_argument("--version", action="version", version=f"pledgelab {__version__}")
+    p.add_argument("--debug", action="store_true", help="on an internal error, show the traceback "
+                   "(accepted anywhere on the command line)")
     sub = p.add_subparsers(dest="command", required=True)
 
     def add(name: str, help_: str, handler: Command) -> argparse.ArgumentParser:
@@ -47,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--all", action="store_true",
                         help="show every row of long tables (the terminal shows the first rows)")
         if name != "simulate":  # simulate's --out also takes a Parquet file
-            sp.add_argument("--out", type=Path, default=None, help="with --format xlsx: the .xlsx file")
+            sp.add_argument("--out", type=output_file(".xlsx"), default=None,
+                            help="with --format xlsx: the .xlsx file")
         sp.set_defaults(handler=handler)
         return sp
 
@@ -76,7 +81,7 @@ def _deals(add: Add) -> None:
         _set(sp)
         sp.add_argument("--pipeline", help="shipped pipeline id or path (default: the shipped "
                         "pipeline for the deal's investor)")
-        sp.add_argument("--discount-rate", type=float, default=None,
+        sp.add_argument("--discount-rate", type=argtype("discount_rate"), default=None,
                         help="NPV discount rate per year (default: the deal's deemed benchmark)")
         if name == "explain":
             sp.add_argument("--party", required=True, help="party code, e.g. KR or US")
@@ -88,7 +93,7 @@ def _deals(add: Add) -> None:
                     help="one column per value of one clause of the one deal given, e.g. "
                     "timeline.annual_cap=10e9,15e9,20e9 (2 to 24 values)")
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
-    sp.add_argument("--discount-rate", type=float, default=None,
+    sp.add_argument("--discount-rate", type=argtype("discount_rate"), default=None,
                     help="one NPV discount rate per year for all deals")
     sp = add("cashflows", "each party's cash flows by kind and their total, by month, quarter or year",
              cmd_cashflows)
@@ -110,26 +115,29 @@ def _simulate(add: Add) -> None:
     sp.add_argument("deal", help=DEAL)
     _set(sp)
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
-    sp.add_argument("--paths", type=int, default=10_000, help="number of paths (default 10000)")
-    sp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sp.add_argument("--paths", type=argtype("paths"), default=10_000, help="number of paths (default 10000)")
+    sp.add_argument("--seed", type=argtype("seed"), default=0, help="random seed (default 0)")
     sp.add_argument("--drivers", default="default",
                     help="driver parameters: shipped id (default, zero) or a YAML path")
-    sp.add_argument("--chunk-size", type=int, default=256, help="paths per chunk (default 256)")
+    sp.add_argument("--chunk-size", type=argtype("chunk_size"), default=256,
+                    help="paths per chunk (default 256)")
     sp.add_argument("--backend", choices=("serial", "process", "dask"), default="serial",
                     help="where the chunks run: serial (default), process or dask")
-    sp.add_argument("--workers", type=int, default=2, help="workers for process or dask")
+    sp.add_argument("--workers", type=argtype("workers"), default=2, help="workers for process or dask")
     sp.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
-    sp.add_argument("--discount-rate", type=float, default=None,
+    sp.add_argument("--discount-rate", type=argtype("discount_rate"), default=None,
                     help="NPV discount rate per year (default: the deal's deemed benchmark)")
     sp.add_argument("--fan", metavar="PARTY", help="also print the fan of PARTY's cumulative cash")
-    sp.add_argument("--out", help="write per-path results to this Parquet file (with --format xlsx: "
+    sp.add_argument("--out", type=output_file(".parquet", ".xlsx"),
+                    help="write per-path results to this Parquet file (with --format xlsx: "
                     "the .xlsx file of the tables)")
-    sp.add_argument("--chart", help="write a fan chart (.png or .html) of --fan's party "
+    sp.add_argument("--chart", type=output_file(".png", ".html"),
+                    help="write a fan chart (.png or .html) of --fan's party "
                     "(default: the investor)")
     sp.add_argument("--fx-feedback", nargs="?", const="auto", metavar="SAFEGUARD",
                     help="make the deal's FX-safeguard clause live: a safeguard id or file "
                     "(default: the shipped one for the deal's investor)")
-    sp.add_argument("--fx-impact", type=float, default=None, metavar="LOG_POINTS_PER_USD_BN",
+    sp.add_argument("--fx-impact", type=argtype("fx_impact"), default=None, metavar="LOG_POINTS_PER_USD_BN",
                     help="with --fx-feedback: the currency's response to $1B of dollar demand "
                     "(default: the safeguard file's)")
     sp.add_argument("--workforce-policy", metavar="POLICY",
@@ -154,20 +162,22 @@ def _funding(add: Add) -> None:
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
     sp.add_argument("--plan", help="funding plan id or path (default: the shipped plan for the "
                     "investor)")
-    sp.add_argument("--horizon", type=int, default=None,
+    sp.add_argument("--horizon", type=argtype("horizon_year"), default=None,
                     help="last calendar year of the balance sheet (default: the last call of any deal "
                     "plus the longest maturity of the plan's dollar debt)")
-    sp.add_argument("--discount-rate", type=float, default=None,
+    sp.add_argument("--discount-rate", type=argtype("discount_rate"), default=None,
                     help="rate for present values and the position's value (default: the first deal's "
                     "deemed benchmark)")
     sp.add_argument("--compare", action="store_true", help="one column per deal")
-    sp.add_argument("--chart", help="write the reserves path and calls as .png or .html")
+    sp.add_argument("--chart", type=output_file(".png", ".html"),
+                    help="write the reserves path and calls as .png or .html")
     sp.add_argument("--safeguard", nargs="?", const="auto", metavar="SAFEGUARD",
                     help="also the currency pressure, the FX-safeguard rule and its sensitivity sweep "
                     "(a safeguard id or file; default: the shipped one for the investor)")
     sp.add_argument("--drivers", default="default",
                     help="with --safeguard: drivers whose exchange rate (every shock zero) is used")
-    sp.add_argument("--pressure-chart", help="with --safeguard: write the pressure indicator against "
+    sp.add_argument("--pressure-chart", type=output_file(".png", ".html"),
+                    help="with --safeguard: write the pressure indicator against "
                     "the threshold as .png or .html")
 
 
@@ -176,19 +186,21 @@ def _tariffs(add: Add) -> None:
     sp.add_argument("deal", help=DEAL)
     _set(sp)
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
-    sp.add_argument("--years", type=int, default=20, help="years shown from the run's first (default 20)")
-    sp.add_argument("--exports", type=float, default=None,
+    sp.add_argument("--years", type=argtype("years"), default=20,
+                    help="years shown from the run's first (default 20)")
+    sp.add_argument("--exports", type=argtype("exports_usd"), default=None,
                     help="dutiable trade with the US, USD a year (required where the data has none)")
-    sp.add_argument("--discount-rate", type=float, default=None,
+    sp.add_argument("--discount-rate", type=argtype("discount_rate"), default=None,
                     help="discount rate per year (default: the deal's deemed benchmark)")
     sp.add_argument("--decline", action="store_true",
                     help="also compare funding and declining each project")
     sp.add_argument("--scenario", default="deal-holds", help="tariff scenario for --decline")
-    sp.add_argument("--chart", help="write cumulative savings against the net cost as .png or .html")
-    sp.add_argument("--paths", type=int, default=None,
+    sp.add_argument("--chart", type=output_file(".png", ".html"),
+                    help="write cumulative savings against the net cost as .png or .html")
+    sp.add_argument("--paths", type=argtype("paths"), default=None,
                     help="also break-even against this many Monte Carlo paths of the pledge's net cost "
                     "(median, p5, p95)")
-    sp.add_argument("--seed", type=int, default=1, help="with --paths: the random seed")
+    sp.add_argument("--seed", type=argtype("seed"), default=1, help="with --paths: the random seed")
 
 
 def _workforce(add: Add) -> None:
@@ -212,33 +224,33 @@ def _workforce(add: Add) -> None:
                             "or a YAML path")
         p.add_argument("--nationality", help="investor economy code, e.g. KR (default: the pipeline's "
                        "default investor)")
-        p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-        p.add_argument("--processing-scale", type=float, default=1.0,
+        p.add_argument("--seed", type=argtype("seed"), default=0, help="random seed (default 0)")
+        p.add_argument("--processing-scale", type=argtype("processing_scale"), default=1.0,
                        help="what-if: multiply every processing time by this factor (default 1)")
         if name == "plan":
-            p.add_argument("--paths", type=int, default=4096,
+            p.add_argument("--paths", type=argtype("paths"), default=4096,
                            help="paths for the risk columns (default 4096)")
-            p.add_argument("--quantile", type=float, default=0.9,
+            p.add_argument("--quantile", type=argtype("quantile"), default=0.9,
                            help="file early enough to be in time with this probability (default 0.9)")
         else:
-            p.add_argument("--paths", type=int, default=10_000, help="number of paths (default 10000)")
+            p.add_argument("--paths", type=argtype("paths"), default=10_000,
+                           help="number of paths (default 10000)")
     p = action("replay", "a reported enforcement case through the model, beside what was reported")
     p.add_argument("case", nargs="?", default="hl-ga-2025", help="shipped replay id or path (default "
                    "hl-ga-2025)")
     p.add_argument("--policy", help="policy whose route coverage and rates apply (default: the case's)")
-    p.add_argument("--paths", type=int, default=10_000, help="number of draws (default 10000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--paths", type=argtype("paths"), default=10_000, help="number of draws (default 10000)")
+    p.add_argument("--seed", type=argtype("seed"), default=0, help="random seed (default 0)")
 
 
 def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+    """YYYY-MM-DD inside the calendar window of pledgelab._limits (2025-02-30 and 9999-12-31 refused)."""
+    return date_arg(text)
 
 
 def _database(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--database", default=None, help=f"database URL (default: ${ENV_URL} or {default_url()})")
+    p.add_argument("--database", type=database_url, default=None,
+                   help=f"database URL (default: ${ENV_URL} or {default_url()})")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -264,7 +276,8 @@ def _ledger(add: Add) -> None:
                        "and the verdict with its reasoning")
     _common(p)
     p.add_argument("--pledge", help="only claims about this pledge")
-    p.add_argument("--review-json", type=Path, help="also write the reviewed claims as schema.org "
+    p.add_argument("--review-json", type=output_file(".json"),
+                   help="also write the reviewed claims as schema.org "
                    "ClaimReview JSON to this file")
     p = sub.add_parser("release", help="write a reproducible, versioned release bundle (CSV per record "
                        "kind, data dictionary, methodology, changelog, licence)")
@@ -287,7 +300,7 @@ def _ledger(add: Add) -> None:
     p.add_argument("--tranche", help="tranche id")
     p.add_argument("--relation", default="pledge", choices=("pledge", "related-fdi"))
     p.add_argument("--component", choices=COMPONENTS, help="the pledge component it draws on")
-    p.add_argument("--amount", type=float, help="amount in USD")
+    p.add_argument("--amount", type=argtype("amount_usd"), help="amount in USD")
     p.add_argument("--amount-basis", default="as reported", help="what the amount covers")
     p.add_argument("--amount-as-of", type=_date, help="date the amount was reported (default --date)")
     p.add_argument("--amount-bound", choices=BOUNDS, default="exact", help="exact, about, up-to, at-least")
@@ -298,7 +311,7 @@ def _ledger(add: Add) -> None:
     p.add_argument("--project", required=True, help="project id")
     p.add_argument("--notice", type=_date, required=True, help="date of the notice of selection")
     p.add_argument("--funding-date", type=_date, required=True, help="date the call is funded")
-    p.add_argument("--amount", type=float, required=True, help="amount called, USD")
+    p.add_argument("--amount", type=argtype("amount_usd"), required=True, help="amount called, USD")
     p.add_argument("--tranche", help="deal tranche (default: by sector, as the engine does)")
     p.add_argument("--component", choices=COMPONENTS, help="the pledge component the call draws on")
     p = asub.add_parser("status", help="a dated status change, by the one table of allowed changes")
@@ -306,7 +319,7 @@ def _ledger(add: Add) -> None:
     p.add_argument("--project", required=True, help="project id")
     p.add_argument("--status", required=True, choices=STATUSES)
     p.add_argument("--date", type=_date, required=True, help="date of the change")
-    p.add_argument("--version", type=int, required=True, help="the project's version you read")
+    p.add_argument("--version", type=argtype("version"), required=True, help="the project's version you read")
     p = asub.add_parser("amount", help="a dated amount of a project (marked --preferred, a revision "
                         "from its date)")
     _common(p)
@@ -327,7 +340,7 @@ def _ledger(add: Add) -> None:
     _common(p)
     p.add_argument("--call", required=True, help="call id")
     p.add_argument("--date", type=_date, required=True, help="date paid")
-    p.add_argument("--amount", type=float, required=True, help="amount paid, USD")
+    p.add_argument("--amount", type=argtype("amount_usd"), required=True, help="amount paid, USD")
     for q in asub.choices.values():
         q.add_argument("--source", action="append", required=True, help="source URL (repeatable)")
         q.add_argument("--verified", type=_date, required=True,
@@ -337,7 +350,8 @@ def _ledger(add: Add) -> None:
         q.add_argument("--actor", help="who makes the change (default cli:$USER)")
     p = sub.add_parser("export", help="export with stable ids and the release version")
     _common(p)
-    p.add_argument("--out", type=Path, help="write every record (.json) or the projects (.csv) here")
+    p.add_argument("--out", type=output_file(".json", ".csv"),
+                   help="write every record (.json) or the projects (.csv) here")
     p = sub.add_parser("import", help="import a CSV: every row checked, all rows or none")
     _common(p)
     p.add_argument("file", type=Path)
@@ -346,7 +360,7 @@ def _ledger(add: Add) -> None:
     sp = add("serve", "the ledger's HTTP API on 127.0.0.1 (OpenAPI at /docs)", cmd_serve)
     _database(sp)
     sp.add_argument("--host", default="127.0.0.1")
-    sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--port", type=argtype("port"), default=8000)
 
     sp = add("token", "API bearer tokens: create (shown once, stored hashed) or revoke", cmd_token)
     tsub = sp.add_subparsers(dest="token_command", required=True)

@@ -24,7 +24,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pledgelab._cited import read_text
 from pledgelab._errors import InputError, Problem
+from pledgelab._limits import MAX_CSV_BYTES, MAX_CSV_FIELD
 from pledgelab.ledger._fields import FIELDS
 from pledgelab.ledger._ledger import Ledger, Where
 from pledgelab.ledger._report import held_amount
@@ -52,10 +54,19 @@ def _kind_of(header: list[str]) -> str:
 def read_csv(path: Path, *, display: str | None = None) -> list[tuple[str, dict[str, Any], Where]]:
     """The records of a CSV file, each with its line; raises on a bad header."""
     name = display or str(path)
+    # the one file check (regular file, size, UTF-8, no NUL) of pledgelab._cited, with the CSV limit
+    text = read_text(path, name, limit=MAX_CSV_BYTES, what="CSV file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(name, 0, "<file>", f"cannot read: {exc}")]) from None
+        return _rows(text, name)
+    except csv.Error as exc:  # a field over the csv module's limit, a bad quote
+        raise InputError([Problem(name, _csv_line(text, exc), "<row>", f"not valid CSV: {exc}")]) from None
+
+
+def _csv_line(text: str, exc: csv.Error) -> int:
+    return int(getattr(exc, "line_num", 0) or 0)
+
+
+def _rows(text: str, name: str) -> list[tuple[str, dict[str, Any], Where]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = list(reader.fieldnames or [])
     if not header:
@@ -76,6 +87,9 @@ def read_csv(path: Path, *, display: str | None = None) -> list[tuple[str, dict[
         line = reader.line_num
         if None in row:  # more cells than columns
             raise InputError([Problem(name, where.line, "<row>", "more cells than the header has columns")])
+        long = next((k for k, v in row.items() if isinstance(v, str) and len(v) > MAX_CSV_FIELD), None)
+        if long is not None:
+            raise InputError([Problem(name, where.line, long, f"longer than {MAX_CSV_FIELD:,} characters")])
         data = {k: v for k, v in row.items() if k != "release" and k not in AMOUNT_COLUMNS}
         if kind == "project" and any((row.get(c) or "").strip() for c in AMOUNT_COLUMNS):
             data["amounts"] = [{

@@ -62,6 +62,8 @@ def load_deal(name_or_path: str | Path) -> TermSheet:
 def is_scenario(path: Path) -> bool:
     """Whether the file at ``path`` declares ``schema: pledgelab.scenario/1`` (read by its first lines)."""
     try:
+        if not path.is_file():  # a FIFO or a device would block or never end: the reader refuses it
+            return False
         with path.open(encoding="utf-8", errors="replace") as f:
             head = f.read(4096)
     except OSError:
