@@ -111,6 +111,11 @@ def funnel_table(title: str, funnels: list[Funnel], *, first: str = "pledge") ->
     excluded = sorted({pid for f in last for pid in f.excluded})
     if excluded:
         t.notes.append("Counted once (linked to a project that holds the same money): " + ", ".join(excluded))
+    before = [f"{f.pledge if first == 'pledge' else f.as_of} ${f.related_fdi_planned_before / 1e9:,.1f}B"
+              for f in last if f.related_fdi_planned_before]
+    if before:
+        t.notes.append("Related FDI planned before the pledge (shown apart, never added): "
+                       + ", ".join(before))
     weak = sorted({w for f in last for w in f.weak_sources})
     if weak:
         t.notes.append("Weak sources (only aggregators or unmarked): " + ", ".join(weak))

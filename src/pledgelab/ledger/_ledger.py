@@ -10,6 +10,7 @@ is then stored with the record (see :mod:`pledgelab.ledger._rules`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -174,9 +175,18 @@ class Ledger:
     # -- writes ----------------------------------------------------------------------
     def add(self, kind: str, data: Mapping[str, Any], *, actor: str, override: str | None = None,
             where: Where = API) -> dict[str, Any]:
-        """Add one record of ``kind`` (see :data:`~pledgelab.ledger._fields.FIELDS`)."""
-        with self._write() as s:
-            return self._add(s, kind, data, actor=actor, override=override, where=where)
+        """Add one record of ``kind`` (see :data:`~pledgelab.ledger._fields.FIELDS`).
+
+        A broken ledger rule is reported at ``where`` (a deal clause keeps its file and line).
+        """
+        try:
+            with self._write() as s:
+                return self._add(s, kind, data, actor=actor, override=override, where=where)
+        except RuleViolation as exc:
+            if where == API:
+                raise
+            raise RuleViolation([dataclasses.replace(v, file=where.file, line=where.line)
+                                 if v.file == "ledger" else v for v in exc.violations]) from None
 
     def apply(self, records: Sequence[tuple[str, Mapping[str, Any], Where]], *, actor: str,
               override: str | None = None) -> int:

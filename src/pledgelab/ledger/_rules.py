@@ -78,7 +78,7 @@ STATUS_ORDER_CITE = "docs/ledger.md#statuses: one table of allowed status change
 MECHANISM_RULE = "ledger.payment_mechanism"
 MECHANISM_CITE = "docs/ledger.md#methodology: a capital call needs a part of the pledge paid by calls"
 DUPLICATE_RULE = "ledger.no_double_counting"
-DUPLICATE_CITE = "docs/ledger.md#no-double-counting: the same site, company and amount twice"
+DUPLICATE_CITE = "docs/ledger.md#inclusion-rules: the same company, state, site and amount twice"
 
 
 def allowed_next(current: str, before_pause: str | None = None) -> tuple[str, ...]:
