@@ -89,3 +89,15 @@ def runnable(deal: TermSheet, fs: Sequence[Factor]) -> tuple[list[Factor], list[
     if problems:
         raise InputError(problems)
     return out, dropped
+
+
+def check_backend(backend: str, scheduler: str | None) -> None:
+    """A known backend, and a scheduler address only for Dask (an :class:`InputError` otherwise)."""
+    from pledgelab.executors import BACKENDS
+
+    if backend not in BACKENDS:
+        raise InputError([Problem("--backend", 0, "backend", f"{backend!r} is not one of: "
+                                  f"{', '.join(BACKENDS)}")])
+    if scheduler is not None and (backend != "dask" or "://" not in str(scheduler)):
+        raise InputError([Problem("--scheduler", 0, "scheduler", "a scheduler address such as "
+                                  "tcp://host:8786 goes with the dask backend")])

@@ -45,7 +45,8 @@ from pledgelab.analysis._factors import (
     ranged,
     reservations,
 )
-from pledgelab.analysis._variants import Setup, Variant, build_variant, evaluate, stat_keys
+from pledgelab.analysis._variants import Evaluated, Variant, build_variant, evaluate, stat_keys
+from pledgelab.executors import get_executor
 from pledgelab.terms import TermSheet, canonical_path, load_deal, parse_sweep
 
 MAX_VARIANTS = 20_000
@@ -124,12 +125,9 @@ def parse_axis(deal: TermSheet, text: str) -> Axis:
     if not sep or not path or not rest.strip():
         raise InputError([Problem("--vary", 0, path or "<path>", "expected PATH=lo:hi[:n] or PATH=a,b,c")])
     m = _RANGE.match(rest.strip())
-    if m:
+    if m and _number(m["lo"]) and _number(m["hi"]):
         f = numeric_factor(deal, path, where="--vary")
-        try:
-            lo, hi = float(m["lo"]), float(m["hi"])
-        except ValueError:
-            raise InputError([Problem("--vary", 0, path, f"{rest!r}: the bounds must be numbers")]) from None
+        lo, hi = float(m["lo"]), float(m["hi"])
         n = int(m["n"]) if m["n"] else DEFAULT_POINTS
         if not 2 <= n <= MAX_POINTS:
             raise InputError([Problem("--vary", 0, path, f"a range needs 2 to {MAX_POINTS} points, got {n}")])
@@ -149,6 +147,14 @@ def parse_axis(deal: TermSheet, text: str) -> Axis:
             raise InputError([Problem("--vary", 0, path, f"{ov.text}: {p.message}")
                               for p in exc.problems]) from None
     return Axis(path=cp, values=tuple(_plain(o.value) for o in ovs), labels=tuple(o.text for o in ovs))
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _plain(value: Any) -> Any:
@@ -202,8 +208,9 @@ def frontier(base: Any, *, pipeline: Any, vary: Sequence[str], objectives: Seque
     ``positions`` are term sheets placed at their own outcomes (default: the five shipped 2025
     positions). ``store``/``resume`` as for :func:`~pledgelab.analysis.sensitivity`.
     """
-    from pledgelab.analysis._common import open_store, resolve
+    from pledgelab.analysis._common import check_backend, open_store, resolve
 
+    check_backend(backend, scheduler)
     sheet, pipe, setup = resolve(base, pipeline, paths=paths, seed=seed, drivers=drivers,
                                  discount_rate=discount_rate, chunk_size=chunk_size)
     if not vary:
@@ -237,8 +244,10 @@ def frontier(base: Any, *, pipeline: Any, vary: Sequence[str], objectives: Seque
             outs.append(o)
     st = open_store(store, resume=resume, setup=setup, variants=variants,
                     keys=stat_keys(list(sheet.parties)))
-    ev = evaluate(setup, variants, backend=backend, workers=workers, scheduler=scheduler, store=st,
-                  on_task=on_task)
+    with get_executor(backend, workers=workers, scheduler=scheduler if backend == "dask" else None) as ex:
+        ev = evaluate(setup, variants, store=st, on_task=on_task, executor=ex)
+        decks = [load_deal(p) for p in (positions or ())]
+        placed_ev = [(d, evaluate(replace(setup, base=d), [()], executor=ex)) for d in decks]
     values = np.column_stack([ev.values(o) for o in outs])
     names = tuple(o.name for o in outs)
 
@@ -251,21 +260,17 @@ def frontier(base: Any, *, pipeline: Any, vary: Sequence[str], objectives: Seque
     score = np.where(np.isfinite(score), score, -np.inf)
     pareto = pareto_mask(score, feasible)
     zone = feasible & np.array([meets(res, r) for r in values], dtype=bool)
-    placed = tuple(_place(p, sheet, setup, outs, objs, cons, res, score, feasible, backend, workers,
-                          scheduler) for p in (positions or ()))
+    placed = tuple(_place(d, pev, sheet, outs, objs, cons, res, score, feasible) for d, pev in placed_ev)
     return FrontierResult(deal_id=sheet.id, pipeline_id=pipe.id, paths=setup.paths, axes=tuple(axes),
                           objectives=tuple(objs), constraints=tuple(cons), reservations=tuple(res),
                           variants=tuple(variants), outcomes=names, values=values, feasible=feasible,
                           pareto=pareto, zone=zone, positions=placed)
 
 
-def _place(name: str, base: TermSheet, setup: Setup, outs: Sequence[Outcome], objs: Sequence[Objective],
-           cons: Sequence[Limit], res: Sequence[Limit], score: np.ndarray, feasible: np.ndarray,
-           backend: str, workers: int, scheduler: str | None) -> Position:
-    deal = load_deal(name)
+def _place(deal: TermSheet, ev: Evaluated, base: TermSheet, outs: Sequence[Outcome],
+           objs: Sequence[Objective], cons: Sequence[Limit], res: Sequence[Limit], score: np.ndarray,
+           feasible: np.ndarray) -> Position:
     roles = {base.investor: deal.investor, base.host: deal.host}
-    pos_setup = replace(setup, base=deal)
-    ev = evaluate(pos_setup, [()], backend=backend, workers=workers, scheduler=scheduler)
     values: dict[str, float] = {}
     for o in outs:
         party = roles.get(o.party, o.party)

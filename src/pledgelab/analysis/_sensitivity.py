@@ -112,8 +112,9 @@ def sensitivity(deal: Any, *, pipeline: Any, method: str = "sobol", samples: int
     for unknown outcomes or clauses, a method it does not know, too few samples, or a deal with
     nothing assumed to vary.
     """
-    from pledgelab.analysis._common import open_store, resolve, runnable
+    from pledgelab.analysis._common import check_backend, open_store, resolve, runnable
 
+    check_backend(backend, scheduler)
     sheet, pipe, setup = resolve(deal, pipeline, paths=paths, seed=seed, drivers=drivers,
                                  discount_rate=discount_rate, chunk_size=chunk_size)
     if method not in METHODS:

@@ -28,6 +28,7 @@ from pledgelab._extras import require
 from pledgelab.analysis._factors import Factor, Outcome, numeric_factor, parse_outcome, ranged
 from pledgelab.analysis._reasons import flat_reason, fmt
 from pledgelab.analysis._variants import Evaluated, Setup, build_variant, evaluate
+from pledgelab.executors import Executor, get_executor
 
 _TARGET = re.compile(r"^\s*(?P<outcome>[^=<>\s]+)\s*=\s*(?P<value>\S+)\s*$")
 MAX_EVALUATIONS = 60
@@ -80,7 +81,7 @@ def solve(deal: Any, *, pipeline: Any, vary: str, target: str, bracket: tuple[fl
     message in words; raises :class:`~pledgelab.InputError` for an unknown clause or outcome, a
     clause that is not a number, and a reversed, zero-width or refused bracket.
     """
-    from pledgelab.analysis._common import resolve
+    from pledgelab.analysis._common import check_backend, resolve
 
     sheet, pipe, setup = resolve(deal, pipeline, paths=paths, seed=seed, drivers=drivers,
                                  discount_rate=discount_rate, chunk_size=chunk_size)
@@ -100,12 +101,21 @@ def solve(deal: Any, *, pipeline: Any, vary: str, target: str, bracket: tuple[fl
         except InputError as exc:
             raise InputError([Problem("--bracket", 0, f.path, f"the {end} end {x:g} is refused: "
                                       f"{p.message}") for p in exc.problems]) from None
-    run = _Runner(setup=setup, factor=f, outcome=outcome, backend=backend, workers=workers,
-                  scheduler=scheduler, on_task=on_task)
+    check_backend(backend, scheduler)
+    with get_executor(backend, workers=workers, scheduler=scheduler if backend == "dask" else None) as ex:
+        run = _Runner(setup=setup, factor=f, outcome=outcome, executor=ex, on_task=on_task)
+        return _solve(run, f, outcome, goal, sheet.id, pipe.id, xtol)
+
+
+def _solve(run: _Runner, f: Factor, outcome: Outcome, goal: float, deal_id: str, pipeline_id: str,
+           xtol: float | None) -> SolveResult:
+    assert f.low is not None and f.high is not None
+    lo, hi = f.low, f.high
+    setup = run.setup
     y_lo, y_mid, y_hi = run.many([lo, (lo + hi) / 2, hi])
-    base: dict[str, Any] = dict(deal_id=sheet.id, pipeline_id=pipe.id, path=f.path, outcome=outcome.name,
-                                target=goal,
-                bracket=(lo, hi), at_low=y_lo, at_high=y_hi, paths=setup.paths)
+    base: dict[str, Any] = dict(deal_id=deal_id, pipeline_id=pipeline_id, path=f.path,
+                                outcome=outcome.name, target=goal, bracket=(lo, hi), at_low=y_lo,
+                                at_high=y_hi, paths=setup.paths)
     scale = max(abs(y_lo), abs(y_hi), abs(goal), 1e-12)
     if not all(math.isfinite(y) for y in (y_lo, y_mid, y_hi)):
         raise InputError([Problem("--target", 0, outcome.name,
@@ -157,9 +167,7 @@ class _Runner:
     setup: Setup
     factor: Factor
     outcome: Outcome
-    backend: str
-    workers: int
-    scheduler: str | None
+    executor: Executor
     on_task: Callable[[int], None] | None
     count: int = 0
     last: Evaluated | None = None
@@ -167,8 +175,7 @@ class _Runner:
     def many(self, xs: list[float]) -> list[float]:
         variants = [((self.factor.path, int(v) if self.factor.integer else v),)
                     for v in (_value(self.factor, x) for x in xs)]
-        ev = evaluate(self.setup, variants, backend=self.backend, workers=self.workers,
-                      scheduler=self.scheduler, on_task=self.on_task)
+        ev = evaluate(self.setup, variants, executor=self.executor, on_task=self.on_task)
         self.count += len(xs)
         self.last = ev
         return [float(v) for v in ev.values(self.outcome)]

@@ -22,6 +22,7 @@ given; ``resume`` skips the tasks already there.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import warnings
 from collections import OrderedDict
@@ -38,7 +39,7 @@ from pledgelab.analysis._factors import KEEP, Outcome
 from pledgelab.analysis._store import Store
 from pledgelab.drivers import DriverModel, draw
 from pledgelab.engine import EXTRA_MONTHS, Plan, make_plan, no_shocks, run_paths
-from pledgelab.executors import BACKENDS, get_executor
+from pledgelab.executors import BACKENDS, Executor, get_executor
 from pledgelab.metrics import default_discount_rate, irr_monthly_codes
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet, apply_overrides, override
@@ -226,11 +227,12 @@ class Evaluated:
 
 def evaluate(setup: Setup, variants: Sequence[Variant], *, backend: str = "serial", workers: int = 2,
              scheduler: str | None = None, store: Store | None = None,
-             on_task: Callable[[int], None] | None = None) -> Evaluated:
+             on_task: Callable[[int], None] | None = None, executor: Executor | None = None) -> Evaluated:
     """Run every variant over the setup's paths on ``backend``; results in variant order.
 
     With ``store``, each finished task is written to its Parquet parts, and tasks the store
-    already holds (a resumed run) are not run again.
+    already holds (a resumed run) are not run again. ``executor``, when given, is used (and
+    left open) instead of a new one of ``backend``: a solve's many small evaluations share one.
     """
     if backend not in BACKENDS:
         raise ArgumentError.of("backend", f"{backend!r} is not one of: {', '.join(BACKENDS)}")
@@ -241,8 +243,9 @@ def evaluate(setup: Setup, variants: Sequence[Variant], *, backend: str = "seria
     done: dict[int, np.ndarray] = store.done() if store is not None else {}
     todo = [(t, it) for t, it in enumerate(items) if t not in done]
     if todo:
-        with get_executor(backend, workers=workers,
-                          scheduler=scheduler if backend == "dask" else None) as ex:
+        with contextlib.ExitStack() as stack:
+            ex = executor if executor is not None else stack.enter_context(
+                get_executor(backend, workers=workers, scheduler=scheduler if backend == "dask" else None))
             try:
                 for (t, _), res in zip(todo, ex.map(partial(run_task, setup), [it for _, it in todo]),
                                        strict=True):
