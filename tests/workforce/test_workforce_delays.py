@@ -147,7 +147,7 @@ def test_delay_grows_with_processing_times(policy: str, k: float, shift: float, 
     slower = sample_delays(policy=slower_policy, sites=sites, paths=slice(0, 300), seed=seed,
                            allocation=slower_alloc, enforcement=ENF)
     assert (slower.staffing >= base.staffing - 1e-9).all()
-    assert (slower.delay >= base.delay).all()
+    assert (slower.delay >= base.delay - 1e-9).all()
 
 
 def test_longer_processing_can_add_delay(korea: list[Site]) -> None:

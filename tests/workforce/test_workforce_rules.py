@@ -176,3 +176,16 @@ def test_planning_at_a_high_quantile_files_early_enough() -> None:
     # each batch misses its need with probability <= 1 - q plus its refused share's second round
     worst = max(pol.routes[a.route].refusal_rate for a in late)
     assert (d.delay > 0).mean() <= len(late) * (0.05 + worst) + 0.02
+
+
+def test_a_stay_longer_than_one_admission_is_renewed() -> None:
+    """L-1: initial approvals up to three years (8 CFR 214.2(l)(7)); E-2: two-year admissions."""
+    routes = load_pathways().routes
+    assert routes["l1"].renewals(36) == 0 and routes["l1"].renewals(37) == 1
+    assert routes["e2"].renewals(24) == 0 and routes["e2"].renewals(49) == 2
+    assert routes["esta"].renewals(30) == 0  # a stay limit rotates crews instead
+    own = allocate(load_policy("post-raid-2025"), [dataclasses.replace(s, ownership=1.0) for s in KOREA])
+    for a in own.assignments:
+        c = own.policy.routes[a.route].params.get("admission_months")
+        if c is not None:
+            assert (a.renewals + 1) * float(c.value) >= a.stay > a.renewals * float(c.value)

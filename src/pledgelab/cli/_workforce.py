@@ -71,7 +71,9 @@ def cmd_plan(args: argparse.Namespace) -> list[Table]:
                Column("P(late)", "pct")])
     for r in plan.rows:
         t.rows.append([r.project, r.employer, r.activity, r.route + (" (premium)" if r.premium else ""),
-                       r.heads, r.people, round(r.stay, 1), str(r.start), r.months,
+                       r.heads, r.people,
+                       f"{r.stay:.1f}" + (f" ({r.renewals} renewals)" if r.renewals else ""),
+                       str(r.start), r.months,
                        str(r.apply_by) + ("" if r.feasible else " (before notice)"), str(r.filed),
                        str(r.processing),
                        None if r.cap_year is None else f"FY{r.cap_year}"

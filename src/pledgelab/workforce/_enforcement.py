@@ -35,12 +35,15 @@ missing until replaced ``R`` months later, so the work slips by ``d * R``.
 A policy may replace any impact clause (``enforcement.impact``), e.g. faster
 reissue through the KIT desk after the raid.
 
-The cost of the slip is ``days * idle cost per day``; the idle cost per day
-scales with battery capacity where it is known (``idle_cost_per_gwh_day``,
-McKinsey via JoongAng) and otherwise with capex (``idle_cost_per_capex_day``,
-derived from HL-GA's $2.4M a day on $4.3B). The engine already loses the
-delayed operating cash, so the idle cost is a headline figure to compare with
-what was reported, not an extra cash flow.
+The cost of the slip is ``days * idle cost per day``, and the idle cost per day
+is the **margin** the plant does not earn: its archetype's ``operating_yield``
+(distributable cash a year at full output, ``projects/archetypes.yaml``) times
+its capex, over 365.25 days. The reported "up to $4M of production a day for a
+50 GWh plant" (``idle_cost_per_gwh_day``, McKinsey via JoongAng) is gross
+production value, an upper bound kept for comparison in the HL-GA replay; it is
+no longer scaled by capex to other kinds of plant. The engine already loses
+the delayed operating cash, so the idle cost is a headline figure, not an
+extra cash flow.
 """
 
 from __future__ import annotations
@@ -64,7 +67,6 @@ IMPACT: dict[str, ClauseSpec] = {
     "non_return_share": triangular_spec("fraction", maximum=1.0),
     "replacement_months": triangular_spec("months"),
     "idle_cost_per_gwh_day": ClauseSpec(units=("USD/GWh-day",), kind="money"),
-    "idle_cost_per_capex_day": ClauseSpec(units=("per-day",), kind="number", maximum=1.0),
 }
 
 
@@ -134,13 +136,9 @@ class Enforcement:
     def value(self, name: str) -> float:
         return float(self.impact[name].value)
 
-    def idle_cost_per_day(self, *, capex: float | None = None, capacity_gwh: float | None = None) -> float:
-        """USD a day of delayed operation: by capacity if known, else by capex."""
-        if capacity_gwh is not None:
-            return capacity_gwh * self.value("idle_cost_per_gwh_day")
-        if capex is None:
-            raise ValueError("give capex or capacity_gwh")
-        return capex * self.value("idle_cost_per_capex_day")
+    def gross_production_per_day(self, capacity_gwh: float) -> float:
+        """Reported gross production value a day of a battery plant of ``capacity_gwh`` (an upper bound)."""
+        return capacity_gwh * self.value("idle_cost_per_gwh_day")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -58,6 +58,7 @@ ROUTE_PARAMS: dict[str, ClauseSpec] = {
     "max_stay_months": ClauseSpec(units=("months",), kind="number", nullable=True),
     "premium_processing": triangular_spec("months"),
     "premium_fee": ClauseSpec(units=("USD/person",), kind="money"),
+    "admission_months": ClauseSpec(units=("months",), kind="number", minimum=1.0),
 }
 REQUIRED = ("activities", "covers_installation", "processing", "annual_cap", "fee", "refusal_rate",
             "employers", "enacted")
@@ -100,6 +101,13 @@ class Route:
         """Longest stay per admission in months (``None``: no limit below the project's length)."""
         c = self.params.get("max_stay_months")
         return None if c is None or c.value is None else float(c.value)
+
+    def renewals(self, stay: float) -> int:
+        """Extensions one person needs to stay ``stay`` months (``admission_months`` each; none without)."""
+        c = self.params.get("admission_months")
+        if c is None or stay <= 0:
+            return 0
+        return max(0, math.ceil(stay / float(c.value) - 1e-9) - 1)
 
     @property
     def cap(self) -> int | None:

@@ -73,7 +73,7 @@ import numpy as np
 
 from pledgelab._months import month_of
 from pledgelab.drivers import BLOCK
-from pledgelab.pipeline import Pipeline
+from pledgelab.pipeline import Archetype, Pipeline, read_archetypes
 from pledgelab.workforce._check import EMPLOYERS, PHASES
 from pledgelab.workforce._demand import Demand, read_demand
 from pledgelab.workforce._enforcement import (
@@ -130,6 +130,13 @@ class Site:
     def completion(self) -> int:
         """Month index of the planned end of the build (start of operations)."""
         return self.start_month + self.build_months
+
+
+def margin_per_day(site: Site, archetypes: Mapping[str, Archetype] | None = None) -> float:
+    """Distributable cash a day the site loses while late: capex x operating_yield / 365.25."""
+    types = archetypes if archetypes is not None else read_archetypes()
+    yearly = float(types[site.archetype].value("operating_yield"))
+    return site.capex * yearly / (12.0 * DAYS_PER_MONTH)
 
 
 def order(sites: Sequence[Site]) -> list[Site]:
@@ -206,6 +213,7 @@ class Assignment:
     start: int  # month the group can start (need, or the cap period it waited for)
     months: int
     stay: float
+    renewals: int  # extensions each person files to stay ``stay`` months (admission_months)
     apply: float  # month the applications are filed
     premium: bool
     covers: str
@@ -410,7 +418,8 @@ def allocate(policy: Policy, sites: Sequence[Site], *, demand: Demand | None = N
                 used[(rid, *period)] = used.get((rid, *period), 0) + n
             out.append(Assignment(site=g.site, project=s.id, employer=g.employer, activity=g.activity,
                                   route=rid, heads=take, people=n, fraction=frac, need=g.first, start=start,
-                                  months=g.span, stay=stay, apply=apply, premium=premium, covers=covers,
+                                  months=g.span, stay=stay, renewals=route.renewals(stay), apply=apply,
+                                  premium=premium, covers=covers,
                                   cap_year=None if period is None else period[0],
                                   cap_period=None if period is None else period[1],
                                   waited_months=start - g.first))
@@ -574,7 +583,8 @@ def sample_delays(*, policy: Policy, sites: Sequence[Site], paths: slice, seed: 
     p_det = np.array([alloc.hit_probability(i, "detention", enf) for i in range(n)])
     span = (alloc.exposure[:, 1] - alloc.exposure[:, 0]).astype(np.float64)
     completion = np.array([s.completion for s in ordered], dtype=np.float64)
-    per_day = np.array([enf.idle_cost_per_day(capex=s.capex, capacity_gwh=s.capacity_gwh) for s in ordered])
+    types = read_archetypes()
+    per_day = np.array([margin_per_day(s, types) for s in ordered])
     by_group = {(g.site, g.employer, g.activity): g for g in alloc.groups}
 
     parts: list[tuple[np.ndarray, ...]] = []

@@ -6,7 +6,8 @@ project, the output a project's HR and legal teams act on:
 
 * ``start``: first day of the month the group is first needed;
 * ``people``: visas filed (more than the peak ``heads`` where a stay limit makes
-  crews rotate), each staying ``stay`` months at most;
+  crews rotate), each staying ``stay`` months at most, with ``renewals``
+  extensions where the stay is longer than one admission (fees count them);
 * ``apply_by``: the latest filing date to have the visas in time with
   probability ``quantile`` (one round, no refusal): ``start`` minus the route's
   processing-time quantile, in days (``months * 365.25 / 12``); ``feasible`` is
@@ -53,6 +54,7 @@ class StaffingRow:
     heads: int
     people: int
     stay: float
+    renewals: int
     start: dt.date
     months: int
     apply_by: dt.date
@@ -134,10 +136,11 @@ def staffing_plan(*, policy: Policy, sites: Sequence[Site], quantile: float = 0.
         apply_by = start - dt.timedelta(days=round(need * DAYS_PER_MONTH))
         rows.append(StaffingRow(
             project=a.project, employer=a.employer, activity=a.activity, route=a.route, heads=a.heads,
-            people=a.people, stay=a.stay, start=start, months=a.months, apply_by=apply_by,
+            people=a.people, stay=a.stay, renewals=a.renewals, start=start, months=a.months,
+            apply_by=apply_by,
             feasible=apply_by >= site.notice, filed=_date(a.apply), processing=time, cap_year=a.cap_year,
             cap_period=a.cap_period, waited_months=a.waited_months, premium=a.premium, covers=a.covers,
-            fees=a.people * route.fee_for(premium=a.premium),
+            fees=a.people * (route.fee_for(premium=a.premium) + a.renewals * route.fee),
             p_late=p_late(time, route.refusal_rate, a.need - a.apply)))
     sample = sample_delays(policy=policy, sites=list(alloc.sites), paths=slice(0, paths), seed=seed,
                            demand=demand, enforcement=enforcement, allocation=alloc)

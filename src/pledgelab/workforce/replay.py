@@ -42,7 +42,7 @@ from pledgelab.pipeline import read_archetypes
 from pledgelab.workforce._check import WorkforceChecker
 from pledgelab.workforce._enforcement import KINDS, Enforcement, impact, read_enforcement
 from pledgelab.workforce._policy import Policy, load_policy
-from pledgelab.workforce.delays import WORKFORCE_STREAM, Site, allocate, sample_delays
+from pledgelab.workforce.delays import WORKFORCE_STREAM, Site, allocate, margin_per_day, sample_delays
 
 REPLAY_SCHEMA = "pledgelab.workforce-replay/2"
 KIND = "workforce/replays"
@@ -256,6 +256,14 @@ def replay(name_or_path: str | Path = "hl-ga-2025", *, policy: str | Path | None
                           reported_low=happened, reported_high=happened,
                           source=f"1 = it happened; {pol.enforcement['regime_multiplier'].cite()}",
                           fitted_from=_fitted(data, "chance")))
+    if "idle_cost_per_day" in data.facts:
+        day = margin_per_day(site)
+        rows.append(ReplayRow(
+            measure="idle cost a day: the model's lost margin (capex x operating yield) beside the reported "
+                    "gross production", unit="USD/day", model_p10=day, model_p50=day, model_p90=day,
+            reported_low=data.value("idle_cost_per_day"), reported_high=data.value("idle_cost_per_day"),
+            source=_cite(data.facts["idle_cost_per_day"]) + " (gross production value, an upper bound)",
+            fitted_from=()))
     return ReplayResult(data=data, policy=pol, rows=tuple(rows),
                         uncovered_share=float(alloc.uncovered_share[0]), annual_probability=p_year,
                         paths=paths, seed=seed)
