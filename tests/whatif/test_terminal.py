@@ -1,0 +1,68 @@
+"""The terminal: tables fit the terminal's width (COLUMNS when output is not a terminal), long
+tables are cut unless --all, --version, help without markup."""
+
+from __future__ import annotations
+
+import pytest
+
+from pledgelab import __version__
+from pledgelab.cli import build_parser, main
+
+WIDE = [
+    ["deals"],
+    ["compare", "us-ask-2025-09", "korea-counter-2025-10", "us-korea-2025-11", "korea-cap-15b"],
+    ["run", "us-korea-2025-11"],
+    ["funding", "us-korea-2025-11"],
+    ["funding", "us-ask-2025-09", "us-korea-2025-11", "--compare"],
+    ["tariffs", "us-korea-2025-11"],
+    ["workforce", "plan", "--paths", "64"],
+    ["cashflows", "korea-counter-2025-10"],
+]
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("argv", WIDE, ids=lambda a: " ".join(a[:2]))
+def test_no_line_wider_than_the_terminal(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                         argv: list[str], columns: int) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines
+    wide = [ln for ln in lines if len(ln) > columns]
+    assert not wide, f"{len(wide)} lines wider than {columns}: {wide[0]!r}"
+
+
+def test_long_tables_are_cut_unless_all(capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["cashflows", "us-korea-2025-11", "--by", "quarter"]) == 0
+    cut = capsys.readouterr().out
+    assert "--all shows every row" in cut
+    assert main(["cashflows", "us-korea-2025-11", "--by", "quarter", "--all"]) == 0
+    full = capsys.readouterr().out
+    assert "--all shows every row" not in full and len(full.splitlines()) > len(cut.splitlines())
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"pledgelab {__version__}"
+
+
+def test_help_has_no_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    texts = [build_parser().format_help()]
+    for name in ("run", "compare", "cashflows", "show", "simulate"):
+        with pytest.raises(SystemExit):
+            main([name, "--help"])
+        texts.append(capsys.readouterr().out)
+    for text in texts:
+        assert "``" not in text and "[bold" not in text and "[dim" not in text
+    assert "--set PATH=VALUE" in texts[1] and "--sweep" in texts[2] and "--by" in texts[3]
+
+
+def test_units_read_consistently(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["run", "us-korea-2025-11"]) == 0
+    out = capsys.readouterr().out
+    assert "$302.9B" in out and "2.03%" in out and "e+" not in out
