@@ -12,6 +12,7 @@ number traceable to a clause and its source.
 from typing import TYPE_CHECKING, Any
 
 from pledgelab._errors import InputError, Problem
+from pledgelab._version import __version__
 from pledgelab.analysis import SimulationResult, frontier, sensitivity, simulate, solve
 from pledgelab.compare import DealComparison, compare
 from pledgelab.engine import FlowLine, RunResult, run
@@ -40,7 +41,6 @@ __all__ = [
     "simulate",
     "solve",
 ]
-__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from pledgelab.ledger import Ledger

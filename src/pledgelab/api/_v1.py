@@ -356,7 +356,7 @@ class Jobs:
 def digest(body: SimulationIn, deal: TermSheet) -> str:
     """The cache key of a simulation: the deal's clauses (overrides included), the pipeline,
     paths, seed, drivers, chunk size, discount rate and fans, and pledgelab's version."""
-    from pledgelab import __version__
+    from pledgelab._version import __version__
 
     clauses = [(c.path, repr(_value(c.value))) for c in deal.all_clauses()]
     key = json.dumps({"deal": deal.id, "clauses": clauses, "pipeline": body.pipeline, "paths": body.paths,

@@ -23,8 +23,7 @@ from pledgelab._errors import InputError, UsageError
 from pledgelab._extras import MissingExtra
 from pledgelab.cli._guard import guard
 from pledgelab.cli._parser import build_parser
-from pledgelab.report import Table, emit, sheet_names, write_xlsx
-from pledgelab.report._table import LIMIT
+from pledgelab.report import LIMIT, Table, emit, sheet_names, write_xlsx
 
 __all__ = ["build_parser", "main", "tables"]
 
@@ -65,7 +64,7 @@ def _main(argv: Sequence[str]) -> int:
 
 def _xlsx(args: argparse.Namespace, out: list[Table], argv: Sequence[str] | None) -> int:
     """``--format xlsx --out FILE``: the tables, the clauses used and the command in a workbook."""
-    from pledgelab import __version__
+    from pledgelab._version import __version__
 
     path = getattr(args, "out", None)
     if path is None or str(path) == "" or not str(path).lower().endswith(".xlsx"):

@@ -37,7 +37,7 @@ Add = Callable[[str, str, Command], argparse.ArgumentParser]  # build_parser's a
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command; ``args.handler(args)`` runs the one parsed."""
-    from pledgelab import __version__
+    from pledgelab._version import __version__
 
     p = argparse.ArgumentParser(prog="pledgelab", description=DESCRIPTION)
     p.add_argument("--version", action="version", version=f"pledgelab {__version__}")
@@ -131,7 +131,7 @@ def _simulate(add: Add) -> None:
     sp.add_argument("--out", type=output_file(".parquet", ".xlsx"),
                     help="write per-path results to this Parquet file (with --format xlsx: "
                     "the .xlsx file of the tables)")
-    sp.add_argument("--chart", type=output_file(".png", ".html"),
+    sp.add_argument("--chart", type=output_file(".png", ".svg", ".html"),
                     help="write a fan chart (.png or .html) of --fan's party "
                     "(default: the investor)")
     sp.add_argument("--fx-feedback", nargs="?", const="auto", metavar="SAFEGUARD",
@@ -169,14 +169,14 @@ def _funding(add: Add) -> None:
                     help="rate for present values and the position's value (default: the first deal's "
                     "deemed benchmark)")
     sp.add_argument("--compare", action="store_true", help="one column per deal")
-    sp.add_argument("--chart", type=output_file(".png", ".html"),
+    sp.add_argument("--chart", type=output_file(".png", ".svg", ".html"),
                     help="write the reserves path and calls as .png or .html")
     sp.add_argument("--safeguard", nargs="?", const="auto", metavar="SAFEGUARD",
                     help="also the currency pressure, the FX-safeguard rule and its sensitivity sweep "
                     "(a safeguard id or file; default: the shipped one for the investor)")
     sp.add_argument("--drivers", default="default",
                     help="with --safeguard: drivers whose exchange rate (every shock zero) is used")
-    sp.add_argument("--pressure-chart", type=output_file(".png", ".html"),
+    sp.add_argument("--pressure-chart", type=output_file(".png", ".svg", ".html"),
                     help="with --safeguard: write the pressure indicator against "
                     "the threshold as .png or .html")
 
@@ -195,7 +195,7 @@ def _tariffs(add: Add) -> None:
     sp.add_argument("--decline", action="store_true",
                     help="also compare funding and declining each project")
     sp.add_argument("--scenario", default="deal-holds", help="tariff scenario for --decline")
-    sp.add_argument("--chart", type=output_file(".png", ".html"),
+    sp.add_argument("--chart", type=output_file(".png", ".svg", ".html"),
                     help="write cumulative savings against the net cost as .png or .html")
     sp.add_argument("--paths", type=argtype("paths"), default=None,
                     help="also break-even against this many Monte Carlo paths of the pledge's net cost "
