@@ -12,7 +12,7 @@ number traceable to a clause and its source.
 from typing import TYPE_CHECKING, Any
 
 from pledgelab._errors import InputError, Problem
-from pledgelab._version import __version__
+from pledgelab._version import __version__ as __version__
 from pledgelab.analysis import SimulationResult, frontier, sensitivity, simulate, solve
 from pledgelab.compare import DealComparison, compare
 from pledgelab.engine import FlowLine, RunResult, run
