@@ -73,7 +73,8 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
         tables[0].notes.append(f"Per-path results written to {res.to_parquet(args.out)}")
     if args.chart:
         party = args.fan or deal.investor
-        tables[0].notes.append(f"Fan chart of {party} written to {fan_chart(res, party, args.chart)}")
+        path = fan_chart(res, party, args.chart, title=deal.title)  # titled by the deal, not its id
+        tables[0].notes.append(f"Fan chart of {party} written to {path}")
     return tables
 
 

@@ -59,7 +59,7 @@ def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
         cumulative = {name: cumulative_savings(r.by_year(), discount_rate=rate)
                       for name, r in by_scenario.items()}
         path = savings_chart(list(years), cumulative, cost, args.chart,
-                             title=f"{deal.id}: tariff savings against the pledge's net cost")
+                             title=f"{deal.title}: tariff savings against the pledge's net cost")
         t.notes.append(f"Chart written to {path}")
     tables.extend(_incidence_tables(args, deal, pipe, list(years), rate, cost))
     if args.decline:

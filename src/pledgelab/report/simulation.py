@@ -11,6 +11,7 @@ figures when they were live), :func:`fan_table` and :func:`fan_chart`
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from pledgelab._months import month_label
 from pledgelab.analysis import QUANTILES, SimulationResult
 from pledgelab.metrics import REASONS
 from pledgelab.report._table import Column, Table
+
+if TYPE_CHECKING:
+    from pledgelab.report.charts import Chart
 
 
 def simulation_summary(res: SimulationResult) -> Table:
@@ -122,22 +126,41 @@ def fan_table(res: SimulationResult, party: str) -> Table:
         t.rows.append([str(year), *[f["quantiles"][n][k] for n in names]])
     return t
 
-def fan_chart(res: SimulationResult, party: str, path: Path) -> Path:
-    """Write the fan chart of ``party`` as PNG, or as HTML embedding the PNG."""
-    from pledgelab.report.charts import pyplot, save
+def fan_chart(res: SimulationResult, party: str, path: Path, *, title: str | None = None,
+              source: str = "") -> Path:
+    """Write the fan chart of ``party``: percentiles of cumulative net cash by year end, ending in
+    the year the last flow ends (no flat years after it); .png, .svg or interactive .html.
 
-    plt = pyplot()
+    ``title`` defaults to the deal id; the CLI passes the deal's title.
+    """
+    from pledgelab.report.charts import draw
+
+    return draw(fan_spec(res, party, title=title, source=source), path)
+
+
+def fan_spec(res: SimulationResult, party: str, *, title: str | None = None, source: str = "") -> Chart:
+    """The fan chart of ``party`` as a :class:`~pledgelab.report.charts.Chart` (see :func:`fan_chart`)."""
+    from pledgelab.report.charts import Chart, Panel, Series, source_line
+
     f = res.fan(party)
-    q = {k: np.asarray(v) / 1e9 for k, v in f["quantiles"].items()}
-    fig, ax = plt.subplots(figsize=(9, 5))
-    ax.fill_between(f["year"], q["p5"], q["p95"], alpha=0.2, label="5–95%")
-    ax.fill_between(f["year"], q["p25"], q["p75"], alpha=0.4, label="25–75%")
-    ax.plot(f["year"], q["p50"], lw=2, label="median")
-    ax.axhline(0, color="black", lw=0.8)
-    ax.set_ylabel("cumulative net cash, $B")
-    title = f"{res.deal_id} × {res.pipeline_id}: {party} ({res.paths:,} paths, seed {res.seed})"
-    ax.set_title(title)
-    ax.legend(loc="upper left")
-    fig.tight_layout()
-    return save(fig, path, title)
-
+    q = {k: np.asarray(v, dtype=np.float64) / 1e9 for k, v in f["quantiles"].items()}
+    years = list(f["year"])
+    # Cumulative cash stops changing when the last flow ends: cut the flat tail (all percentiles).
+    stacked = np.vstack(list(q.values())) if q else np.zeros((0, len(years)))
+    last = len(years)
+    if stacked.size:
+        moving = np.nonzero(np.any(np.abs(np.diff(stacked, axis=1)) > 1e-9, axis=0))[0]
+        last = int(moving[-1]) + 2 if moving.size else 1
+    cut = slice(0, min(last, len(years)))
+    x = years[cut]
+    panel = Panel(ylabel="cumulative net cash, $B", hlines=[(0.0, "")], series=[
+        Series(name="5–95%", x=x, y=list(q["p5"][cut]), y2=list(q["p95"][cut]), kind="band"),
+        Series(name="25–75%", x=x, y=list(q["p25"][cut]), y2=list(q["p75"][cut]), kind="band"),
+        Series(name="median", x=x, y=list(q["p50"][cut]))])
+    head = title or res.deal_id
+    chart = Chart(title=f"{head}: {party}, cumulative net cash ({res.paths:,} paths, seed {res.seed})",
+                  xlabel="year end", panels=[panel],
+                  source=source or source_line(f"pipeline {res.pipeline_id} (illustrative)",
+                                               f"drivers {res.drivers_id}",
+                                               f"assumptions in `pledgelab show {res.deal_id}`"))
+    return chart
