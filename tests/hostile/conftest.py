@@ -20,6 +20,9 @@ from typing import Any
 import pytest
 from hostile_cases import CASES, build_files
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ledger"))
+from ledgerdb import db_url, pg_server, seeded  # noqa: F401  (SQLite and PostgreSQL ledgers)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 MEMORY_LIMIT = 3 << 30  # bytes of address space for one worker (numba's JIT needs ~1.5 GB mapped)

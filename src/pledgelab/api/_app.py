@@ -22,8 +22,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
 
 from pledgelab._errors import InputError
+from pledgelab.api._busy import bound_busy_wait, busy_response
 from pledgelab.api._models import BODIES, PATCHES, TokenIn
 from pledgelab.api._v1 import add_docs, add_v1
 from pledgelab.ledger import (
@@ -135,6 +137,8 @@ def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY, 
                               "every record with its sources. Reads are open; writes need a bearer token. "
                               "/v1 computes: deals, runs, comparisons and simulation jobs.")
     app.state.ledger = led
+    bound_busy_wait(led.engine)  # a write waits a few seconds for the lock, then 503 + Retry-After
+    app.add_exception_handler(OperationalError, busy_response)
     bearer = HTTPBearer(auto_error=False)
 
     def who(role: str) -> Callable[..., str]:

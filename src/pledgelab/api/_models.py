@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
+from pledgelab._limits import date_problem
 from pledgelab.ledger import DISTRICT_RE, FIELDS, MAX_TEXT, MAX_USD, REF_RE, ROLES, UPDATABLE
 from pledgelab.ledger import RecordField as LedgerField
 
@@ -42,9 +43,27 @@ Refs = Annotated[list[Ref], Field(max_length=50)]
 District = Annotated[str, Field(pattern=DISTRICT_RE.pattern)]
 
 
+def _iso_date(value: Any) -> Any:
+    """A date written YYYY-MM-DD inside the calendar window: a date and time is refused, as by the
+    command line and the YAML files (pydantic alone would take ``2026-01-10T00:00:00``)."""
+    if isinstance(value, str):
+        if len(value) != 10:
+            raise ValueError("expected a date YYYY-MM-DD (not a date and time)")
+        value = dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValueError("expected a date YYYY-MM-DD")
+    why = date_problem(value)
+    if why:
+        raise ValueError(why)
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
 def _py_type(f: LedgerField) -> Any:
     return {
-        "id": Id, "text": Text, "state": State, "date": dt.date, "usd": Usd, "bool": bool,
+        "id": Id, "text": Text, "state": State, "date": Date, "usd": Usd, "bool": bool, "deal": Id,
         "urls": Urls, "url": Url, "ids": Ids, "refs": Refs, "district": District,
         "year": Annotated[int, Field(ge=1900, le=2200)],
         "count": Annotated[int, Field(ge=0, le=10**7)],

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pledgelab._errors import Problem
+from pledgelab._limits import date_problem, json_problem
 from pledgelab.ledger._rules import STATUSES
-from pledgelab.terms import SECTORS
+from pledgelab.terms import SECTORS, shipped
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 STATE_RE = re.compile(r"^[A-Z]{2}$")
@@ -64,7 +65,7 @@ FIELDS: dict[str, dict[str, Field]] = {
     "pledge": {
         "id": Field("id", True), "country": Field("text", True), "investor": Field("text", True),
         "title": Field("text", True), "headline_usd": Field("usd"), "announced": Field("date"),
-        "deal_id": Field("text"), "composition": Field("json", default=[]),
+        "deal_id": Field("deal"), "composition": Field("json", default=[]),
         "caveats": Field("text"), "estimate": Field("bool", default=False),
         "estimate_reason": Field("text"), "period_start": Field("date"), "period_end": Field("date"),
         "currency": Field("choice", choices=("USD",), default="USD"), "price_year": Field("year"),
@@ -188,12 +189,14 @@ def _convert(field: Field, raw: Any) -> tuple[Any, str | None]:
         if isinstance(raw, dt.datetime):
             return None, "expected a date (YYYY-MM-DD), got a date and time"
         if isinstance(raw, dt.date):
-            return raw, None
-        if isinstance(raw, str):
+            return (None, why) if (why := date_problem(raw)) else (raw, None)
+        if isinstance(raw, str) and len(raw.strip()) == 10:
             try:
-                return dt.date.fromisoformat(raw.strip()), None
+                day = dt.date.fromisoformat(raw.strip())
             except ValueError:
                 pass
+            else:
+                return (None, why) if (why := date_problem(day)) else (day, None)
         return None, f"expected a date (YYYY-MM-DD), got {raw!r}"
     if t == "usd":
         if isinstance(raw, bool):
@@ -263,8 +266,26 @@ def _convert(field: Field, raw: Any) -> tuple[Any, str | None]:
             return None, f"expected a list of {what}, got {raw!r}"
         return list(items), None
     if t == "json":
-        return raw, None
+        why = json_problem(raw)  # bounded depth and size, finite numbers: reads never choke on it
+        return (None, why) if why else (raw, None)
+    if t == "deal":
+        return deal_id_value(raw)
     raise AssertionError(t)
+
+
+def known_deals() -> tuple[str, ...]:
+    """The ids a pledge's ``deal_id`` may name: the shipped deals and registered scenarios."""
+    return (*shipped("deals"), *shipped("scenarios"))
+
+
+def deal_id_value(raw: Any) -> tuple[str | None, str | None]:
+    """A shipped deal or scenario id, never a path: the value is looked up in the list of ids, the
+    file system is never asked, so the message says nothing about which files exist."""
+    known = known_deals()
+    if isinstance(raw, str) and raw.strip() in known:
+        return raw.strip(), None
+    shown = repr(raw)[:60] if isinstance(raw, str) else type(raw).__name__
+    return None, f"{shown} is not a shipped deal or scenario id; known: {', '.join(known)}"
 
 
 def check_record(kind: str, raw: Mapping[str, Any], *, file: str, line: int,

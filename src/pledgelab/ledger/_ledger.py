@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from pledgelab._errors import InputError, Problem
+from pledgelab._limits import MAX_ACTOR
 from pledgelab.engine import SLACK, earliest_funding
 from pledgelab.ledger import _rules
 from pledgelab.ledger._config import ROLES, default_url
@@ -162,6 +163,10 @@ class Ledger:
     def _audit(s: Session, *, actor: str, action: str, kind: str, record_id: str,
                before: dict[str, Any] | None, after: dict[str, Any] | None,
                reason: str | None = None) -> None:
+        if not isinstance(actor, str) or not actor.strip() or len(actor) > MAX_ACTOR or "\x00" in actor:
+            # the same limit on every backend (PostgreSQL's column holds 80; SQLite would hold any)
+            raise InputError([Problem("request", 0, "actor", f"an actor is 1 to {MAX_ACTOR} characters "
+                                      "without NUL")])
         s.add(AuditEntry(at=_now(), actor=actor, action=action, kind=kind, record_id=record_id,
                          before=before, after=after, reason=reason))
 

@@ -32,10 +32,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from pledgelab._errors import InputError, Problem
 from pledgelab.engine import SLACK, earliest_funding, financing_shares, investor_share
 from pledgelab.ledger._errors import RuleViolation, Violation
 from pledgelab.pipeline import Project as PipelineProject
-from pledgelab.terms import Clause, Status, TermSheet, load_deal
+from pledgelab.terms import Clause, Status, TermSheet, load_deal, shipped
 
 STAGES = ("interest", "recommended", "selected", "notice", "funded", "under-construction",
           "operating")
@@ -111,7 +112,12 @@ def violation(clause: Clause, message: str) -> Violation:
 
 def deal_for(deal_id: str | None) -> TermSheet | None:
     """The pledge's term sheet, or None where the pledge has no written mechanics."""
-    return load_deal(deal_id) if deal_id else None
+    if not deal_id:
+        return None
+    if deal_id not in (*shipped("deals"), *shipped("scenarios")):  # a stored value is never a path
+        raise InputError([Problem("ledger", 0, "pledge.deal_id",
+                                  f"{deal_id[:60]!r} is not a shipped deal or scenario id")])
+    return load_deal(deal_id)
 
 
 def stand_in(sector: str, notice: dt.date) -> PipelineProject:

@@ -1,0 +1,206 @@
+"""The ledger under hostile writes (issue 16): the audit log cannot be rewritten (REPLACE, TRUNCATE,
+UPDATE, DELETE) on SQLite or PostgreSQL; every pair of the status table is allowed or refused as
+the table says; deal ids are never paths; the same actor limit on both backends; over HTTP a deep
+body gets 422 and reads keep working, a date-time is not a date, and a write that meets a busy
+database gets 503 with Retry-After, not 500."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from pledgelab import InputError
+from pledgelab.ledger import STATUSES, TRANSITIONS, Ledger
+
+SRC = ["https://example.org/hostile"]
+
+
+def _count(led: Ledger) -> int:
+    with led.engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM audit")).scalar_one())
+
+
+REWRITES = {
+    "sqlite": [
+        "REPLACE INTO audit (id, at, actor, action, kind, record_id) "
+        "SELECT id, at, 'mallory', action, kind, record_id FROM audit WHERE id = (SELECT min(id) FROM audit)",
+        "INSERT OR REPLACE INTO audit (id, at, actor, action, kind, record_id) "
+        "SELECT id, at, 'mallory', 'delete', kind, record_id FROM audit "
+        "WHERE id = (SELECT max(id) FROM audit)",
+        "UPDATE audit SET actor = 'mallory'",
+        "UPDATE OR REPLACE audit SET id = id + 1000000",
+        "DELETE FROM audit",
+    ],
+    "postgresql": [
+        "TRUNCATE audit",
+        "TRUNCATE audit CASCADE",
+        "INSERT INTO audit (id, at, actor, action, kind, record_id) "
+        "SELECT id, at, 'mallory', action, kind, record_id FROM audit WHERE id = (SELECT min(id) FROM audit) "
+        "ON CONFLICT (id) DO UPDATE SET actor = 'mallory'",
+        "UPDATE audit SET actor = 'mallory'",
+        "DELETE FROM audit",
+    ],
+}
+
+
+@pytest.mark.parametrize("attempt", range(5))
+def test_the_audit_log_cannot_be_rewritten(seeded: Ledger, attempt: int) -> None:
+    dialect = seeded.engine.dialect.name
+    sql = REWRITES[dialect][attempt]
+    before = _count(seeded)
+    assert before > 0
+    with pytest.raises(Exception, match="append-only"), seeded.engine.begin() as conn:
+        conn.execute(text(sql))
+    assert _count(seeded) == before
+    with seeded.engine.connect() as conn:
+        assert "mallory" not in {r[0] for r in conn.execute(text("SELECT actor FROM audit"))}
+
+
+def test_the_same_actor_limit_on_both_backends(seeded: Ledger) -> None:
+    rec = {"pledge_id": "KR-2025-11", "date": "2026-01-05", "event": "hostile", "text": "x",
+           "sources": SRC, "verified": "2026-01-06"}
+    before = _count(seeded)
+    for actor in ("a" * 81, "a" * 100_000, "", "bad\x00actor"):
+        with pytest.raises(InputError, match="actor"):
+            seeded.add("milestone", rec, actor=actor)
+    assert _count(seeded) == before
+    seeded.add("milestone", rec, actor="a" * 80)  # the limit itself is fine
+    assert _count(seeded) == before + 1
+
+
+@pytest.mark.parametrize("deal_id", ["../../etc/passwd", "/etc/passwd", "/nonexistent/x.yaml",
+                                     "src/pledgelab/data/deals/us-korea-2025-11.yaml",
+                                     "us-korea-2025-11.yaml", "no-such-deal"])
+def test_a_deal_id_is_never_a_path(seeded: Ledger, deal_id: str) -> None:
+    rec = {"id": "hx-pledge", "country": "KR", "investor": "KR", "title": "x", "deal_id": deal_id,
+           "sources": SRC, "verified": "2026-01-06"}
+    with pytest.raises(InputError) as err:
+        seeded.add("pledge", rec, actor="hostile")
+    message = str(err.value)
+    assert "pledge.deal_id" in message and "is not a shipped deal or scenario id" in message
+    # the same words whether or not the path exists: nothing about the file system
+    words = message.replace(repr(deal_id)[:60], "<id>")
+    assert "exist" not in words and "no such file" not in words.lower() and "cannot read" not in words
+
+
+def test_every_pair_of_the_status_table(seeded: Ledger) -> None:
+    """Each (from, to) pair is allowed exactly when the one table lists it (money-only statuses
+    aside), checked through the ledger's public writes on a fresh project per pair start."""
+    from pledgelab.ledger._rules import allowed_next, transition  # not exported by the package yet
+
+    pairs = [(a, b) for a in STATUSES for b in STATUSES if a != b]
+    for a, b in pairs:
+        allowed = b in TRANSITIONS[a]
+        assert (transition(a, b) == []) is allowed, (a, b)
+        assert (b in allowed_next(a)) is allowed
+    # through the ledger, from a project at 'interest' (created by hand) to every status
+    for n, b in enumerate(s for s in STATUSES if s != "interest"):
+        pid = f"hx-t{n}"
+        seeded.add("project", {"id": pid, "pledge_id": "KR-2025-11", "name": pid, "sector": "energy",
+                               "status": "interest", "status_date": "2026-01-05", "sources": SRC,
+                               "verified": "2026-01-06"}, actor="hostile")
+        change = {"project_id": pid, "status": b, "date": "2026-02-01", "sources": SRC,
+                  "verified": "2026-02-02", "version": 1}
+        if b in TRANSITIONS["interest"]:
+            seeded.add("status", change, actor="hostile")
+            assert seeded.get("project", pid)["status"] == b
+        else:
+            with pytest.raises(InputError):
+                seeded.add("status", change, actor="hostile")
+            assert seeded.get("project", pid)["status"] == "interest"
+        with pytest.raises(InputError):  # a status change without the version read
+            seeded.add("status", {k: v for k, v in change.items() if k != "version"}, actor="hostile")
+
+
+# -- over HTTP --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def client(seeded: Ledger) -> Iterator[tuple[Any, dict[str, str], Ledger]]:
+    pytest.importorskip("fastapi", reason="needs the web extra: pip install 'pledgelab[web]'")
+    from fastapi.testclient import TestClient
+
+    from pledgelab.api import create_app
+
+    token = {"Authorization": "Bearer " + seeded.create_token(name="hostile-editor", role="editor")}
+    with TestClient(create_app(seeded), raise_server_exceptions=False) as c:
+        yield c, token, seeded
+
+
+def _nested(depth: int) -> Any:
+    value: Any = "x"
+    for _ in range(depth):
+        value = {"label": value}
+    return value
+
+
+PLEDGE = {"id": "hx-deep", "country": "KR", "investor": "KR", "title": "deep", "sources": SRC,
+          "verified": "2026-01-06"}
+
+
+@pytest.mark.parametrize("depth", [20, 300, 900])
+def test_a_deep_body_gets_422_and_reads_keep_working(client: Any, depth: int) -> None:
+    c, token, _ = client
+    body = {**PLEDGE, "composition": [{"label": "x", "component": "loans", "mechanism": "none",
+                                        "mechanism_reason": _nested(depth)}]}
+    r = c.post("/pledges", json=body, headers=token)
+    assert r.status_code == 422, r.text
+    for path in ("/pledges", "/pledges?limit=500", "/report", "/projects"):
+        assert c.get(path).status_code == 200
+
+
+def test_a_very_deep_json_body_is_refused_not_500(client: Any) -> None:
+    c, token, _ = client
+    raw = '{"id": "hx-deep", "composition": ' + "[" * 20_000 + "]" * 20_000 + "}"
+    r = c.post("/pledges", content=raw, headers={**token, "Content-Type": "application/json"})
+    assert 400 <= r.status_code < 500, r.status_code
+    assert c.get("/pledges").status_code == 200
+
+
+@pytest.mark.parametrize("field,value", [
+    ("date", "2026-01-10T00:00:00"), ("date", "2026-01-10 00:00"), ("date", "2026-02-30"),
+    ("date", "9999-12-31"), ("date", "0001-01-01"), ("verified", "2026-01-06T12:00:00Z"),
+])
+def test_the_api_refuses_what_is_not_a_date(client: Any, field: str, value: str) -> None:
+    c, token, _ = client
+    body = {"pledge_id": "KR-2025-11", "date": "2026-01-05", "event": "hostile", "text": "x",
+            "sources": SRC, "verified": "2026-01-06", field: value}
+    r = c.post("/milestones", json=body, headers=token)
+    assert r.status_code == 422, r.text
+
+
+@pytest.mark.parametrize("deal_id", ["../../etc/passwd", "/etc/passwd", "us-korea-2025-11.yaml",
+                                     "nope-not-a-deal"])
+def test_the_api_refuses_a_deal_path_alike(client: Any, deal_id: str) -> None:
+    c, token, _ = client
+    r = c.post("/pledges", json={**PLEDGE, "id": "hx-path", "deal_id": deal_id}, headers=token)
+    assert r.status_code == 422
+    assert "passwd" not in r.text or "exist" not in r.text
+
+
+def test_a_write_on_a_busy_database_gets_503_not_500(client: Any) -> None:
+    c, token, led = client
+    if led.engine.dialect.name != "sqlite":
+        pytest.skip("the write lock that queues writers is SQLite's")
+    from pledgelab.api._busy import bound_busy_wait
+
+    bound_busy_wait(led.engine, 0.3)  # keep the test short: the app's own wait is a few seconds
+    path = led.engine.url.database
+    assert path
+    holder = sqlite3.connect(path, timeout=0.1, isolation_level=None)  # a long import holding the lock
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        body = {"pledge_id": "KR-2025-11", "date": "2026-01-05", "event": "busy", "text": "x",
+                "sources": SRC, "verified": "2026-01-06"}
+        r = c.post("/milestones", json=body, headers=token)
+        assert r.status_code == 503, r.text
+        assert int(r.headers["Retry-After"]) > 0
+        assert c.get("/pledges").status_code == 200  # reads do not wait for the writer (WAL)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    r = c.post("/milestones", json={**body, "event": "after"}, headers=token)
+    assert r.status_code == 201, r.text
