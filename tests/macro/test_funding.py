@@ -4,6 +4,7 @@ rejected with file:line:field, lump sum vs instalments, and up-front bond-financ
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -456,7 +457,8 @@ def test_shipped_plans_are_the_special_acts_sources(korea: MacroData) -> None:
                                              "borrowing", "won-bonds", "entrusted-assets"]
     assert act.market_limit == korea.value("absorbable_outflow_usd") == 15e9
     # The ₩2T capital at the 2025 year-end close, in dollars (both figures cited in korea.yaml).
-    capital = korea.value("investment_corporation_capital_local") / korea.series("fx_level", "KR").values[-1]
+    close = korea.series("fx_level", "KR").at(dt.date(2025, 12, 31)).value  # the 2025 year-end close
+    capital = korea.value("investment_corporation_capital_local") / close
     assert act.source("government-contribution").total_usd == pytest.approx(capital, rel=5e-3)
     income = korea.clause("reserve_income_usd")
     assert income.value == 15e9 and [a.value for a in income.alternatives] == [20e9]  # Koo; Kim Jung-kwan

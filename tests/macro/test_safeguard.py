@@ -51,14 +51,20 @@ def _rule(**kw: object) -> FxRule:
 def test_the_shipped_safeguard_is_korea_s_and_every_number_is_labelled() -> None:
     sg = load_safeguard("korea-2025")
     assert safeguard_for("KR") == sg and safeguard_for("JP") is None
-    assert (sg.investor, sg.currency, sg.funding) == ("KR", "KRW", "korea-mof-2025")
+    assert (sg.investor, sg.currency, sg.funding) == ("KR", "KRW", "korea-special-act-2026")
     assert float(sg.threshold.value) == 1500.0
-    assert sg.sweep() == (0.0, 0.0005, 0.001, 0.002, 0.005)
+    assert sg.sweep() == (0.0, 0.0009, 0.001, 0.0011, 0.002, 0.005)
+    # the impact's basis: IMF WP 15/130, 1.7-2.0% per 1% of GDP, on Korea's 2024 GDP of $1.868T
+    lo, hi = 0.017 / (0.01 * 1868), 0.020 / (0.01 * 1868)  # log-points per $1B (small moves)
+    assert lo < float(sg.impact.value) < hi
+    assert [float(a.value) for a in sg.impact.alternatives][1:3] == [round(lo, 4), round(hi, 4)]
+    assert any("15/130" in r.title for r in sg.impact.references)
+    assert sg.demand_basis.value == "market-purchases" and sg.total_cap == 24
     for c in sg.clauses():  # nothing in the record fixes these: all assumed, with alternatives
         assert c.status.value == "assumed" and c.reason and c.alternatives, c.path
     rule = sg.rule(load_deal(KOREA))
     assert rule.requests and rule.impact == pytest.approx(1e-12)
-    assert (rule.window, rule.max_deferral, rule.acceptance) == (12, 12, 0.5)
+    assert (rule.window, rule.max_deferral, rule.acceptance, rule.max_total_deferral) == (24, 12, 0.5, 24)
     assert not sg.rule(load_deal("us-ask-2025-09")).requests  # no clause: pressure reported only
     with pytest.raises(ValueError, match="investor KR"):
         sg.rule(load_deal("us-japan-2025-09"))
@@ -202,8 +208,15 @@ def test_the_plan_with_an_unreachable_threshold_is_the_plan() -> None:
 
 def test_the_sweep_on_the_korea_deal() -> None:
     deal, pipe = load_deal(KOREA), load_pipeline("korea-illustrative")
-    points = sweep(deal, pipe, load_safeguard("korea-2025"), discount_rate=0.04)
-    assert [p.impact for p in points] == [0.0, 0.0005, 0.001, 0.002, 0.005]
+    sg = load_safeguard("korea-2025")
+    # On the evidence's basis (dollars bought in the market under the Special Act's plan: the
+    # $1.39B contribution a year of calls) even the stress impact makes no request.
+    market = sweep(deal, pipe, sg, discount_rate=0.04)
+    assert [p.impact for p in market] == [0.0, 0.0009, 0.001, 0.0011, 0.002, 0.005]
+    assert all(p.requests == 0 for p in market)
+    # The stress reading (every dollar the investor pays) is where the clause binds.
+    calls = dataclasses.replace(sg, demand_basis=sg.demand_basis.with_value("investor-calls", note="t"))
+    points = sweep(deal, pipe, calls, discount_rate=0.04)
     zero = points[0]
     assert zero.first_crossing is None and zero.requests == 0 and zero.npv_change == 0.0
     assert zero.peak == pytest.approx(1467.1)  # the drivers' start: the won reverts from there
@@ -265,18 +278,23 @@ MALFORMED = [
      "threshold.unit", "not accepted here"),
     ("acceptance above one", "  value: 0.5\n  unit: probability", "  value: 1.5\n  unit: probability",
      "value: 1.5", "acceptance.value", "must be at most 1"),
-    ("unknown demand basis", "value: investor-calls", "value: everything", "value: everything",
+    ("unknown demand basis", "  value: market-purchases", "  value: everything", "value: everything",
      "demand_basis.value", "is not one of"),
-    ("window of minus one month", "  value: 12\n  unit: months\n  label: Months of dollar demand",
+    ("window of minus one month", "  value: 24\n  unit: months\n  label: Months of dollar demand",
      "  value: -1\n  unit: months\n  label: Months of dollar demand", "value: -1", "window.value",
      "must be at least 1"),
+    ("unknown end treatment", "  value: paid\n", "  value: erased\n", "value: erased", "end_treatment.value",
+     "is not one of"),
+    ("negative total deferral", "  value: 24\n  unit: months\n  label: Months all requests",
+     "  value: -3\n  unit: months\n  label: Months all requests", "value: -3", "max_total_deferral.value",
+     "at least 0"),
     ("currency code", "currency: KRW", "currency: won", "currency: won", "currency", "not a currency code"),
-    ("unknown funding plan", "funding: korea-mof-2025", "funding: nowhere", "funding: nowhere", "funding",
-     "cannot load funding plan"),
+    ("unknown funding plan", "funding: korea-special-act-2026", "funding: nowhere", "funding: nowhere",
+     "funding", "cannot load funding plan"),
     ("sweep value not a number", "{value: 0.002, label:", "{value: twice, label:", "value: twice",
-     "impact.alternatives[2].value", "expected a number"),
+     "impact.alternatives[3].value", "expected a number"),
     ("negative sweep value", "{value: 0.002, label:", "{value: -0.002, label:", "value: -0.002",
-     "impact.alternatives[2].value", "negative amounts"),
+     "impact.alternatives[3].value", "negative amounts"),
     ("id is not the file name", "id: korea-2025", "id: other", "id: other", "id", "must match the file name"),
 ]
 

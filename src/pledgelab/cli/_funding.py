@@ -5,6 +5,7 @@ horizon), and with ``--safeguard`` the currency pressure, the FX-safeguard rule 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections.abc import Callable
 
 import numpy as np
@@ -14,6 +15,7 @@ from pledgelab._months import month_label
 from pledgelab.cli._shared import check_fx, funding_plan_for, load, pipeline_for, safeguard_for
 from pledgelab.engine import run
 from pledgelab.macro import BalanceSheet
+from pledgelab.macro.safeguard import Safeguard
 from pledgelab.metrics import default_discount_rate
 from pledgelab.pipeline import Pipeline
 from pledgelab.report import Column, Table, usd
@@ -186,12 +188,12 @@ def _safeguard_tables(args: argparse.Namespace, deal: TermSheet, pipe: Pipeline)
                         p.months_above, p.requests, p.deferred,
                         month_label(p.last_call) if p.last_call is not None else "-", p.npv_change])
     plan_last = base.last_call_plan
-    sw.notes.append(f"Impacts: the file's value and its alternatives (no published estimate exists). "
+    sw.notes.append(f"Impacts: the file's value and its alternatives (the IMF estimate's range, stress). "
                     f"Last call with no deferral: "
                     f"{month_label(plan_last) if plan_last is not None else '-'}. NPV at "
                     f"{100 * rate:.2f}%/yr; 'if accepted' = every request accepted, 'if refused' = none "
                     f"(Monte Carlo draws the answer: simulate --fx-feedback).")
-    out = [by_year, sw]
+    out = [by_year, sw, _replay_table(deal, sg)]
     if args.pressure_chart:
         from pledgelab.report.charts import pressure_chart
 
@@ -228,3 +230,45 @@ def _funding_chart(args: argparse.Namespace, results: dict[str, BalanceSheet],
                           args.chart, title=f"Gross and net reserves, and calls "
                           f"({next(iter(results.values())).funding.plan.id})")
     tables[0].notes.append(f"Chart written to {path}")
+
+
+REPLAY = (dt.date(2025, 12, 1), dt.date(2026, 3, 31))  # the record's won path around the clause's first test
+
+
+def _replay_table(deal: TermSheet, sg: Safeguard) -> Table:
+    """The rule on the recorded exchange rate (:func:`pledgelab.macro.safeguard.replay`)."""
+    from pledgelab.macro.safeguard import replay
+
+    start, end = REPLAY
+    ccy, thr = sg.currency, float(sg.threshold.value)
+    t = Table(f"{deal.id}: the safeguard on the recorded {ccy}, {start} to {end} (threshold {thr:,.1f})",
+              [Column("date"), Column(f"{ccy}/USD", "text"), Column("level request"),
+               Column(f"forward, {sg.demand_basis.value}", "text"), Column("request"),
+               Column("forward, investor-calls", "text"), Column("request "),
+               Column("one-session move", "pct"), Column("speed request")])
+    try:
+        own = replay(sg, deal, start=start, end=end)
+        calls = replay(sg, deal, start=start, end=end, demand_basis="investor-calls")
+    except (KeyError, ValueError) as exc:
+        t.notes.append(f"No replay: {exc}")
+        return t
+
+    def yes(b: bool) -> str:
+        return "request" if b else "-"
+
+    for a, b in zip(own, calls, strict=True):
+        t.rows.append([a.date.isoformat(), f"{a.level:,.1f}", yes(a.level_request), f"{a.forward:,.1f}",
+                       yes(a.forward_request), f"{b.forward:,.1f}", yes(b.forward_request), a.move,
+                       yes(a.speed_request)])
+    months = sg.forward_months.value if sg.forward_months is not None else 0
+    t.notes.append(
+        f"Level: the engine's rule (a request above the threshold). Forward: the level weakened by "
+        f"{float(sg.impact.value):g} log-points per $1B of the calls scheduled over the next {months} months "
+        f"(the deal's annual cap, pro rata), counted as the file's demand basis "
+        f"({own[0].scheduled / 1e9 if own else 0:,.2f}B) or as every dollar paid "
+        f"({calls[0].scheduled / 1e9 if calls else 0:,.2f}B). Speed: the move from the previous session "
+        f"where the record has it, against "
+        f"{float(sg.speed_threshold.value) if sg.speed_threshold is not None else float('nan'):.1%}.")
+    t.notes.extend(c.cite() for c in (sg.forward_months, sg.speed_threshold) if c is not None)
+    t.notes.append(f"Levels: {sg.investor}'s fx_level observations in the macro data, with their sources.")
+    return t

@@ -33,6 +33,9 @@ kernel is tested against the scalar twin):
    the investor funds is paid; each waits, as a call over the annual cap does,
    and construction waits with it. When the deferral ends with the pressure
    still above, the investor may request again.
+5. *Cap.* All requests together defer the investor's calls for at most
+   ``max_total_deferral`` months: once they have, a running deferral ends and no
+   request is made again, so every deferred call is paid (none is erased).
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from pledgelab.terms import TermSheet
 
 #: codes of the per-month request record
 ACCEPTED, REFUSED, NONE = 1, -1, 0
+NO_CAP = 2**62  # max_total_deferral None: more months than any run has
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +63,7 @@ class FxRule:
     max_deferral: int  # months one accepted request defers
     acceptance: float  # probability the host accepts a request (Monte Carlo)
     requests: bool  # the deal has the clause: without it the pressure is only reported
+    max_total_deferral: int | None = None  # months all requests together may defer (None: no cap)
     market_before: tuple[float, ...] = (0.0,)  # per market segment: a year's calls met before it
     market_cap: tuple[float, ...] = (math.inf,)  # per market segment: its capacity a year
     clause: str = "fx_safeguard.available"  # the deal's clause path, for events
@@ -68,6 +73,8 @@ class FxRule:
             raise ValueError("window and max_deferral must be at least one month")
         if not 0.0 <= self.acceptance <= 1.0:
             raise ValueError(f"acceptance must be a probability, got {self.acceptance}")
+        if self.max_total_deferral is not None and self.max_total_deferral < 0:
+            raise ValueError(f"max_total_deferral must be zero or more months, got {self.max_total_deferral}")
         if len(self.market_before) != len(self.market_cap):
             raise ValueError("market_before and market_cap must have the same length")
 
@@ -91,6 +98,11 @@ class FxRule:
         if self.requests and pacing != "as-called":
             raise ValueError(f"{deal.id}: the FX safeguard's deferral is modelled for as-called pacing "
                              f"only, not {pacing!r}")
+
+    @property
+    def total_cap(self) -> int:
+        """The cap on all deferred months as a number (a huge one for no cap; the compiled kernel's)."""
+        return NO_CAP if self.max_total_deferral is None else int(self.max_total_deferral)
 
     def segments(self) -> tuple[np.ndarray, np.ndarray]:
         """The market segments as arrays (for the compiled kernel)."""

@@ -402,11 +402,13 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
                        requests=np.zeros((n_paths, n_months), dtype=np.int8),
                        deferred=np.zeros((n_paths, n_months), dtype=np.bool_))
         thr, impact, window, max_def = rule.threshold, rule.impact, rule.window, rule.max_deferral
+        max_total = rule.total_cap
     else:  # compiled with the same types either way; nothing of this is read
         level, accept = np.zeros((1, 1)), np.zeros((1, 1), dtype=np.bool_)
         before, caps = np.zeros(0), np.zeros(0)
         rec = None
         thr, impact, window, max_def = 0.0, 0.0, 1, 1
+        max_total = 0
     reading = overrun_reading(deal)
     capped = 0 if reading == "investor-unlimited" or vehicle else (1 if reading == "host-beyond-cap" else 2)
     beyond = np.zeros((n_paths, n, n_months))
@@ -422,7 +424,7 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
                     aban=np.ascontiguousarray(aban, dtype=np.int64), pause_at=pause_at, pause=pause),
         _FxInputs(on=rule is not None, requests=bool(rule.requests) if rule else False, level=level,
                   accept=accept, threshold=float(thr), impact=float(impact), window=int(window),
-                  max_deferral=int(max_def), before=before, caps=caps),
+                  max_deferral=int(max_def), before=before, caps=caps, max_total=int(max_total)),
         _CallsOut(calls=calls, completion=completion, abandoned=abandoned, v_interest=v_interest,
                   v_balance=v_balance, last_move=last_move, pressure=out_p, requests=out_r,
                   deferred=out_d, beyond=beyond))
@@ -532,6 +534,7 @@ class _FxInputs(NamedTuple):
     max_deferral: int
     before: np.ndarray
     caps: np.ndarray
+    max_total: int  # months all requests together may defer (FxRule.total_cap)
 
 
 class _CallsOut(NamedTuple):
@@ -568,7 +571,7 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
     delay, cfac, aban, pause_at, pause = shocks.delay, shocks.cfac, shocks.aban, shocks.pause_at, shocks.pause
     fx_on, fx_req, fx_level, fx_accept = fx.on, fx.requests, fx.level, fx.accept
     thr, impact, window, max_def = fx.threshold, fx.impact, fx.window, fx.max_deferral
-    before, caps = fx.before, fx.caps
+    before, caps, max_total = fx.before, fx.caps, fx.max_total
     calls, completion, abandoned = out.calls, out.completion, out.abandoned
     v_interest, v_balance, last_move = out.v_interest, out.v_balance, out.last_move
     pressure, requests, deferred = out.pressure, out.requests, out.deferred
@@ -592,6 +595,7 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
         inv_paid = 0.0
         episode = 0
         until = -1
+        used = 0
         for t in range(n_months):
             paid = 0.0
             any_pending = False
@@ -620,9 +624,9 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
                 pr = fx_level[p, t] * np.exp(impact * d)
                 pressure[p, t] = pr
                 if pr > thr:
-                    if episode == 1 and t >= until:
+                    if episode == 1 and (t >= until or used >= max_total):
                         episode = 0
-                    if episode == 0 and fx_req:
+                    if episode == 0 and fx_req and used < max_total:
                         if fx_accept[p, t]:
                             episode = 1
                             until = t + max_def
@@ -633,6 +637,8 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
                     deferring = episode == 1
                 else:
                     episode = 0
+                if deferring:
+                    used += 1
                 deferred[p, t] = deferring
             # due calls, oldest first, then notice order (j)
             n_due = 0

@@ -318,6 +318,7 @@ class _Safeguard:
         self.deferred: set[int] = set()
         self.demand: dict[int, float] = {}  # month -> dollar demand on the investor's currency
         self.episode, self.until = 0, -1  # 0: no request running, 1: accepted (to `until`), 2: refused
+        self.used = 0  # months deferred so far, by all requests (at most rule.total_cap)
         self.paid_year: int | None = None
         self.paid_so_far = 0.0  # investor dollars paid this calendar year
 
@@ -334,9 +335,9 @@ class _Safeguard:
         if pressure <= rule.threshold:
             self.episode = 0
             return False
-        if self.episode == 1 and m >= self.until:
+        if self.episode == 1 and (m >= self.until or self.used >= rule.total_cap):
             self.episode = 0
-        if self.episode == 0 and rule.requests:
+        if self.episode == 0 and rule.requests and self.used < rule.total_cap:
             accepted = bool(fx.accept[m - fx.start])
             self.episode, self.until = (1, m + rule.max_deferral) if accepted else (2, -1)
             self.requests[m] = ACCEPTED if accepted else REFUSED
@@ -348,6 +349,7 @@ class _Safeguard:
                                      self.deal.clause(rule.clause).path))
         if self.episode == 1:
             self.deferred.add(m)
+            self.used += 1
             return True
         return False
 

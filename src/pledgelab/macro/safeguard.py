@@ -27,6 +27,7 @@ form the sensitivity sweep (:meth:`Safeguard.sweep`).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Iterator
@@ -40,6 +41,7 @@ from pledgelab._cited import Clause, ClauseSpec, Reference, locate, open_cited, 
 from pledgelab._errors import InputError
 from pledgelab.drivers import DriverModel, load_drivers
 from pledgelab.engine import FxRule
+from pledgelab.macro._data import MacroData
 from pledgelab.macro.funding import ECONOMY_CODE, FundingPlan, load_funding
 from pledgelab.terms import TermSheet
 
@@ -55,7 +57,15 @@ IMPACT_UNIT = "log-points/USD-bn"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _FILE_KEYS = ("schema", "id", "title", "summary", "investor", "currency", "funding", "references",
               "threshold", "demand_basis", "impact", "window", "acceptance", "max_deferral")
+_FILE_OPTIONAL = ("max_total_deferral", "end_treatment", "forward_months", "speed_threshold")
+END_TREATMENTS = ("paid", "forfeited", "renegotiated")
 _MONTHS = ClauseSpec(units=("months",), kind="count", minimum=1)
+_OPTIONAL_SPECS: dict[str, ClauseSpec] = {
+    "max_total_deferral": ClauseSpec(units=("months",), kind="count", minimum=0, nullable=True),
+    "end_treatment": ClauseSpec(units=("rule",), kind="choice", choices=END_TREATMENTS),
+    "forward_months": _MONTHS,
+    "speed_threshold": ClauseSpec(units=("fraction",), kind="fraction"),
+}
 _SPECS: dict[str, ClauseSpec] = {
     "demand_basis": ClauseSpec(units=("rule",), kind="choice", choices=DEMAND_BASES),
     "impact": ClauseSpec(units=(IMPACT_UNIT,), kind="number", minimum=0.0, maximum=1.0),
@@ -83,10 +93,23 @@ class Safeguard:
     max_deferral: Clause
     references: dict[str, Reference]
     file: str
+    max_total_deferral: Clause | None = None  # None (or a null value): no cap on all deferral
+    end_treatment: Clause | None = None  # what happens to deferred calls: only "paid" is modelled
+    forward_months: Clause | None = None  # the replay's forward reading: months of calls ahead
+    speed_threshold: Clause | None = None  # the replay's speed reading: largest one-session move
 
     def clauses(self) -> Iterator[Clause]:
         yield from (self.threshold, self.demand_basis, self.impact, self.window, self.acceptance,
                     self.max_deferral)
+        for c in (self.max_total_deferral, self.end_treatment, self.forward_months, self.speed_threshold):
+            if c is not None:
+                yield c
+
+    @property
+    def total_cap(self) -> int | None:
+        """Months all requests together may defer, or None for no cap."""
+        c = self.max_total_deferral
+        return None if c is None or c.value is None else int(c.value)
 
     def sweep(self) -> tuple[float, ...]:
         """The impact values of the sensitivity sweep: the clause's value and its alternatives, sorted."""
@@ -116,9 +139,12 @@ class Safeguard:
         if self.demand_basis.value == "market-purchases":
             fp = plan if isinstance(plan, FundingPlan) else load_funding(plan or self.funding)
             before, caps = market_segments(fp)
+        if self.end_treatment is not None and self.end_treatment.value != "paid":
+            raise ValueError(f"{self.file}: end_treatment {self.end_treatment.value!r} is not modelled; "
+                             f"deferred calls are paid when the deferral ends ('paid')")
         rule = FxRule(currency=self.currency, threshold=float(self.threshold.value),
                       impact=float(self.impact.value) / 1e9, window=int(self.window.value),
-                      max_deferral=int(self.max_deferral.value),
+                      max_deferral=int(self.max_deferral.value), max_total_deferral=self.total_cap,
                       acceptance=float(self.acceptance.value),
                       requests=bool(deal.value("fx_safeguard.available")),
                       market_before=before, market_cap=caps,
@@ -128,18 +154,24 @@ class Safeguard:
 
 
 def market_segments(plan: FundingPlan) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """Per market-purchase source: a year's calls met before it, and its capacity (inf: unlimited).
+    """Per market source (dollars bought in the market): a year's calls met before it, and its capacity.
 
-    Sources after an unlimited one are never used (the funding plan's own rule).
+    A source's yearly capacity is its ``capacity``, else its lifetime ``total`` (a first-year
+    reading), and a market source's is also bounded by what is left of the plan's
+    ``market_absorption``; a source with neither limit takes every remaining dollar, so the
+    sources after it are never used (the funding plan's own rule). ``inf``: unlimited.
     """
     before, caps = [], []
     used = 0.0
+    absorb_left = math.inf if plan.market_limit is None else plan.market_limit
     for s in plan.sources:
-        cap = s.capacity_usd
+        cap = s.capacity_usd if s.capacity_usd is not None else s.total_usd
         if s.dollar_demand == "market":
+            cap = min(math.inf if cap is None else cap, absorb_left)
+            absorb_left -= cap
             before.append(used)
-            caps.append(math.inf if cap is None else cap)
-        if cap is None:
+            caps.append(cap)
+        if cap is None or math.isinf(cap):
             break
         used += cap
     return tuple(before), tuple(caps)
@@ -147,7 +179,8 @@ def market_segments(plan: FundingPlan) -> tuple[tuple[float, ...], tuple[float, 
 
 def read_safeguard(path: Path, *, display: str | None = None) -> Safeguard:
     """Read and check one safeguard file; every problem is reported as ``file:line: field: message``."""
-    root, chk, head = open_cited(path, schema=SAFEGUARD_SCHEMA, display=display, required=_FILE_KEYS)
+    root, chk, head = open_cited(path, schema=SAFEGUARD_SCHEMA, display=display, required=_FILE_KEYS,
+                                 allowed=_FILE_OPTIONAL)
     sid, title, summary, refs = head.id, head.title, head.summary, head.references
     investor = chk.code(root, "investor", ECONOMY_CODE, "an economy code (two capitals, e.g. KR)")
     currency = chk.code(root, "currency", _CURRENCY, "a currency code (three capitals, e.g. KRW)")
@@ -160,6 +193,7 @@ def read_safeguard(path: Path, *, display: str | None = None) -> Safeguard:
     threshold_spec = ClauseSpec(units=(f"{currency or 'CCY'}/USD",), kind="money", minimum=1e-9)
     threshold = chk.clause(root, "threshold", threshold_spec, refs, required=False)
     got = {k: chk.clause(root, k, spec, refs, required=False) for k, spec in _SPECS.items()}
+    extra = {k: chk.clause(root, k, spec, refs, required=False) for k, spec in _OPTIONAL_SPECS.items()}
     chk.raise_if_any()
     assert sid and title and summary and investor and currency and funding and threshold is not None
     assert all(c is not None for c in got.values())
@@ -168,7 +202,9 @@ def read_safeguard(path: Path, *, display: str | None = None) -> Safeguard:
                      demand_basis=got["demand_basis"], impact=got["impact"],  # type: ignore[arg-type]
                      window=got["window"], acceptance=got["acceptance"],  # type: ignore[arg-type]
                      max_deferral=got["max_deferral"], references=refs,  # type: ignore[arg-type]
-                     file=head.file)
+                     file=head.file, max_total_deferral=extra["max_total_deferral"],
+                     end_treatment=extra["end_treatment"], forward_months=extra["forward_months"],
+                     speed_threshold=extra["speed_threshold"])
 
 
 def load_safeguard(name_or_path: str | Path) -> Safeguard:
@@ -275,4 +311,71 @@ def pressure_by_year(result: RunResult) -> list[PressureYear]:
                                 months_above=int(np.count_nonzero(p[live] > fx.rule.threshold)),
                                 requests=int(np.count_nonzero(fx.requests[0, sel])),
                                 deferred=int(np.count_nonzero(fx.deferred[0, sel]))))
+    return out
+
+
+# -- the replay of a recorded path -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplayPoint:
+    """What the rule reads on one recorded day, three ways (see :func:`replay`)."""
+
+    date: dt.date
+    level: float  # the recorded rate (units per dollar)
+    note: str  # the observation's note (close, intraday, ...)
+    level_request: bool  # the engine's rule: the level above the threshold
+    scheduled: float  # dollar demand the forward reading counts (after the demand basis)
+    forward: float  # the level weakened by the scheduled demand
+    forward_request: bool
+    move: float | None  # log change from the previous session, when the record has it
+    speed_request: bool
+
+
+def replay(safeguard: Safeguard, deal: TermSheet, *, start: dt.date, end: dt.date,
+           macro: MacroData | str | None = None, demand_basis: str | None = None) -> list[ReplayPoint]:
+    """The rule on the recorded exchange rate between ``start`` and ``end`` (inclusive).
+
+    For each ``fx_level`` observation of the safeguard's investor in the macro data
+    (default: the funding plan's macro file):
+
+    * **level** — the engine's rule: a request when the recorded rate is above the threshold;
+    * **forward** — the rate weakened by the dollar demand of the calls scheduled over the
+      next ``forward_months`` (the deal's annual cap, pro rata), counted on the demand basis
+      (``market-purchases``: what the funding plan buys in the market in a year of such
+      calls; ``investor-calls``: all of them): ``level x exp(impact x demand)``;
+    * **speed** — the log change from the previous session (an observation at most four
+      days earlier) against ``speed_threshold``.
+
+    ``demand_basis`` overrides the file's (its alternative, for instance). Files without
+    ``forward_months`` or ``speed_threshold`` skip those readings.
+    """
+    from pledgelab.macro._data import load_macro
+
+    fp = load_funding(safeguard.funding)
+    data = macro if isinstance(macro, MacroData) else load_macro(macro if macro is not None else fp.macro)
+    series = data.series("fx_level", safeguard.investor)
+    basis = demand_basis or str(safeguard.demand_basis.value)
+    if basis not in DEMAND_BASES:
+        raise ValueError(f"demand_basis must be one of {', '.join(DEMAND_BASES)}, got {basis!r}")
+    rule = replace(safeguard, demand_basis=safeguard.demand_basis.with_value(
+        basis, note="set by the caller")).rule(deal)
+    cap = deal.value("timeline.annual_cap")
+    months = int(safeguard.forward_months.value) if safeguard.forward_months is not None else 0
+    ahead = (float(cap) if cap is not None else 0.0) * months / 12.0
+    scheduled = rule.demand(0.0, ahead) if basis == "market-purchases" else ahead
+    speed = None if safeguard.speed_threshold is None else float(safeguard.speed_threshold.value)
+    thr = rule.threshold
+    out: list[ReplayPoint] = []
+    prev: tuple[dt.date, float] | None = None
+    for o in series.observations:
+        if start <= o.date <= end:
+            forward = o.value * math.exp(rule.impact * scheduled)
+            move = (math.log(o.value / prev[1]) if prev is not None and (o.date - prev[0]).days <= 4
+                    else None)
+            out.append(ReplayPoint(date=o.date, level=o.value, note=o.note or "", level_request=o.value > thr,
+                                   scheduled=scheduled, forward=forward,
+                                   forward_request=months > 0 and forward > thr, move=move,
+                                   speed_request=(speed is not None and move is not None
+                                                  and abs(move) > speed)))
+        prev = (o.date, o.value)
     return out
