@@ -195,3 +195,22 @@ def test_bad_options_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str],
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_ledger_export_xlsx(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("sqlalchemy")
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    assert main(["ledger", "init", "--database", db]) == 0
+    out = tmp_path / "ledger.xlsx"
+    assert main(["ledger", "export", "--database", db, "--format", "xlsx", "--out", str(out)]) == 0
+    capsys.readouterr()
+    from pledgelab.ledger import Ledger
+
+    doc = Ledger(db).dump()
+    wb = openpyxl.load_workbook(out, read_only=True)
+    for kind in ("pledge", "project"):
+        rows = list(wb[kind].iter_rows(values_only=True))
+        assert len(rows) - 2 == len(doc[kind])  # title, header, then one row a record
+        ids = {r[list(rows[1]).index("id")] for r in rows[2:]}
+        assert ids == {r["id"] for r in doc[kind]}

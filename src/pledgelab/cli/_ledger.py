@@ -258,6 +258,8 @@ def _add(led: Ledger, args: argparse.Namespace) -> list[Table]:
 def _export(led: Ledger, args: argparse.Namespace) -> list[Table]:
     from pledgelab.ledger import PROJECT_COLUMNS, export_file, project_rows
 
+    if getattr(args, "format", None) == "xlsx":  # one sheet a record kind; the CLI writes --out
+        return _record_tables(led)
     if args.out is not None:
         n = export_file(led, args.out)
         t = Table("Export", [Column("file"), Column("records", "int"), Column("release")])
@@ -268,6 +270,23 @@ def _export(led: Ledger, args: argparse.Namespace) -> list[Table]:
                                                  for c in PROJECT_COLUMNS)])
     t.rows.extend([r.get("release"), *(r.get(c) for c in PROJECT_COLUMNS)] for r in rows)
     return [t]
+
+
+def _record_tables(led: Ledger) -> list[Table]:
+    """Every record of the ledger as tables, one a record kind (``ledger export --format xlsx``)."""
+    doc = led.dump()
+    out = []
+    for kind, records in doc.items():
+        if not isinstance(records, list) or not records:
+            continue
+        keys = list(dict.fromkeys(k for r in records for k in r))
+        t = Table(f"{kind}", [Column(k, "usd" if k.endswith("_usd") else "text") for k in keys])
+        for r in records:
+            t.rows.append([" ".join(map(str, v)) if isinstance(v, list) else
+                           (str(v) if isinstance(v, dict) else v) for v in (r.get(k) for k in keys)])
+        t.notes.append(f"Release {doc.get('release', '')}")
+        out.append(t)
+    return out
 
 
 def _import(led: Ledger, args: argparse.Namespace) -> list[Table]:

@@ -350,8 +350,9 @@ def _ledger(add: Add) -> None:
         q.add_argument("--actor", help="who makes the change (default cli:$USER)")
     p = sub.add_parser("export", help="export with stable ids and the release version")
     _common(p)
-    p.add_argument("--out", type=output_file(".json", ".csv"),
-                   help="write every record (.json) or the projects (.csv) here")
+    p.add_argument("--out", type=output_file(".json", ".csv", ".xlsx"),
+                   help="write every record (.json), the projects (.csv), or with --format xlsx every "
+                   "record, a sheet a kind (.xlsx), here")
     p = sub.add_parser("import", help="import a CSV: every row checked, all rows or none")
     _common(p)
     p.add_argument("file", type=Path)
