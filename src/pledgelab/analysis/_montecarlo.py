@@ -73,7 +73,9 @@ def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
     wf = None
     if job.workforce is not None:
         wf = job.workforce.shocks(paths=paths, seed=job.seed, projects=len(plan.order))
-        draws = replace(draws, pause_at=wf.pause_at, pause=wf.pause, startup=wf.startup)
+        draws = replace(draws, pause_at=wf.pause_at, pause=wf.pause, startup=wf.startup,
+                        capex_factor=draws.capex_factor * wf.capex_factor,  # standby, remobilisation
+                        yield_factor=draws.yield_factor * wf.yield_factor)  # a slower ramp-up
     flows = run_paths(plan, draws)
     n_months = plan.months
     disc = np.power(1.0 + job.discount_rate, -np.arange(n_months) / 12.0)

@@ -13,6 +13,7 @@ See docs/workforce.md. The public surface:
 """
 
 from pledgelab.workforce._check import Triangular
+from pledgelab.workforce._costs import DelayCosts, read_costs
 from pledgelab.workforce._demand import Demand, PhaseNeed, read_demand
 from pledgelab.workforce._enforcement import Enforcement, Impact, impact, read_enforcement
 from pledgelab.workforce._pathways import Pathways, Route, load_pathways, read_pathways
@@ -41,6 +42,7 @@ __all__ = [
     "Allocation",
     "Assignment",
     "Case",
+    "DelayCosts",
     "DelaySample",
     "DelaySummary",
     "Demand",
@@ -63,6 +65,7 @@ __all__ = [
     "impact",
     "load_pathways",
     "load_policy",
+    "read_costs",
     "read_demand",
     "read_enforcement",
     "read_pathways",

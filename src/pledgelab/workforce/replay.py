@@ -202,9 +202,11 @@ def _cite(*clauses: Clause) -> str:
 
 
 # which model parameters each row rests on (matched against a case's ``fitted`` list)
+_IMPACT = ("enforcement.impact.stop", "enforcement.impact.non_return", "enforcement.impact.replacement",
+           "enforcement.impact.detained")
 _USES = {
-    "delay": ("demand.", "policy.", "pathways.", "enforcement.record", "enforcement.impact."),
-    "slip": ("enforcement.impact.",),
+    "delay": ("demand.", "policy.", "pathways.", "enforcement.record", *_IMPACT),
+    "slip": _IMPACT,
     "chance": ("enforcement.record", "enforcement.base_headcount", "policy.", "demand."),
 }
 
