@@ -55,7 +55,8 @@ class Limit:
 
     def describe(self) -> str:
         """The range as text: ``1 to 1,000,000 paths``, ``between 0 and 1 (exclusive)``."""
-        lo, hi = _num(self.low), _num(self.high)
+        fmt = (lambda x: str(int(x))) if self.unit == "calendar year" else _num
+        lo, hi = fmt(self.low), fmt(self.high)
         if self.open_low and self.open_high:
             return f"strictly between {lo} and {hi}"
         left = f"greater than {lo}" if self.open_low else ("non-negative" if self.low == 0 else
@@ -71,10 +72,11 @@ class Limit:
         if self.whole and not isinstance(value, int) and not (
                 math.isfinite(value) and float(value).is_integer()):
             return f"expected a whole number, got {value!r}"
-        try:
+        x: float = value  # an int is compared exactly (2**63 - 1 is not a float)
+        if not isinstance(value, int):
             x = float(value)
-        except OverflowError:
-            return f"must be {self.describe()}, got a number with {len(str(value))} digits"
+        elif abs(value) > 10**30:
+            return f"must be {self.describe()}, got a number with {len(str(abs(value)))} digits"
         if not math.isfinite(x):
             return f"expected a finite number, got {value!r}"
         below = x <= self.low if self.open_low else x < self.low
@@ -103,6 +105,8 @@ LIMITS: dict[str, Limit] = {limit.name: limit for limit in (
           why="a chunk's arrays are paths x months x parties; 100,000 paths is ~1 GB at 40 years"),
     Limit(name="workers", low=1, high=256, unit="processes", whole=True,
           why="at least one worker; more than 256 local processes is a typo"),
+    Limit(name="samples", low=1, high=65_536, unit="samples", whole=True,
+          why="Sobol' base samples or Morris trajectories; each costs (clauses + 2) runs of every path"),
     Limit(name="extra_months", low=0, high=50 * _YEAR, unit="months", whole=True,
           why="months run past the plan's last flow; negative would cut flows off (a wrong number)"),
     Limit(name="quantile", low=0.0, high=1.0, unit="", open_low=True, open_high=True,

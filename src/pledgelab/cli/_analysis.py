@@ -13,11 +13,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from rich.console import Console
 
 from pledgelab._errors import UsageError
+from pledgelab._limits import argtype
+from pledgelab.cli._checks import CHART_SUFFIXES, output_file
 from pledgelab.cli._shared import Command, load, pipeline_for
 from pledgelab.report import Table
 
@@ -32,7 +33,7 @@ def register(add: Add) -> None:
     sp.add_argument("deal", help=DEAL)
     sp.add_argument("--method", choices=("sobol", "morris"), default="sobol",
                     help="sobol (first-order and total indices, default) or morris (elementary effects)")
-    sp.add_argument("--samples", type=int, default=None,
+    sp.add_argument("--samples", type=argtype("samples"), default=None,
                     help="Sobol' base samples N, a power of two (default 64: N x (clauses + 2) runs), or "
                     "Morris trajectories (default 16)")
     sp.add_argument("--outcome", action="append", default=[], metavar="PARTY.MEASURE",
@@ -40,7 +41,8 @@ def register(add: Add) -> None:
                     "(repeatable; default: the investor's and the host's npv)")
     sp.add_argument("--clause", action="append", default=[], metavar="PATH",
                     help="vary only these clauses (repeatable; default: every assumed or disputed one)")
-    sp.add_argument("--chart", type=Path, help="write the tornado chart (.png or .html); with several "
+    sp.add_argument("--chart", type=output_file(*CHART_SUFFIXES),
+                    help="write the tornado chart (.png or .html); with several "
                     "outcomes, one file each, the outcome added to the name")
     _common(sp, store=True)
 
@@ -69,21 +71,23 @@ def register(add: Add) -> None:
     sp.add_argument("--no-reservations", action="store_true", help="no zone of agreement")
     sp.add_argument("--positions", default=None, metavar="ID,ID|none",
                     help="term sheets placed at their own outcomes (default: the five 2025 positions)")
-    sp.add_argument("--chart", type=Path, help="write the frontier chart (.png or .html)")
+    sp.add_argument("--chart", type=output_file(*CHART_SUFFIXES),
+                    help="write the frontier chart (.png or .html)")
     _common(sp, store=True)
 
 
 def _common(sp: argparse.ArgumentParser, *, store: bool) -> None:
     sp.add_argument("--pipeline", help="shipped pipeline id or path (default: the investor's)")
-    sp.add_argument("--paths", type=int, default=None,
+    sp.add_argument("--paths", type=argtype("paths"), default=None,
                     help="Monte Carlo paths per run, the same for every run (default: deterministic)")
-    sp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    sp.add_argument("--seed", type=argtype("seed"), default=0, help="random seed (default 0)")
     sp.add_argument("--drivers", default="default", help="with --paths: driver set id or YAML path")
-    sp.add_argument("--chunk-size", type=int, default=250, help="paths per task (default 250)")
-    sp.add_argument("--discount-rate", type=float, default=None,
+    sp.add_argument("--chunk-size", type=argtype("chunk_size"), default=250, help="paths per task (default 250)")
+    sp.add_argument("--discount-rate", type=argtype("discount_rate"), default=None,
                     help="NPV discount rate per year for every run (default: the base deal's benchmark)")
     sp.add_argument("--backend", choices=("serial", "process", "dask"), default="serial")
-    sp.add_argument("--workers", type=int, default=2, help="workers for process or dask (default 2)")
+    sp.add_argument("--workers", type=argtype("workers"), default=2,
+                    help="workers for process or dask (default 2)")
     sp.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
     if store:
         sp.add_argument("--store", help="stream finished runs to this folder (Parquet parts)")

@@ -25,6 +25,8 @@ from pathlib import Path
 from pledgelab._limits import MAX_PATH_CHARS
 
 DIALECTS = ("sqlite", "postgresql")
+CHART_SUFFIXES = (".png", ".svg", ".html")
+"""What a chart may be written as (pledgelab.report.charts draws by the suffix)."""
 _URL = re.compile(r"^(?P<dialect>[a-z][a-z0-9]*)(?:\+(?P<driver>[a-z0-9_]+))?://(?P<rest>.*)$", re.S)
 
 
@@ -117,4 +119,4 @@ def database_problem(exc: BaseException) -> str | None:
     return f"database error: {text}"
 
 
-__all__ = ["DIALECTS", "database_problem", "database_url", "output_file"]
+__all__ = ["CHART_SUFFIXES", "DIALECTS", "database_problem", "database_url", "output_file"]
