@@ -177,3 +177,26 @@ def test_docs_reference_no_external_host(client: TestClient) -> None:
         for asset in re.findall(r"""["'](/static-docs/[^"']+)["']""", r.text):
             assert client.get(asset).status_code == 200
     assert "/v1/runs" in client.get("/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize(("url", "body", "status", "field"), [
+    ("/v1/runs", {"deal": DEAL, "overrides": {"timeline.annual_cap": "x" * 100_000}}, 422,
+     "overrides.timeline.annual_cap"),
+    ("/v1/runs", {"deal": DEAL, "overrides": {"distribution.review_shares": {"KR": 0.6, "US": 0.5}}}, 422,
+     "overrides.distribution.review_shares.value"),
+    ("/v1/runs", {"deal": DEAL, "pipeline": "nope"}, 404, "pipeline"),
+    ("/v1/simulations", {"deal": DEAL, "paths": 10, "drivers": "nope"}, 404, "driver"),
+    ("/v1/compare", {"deals": [DEAL, "us-japan-2025-09"]}, 422, "pipeline"),
+])
+def test_more_bad_input_is_a_4xx(client: TestClient, url: str, body: dict[str, Any], status: int,
+                                 field: str) -> None:
+    r = client.post(url, json=body)
+    assert r.status_code == status, r.text
+    assert field in r.text and len(r.text) < 2000
+
+
+def test_deeply_nested_json_is_refused_not_a_500(client: TestClient) -> None:
+    deep = "[" * 5000 + "]" * 5000
+    body = '{"deal": "' + DEAL + '", "overrides": {"distribution.tiers": ' + deep + "}}"
+    r = client.post("/v1/runs", content=body.encode(), headers={"content-type": "application/json"})
+    assert 400 <= r.status_code < 500

@@ -42,6 +42,7 @@ from pledgelab._cited import Located, shipped
 from pledgelab._errors import InputError, Problem
 from pledgelab.analysis import SimulationResult, simulate
 from pledgelab.compare import STICKING_POINTS, compare
+from pledgelab.drivers import load_drivers
 from pledgelab.engine import run
 from pledgelab.metrics import cash_flows, deal_outcome, default_discount_rate, party_outcomes
 from pledgelab.pipeline import Pipeline, default_pipeline, load_pipeline
@@ -224,6 +225,9 @@ def compare_json(body: CompareIn) -> dict[str, Any]:
         where = Located("request", 0, f"sweep.{body.sweep.path}")
         deals = sweep(deals[0], [override(body.sweep.path, v, reason="swept in an API request", where=where)
                                  for v in body.sweep.values])
+    if len({d.investor for d in deals}) > 1 and not body.pipeline:
+        raise InputError([Problem("request", 0, "pipeline", "the deals have different investors; "
+                                  "give one pipeline for all")])
     pipe = _pipeline(deals[0], body.pipeline)
     cols = compare(deals, pipe, discount_rate=body.discount_rate)
     return {"pipeline": pipe.id, "sticking_points": list(STICKING_POINTS), "columns": [
@@ -395,12 +399,13 @@ def add_v1(app: FastAPI, *, workers: int = 2, queue: int = 4) -> Jobs:
     def start(body: SimulationIn, response: Response) -> dict[str, Any]:
         d = _overrides(load_deal(body.deal), body.overrides)
         pipe = _pipeline(d, body.pipeline)
+        model = load_drivers(body.drivers)  # a wrong id is a 404 now, not a failed job later
         for p in body.fan:
             if p not in d.parties:
                 raise InputError([Problem("request", 0, "fan", f"{p!r} is not a party of {d.id}")])
 
         def work(progress: Any) -> dict[str, Any]:
-            res = simulate(d, pipeline=pipe, paths=body.paths, seed=body.seed, drivers=body.drivers,
+            res = simulate(d, pipeline=pipe, paths=body.paths, seed=body.seed, drivers=model,
                            chunk_size=body.chunk_size, discount_rate=body.discount_rate, on_chunk=progress)
             return simulation_json(res, body.fan)
 

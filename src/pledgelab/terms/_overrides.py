@@ -180,6 +180,9 @@ def located(value: Any, where: Located) -> Any:
         seq.extend(located(v, Located(where.file, where.line, f"{where.field}[{i}]"))
                    for i, v in enumerate(value))
         return seq
+    if isinstance(value, str) and len(value) > MAX_VALUE:
+        raise InputError([where.problem(f"a text value has at most {MAX_VALUE} characters, "
+                                        f"got {len(value)}")])
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
             return dt.date.fromisoformat(value)
