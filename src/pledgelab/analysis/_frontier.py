@@ -24,6 +24,7 @@ Deb, K. (2001), *Multi-Objective Optimization using Evolutionary Algorithms*, Wi
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import re
@@ -46,7 +47,8 @@ from pledgelab.analysis._factors import (
     reservations,
 )
 from pledgelab.analysis._variants import Evaluated, Variant, build_variant, evaluate, stat_keys
-from pledgelab.executors import get_executor
+from pledgelab.drivers import BLOCK
+from pledgelab.executors import Executor, get_executor
 from pledgelab.terms import TermSheet, canonical_path, load_deal, parse_sweep
 
 MAX_VARIANTS = 20_000
@@ -199,14 +201,16 @@ def frontier(base: Any, *, pipeline: Any, vary: Sequence[str], objectives: Seque
              constraints: Sequence[str] = (), reservation: Sequence[str] | str | None = "korea-us-2025",
              positions: Sequence[str] | None = POSITIONS, paths: int | None = None, seed: int = 0,
              drivers: Any = "default", discount_rate: float | None = None, backend: str = "serial",
-             workers: int = 2, scheduler: str | None = None, chunk_size: int = 250, store: str | None = None,
-             resume: bool = False, on_task: Callable[[int], None] | None = None) -> FrontierResult:
+             workers: int = 2, scheduler: str | None = None, chunk_size: int = BLOCK,
+             store: str | None = None, resume: bool = False,
+             on_task: Callable[[int], None] | None = None,
+             executor: Executor | None = None) -> FrontierResult:
     """The Pareto set and zone of agreement of ``base`` varied over ``vary`` for ``objectives``.
 
     ``constraints`` and ``reservation`` are limits such as ``"KR.p_loss<=0.2"``; ``reservation``
     may instead name a reservation file (default ``korea-us-2025``, cited data) or be None.
     ``positions`` are term sheets placed at their own outcomes (default: the five shipped 2025
-    positions). ``store``/``resume`` as for :func:`~pledgelab.analysis.sensitivity`.
+    positions). ``store``/``resume`` and ``executor`` as for :func:`~pledgelab.analysis.sensitivity`.
     """
     from pledgelab.analysis._common import check_backend, open_store, resolve
 
@@ -244,7 +248,9 @@ def frontier(base: Any, *, pipeline: Any, vary: Sequence[str], objectives: Seque
             outs.append(o)
     st = open_store(store, resume=resume, setup=setup, variants=variants,
                     keys=stat_keys(list(sheet.parties)))
-    with get_executor(backend, workers=workers, scheduler=scheduler if backend == "dask" else None) as ex:
+    with contextlib.ExitStack() as stack:
+        ex = executor if executor is not None else stack.enter_context(
+            get_executor(backend, workers=workers, scheduler=scheduler if backend == "dask" else None))
         ev = evaluate(setup, variants, store=st, on_task=on_task, executor=ex)
         decks = [load_deal(p) for p in (positions or ())]
         placed_ev = [(d, evaluate(replace(setup, base=d), [()], executor=ex)) for d in decks]

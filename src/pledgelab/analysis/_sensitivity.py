@@ -37,6 +37,8 @@ from pledgelab._extras import require
 from pledgelab.analysis._factors import Factor, Outcome, factors, parse_outcome
 from pledgelab.analysis._reasons import flat_reason, fmt
 from pledgelab.analysis._variants import Evaluated, Setup, Variant, evaluate, stat_keys
+from pledgelab.drivers import BLOCK
+from pledgelab.executors import Executor
 
 METHODS = ("sobol", "morris")
 MIN_SAMPLES = {"sobol": 8, "morris": 4}
@@ -99,8 +101,9 @@ def sensitivity(deal: Any, *, pipeline: Any, method: str = "sobol", samples: int
                 outcomes: Sequence[str] | None = None, paths: int | None = None, seed: int = 0,
                 drivers: Any = "default", discount_rate: float | None = None,
                 clauses: Sequence[str] | None = None, backend: str = "serial", workers: int = 2,
-                scheduler: str | None = None, chunk_size: int = 250, store: str | None = None,
-                resume: bool = False, on_task: Callable[[int], None] | None = None) -> SensitivityResult:
+                scheduler: str | None = None, chunk_size: int = BLOCK, store: str | None = None,
+                resume: bool = False, on_task: Callable[[int], None] | None = None,
+                executor: Executor | None = None) -> SensitivityResult:
     """Global sensitivity of ``outcomes`` (``["KR.npv", "US.npv"]``) to the deal's assumptions.
 
     ``deal`` and ``pipeline`` are objects or shipped ids. ``method`` is ``"sobol"`` (``samples``
@@ -108,9 +111,10 @@ def sensitivity(deal: Any, *, pipeline: Any, method: str = "sobol", samples: int
     Without ``paths`` each run is deterministic; with ``paths`` it is the mean over that many
     Monte Carlo paths of ``drivers``, the same paths for every run. ``clauses`` limits the
     factors to those clause paths (any status). ``store`` streams finished runs to a Parquet
-    folder and ``resume`` continues a killed run from it. Raises :class:`~pledgelab.InputError`
-    for unknown outcomes or clauses, a method it does not know, too few samples, or a deal with
-    nothing assumed to vary.
+    folder and ``resume`` continues a killed run from it. ``executor`` (an open
+    :class:`~pledgelab.executors.Executor`) is used instead of a new one of ``backend``.
+    Raises :class:`~pledgelab.InputError` for unknown outcomes or clauses, a method it does not
+    know, too few samples, or a deal with nothing assumed to vary.
     """
     from pledgelab.analysis._common import check_backend, open_store, resolve, runnable
 
@@ -154,7 +158,7 @@ def sensitivity(deal: Any, *, pipeline: Any, method: str = "sobol", samples: int
     variants += [((fs[j].path, fs[j].value_at(u)),) for j, u in oat]
     st = open_store(store, resume=resume, setup=setup, variants=variants, keys=stat_keys(list(sheet.parties)))
     ev = evaluate(setup, variants, backend=backend, workers=workers, scheduler=scheduler, store=st,
-                  on_task=on_task)
+                  on_task=on_task, executor=executor)
     res = _analyse(sheet.id, pipe.id, method, samples, setup, fs, outs, x, oat, ev, salib_analyze, seed)
     return replace(res, dropped=tuple(dropped))
 
@@ -194,12 +198,13 @@ def _analyse(deal_id: str, pipeline_id: str, method: str, samples: int, setup: S
         if flat:
             s1 = st = s1c = stc = np.zeros(len(fs))
         elif method == "sobol":
+            # SALib seeds its bootstrap only for a truthy seed ("if seed:"), so 0 would not repeat
             r = salib_analyze.analyze(problem, y, calc_second_order=False, num_resamples=100,
-                                      conf_level=0.95, seed=seed)
+                                      conf_level=0.95, seed=seed + 1)
             s1, s1c, st, stc = (np.asarray(r[key], dtype=float) for key in ("S1", "S1_conf", "ST", "ST_conf"))
         else:
             r = salib_analyze.analyze(problem, x, y, num_resamples=100, conf_level=0.95, num_levels=4,
-                                      seed=seed)
+                                      seed=seed + 1)
             spread = float(np.ptp(y)) or 1.0  # mu* and sigma in units of the outcome's spread
             s1 = np.asarray(r["mu_star"], dtype=float) / spread
             s1c = np.asarray(r["mu_star_conf"], dtype=float) / spread

@@ -17,6 +17,7 @@ bracketed root-finder, as ``scipy.optimize.brentq``).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from pledgelab._extras import require
 from pledgelab.analysis._factors import Factor, Outcome, numeric_factor, parse_outcome, ranged
 from pledgelab.analysis._reasons import flat_reason, fmt
 from pledgelab.analysis._variants import Evaluated, Setup, build_variant, evaluate
+from pledgelab.drivers import BLOCK
 from pledgelab.executors import Executor, get_executor
 
 _TARGET = re.compile(r"^\s*(?P<outcome>[^=<>\s]+)\s*=\s*(?P<value>\S+)\s*$")
@@ -72,13 +74,14 @@ def parse_target(text: str, *, where: str = "--target") -> tuple[str, float]:
 def solve(deal: Any, *, pipeline: Any, vary: str, target: str, bracket: tuple[float, float] | None = None,
           paths: int | None = None, seed: int = 0, drivers: Any = "default",
           discount_rate: float | None = None, xtol: float | None = None, backend: str = "serial",
-          workers: int = 2, scheduler: str | None = None, chunk_size: int = 250,
-          on_task: Callable[[int], None] | None = None) -> SolveResult:
+          workers: int = 2, scheduler: str | None = None, chunk_size: int = BLOCK,
+          on_task: Callable[[int], None] | None = None, executor: Executor | None = None) -> SolveResult:
     """The value of clause ``vary`` at which ``target`` (``"KR.npv=0"``) holds.
 
     ``bracket`` defaults to the clause's range (its alternatives, or ``data/ranges``). Returns a
     :class:`SolveResult` whose ``status`` is ``"solved"``, ``"no-root"`` or ``"flat"`` with the
-    message in words; raises :class:`~pledgelab.InputError` for an unknown clause or outcome, a
+    message in words (``executor``: an open executor to use instead of a new one);
+    raises :class:`~pledgelab.InputError` for an unknown clause or outcome, a
     clause that is not a number, and a reversed, zero-width or refused bracket.
     """
     from pledgelab.analysis._common import check_backend, resolve
@@ -102,7 +105,9 @@ def solve(deal: Any, *, pipeline: Any, vary: str, target: str, bracket: tuple[fl
             raise InputError([Problem("--bracket", 0, f.path, f"the {end} end {x:g} is refused: "
                                       f"{p.message}") for p in exc.problems]) from None
     check_backend(backend, scheduler)
-    with get_executor(backend, workers=workers, scheduler=scheduler if backend == "dask" else None) as ex:
+    with contextlib.ExitStack() as stack:
+        ex = executor if executor is not None else stack.enter_context(
+            get_executor(backend, workers=workers, scheduler=scheduler if backend == "dask" else None))
         run = _Runner(setup=setup, factor=f, outcome=outcome, executor=ex, on_task=on_task)
         return _solve(run, f, outcome, goal, sheet.id, pipe.id, xtol)
 

@@ -37,7 +37,7 @@ from pledgelab._errors import ArgumentError, InputError, InputWarning
 from pledgelab._limits import check
 from pledgelab.analysis._factors import KEEP, Outcome
 from pledgelab.analysis._store import Store
-from pledgelab.drivers import DriverModel, draw
+from pledgelab.drivers import BLOCK, DriverModel, draw
 from pledgelab.engine import EXTRA_MONTHS, Plan, make_plan, no_shocks, run_paths
 from pledgelab.executors import BACKENDS, Executor, get_executor
 from pledgelab.metrics import default_discount_rate, irr_monthly_codes
@@ -82,7 +82,7 @@ class Setup:
 
 
 def make_setup(base: TermSheet, pipeline: Pipeline, *, drivers: DriverModel | None = None,
-               paths: int | None = None, chunk: int = 250, seed: int = 0,
+               paths: int | None = None, chunk: int = BLOCK, seed: int = 0,
                discount_rate: float | None = None) -> Setup:
     """A :class:`Setup`: deterministic without ``paths``, else ``paths`` Monte Carlo paths."""
     if paths is not None:

@@ -82,7 +82,8 @@ def _common(sp: argparse.ArgumentParser, *, store: bool) -> None:
                     help="Monte Carlo paths per run, the same for every run (default: deterministic)")
     sp.add_argument("--seed", type=argtype("seed"), default=0, help="random seed (default 0)")
     sp.add_argument("--drivers", default="default", help="with --paths: driver set id or YAML path")
-    sp.add_argument("--chunk-size", type=argtype("chunk_size"), default=250, help="paths per task (default 250)")
+    sp.add_argument("--chunk-size", type=argtype("chunk_size"), default=1024,
+                    help="paths per task (default 1024: the drivers draw whole blocks of 1024 paths)")
     sp.add_argument("--discount-rate", type=argtype("discount_rate"), default=None,
                     help="NPV discount rate per year for every run (default: the base deal's benchmark)")
     sp.add_argument("--backend", choices=("serial", "process", "dask"), default="serial")
