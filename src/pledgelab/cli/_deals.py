@@ -11,7 +11,7 @@ from pledgelab._cited import DATA
 from pledgelab._errors import UsageError
 from pledgelab._months import month_label, parse_month
 from pledgelab.cli._shared import discount_rate, load, pipeline_for, used
-from pledgelab.compare import STICKING_POINTS, DealComparison, compare
+from pledgelab.analysis import STICKING_POINTS, DealComparison, compare
 from pledgelab.engine import RunResult, run
 from pledgelab.metrics import PartyOutcome, cash_flows, deal_outcome, party_outcomes
 from pledgelab.report import Column, Table, usd
@@ -172,7 +172,7 @@ def cmd_compare(args: argparse.Namespace) -> list[Table]:
     if any(changed):
         points.add(["clauses set by the scenario", *[len(ch) for ch in changed]], "int")
         points.rows.append(["scenario changes", *["; ".join(
-            f"{c.path.removeprefix('clauses.')} = {_value_text(c.value)} ({replaced(c)})" for c in ch)
+            f"{c.path.removeprefix('clauses.')} = {_value_text(c.value)}; {replaced(c)}" for c in ch)
             or "none" for ch in changed]])
     if swept:
         points.notes.append(swept)

@@ -282,7 +282,7 @@ def _ledger(add: Add) -> None:
     p = sub.add_parser("release", help="write a reproducible, versioned release bundle (CSV per record "
                        "kind, data dictionary, methodology, changelog, licence)")
     _common(p)
-    p.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write the release into")
     p.add_argument("--previous", type=Path, help="the previous release's directory (for the changelog)")
     record = sub.add_parser("add", help="add a record; a rule violation is refused with its clause")
     asub = record.add_subparsers(dest="ledger_add", required=True)
@@ -294,11 +294,12 @@ def _ledger(add: Add) -> None:
     p.add_argument("--status", default="interest", choices=STATUSES, help="status (default interest)")
     p.add_argument("--date", type=_date, required=True, help="date of the status")
     p.add_argument("--notice-date", type=_date, help="date of the notice of selection, if any")
-    p.add_argument("--company")
+    p.add_argument("--company", help="the company carrying out the project")
     p.add_argument("--state", help="two-letter US state")
     p.add_argument("--site", help="place of the project (city, county)")
     p.add_argument("--tranche", help="tranche id")
-    p.add_argument("--relation", default="pledge", choices=("pledge", "related-fdi"))
+    p.add_argument("--relation", default="pledge", choices=("pledge", "related-fdi"),
+                   help="pledge money (default) or related corporate FDI counted apart")
     p.add_argument("--component", choices=COMPONENTS, help="the pledge component it draws on")
     p.add_argument("--amount", type=argtype("amount_usd"), help="amount in USD")
     p.add_argument("--amount-basis", default="as reported", help="what the amount covers")
@@ -317,7 +318,7 @@ def _ledger(add: Add) -> None:
     p = asub.add_parser("status", help="a dated status change, by the one table of allowed changes")
     _common(p)
     p.add_argument("--project", required=True, help="project id")
-    p.add_argument("--status", required=True, choices=STATUSES)
+    p.add_argument("--status", required=True, choices=STATUSES, help="the project's new status")
     p.add_argument("--date", type=_date, required=True, help="date of the change")
     p.add_argument("--version", type=argtype("version"), required=True, help="the project's version you read")
     p = asub.add_parser("amount", help="a dated amount of a project (marked --preferred, a revision "
@@ -332,7 +333,8 @@ def _ledger(add: Add) -> None:
     p = asub.add_parser("link", help="two records that hold the same money, so it counts once")
     _common(p)
     p.add_argument("--id", required=True, help="stable id of the link")
-    p.add_argument("--relation", required=True, choices=LINK_RELATIONS)
+    p.add_argument("--relation", required=True, choices=LINK_RELATIONS,
+                   help="how the two records hold the same money")
     p.add_argument("--from", dest="from_ref", required=True, metavar="KIND:ID",
                    help="the record left out while the other is counted, e.g. project:jp-x")
     p.add_argument("--to", dest="to_ref", required=True, metavar="KIND:ID", help="the record counted")
@@ -345,7 +347,7 @@ def _ledger(add: Add) -> None:
         q.add_argument("--source", action="append", required=True, help="source URL (repeatable)")
         q.add_argument("--verified", type=_date, required=True,
                        help="date the sources were checked (no default: say when you checked)")
-        q.add_argument("--note")
+        q.add_argument("--note", help="a free-text note kept with the record")
         q.add_argument("--override", help="record it although it breaks a rule, and why")
         q.add_argument("--actor", help="who makes the change (default cli:$USER)")
     p = sub.add_parser("export", help="export with stable ids and the release version")
@@ -355,23 +357,23 @@ def _ledger(add: Add) -> None:
                    "record, a sheet a kind (.xlsx), here")
     p = sub.add_parser("import", help="import a CSV: every row checked, all rows or none")
     _common(p)
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="the CSV file to import")
     p.add_argument("--actor", help="who makes the change (default cli:$USER)")
 
     sp = add("serve", "the ledger's HTTP API on 127.0.0.1 (OpenAPI at /docs)", cmd_serve)
     _database(sp)
-    sp.add_argument("--host", default="127.0.0.1")
-    sp.add_argument("--port", type=argtype("port"), default=8000)
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sp.add_argument("--port", type=argtype("port"), default=8000, help="port (default 8000)")
 
     sp = add("token", "API bearer tokens: create (shown once, stored hashed) or revoke", cmd_token)
     tsub = sp.add_subparsers(dest="token_command", required=True)
     p = tsub.add_parser("create", help="a new token for a role")
     _common(p)
     p.add_argument("--name", required=True, help="who or what the token is for")
-    p.add_argument("--role", choices=ROLES, default="editor")
+    p.add_argument("--role", choices=ROLES, default="editor", help="the token's role (default editor)")
     p = tsub.add_parser("revoke", help="revoke a token by name")
     _common(p)
-    p.add_argument("--name", required=True)
+    p.add_argument("--name", required=True, help="the name the token was created with")
 
 
 def _drivers(add: Add) -> None:
