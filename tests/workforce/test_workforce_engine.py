@@ -43,9 +43,9 @@ def _npv(plan: Plan, draws: object, disc: np.ndarray) -> np.ndarray:
 
 @settings(max_examples=30, deadline=None)
 @given(site=st.integers(0, 40), stop=st.floats(0.05, 14.0), after=st.floats(0.0, 6.0),
-       at=st.integers(0, 120), u=st.floats(0.0, 0.999))
+       at=st.integers(0, 120), u=st.floats(0.0, 0.999), shut=st.booleans())
 def test_a_stop_at_any_month_never_raises_any_party_s_npv(site: int, stop: float, after: float, at: int,
-                                                         u: float) -> None:
+                                                         u: float, shut: bool) -> None:
     plan, shocks, base, disc = _setup()
     i = site % len(shocks.sites)
     n = len(plan.order)
@@ -54,7 +54,8 @@ def test_a_stop_at_any_month_never_raises_any_party_s_npv(site: int, stop: float
     total = build.copy()
     total[0, i] += after
     calls = len(next(ps for ps in plan.financed if ps.project.id == shocks.sites[i].id).calls)
-    wf = shocks.convert(build=build, total=total, rounding=np.full_like(build, u), projects=n,
+    wf = shocks.convert(build=build, total=total, rounding=np.full_like(build, u),
+                        stopped=np.full(build.shape, shut), projects=n,
                         stop_at=np.full((1, len(shocks.sites)), at % calls))
     assert wf.capex_factor[0, shocks.columns[i]] > 1.0  # the stop costs standby and remobilisation
     shocked = dataclasses.replace(base, pause_at=wf.pause_at, pause=wf.pause, startup=wf.startup,  # type: ignore[type-var]

@@ -17,7 +17,8 @@ assumed with alternatives):
   installed was ordered and is paid as contracted (with ``none``, the earlier
   reading, every call from the first specialist phase on waits: ``pause_at``,
   ``pause``). It **costs** standby, ``standby_share`` of an average month's capex
-  a month stopped, plus ``remobilisation_months`` of average capex once: the
+  a month of delay to completion, plus ``remobilisation_months`` of average capex
+  once where an enforcement action shut the site before completion: the
   project's capex is scaled by ``1 + cost / capex`` (the engine's capex factor,
   so the extra is paid with the project's calls);
 * **lateness after completion** (``delay - construction_delay``: specialists
@@ -109,14 +110,16 @@ class WorkforceShocks:
         sample = sample_delays(policy=self.policy, sites=self.sites, paths=paths, seed=seed,
                                allocation=self.allocation)
         return self.convert(build=sample.construction_delay, total=sample.delay, rounding=sample.rounding,
-                            projects=projects,
+                            stopped=sample.shutdown_in_build, projects=projects,
                             mean_delay=np.asarray(sample.delay.mean(axis=1)) if self.sites else None,
                             hit=np.asarray(sample.enforcement_hit.any(axis=1)) if self.sites else None)
 
-    def convert(self, *, build: np.ndarray, total: np.ndarray, rounding: np.ndarray, projects: int,
-                stop_at: np.ndarray | None = None, mean_delay: np.ndarray | None = None,
+    def convert(self, *, build: np.ndarray, total: np.ndarray, rounding: np.ndarray, stopped: np.ndarray,
+                projects: int, stop_at: np.ndarray | None = None, mean_delay: np.ndarray | None = None,
                 hit: np.ndarray | None = None) -> WorkforceDraws:
         """Continuous delays ``(paths, sites)`` as the engine's shocks and costs (module docstring).
+
+        ``stopped`` marks a site shut down before completion (it pays remobilisation).
 
         ``stop_at`` (call index per path and site) places a stop elsewhere than at the
         first specialist phase; it matters only where calls are deferred.
@@ -139,8 +142,8 @@ class WorkforceShocks:
                 pause[:, j] = whole
             else:
                 startup[:, j] = whole
-            share = np.where(stop > 0, (self.costs.value("standby_share") * stop
-                                        + self.costs.value("remobilisation_months")) / site.build_months, 0.0)
+            remob = np.where(stopped[:, i], self.costs.value("remobilisation_months"), 0.0)
+            share = (self.costs.value("standby_share") * stop + remob) / site.build_months
             capex[:, j] = 1.0 + share
             standby += share * site.capex
             late = np.maximum(total[:, i] - build[:, i], 0.0)

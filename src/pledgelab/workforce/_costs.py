@@ -43,13 +43,11 @@ class DelayCosts:
     def defers_calls(self) -> bool:
         return bool(self.clauses["committed_calls"].value == "none")
 
-    def stop_cost_share(self, stop_months: float, build_months: int) -> float:
-        """Extra capex of a stop, as a share of the project's capex:
-        ``(standby_share * months + remobilisation_months) / build_months`` (0 without a stop)."""
-        if stop_months <= 0:
-            return 0.0
-        months = self.value("standby_share") * stop_months + self.value("remobilisation_months")
-        return months / build_months
+    def stop_cost_share(self, delay_months: float, build_months: int, *, shutdown: bool) -> float:
+        """Extra capex of a delay to completion, as a share of the project's capex:
+        ``(standby_share * months + remobilisation_months [a shutdown only]) / build_months``."""
+        months = self.value("standby_share") * max(delay_months, 0.0)
+        return (months + (self.value("remobilisation_months") if shutdown else 0.0)) / build_months
 
 
 def read_costs(path: Path | None = None, *, display: str | None = None) -> DelayCosts:

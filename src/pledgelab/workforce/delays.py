@@ -525,6 +525,7 @@ class DelaySample:
     subcontractor_part: np.ndarray
     enforcement_hit: np.ndarray  # a detention or a shutdown
     shutdown_hit: np.ndarray
+    shutdown_in_build: np.ndarray  # a shutdown before completion: the site stops and remobilises
     enforcement_slip: np.ndarray  # detention_slip + shutdown slip
     detention_slip: np.ndarray
     idle_cost: np.ndarray
@@ -627,7 +628,7 @@ def sample_delays(*, policy: Policy, sites: Sequence[Site], paths: slice, seed: 
         build = before + np.where(hit & (when < completion), eslip, 0.0)
         parts.append((total, build, staffing, by_emp[..., 0], by_emp[..., 1], hit, eslip,
                       total * DAYS_PER_MONTH * per_day, eslip * DAYS_PER_MONTH * per_day, ue[:, :, 5], shut,
-                      dslip))
+                      dslip, shut & (when < completion)))
     given = [s.id for s in sites]
     pos = {s.id: i for i, s in enumerate(ordered)}
     cols = [pos[g] for g in given]
@@ -641,6 +642,7 @@ def sample_delays(*, policy: Policy, sites: Sequence[Site], paths: slice, seed: 
                        staffing=cat(2, np.float64), investor_part=cat(3, np.float64),
                        subcontractor_part=cat(4, np.float64), enforcement_hit=cat(5, np.bool_),
                        shutdown_hit=cat(10, np.bool_), detention_slip=cat(11, np.float64),
+                       shutdown_in_build=cat(12, np.bool_),
                        enforcement_slip=cat(6, np.float64), idle_cost=cat(7, np.float64),
                        enforcement_cost=cat(8, np.float64), rounding=cat(9, np.float64), allocation=alloc)
 

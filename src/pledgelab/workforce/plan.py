@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pledgelab._errors import ArgumentError
 from pledgelab._limits import check
 from pledgelab.workforce._check import Triangular
 from pledgelab.workforce._demand import Demand
@@ -125,6 +126,9 @@ def staffing_plan(*, policy: Policy, sites: Sequence[Site], quantile: float = 0.
     check("quantile", quantile)
     check("paths", paths)
     check("seed", seed)
+    if not isinstance(policy, Policy):
+        raise ArgumentError.of("policy", "expected a Policy (workforce.load_policy), got "
+                               f"{type(policy).__name__}")
     alloc = allocate(policy, sites, demand=demand)
     rows = []
     for a in alloc.assignments:
