@@ -167,6 +167,8 @@ def cmd_solve(args: argparse.Namespace) -> list[Table]:
     with _progress(args.quiet) as tick:
         res = solve(deal, pipeline=pipe, vary=args.vary, target=args.target, bracket=bracket,
                     on_task=tick, **_engine(args))  # type: ignore[arg-type]
+    if res.status != "solved":  # an unreachable target is bad input: the message, exit 2
+        raise UsageError(res.message)
     t = solve_table(res)
     t.notes.append(f"Pipeline: {label}")
     return [t]
