@@ -226,8 +226,10 @@ def _funding_chart(args: argparse.Namespace, results: dict[str, BalanceSheet],
     for d, b in results.items():
         series[f"{d}: gross"] = [float(v) for v in b.funding.reserves]
         series[f"{d}: net"] = [float(v) for v in b.funding.net_reserves]
+    debt = {d: [float(v) for v in b.funding.liabilities] for d, b in results.items()}  # beside reserves
     path = reserves_chart(years, series, {d: [float(v) for v in b.funding.calls] for d, b in results.items()},
-                          args.chart, title=f"Gross and net reserves, and calls "
+                          args.chart, debt=debt,
+                          title=f"Gross and net reserves, the pledge's debt, and calls "
                           f"({next(iter(results.values())).funding.plan.id})")
     tables[0].notes.append(f"Chart written to {path}")
 
