@@ -392,6 +392,21 @@ LIB: list[tuple[str, str, dict[str, Any], str]] = [
     ("load-deal-traversal", "load", {"kind": "deal", "value": "../../../../etc/passwd"}, "<name>"),
     ("result-net-unknown-party", "result", {"method": "fan", "party": "XX"}, "'XX'"),
     ("result-moic-unknown-party", "result", {"method": "moic", "party": "XX"}, "'XX'"),
+    ("simulate-drivers-int", "simulate", {"drivers": 5}, "drivers"),
+    ("simulate-fx-feedback-int", "simulate", {"fx_feedback": 5}, "fx_feedback"),
+    ("simulate-workforce-policy-int", "simulate", {"workforce_policy": 5}, "workforce_policy"),
+    ("simulate-on-chunk-int", "simulate", {"on_chunk": 5}, "on_chunk"),
+    ("simulate-deal-unknown", "simulate", {"deal_name": "nope"}, "nope"),
+    ("compare-list-of-text", "compare", {"deals": ["us-korea-2025-11"]}, "deals"),
+    ("compare-one-deal-not-a-list", "compare", {"deals": "one-deal-not-a-list"}, "deals"),
+    ("compare-no-deals", "compare", {"deals": []}, "deals"),
+    ("fund-calls-text", "fund", {"calls": "lots"}, "calls"),
+    ("fund-calls-negative-month", "fund", {"calls": {"-1": 1.0}}, "calls"),
+    ("fund-calls-nan", "fund", {"calls": {"24324": "float:nan"}}, "call"),
+    ("tariffs-years-int", "tariffs", {"years": 5}, "years"),
+    ("staffing-policy-text", "staffing_text_policy", {}, "policy"),
+    ("clause-value-unknown", "clause_value", {"path": "amount.nope"}, "amount.nope"),
+    ("parquet-path-int", "parquet", {"path": 5}, "path"),
 ]
 
 

@@ -74,11 +74,11 @@ def _pipe(name: str = "korea-illustrative") -> Any:
     return pledgelab.load_pipeline(name)
 
 
-def _sim(**kw: Any) -> Any:
+def _sim(deal_name: str | None = None, **kw: Any) -> Any:
     from pledgelab import simulate
 
     args = {"pipeline": _pipe(), "paths": 4, "seed": 0, **kw}
-    return simulate(_deal(), **args)
+    return simulate(_deal() if deal_name is None else deal_name, **args)
 
 
 def _result() -> Any:
@@ -97,10 +97,13 @@ def _sites() -> Any:
     return sites_from_pipeline(_pipe())
 
 
-def _fund(**kw: Any) -> Any:
+def _fund(calls: Any = None, **kw: Any) -> Any:
     from pledgelab.macro import fund
 
-    return fund({2027 * 12: 1e9}, "korea-mof-2025", **kw)
+    if isinstance(calls, dict):  # JSON keys are text: month indices back to integers
+        calls = {int(k) if k.lstrip("-").isdigit() else k: v for k, v in calls.items()}
+    return fund({2027 * 12: 1e9} if calls is None else calls, "korea-mof-2025", **{"horizon_end_year": 2035,
+                                                                                   **kw})
 
 
 def _tariffs(**kw: Any) -> Any:
@@ -129,10 +132,26 @@ def _run(deal: Any = None, pipeline: Any = None) -> Any:
     return pledgelab.run(_deal() if deal is None else deal, _pipe() if pipeline is None else pipeline)
 
 
-def _compare(**kw: Any) -> Any:
+def _compare(deals: Any = None, **kw: Any) -> Any:
     import pledgelab
 
-    return pledgelab.compare([_deal()], _pipe(), **kw)
+    if deals == "one-deal-not-a-list":
+        deals = _deal()
+    return pledgelab.compare([_deal()] if deals is None else deals, _pipe(), **kw)
+
+
+def _staffing_text_policy() -> Any:
+    from pledgelab.workforce.plan import staffing_plan
+
+    return staffing_plan(policy="post-raid-2025", sites=_sites())  # type: ignore[arg-type]
+
+
+def _clause_value(path: str) -> Any:
+    return _deal().value(path)
+
+
+def _parquet(path: Any) -> Any:
+    return _result().to_parquet(path)
 
 
 def _with_processing(k: float, shift: float = 0.0) -> Any:
@@ -162,6 +181,9 @@ LIB_CALLS: dict[str, Callable[..., Any]] = {
     "with_processing": _with_processing,
     "load": _load,
     "result": _res_method,
+    "staffing_text_policy": _staffing_text_policy,
+    "clause_value": _clause_value,
+    "parquet": _parquet,
 }
 _DECODE = {"inf": _INF, "-inf": -_INF, "nan": _NAN}
 

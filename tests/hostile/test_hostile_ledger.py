@@ -204,3 +204,34 @@ def test_a_write_on_a_busy_database_gets_503_not_500(client: Any) -> None:
         holder.close()
     r = c.post("/milestones", json={**body, "event": "after"}, headers=token)
     assert r.status_code == 201, r.text
+
+
+def test_a_csv_keeps_every_column_it_is_given(seeded: Ledger, tmp_path: Any) -> None:
+    """A claim's amount_usd imports as given (it once imported as NULL with exit 0); an unknown
+    column is refused, not dropped."""
+    from pledgelab.ledger import import_file
+
+    claims = tmp_path / "claims.csv"
+    claims.write_text("id,pledge_id,claimant,said_on,measure,scope,amount_usd,quote,sources,verified\n"
+                      "hx-claim,KR-2025-11,A minister,2026-01-05,headline,pledge,350000000000,"
+                      "\"$350B\",https://example.org/q,2026-01-06\n", encoding="utf-8")
+    assert import_file(seeded, claims, actor="hostile") == 1
+    assert seeded.get("claim", "hx-claim")["amount_usd"] == 350e9
+    extra = tmp_path / "extra.csv"
+    extra.write_text(claims.read_text(encoding="utf-8").replace("verified\n", "verified,colour\n")
+                     .replace("2026-01-06\n", "2026-01-06,red\n").replace("hx-claim", "hx-claim-2"),
+                     encoding="utf-8")
+    with pytest.raises(InputError, match="colour"):
+        import_file(seeded, extra, actor="hostile")
+
+
+def test_a_call_csv_imports_with_its_amount(seeded: Ledger, tmp_path: Any) -> None:
+    """A call CSV could never import: its amount_usd column was dropped for every record kind."""
+    from pledgelab.ledger import import_file
+
+    calls = tmp_path / "calls.csv"
+    calls.write_text("id,project_id,notice_date,funding_date,amount_usd,sources,verified\n"
+                     "hx-call,jp-portsmouth-gas,2026-03-02,2026-04-20,1000000000,https://example.org/c,"
+                     "2026-04-21\n", encoding="utf-8")
+    assert import_file(seeded, calls, actor="hostile") == 1
+    assert seeded.get("call", "hx-call")["amount_usd"] == 1e9

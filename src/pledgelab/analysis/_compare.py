@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pledgelab._errors import ArgumentError
 from pledgelab.engine import deemed_rate, run
 from pledgelab.metrics import DealOutcome, PartyOutcome, deal_outcome, default_discount_rate, party_outcomes
 from pledgelab.pipeline import Pipeline
@@ -122,6 +123,12 @@ def compare(deals: list[TermSheet], pipeline: Pipeline, *,
     ``discount_rate`` defaults to each deal's own deemed benchmark rate, and the
     rate used is reported with the outcome.
     """
+    if isinstance(deals, TermSheet) or not isinstance(deals, list | tuple) or not deals or \
+            not all(isinstance(d, TermSheet) for d in deals):
+        raise ArgumentError.of("deals", "expected a non-empty list of TermSheet (pledgelab.load_deal)")
+    if not isinstance(pipeline, Pipeline):
+        raise ArgumentError.of("pipeline", "expected a Pipeline (pledgelab.load_pipeline), got "
+                               f"{type(pipeline).__name__}")
     out = []
     for deal in deals:
         rate = default_discount_rate(deal) if discount_rate is None else discount_rate

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from pledgelab._errors import Problem, UnknownNameError
+from pledgelab._errors import ArgumentError, Problem, UnknownNameError
 from pledgelab._extras import MissingExtra
 from pledgelab._months import month_label
 from pledgelab.analysis._montecarlo import QUANTILES, ChunkStats
@@ -140,6 +140,9 @@ class SimulationResult:
 
     def to_parquet(self, path: Path) -> Path:
         """One row per path and party: contributed, received, NPV, IRR (and reason), MOIC, payback."""
+        if not isinstance(path, str | Path):
+            raise ArgumentError.of("path", "expected a file path ending in .parquet, got "
+                                   f"{type(path).__name__}")
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq

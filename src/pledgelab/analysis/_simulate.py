@@ -59,6 +59,11 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
     """
     _check_arguments(paths=paths, seed=seed, chunk_size=chunk_size, backend=backend, workers=workers,
                      scheduler=scheduler, discount_rate=discount_rate, extra_months=extra_months)
+    _check_kinds(drivers=(drivers, DriverModel), fx_feedback=(fx_feedback, Safeguard),
+                 workforce_policy=(workforce_policy, Policy))
+    if on_chunk is not None and not callable(on_chunk):
+        raise ArgumentError.of("on_chunk", "expected a function of the paths done, got "
+                               f"{type(on_chunk).__name__}")
     sheet = load_deal(deal) if isinstance(deal, str) else deal
     if overrun is not None:
         sheet = with_overrun(sheet, overrun)
@@ -125,6 +130,14 @@ def _simulate(sheet: TermSheet, pipe: Pipeline, model: DriverModel, *, paths: in
 
 
 BACKENDS = ("serial", "process", "dask")
+
+
+def _check_kinds(**given: tuple[object, type]) -> None:
+    """Each argument is None, a shipped id or path (text), or an object of its type."""
+    for name, (value, kind) in given.items():
+        if value is not None and not isinstance(value, str | kind):
+            raise ArgumentError.of(name, f"expected an id, a file path or a {kind.__name__}, got "
+                                   f"{type(value).__name__}")
 
 
 def _check_arguments(*, paths: int, seed: int, chunk_size: int, backend: str, workers: int,

@@ -90,7 +90,10 @@ def _rows(text: str, name: str) -> list[tuple[str, dict[str, Any], Where]]:
         long = next((k for k, v in row.items() if isinstance(v, str) and len(v) > MAX_CSV_FIELD), None)
         if long is not None:
             raise InputError([Problem(name, where.line, long, f"longer than {MAX_CSV_FIELD:,} characters")])
-        data = {k: v for k, v in row.items() if k != "release" and k not in AMOUNT_COLUMNS}
+        # a project's amount columns become its amount record; every other kind keeps its own
+        # amount_usd (a claim's, a call's): no column given is ever dropped
+        data = {k: v for k, v in row.items()
+                if k != "release" and not (kind == "project" and k in AMOUNT_COLUMNS)}
         if kind == "project" and any((row.get(c) or "").strip() for c in AMOUNT_COLUMNS):
             data["amounts"] = [{
                 "amount_usd": row.get("amount_usd"), "basis": row.get("amount_basis") or "as imported",

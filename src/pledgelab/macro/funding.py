@@ -115,7 +115,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pledgelab._cited import Checker, Clause, ClauseSpec, Reference, YMap, locate, open_cited, shipped
-from pledgelab._errors import InputError
+from pledgelab._errors import ArgumentError, InputError
 from pledgelab._limits import check
 from pledgelab.macro._data import MacroData, load_macro
 
@@ -563,7 +563,16 @@ class _Cohort:
 
 def _checked_months(flows: Mapping[int, float] | None, *, what: str, signed: bool) -> dict[int, float]:
     out: dict[int, float] = defaultdict(float)
+    if flows is not None and not isinstance(flows, Mapping):
+        raise ArgumentError.of(f"{what}s", f"expected a mapping of month index to dollars, got "
+                               f"{type(flows).__name__}")
     for m, v in (flows or {}).items():
+        if isinstance(m, bool) or not isinstance(m, int):
+            raise ArgumentError.of(f"{what}s", f"a month index is an integer (year * 12 + month - 1), "
+                                   f"got {m!r}")
+        check("horizon_year", m // 12, field=f"{what}s (the year of month index {m})")
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise ArgumentError.of(f"{what}s", f"month {m}: expected an amount of dollars, got {v!r}")
         x = float(v)
         if not math.isfinite(x) or (x < 0 and not signed):
             raise ValueError(f"a {what} must be a finite, non-negative amount of dollars; month {m}: {v!r}")

@@ -302,6 +302,8 @@ def tariff_savings(economy: str, *, scenario: str | Scenario, years: Iterable[in
     ``exports`` (USD a year) replaces the data's trade base; it is required for
     an economy without one (Japan). ``data`` defaults to ``load_macro("tariffs")``.
     """
+    if isinstance(years, str | bytes) or not isinstance(years, Iterable):
+        raise ArgumentError.of("years", f"expected calendar years (e.g. range(2025, 2031)), got {years!r}")
     years = sorted(set(years))
     if not years:
         raise ArgumentError.of("years", "no years asked for: give at least one calendar year")

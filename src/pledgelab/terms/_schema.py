@@ -24,6 +24,7 @@ from pledgelab._cited import (
     check_header,
     read_yaml,
 )
+from pledgelab._errors import InputError, Problem, UnknownNameError
 
 SCHEMA_ID = "pledgelab.term-sheet/1"
 
@@ -206,7 +207,15 @@ class TermSheet:
         raise KeyError(f"{self.id} has no clause {path!r}")
 
     def value(self, path: str) -> Any:
-        return self.clause(path).value
+        """The value of clause ``path`` (an :class:`~pledgelab._errors.UnknownNameError`, a
+        ``KeyError``, naming the deal when it has no such clause)."""
+        try:
+            return self.clause(path).value
+        except KeyError as exc:
+            if isinstance(exc, InputError):
+                raise
+            raise UnknownNameError([Problem(self.file, 0, str(path), f"{self.id} has no clause "
+                                            f"{path!r}")]) from None
 
     @property
     def tiers(self) -> tuple[Tier, ...]:
