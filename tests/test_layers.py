@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "pledgelab"
 # Lowest first. A module may import from its own layer (without a cycle between
 # packages) or from a lower one, never from a higher one.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_errors", "_months", "_cited", "_extras", "_version", "_limits"),  # base
+    ("_errors", "_months", "_cited", "_extras", "_version", "_limits", "_words"),  # base
     ("terms",),                                     # inputs: the term-sheet schema
     ("pipeline", "drivers", "executors"),           # inputs: projects, random drivers; infrastructure
     ("engine",),                                    # schedule, instruments, waterfall, kernel

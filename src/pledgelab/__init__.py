@@ -13,8 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from pledgelab._errors import InputError, Problem
 from pledgelab._version import __version__ as __version__
-from pledgelab.analysis import SimulationResult, frontier, sensitivity, simulate, solve
-from pledgelab.compare import DealComparison, compare
+from pledgelab.analysis import (
+    DealComparison,
+    SimulationResult,
+    compare,
+    frontier,
+    sensitivity,
+    simulate,
+    solve,
+)
 from pledgelab.engine import FlowLine, RunResult, run
 from pledgelab.pipeline import Pipeline, Project, load_pipeline
 from pledgelab.terms import Clause, Status, TermSheet, load_deal

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from pledgelab.api import create_app
 from pledgelab.cli import main
-from pledgelab.compare import compare
+from pledgelab.analysis import compare
 from pledgelab.engine import CONTRIBUTIONS, run
 from pledgelab.pipeline import load_pipeline
 from pledgelab.terms import apply_overrides, load_deal, override, shipped

@@ -1,4 +1,7 @@
-"""Analysis: many paths of a deal, above the engine, the metrics and the domain models.
+"""Analysis: deals side by side, many paths of a deal, above the engine, the metrics and the domain.
+
+:func:`compare` puts deals side by side: the four sticking points in words and the
+outcomes by party.
 
 The Monte Carlo layer: :func:`simulate` splits the paths into chunks, each
 drawn, run through the engine's kernel and reduced to per-path outcomes
@@ -18,6 +21,7 @@ deal's assumed and disputed clauses with ranges (:func:`factors`).
 
 from pledgelab.analysis._attribution import NpvAttribution, npv_attribution
 from pledgelab.analysis._common import runnable
+from pledgelab.analysis._compare import STICKING_POINTS, DealComparison, compare
 from pledgelab.analysis._factors import (
     ALTERNATIVES,
     MEASURES,
@@ -55,9 +59,11 @@ __all__ = [
     "METHODS",
     "POSITIONS",
     "QUANTILES",
+    "STICKING_POINTS",
     "Axis",
     "ChunkJob",
     "ChunkStats",
+    "DealComparison",
     "Factor",
     "FactorIndex",
     "FamilyEffect",
@@ -76,6 +82,7 @@ __all__ = [
     "WorkforceShocks",
     "WorkforceSummary",
     "chunk_slices",
+    "compare",
     "explain",
     "explicit_ranges",
     "factors",

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pledgelab._errors import ArgumentError
+from pledgelab._words import percent as _percent
+from pledgelab._words import usd as _dollars
 from pledgelab.engine import deemed_rate, run
 from pledgelab.metrics import DealOutcome, PartyOutcome, deal_outcome, default_discount_rate, party_outcomes
 from pledgelab.pipeline import Pipeline
@@ -26,22 +28,6 @@ _METHOD_WORDS = {
 }
 _HURDLE_WORDS = {"principal": "principal is repaid",
                  "deemed-allocation-amount": "the deemed allocation amount is received"}
-
-
-def _dollars(x: float) -> str:
-    """Dollars in billions inside the sticking-point sentences: ``$20B``, ``$2.1B``, ``$0.6B``.
-
-    The same reading as :func:`pledgelab.report.usd` (the presentation layer's, which the
-    CLI uses); kept here because the comparison's sentences are built below the presentation.
-    """
-    b = x / 1e9
-    if abs(b) >= 10 or b == int(b):
-        return f"${b:,.0f}B"
-    return f"${b:,.1f}B"
-
-
-def _percent(x: float, digits: int = 0) -> str:
-    return f"{100 * x:.{digits}f}%"
 
 
 def method_words(deal: TermSheet) -> str:

@@ -40,8 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pledgelab._cited import Located, shipped
 from pledgelab._errors import InputError, Problem
-from pledgelab.analysis import SimulationResult, simulate
-from pledgelab.compare import STICKING_POINTS, compare
+from pledgelab.analysis import STICKING_POINTS, SimulationResult, compare, simulate
 from pledgelab.drivers import load_drivers
 from pledgelab.engine import run
 from pledgelab.metrics import cash_flows, deal_outcome, default_discount_rate, party_outcomes

@@ -10,8 +10,8 @@ import argparse
 from pledgelab._cited import DATA
 from pledgelab._errors import UsageError
 from pledgelab._months import month_label, parse_month
-from pledgelab.cli._shared import discount_rate, load, pipeline_for, used
 from pledgelab.analysis import STICKING_POINTS, DealComparison, compare
+from pledgelab.cli._shared import discount_rate, load, pipeline_for, used
 from pledgelab.engine import RunResult, run
 from pledgelab.metrics import PartyOutcome, cash_flows, deal_outcome, party_outcomes
 from pledgelab.report import Column, Table, usd

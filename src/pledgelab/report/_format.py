@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from pledgelab._words import usd
+
+__all__ = ["show", "usd"]
+
 
 def show(value: Any, kind: str) -> str:
     """One cell as text: ``usd`` in billions or millions (``$16.67B``, ``-$250.0M``), ``pct``
@@ -38,11 +42,3 @@ def show(value: Any, kind: str) -> str:
     if kind == "int":
         return f"{int(value):,}"
     return str(value)
-
-
-def usd(x: float) -> str:
-    """Dollars in billions for people: ``$20B``, ``$2.1B``, ``$0.6B``."""
-    b = x / 1e9
-    if abs(b) >= 10 or b == int(b):
-        return f"${b:,.0f}B"
-    return f"${b:,.1f}B"
