@@ -11,7 +11,7 @@ number traceable to a clause and its source.
 
 from typing import TYPE_CHECKING, Any
 
-from pledgelab._errors import InputError, Problem
+from pledgelab._errors import InputError
 from pledgelab._version import __version__ as __version__
 from pledgelab.analysis import (
     DealComparison,
@@ -22,31 +22,28 @@ from pledgelab.analysis import (
     simulate,
     solve,
 )
-from pledgelab.engine import FlowLine, RunResult, run
-from pledgelab.pipeline import Pipeline, Project, load_pipeline
-from pledgelab.terms import Clause, Status, TermSheet, load_deal
+from pledgelab.engine import RunResult, run
+from pledgelab.pipeline import Pipeline, load_pipeline
+from pledgelab.terms import TermSheet, load_deal
 
+# The flat public surface. Everything else is reached through its package
+# (pledgelab.terms, pledgelab.engine, pledgelab.macro, ...), each with its own __all__.
 __all__ = [
-    "Clause",
-    "DealComparison",
-    "FlowLine",
-    "InputError",
-    "Ledger",
-    "Pipeline",
-    "Problem",
-    "Project",
-    "RunResult",
-    "SimulationResult",
-    "Status",
-    "TermSheet",
-    "compare",
-    "frontier",
-    "load_deal",
-    "load_pipeline",
-    "run",
-    "sensitivity",
-    "simulate",
-    "solve",
+    "DealComparison",    # compare's column for one deal: sticking points and outcomes
+    "InputError",        # every bad input: file:line: field: message
+    "Ledger",            # the pledge ledger (loads SQLAlchemy on first use)
+    "Pipeline",          # projects a deal finances
+    "RunResult",         # the deterministic run's cash flows by party, project, month and clause
+    "SimulationResult",  # Monte Carlo outcomes by path and party
+    "TermSheet",         # a deal: every clause with value, unit, status and sources
+    "compare",           # deals side by side
+    "frontier",          # the negotiation frontier over varied clauses
+    "load_deal",         # a shipped deal or scenario, or a file
+    "load_pipeline",     # a shipped pipeline, or a file
+    "run",               # the deterministic run: the plan, no shocks
+    "sensitivity",       # which assumed clauses drive an outcome
+    "simulate",          # Monte Carlo over project performance, delays, rates and currency
+    "solve",             # the value of a clause that makes an outcome true
 ]
 
 if TYPE_CHECKING:

@@ -105,7 +105,8 @@ def horizon(sched: Schedule) -> tuple[int, int]:
 
 def run(deal: TermSheet, pipeline: Pipeline, *, fx_rule: FxRule | None = None,
         fx_accepted: bool = True, drivers: str | DriverModel = "default") -> RunResult:
-    """Run ``deal`` over ``pipeline`` as planned: the kernel with one path and no shocks.
+    """The deterministic run: ``deal`` over ``pipeline`` as planned — the kernel with one path and no
+    shocks (no overrun, slip, abandonment or rate and currency moves; :func:`pledgelab.simulate` draws them).
 
     Every flow comes back as a :class:`FlowLine` with the clause that made it;
     the schedule's events (which clause deferred which call) come from the
