@@ -235,3 +235,14 @@ def test_a_call_csv_imports_with_its_amount(seeded: Ledger, tmp_path: Any) -> No
                      "2026-04-21\n", encoding="utf-8")
     assert import_file(seeded, calls, actor="hostile") == 1
     assert seeded.get("call", "hx-call")["amount_usd"] == 1e9
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", "README.md", "absent.yaml", "us-korea-2025-11.yaml",
+                                  "..", "x.yml"])
+def test_v1_deal_names_are_shipped_ids_never_files(client: Any, name: str) -> None:
+    """A file in the server's working folder and a missing one get the same answer."""
+    c, _, _ = client
+    for r in (c.get(f"/v1/deals/{name}"), c.post("/v1/runs", json={"deal": name}),
+              c.post("/v1/runs", json={"deal": "us-korea-2025-11", "pipeline": name})):
+        assert r.status_code in (404, 422), r.text
+        assert "no such file" not in r.text and "cannot read" not in r.text and "<file>" not in r.text

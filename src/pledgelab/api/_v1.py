@@ -39,7 +39,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Path, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from pledgelab._cited import Located, shipped
-from pledgelab._errors import InputError, Problem
+from pledgelab._errors import InputError, NotFoundError, Problem
 from pledgelab.analysis import STICKING_POINTS, SimulationResult, compare, simulate
 from pledgelab.drivers import load_drivers
 from pledgelab.engine import run
@@ -176,8 +176,21 @@ def _overrides(deal: TermSheet, given: dict[str, Any]) -> TermSheet:
     return apply_overrides(deal, ovs)
 
 
+def _shipped_deal(name: str) -> TermSheet:
+    """A shipped deal or scenario by id; over HTTP a name is never a path (the server's files are
+    not the client's: nothing is opened, and the message is the same whatever exists)."""
+    known = [*shipped("deals"), *shipped("scenarios")]
+    if name not in known:
+        raise NotFoundError([Problem("request", 0, "deal", f"{name[:60]!r} is not a shipped deal or "
+                                     f"scenario id; known: {', '.join(known)}")])
+    return load_deal(name)
+
+
 def _pipeline(deal: TermSheet, name: str | None) -> Pipeline:
     if name:
+        if name not in shipped("pipelines"):  # never a path over HTTP
+            raise NotFoundError([Problem("request", 0, "pipeline", f"{name[:60]!r} is not a shipped "
+                                         f"pipeline id; known: {', '.join(shipped('pipelines'))}")])
         return load_pipeline(name)
     pipe = default_pipeline(deal.investor)
     if pipe is None:
@@ -189,7 +202,7 @@ def _pipeline(deal: TermSheet, name: str | None) -> Pipeline:
 def run_json(body: RunIn) -> dict[str, Any]:
     """``POST /v1/runs``: :func:`pledgelab.run`, :func:`party_outcomes`, :func:`deal_outcome`,
     :func:`cash_flows`."""
-    deal = _overrides(load_deal(body.deal), body.overrides)
+    deal = _overrides(_shipped_deal(body.deal), body.overrides)
     pipe = _pipeline(deal, body.pipeline)
     rate = default_discount_rate(deal) if body.discount_rate is None else body.discount_rate
     res = run(deal, pipe)
@@ -217,7 +230,7 @@ def run_json(body: RunIn) -> dict[str, Any]:
 
 def compare_json(body: CompareIn) -> dict[str, Any]:
     """``POST /v1/compare``: :func:`pledgelab.compare` over the deals or the sweep's variants."""
-    deals = [_overrides(load_deal(n), body.overrides) for n in body.deals]
+    deals = [_overrides(_shipped_deal(n), body.overrides) for n in body.deals]
     if body.sweep is not None:
         if len(deals) != 1:
             raise InputError([Problem("request", 0, "sweep", "a sweep takes one deal (the base)")])
@@ -384,7 +397,7 @@ def add_v1(app: FastAPI, *, workers: int = 2, queue: int = 4) -> Jobs:
 
     @r.get("/deals/{deal_id}", summary="one deal or scenario: every clause with status and sources")
     def deal(deal_id: DealId) -> dict[str, Any]:
-        return deal_json(load_deal(deal_id), clauses=True)
+        return deal_json(_shipped_deal(deal_id), clauses=True)
 
     @r.post("/runs", summary="a deterministic run: outcomes by party and cash flows by period")
     def runs(body: RunIn) -> dict[str, Any]:
@@ -396,7 +409,7 @@ def add_v1(app: FastAPI, *, workers: int = 2, queue: int = 4) -> Jobs:
 
     @r.post("/simulations", status_code=202, summary="start a Monte Carlo simulation (202 and a job id)")
     def start(body: SimulationIn, response: Response) -> dict[str, Any]:
-        d = _overrides(load_deal(body.deal), body.overrides)
+        d = _overrides(_shipped_deal(body.deal), body.overrides)
         pipe = _pipeline(d, body.pipeline)
         model = load_drivers(body.drivers)  # a wrong id is a 404 now, not a failed job later
         for p in body.fan:
