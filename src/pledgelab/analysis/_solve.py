@@ -156,6 +156,13 @@ def _solve(run: _Runner, f: Factor, outcome: Outcome, goal: float, deal_id: str,
     x = float(_value(f, float(x)))
     achieved = run.one(x)
     note = "" if info.converged else " (not converged: the outcome may jump in this term)"
+    if abs(achieved - goal) > 1e-6 * scale:  # converged on a jump: say so, with both sides
+        step = max(2 * tol, 1.0 if f.integer else 0.0)
+        below, above = run.many([max(lo, x - step), min(hi, x + step)])
+        note = (f". {outcome.name} jumps across the target here: {fmt(below, outcome.unit)} at "
+                f"{max(lo, x - step):.6g}, {fmt(above, outcome.unit)} at {min(hi, x + step):.6g}; no value "
+                f"of {f.path} gives exactly {fmt(goal, outcome.unit)} (the outcome is not continuous in "
+                "this term: a call or a project's start moves by a whole month)")
     return SolveResult(**base, value=x, achieved=achieved, evaluations=run.count, status="solved",
                        message=f"{outcome.name} = {fmt(achieved, outcome.unit)} at {f.path} = {x:.6g} "
                        f"(target {fmt(goal, outcome.unit)}; {run.count} runs){note}")

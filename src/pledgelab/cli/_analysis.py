@@ -77,6 +77,9 @@ def register(add: Add) -> None:
 
 
 def _common(sp: argparse.ArgumentParser, *, store: bool) -> None:
+    sp.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                    help="set a clause of the deal first (read as in a term sheet, marked 'scenario'; "
+                    "repeatable); the analysis varies the deal so changed")
     sp.add_argument("--pipeline", help="shipped pipeline id or path (default: the investor's)")
     sp.add_argument("--paths", type=argtype("paths"), default=None,
                     help="Monte Carlo paths per run, the same for every run (default: deterministic)")
