@@ -267,3 +267,30 @@ def test_the_unlimited_reading_reproduces_the_earlier_numbers_exactly() -> None:
         r = simulate(deal, pipeline=pipe, paths=300, seed=7, drivers="default")
         for i, party in enumerate(r.parties):
             assert (float(r.npv[i].sum()), float(r.contributed[i].sum())) == sums[party], party
+
+
+def test_kernel_equals_reference_on_calibrated_draws_with_the_slip_cost_link() -> None:
+    """The reference-class drivers' own draws (slip cost folded into the capex factor, slips
+    correlated with overruns, yields short of plan) on the shipped Korea pipeline, each reading."""
+    from pledgelab import load_deal, load_pipeline
+    from pledgelab.analysis import with_overrun
+    from pledgelab.drivers import draw, load_drivers
+
+    pipe = load_pipeline("korea-illustrative")
+    model = load_drivers("reference-class")
+    for reading in READINGS:
+        deal = with_overrun(load_deal("us-korea-2025-11"), reading)
+        plan = make_plan(deal, pipe, extra_months=600)  # long slips: follow every path to its end
+        draws = draw(model, archetypes=plan.archetypes, build_months=plan.build_months, months=plan.months,
+                     paths=slice(0, 3), seed=7, benchmark_start=0.04)
+        n = len(plan.order)
+        none = np.zeros((3, n), dtype=np.int64)
+        draws = dataclasses.replace(draws, pause_at=none - 1, pause=none, startup=none)
+        assert np.any(draws.delay > 0) and np.any(draws.capex_factor > 1.5)
+        flows = run_paths(plan, draws)
+        for p in range(3):
+            assert not flows.truncated[p]
+            ref = run(deal, pipe, shocks=_shocks(draws, p, plan.order), benchmark=draws.benchmark[p])
+            for party in deal.parties:
+                got, want = flows.net(party)[p, : ref.months], ref.net(party)
+                assert np.allclose(got, want, rtol=0, atol=1e-3), (reading, party, p)
