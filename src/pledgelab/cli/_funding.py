@@ -39,7 +39,8 @@ def cmd_funding(args: argparse.Namespace) -> list[Table]:
     rate = float(given_rate) if given_rate is not None else default_discount_rate(deals[0])
     try:
         sheets = compare_balance_sheets([run(d, pipe) for d in deals], plan, discount_rate=rate,
-                                        horizon_end_year=args.horizon)
+                                        horizon_end_year=args.horizon,
+                                        reserve_income=getattr(args, "reserve_income", None))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     results = {b.deal: b for b in sheets}

@@ -168,6 +168,9 @@ def _funding(add: Add) -> None:
     sp.add_argument("--discount-rate", type=argtype("discount_rate"), default=None,
                     help="rate for present values and the position's value (default: the first deal's "
                     "deemed benchmark)")
+    sp.add_argument("--reserve-income", type=argtype("exports_usd"), default=None,
+                    help="reserve income a year, USD (default: the macro data's figure; e.g. 20e9, its "
+                    "alternative)")
     sp.add_argument("--compare", action="store_true", help="one column per deal")
     sp.add_argument("--chart", type=output_file(".png", ".svg", ".html"),
                     help="write the reserves path and calls as .png or .html")
