@@ -47,15 +47,14 @@ REWRITES = {
 }
 
 
-@pytest.mark.parametrize("attempt", range(5))
-def test_the_audit_log_cannot_be_rewritten(seeded: Ledger, attempt: int) -> None:
+def test_the_audit_log_cannot_be_rewritten(seeded: Ledger) -> None:
     dialect = seeded.engine.dialect.name
-    sql = REWRITES[dialect][attempt]
     before = _count(seeded)
     assert before > 0
-    with pytest.raises(Exception, match="append-only"), seeded.engine.begin() as conn:
-        conn.execute(text(sql))
-    assert _count(seeded) == before
+    for sql in REWRITES[dialect]:
+        with pytest.raises(Exception, match="append-only"), seeded.engine.begin() as conn:
+            conn.execute(text(sql))
+        assert _count(seeded) == before, sql
     with seeded.engine.connect() as conn:
         assert "mallory" not in {r[0] for r in conn.execute(text("SELECT actor FROM audit"))}
 
@@ -72,19 +71,22 @@ def test_the_same_actor_limit_on_both_backends(seeded: Ledger) -> None:
     assert _count(seeded) == before + 1
 
 
-@pytest.mark.parametrize("deal_id", ["../../etc/passwd", "/etc/passwd", "/nonexistent/x.yaml",
-                                     "src/pledgelab/data/deals/us-korea-2025-11.yaml",
-                                     "us-korea-2025-11.yaml", "no-such-deal"])
-def test_a_deal_id_is_never_a_path(seeded: Ledger, deal_id: str) -> None:
-    rec = {"id": "hx-pledge", "country": "KR", "investor": "KR", "title": "x", "deal_id": deal_id,
-           "sources": SRC, "verified": "2026-01-06"}
-    with pytest.raises(InputError) as err:
-        seeded.add("pledge", rec, actor="hostile")
-    message = str(err.value)
-    assert "pledge.deal_id" in message and "is not a shipped deal or scenario id" in message
-    # the same words whether or not the path exists: nothing about the file system
-    words = message.replace(repr(deal_id)[:60], "<id>")
-    assert "exist" not in words and "no such file" not in words.lower() and "cannot read" not in words
+DEAL_PATHS = ["../../etc/passwd", "/etc/passwd", "/nonexistent/x.yaml",
+              "src/pledgelab/data/deals/us-korea-2025-11.yaml", "us-korea-2025-11.yaml", "no-such-deal",
+              "pyproject.toml"]
+
+
+def test_a_deal_id_is_never_a_path(seeded: Ledger) -> None:
+    for deal_id in DEAL_PATHS:
+        rec = {"id": "hx-pledge", "country": "KR", "investor": "KR", "title": "x", "deal_id": deal_id,
+               "sources": SRC, "verified": "2026-01-06"}
+        with pytest.raises(InputError) as err:
+            seeded.add("pledge", rec, actor="hostile")
+        message = str(err.value)
+        assert "pledge.deal_id" in message and "is not a shipped deal or scenario id" in message
+        # the same words whether or not the path exists: nothing about the file system
+        words = message.replace(repr(deal_id)[:60], "<id>")
+        assert "exist" not in words and "no such file" not in words.lower() and "cannot read" not in words
 
 
 def test_every_pair_of_the_status_table(seeded: Ledger) -> None:
@@ -118,16 +120,21 @@ def test_every_pair_of_the_status_table(seeded: Ledger) -> None:
 
 # -- over HTTP --------------------------------------------------------------------------------------
 
-@pytest.fixture
-def client(seeded: Ledger) -> Iterator[tuple[Any, dict[str, str], Ledger]]:
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, str], Ledger]]:
+    """One seeded SQLite ledger behind the API for the HTTP checks (they do not depend on the
+    backend; the audit, actor and deal-id checks above run on both)."""
     pytest.importorskip("fastapi", reason="needs the web extra: pip install 'pledgelab[web]'")
     from fastapi.testclient import TestClient
 
     from pledgelab.api import create_app
 
-    token = {"Authorization": "Bearer " + seeded.create_token(name="hostile-editor", role="editor")}
-    with TestClient(create_app(seeded), raise_server_exceptions=False) as c:
-        yield c, token, seeded
+    led = Ledger(f"sqlite:///{tmp_path_factory.mktemp('hostile-api') / 'ledger.sqlite'}")
+    led.init()
+    token = {"Authorization": "Bearer " + led.create_token(name="hostile-editor", role="editor")}
+    with TestClient(create_app(led), raise_server_exceptions=False) as c:
+        yield c, token, led
+    led.close()
 
 
 def _nested(depth: int) -> Any:
@@ -144,10 +151,11 @@ PLEDGE = {"id": "hx-deep", "country": "KR", "investor": "KR", "title": "deep", "
 @pytest.mark.parametrize("depth", [20, 300, 900])
 def test_a_deep_body_gets_422_and_reads_keep_working(client: Any, depth: int) -> None:
     c, token, _ = client
-    body = {**PLEDGE, "composition": [{"label": "x", "component": "loans", "mechanism": "none",
-                                        "mechanism_reason": _nested(depth)}]}
-    r = c.post("/pledges", json=body, headers=token)
-    assert r.status_code == 422, r.text
+    for where in ("mechanism_reason", "extra"):
+        body = {**PLEDGE, "composition": [{"label": "x", "component": "loans", "mechanism": "none",
+                                            "mechanism_reason": "y", where: _nested(depth)}]}
+        r = c.post("/pledges", json=body, headers=token)
+        assert r.status_code == 422, r.text
     for path in ("/pledges", "/pledges?limit=500", "/report", "/projects"):
         assert c.get(path).status_code == 200
 
@@ -183,8 +191,6 @@ def test_the_api_refuses_a_deal_path_alike(client: Any, deal_id: str) -> None:
 
 def test_a_write_on_a_busy_database_gets_503_not_500(client: Any) -> None:
     c, token, led = client
-    if led.engine.dialect.name != "sqlite":
-        pytest.skip("the write lock that queues writers is SQLite's")
     from pledgelab.api._busy import bound_busy_wait
 
     bound_busy_wait(led.engine, 0.3)  # keep the test short: the app's own wait is a few seconds
@@ -206,11 +212,12 @@ def test_a_write_on_a_busy_database_gets_503_not_500(client: Any) -> None:
     assert r.status_code == 201, r.text
 
 
-def test_a_csv_keeps_every_column_it_is_given(seeded: Ledger, tmp_path: Any) -> None:
+def test_a_csv_keeps_every_column_it_is_given(client: Any, tmp_path: Any) -> None:
     """A claim's amount_usd imports as given (it once imported as NULL with exit 0); an unknown
     column is refused, not dropped."""
     from pledgelab.ledger import import_file
 
+    seeded = client[2]
     claims = tmp_path / "claims.csv"
     claims.write_text("id,pledge_id,claimant,said_on,measure,scope,amount_usd,quote,sources,verified\n"
                       "hx-claim,KR-2025-11,A minister,2026-01-05,headline,pledge,350000000000,"
@@ -225,10 +232,11 @@ def test_a_csv_keeps_every_column_it_is_given(seeded: Ledger, tmp_path: Any) -> 
         import_file(seeded, extra, actor="hostile")
 
 
-def test_a_call_csv_imports_with_its_amount(seeded: Ledger, tmp_path: Any) -> None:
+def test_a_call_csv_imports_with_its_amount(client: Any, tmp_path: Any) -> None:
     """A call CSV could never import: its amount_usd column was dropped for every record kind."""
     from pledgelab.ledger import import_file
 
+    seeded = client[2]
     calls = tmp_path / "calls.csv"
     calls.write_text("id,project_id,notice_date,funding_date,amount_usd,sources,verified\n"
                      "hx-call,jp-portsmouth-gas,2026-03-02,2026-04-20,1000000000,https://example.org/c,"
