@@ -56,6 +56,7 @@ def _verdict(case: Case, res: dict[str, Any]) -> str:
     return "clean"
 
 
+@pytest.mark.slow  # the whole corpus: ~25 s in two worker processes
 @pytest.mark.parametrize("case_id", [c.id for c in CASES])
 def test_case(case_id: str, hostile_results: dict[str, dict[str, Any]]) -> None:
     case = BY_ID[case_id]
@@ -74,6 +75,7 @@ def test_corpus_size() -> None:
     assert {"file", "clause value", "option", "csv", "library misuse"} <= set(kinds)
 
 
+@pytest.mark.slow
 def test_counts(hostile_results: dict[str, dict[str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
     """Counts by class (printed with ``-s``): cases, clean rejections, tracebacks, hangs, wrong numbers."""
     table: dict[str, Counter[str]] = {}
