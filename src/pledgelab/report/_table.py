@@ -29,7 +29,9 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from pledgelab.report._format import show
 
@@ -180,7 +182,7 @@ def emit(tables: list[Table], fmt: str, console: Console | None = None, *,
         con.print(rt)
         if cut:
             con.print(f"  [dim]{len(rows)} of {len(t.rows)} rows shown; --all shows every row[/dim]")
-        for n in t.notes:
-            con.print(f"  [dim]{escape(n)}[/dim]")
+        for n in t.notes:  # indented as a block, so a wrapped note stays under its first line
+            con.print(Padding(Text(n, style="dim"), (0, 0, 0, 2)))
         con.print()
     return ""
