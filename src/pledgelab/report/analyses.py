@@ -109,9 +109,15 @@ def tornado_chart(res: SensitivityResult, outcome: str, path: Path) -> Path:
     for k, fi in enumerate(rows):
         lo, hi = fi.low / scale, fi.high / scale
         ax.barh(k, hi - lo, left=lo, color="tab:blue" if fi.matters else "lightgrey", height=0.6)
-        ax.text(hi, k, f"  {fi.high_at}", va="center", fontsize=7)
-        ax.text(lo, k, f"{fi.low_at}  ", va="center", ha="right", fontsize=7)
+        if hi > lo:
+            ax.text(hi, k, f"  {fi.high_at}", va="center", fontsize=7)
+            ax.text(lo, k, f"{fi.low_at}  ", va="center", ha="right", fontsize=7)
+        else:
+            ax.text(base, k, "  no effect", va="center", fontsize=7, color="grey")
     ax.axvline(base, color="black", lw=1)
+    left, right = ax.get_xlim()
+    pad = 0.18 * (right - left or 1.0)
+    ax.set_xlim(left - pad, right + pad)
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([fi.factor.path for fi in rows], fontsize=8)
     ax.set_xlabel(f"{outcome} ({'$B' if o.unit == 'USD' else o.unit})")
