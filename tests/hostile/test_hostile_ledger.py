@@ -254,3 +254,79 @@ def test_v1_deal_names_are_shipped_ids_never_files(client: Any, name: str) -> No
               c.post("/v1/runs", json={"deal": "us-korea-2025-11", "pipeline": name})):
         assert r.status_code in (404, 422), r.text
         assert "no such file" not in r.text and "cannot read" not in r.text and "<file>" not in r.text
+
+
+_DEEP = "[" * 5000 + "]" * 5000
+API_BODIES: list[tuple[str, str, str]] = [
+    # (id, path, raw JSON body): each refused with a 4xx, never a 5xx
+    ("pledge-nan-headline", "/pledges", '{"id": "hx-b", "country": "KR", "investor": "KR", "title": "t", '
+     '"headline_usd": NaN, "sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("pledge-inf-headline", "/pledges", '{"id": "hx-b", "country": "KR", "investor": "KR", "title": "t", '
+     '"headline_usd": Infinity, "sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("pledge-1e309-headline", "/pledges", '{"id": "hx-b", "country": "KR", "investor": "KR", "title": "t", '
+     '"headline_usd": 1e309, "sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("pledge-1.7e308-headline", "/pledges", '{"id": "hx-b", "country": "KR", "investor": "KR", "title": "t", '
+     '"headline_usd": 1.7e308, "sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("pledge-id-traversal", "/pledges", '{"id": "../../x", "country": "KR", "investor": "KR", "title": "t", '
+     '"sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("pledge-nul-title", "/pledges", '{"id": "hx-b", "country": "KR", "investor": "KR", '
+     '"title": "a\\u0000b", '
+     '"sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("pledge-lone-surrogate", "/pledges", '{"id": "hx-b", "country": "KR", "investor": "KR", '
+     '"title": "a\\ud800b", "sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("pledge-long-title", "/pledges", '{"id": "hx-b", "country": "KR", "investor": "KR", "title": "'
+     + "x" * 20_000 + '", "sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("pledge-composition-deep", "/pledges", '{"id": "hx-b", "country": "KR", "investor": "KR", "title": "t", '
+     '"composition": ' + _DEEP + ', "sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("pledge-composition-wide", "/pledges", '{"id": "hx-b", "country": "KR", "investor": "KR", "title": "t", '
+     '"composition": [' + ",".join(['{"label": "x"}'] * 5000) + '], "sources": ["https://e.org/x"], '
+     '"verified": "2026-01-06"}'),
+    ("pledge-deal-path", "/pledges", '{"id": "hx-b", "country": "KR", "investor": "KR", "title": "t", '
+     '"deal_id": "../../etc/passwd", "sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("pledge-extra-field", "/pledges", '{"id": "hx-b", "country": "KR", "investor": "KR", "title": "t", '
+     '"owner": "me", "sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("pledge-not-https", "/pledges", '{"id": "hx-b", "country": "KR", "investor": "KR", "title": "t", '
+     '"sources": ["file:///etc/passwd"], "verified": "2026-01-06"}'),
+    ("body-array", "/pledges", "[1, 2, 3]"),
+    ("body-not-json", "/pledges", "this is not json"),
+    ("body-empty", "/pledges", ""),
+    ("body-deep", "/pledges", _DEEP),
+    ("body-string", "/milestones", '"x"'),
+    ("milestone-date-time", "/milestones", '{"pledge_id": "KR-2025-11", "date": "2026-01-05T00:00:00", '
+     '"event": "e", "text": "t", "sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("milestone-date-int", "/milestones", '{"pledge_id": "KR-2025-11", "date": 20260105, '
+     '"event": "e", "text": "t", "sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("milestone-unknown-pledge", "/milestones", '{"pledge_id": "nope", "date": "2026-01-05", '
+     '"event": "e", "text": "t", "sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("project-negative-amount", "/projects", '{"id": "hx-p", "pledge_id": "KR-2025-11", "name": "n", '
+     '"sector": "energy", "status": "interest", "status_date": "2026-01-05", "sources": ["https://e.org/x"], '
+     '"verified": "2026-01-06", "amounts": [{"amount_usd": -5, "basis": "b", "as_of": "2026-01-05"}]}'),
+    ("project-status-by-money", "/projects", '{"id": "hx-p2", "pledge_id": "KR-2025-11", "name": "n", '
+     '"sector": "energy", "status": "funded", "status_date": "2026-01-05", "sources": ["https://e.org/x"], '
+     '"verified": "2026-01-06"}'),
+    ("status-without-version", "/projects/kr-api/status", '{"status": "cancelled", "date": "2026-01-05", '
+     '"sources": ["https://e.org/x"], "verified": "2026-01-06"}'),
+    ("claim-amount-string", "/claims", '{"id": "hx-c", "claimant": "c", "said_on": "2026-01-05", '
+     '"measure": "headline", "amount_usd": "lots", "sources": ["https://e.org/x"], '
+     '"verified": "2026-01-06"}'),
+    ("v1-run-deal-path", "/v1/runs", '{"deal": "../../etc/passwd"}'),
+    ("v1-run-deal-file", "/v1/runs", '{"deal": "pyproject.toml"}'),
+    ("v1-run-discount-nan", "/v1/runs", '{"deal": "us-korea-2025-11", "discount_rate": NaN}'),
+    ("v1-run-override-nan", "/v1/runs", '{"deal": "us-korea-2025-11", "overrides": '
+     '{"timeline.annual_cap": NaN}}'),
+    ("v1-run-override-huge", "/v1/runs", '{"deal": "us-korea-2025-11", "overrides": '
+     '{"amount.headline": 1.7e308}}'),
+    ("v1-run-override-unknown", "/v1/runs", '{"deal": "us-korea-2025-11", "overrides": {"nope.nope": 1}}'),
+    ("v1-compare-no-deals", "/v1/compare", '{"deals": []}'),
+    ("v1-simulation-paths-huge", "/v1/simulations", '{"deal": "us-korea-2025-11", "paths": 1000000000000}'),
+    ("v1-simulation-seed-negative", "/v1/simulations", '{"deal": "us-korea-2025-11", "seed": -1}'),
+]
+
+
+@pytest.mark.parametrize("path,raw", [(p, r) for _, p, r in API_BODIES], ids=[i for i, _, _ in API_BODIES])
+def test_hostile_bodies_get_4xx_and_reads_keep_working(client: Any, path: str, raw: str) -> None:
+    c, token, _ = client
+    r = c.post(path, content=raw.encode("utf-8", "surrogatepass"),
+               headers={**token, "Content-Type": "application/json"})
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+    assert c.get("/pledges").status_code == 200
