@@ -44,6 +44,7 @@ from pledgelab.ledger import (
     status_report,
     timeline,
 )
+from pledgelab.web import add_workbench
 
 MAX_BODY = 256 * 1024
 MAX_PAGE = 500
@@ -181,7 +182,9 @@ def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY, 
         return JSONResponse({"detail": [{"field": p.field, "message": p.message} for p in exc.problems]},
                             status_code=422)
 
-    @app.get("/", summary="what this is")
+    add_workbench(app)  # the web workbench at / (pledgelab.web); what this API is: /api
+
+    @app.get("/api", summary="what this is")
     def root() -> dict[str, Any]:
         return {"name": "pledgelab ledger", "release": led.release(), "docs": "/docs",
                 "openapi": "/openapi.json"}
