@@ -17,9 +17,9 @@ pytest.importorskip("fastapi", reason="needs the web extra: pip install 'pledgel
 
 from fastapi.testclient import TestClient
 
+from pledgelab.analysis import compare
 from pledgelab.api import create_app
 from pledgelab.cli import main
-from pledgelab.analysis import compare
 from pledgelab.engine import CONTRIBUTIONS, run
 from pledgelab.pipeline import load_pipeline
 from pledgelab.terms import apply_overrides, load_deal, override, shipped
