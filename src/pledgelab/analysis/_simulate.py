@@ -43,8 +43,9 @@ def simulate(deal: TermSheet | str, *, pipeline: Pipeline | str, paths: int = 10
     defers the investor's calls (:class:`pledgelab.engine.FxRule`).
 
     ``workforce_policy`` (a policy id such as ``"post-raid-2025"``, a file, or a
-    ``Policy``) adds the workforce model's delays on every path: a stop during the
-    build and a late start-up (:class:`pledgelab.analysis.WorkforceShocks`), from a random
+    ``Policy``) adds the workforce model's delays on every path: a delay during the
+    build moves operations and costs standby (and remobilisation after a shutdown), a
+    late ramp-up loses output (:class:`pledgelab.analysis.WorkforceShocks`), from a random
     stream of their own, so the same seed with and without them differs by the
     workforce alone.
 

@@ -84,8 +84,8 @@ def simulation_summary(res: SimulationResult) -> Table:
         t.add(["workforce", "mean delay per project, months", float(wf.delay.mean()),
                *[float(q) for q in np.quantile(wf.delay, QUANTILES)]], "number")
         t.notes.append(f"Workforce policy {wf.policy}: P(an enforcement action at a site) "
-                       f"{float(wf.hit.mean()):.2%}; delays shift calls and operations "
-                       "(docs/workforce.md)")
+                       f"{float(wf.hit.mean()):.2%}; delays move operations and cost standby, "
+                       "remobilisation and output (docs/workforce.md)")
     if res.truncated.any():
         t.notes.append(f"{int(res.truncated.sum()):,} paths had cash past the horizon (cut off)")
     t.notes.append(f"NPV at {100 * res.discount_rate:.2f}%/yr to {month_label(res.start)}.")
