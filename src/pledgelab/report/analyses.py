@@ -206,6 +206,8 @@ def frontier_chart(res: FrontierResult, path: Path, *, x: str | None = None, y: 
         elif r.outcome == ys:
             ax.axhline(r.value / unit[ys], color="tab:red", ls=":", lw=1,
                        label=f"reservation {r.text()} [{r.status}]")
+        else:  # off the axes: named in the legend, applied in the zone
+            ax.plot([], [], " ", label=f"zone also needs {r.text()} [{r.status}]")
     for pos in res.positions:
         px, py = pos.values[xs] / unit[xs], pos.values[ys] / unit[ys]
         if math.isfinite(px) and math.isfinite(py):
