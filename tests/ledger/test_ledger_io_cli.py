@@ -73,3 +73,19 @@ def test_export_csv_imports_back_with_the_same_ids(ledger: Ledger, tmp_path: Pat
     doc = json.loads(doc_path.read_text())
     assert doc["release"] == ledger.release() and doc["schema"] == "pledgelab.ledger-export/1"
     fresh.close()
+
+
+def test_claims_import_with_measure_scope_and_verdict(ledger: Ledger, tmp_path: Path) -> None:
+    f = tmp_path / "claims.csv"
+    f.write_text("id,claimant,said_on,measure,pledge_ids,amount_usd,quote,verdict,reasoning,rests_on,reviewer,"
+                 "reviewed_on,sources,verified\n"
+                 "c-both,someone,2026-01-05,headline,KR-2025-11|JP-2025-09,900e9,q,accurate,adds up,"
+                 "pledge:KR-2025-11|pledge:JP-2025-09,desk,2026-12-02,https://example.org/c,2026-12-02\n"
+                 "c-bad,someone,2026-01-05,headline,,1e9,q,false,,,,,https://example.org/c,2026-12-02\n")
+    with pytest.raises(InputError, match=r"claims.csv:3: claim.verdict: a verdict needs its reasoning"):
+        import_file(ledger, f, actor="t")
+    f.write_text("\n".join(f.read_text().splitlines()[:2]) + "\n")
+    assert import_file(ledger, f, actor="t") == 1
+    c = ledger.get("claim", "c-both")
+    assert c["scope"] == "several" and c["pledge_ids"] == ["KR-2025-11", "JP-2025-09"]
+    assert c["rests_on"] == ["pledge:KR-2025-11", "pledge:JP-2025-09"] and c["amount_usd"] == 900e9
