@@ -263,3 +263,20 @@ def test_each_family_switched_off_changes_only_its_own_draws() -> None:
             assert all(np.all(off.fx[c] == model.fx[c].start) for c in off.fx)
     with pytest.raises(ValueError, match="unknown driver family 'capex'"):
         without(model, "capex")
+
+
+def test_drivers_command_lists_the_sets_and_every_parameter_with_its_source(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from pledgelab.cli import main
+
+    assert main(["drivers", "--format", "json"]) == 0
+    sets = json.loads(capsys.readouterr().out)[0]
+    assert {r[0] for r in sets["rows"]} >= {"default", "optimistic", "reference-class", "pessimistic", "zero"}
+    assert main(["drivers", "show", "reference-class", "--format", "json"]) == 0
+    rows = {r[0]: r for r in json.loads(capsys.readouterr().out)[0]["rows"]}
+    nuclear = rows["projects.nuclear.capex_overrun_mean"]
+    assert nuclear[1] == "1.025" and nuclear[3] == "reported"
+    assert "mean overrun +102.5%, 75% over budget" in nuclear[4] and "finanznachrichten" in nuclear[5]
+    assert rows["projects.slip_escalation"][3] == "assumed"
