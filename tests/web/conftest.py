@@ -124,12 +124,15 @@ class Browser:
                                {"width": width, "height": height, "deviceScaleFactor": 1,
                                 "mobile": width < 600})
 
-    def shots(self, name: str) -> list[Path]:
-        """Screenshots of the page at both sizes (the visible viewport), then back to 1280x800."""
+    def shots(self, name: str, at: str | None = None) -> list[Path]:
+        """Screenshots of the page at both sizes (the visible viewport, from the top or scrolled to the
+        element ``at``), then back to 1280x800."""
         SHOTS.mkdir(parents=True, exist_ok=True)
         out = []
         for w, h in SIZES:
             self.size(w, h)
+            self.js("arguments[0] ? document.querySelector(arguments[0]).scrollIntoView() "
+                    ": window.scrollTo(0, 0)", at)
             time.sleep(0.3)  # let the layout (and Plotly's resize) settle before the capture
             png = self.d.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})["data"]
             path = SHOTS / f"{name}-{w}x{h}.png"

@@ -1,0 +1,153 @@
+// Risk: a Monte Carlo job (POST /v1/simulations) with a progress bar, then the fan of each party's
+// cumulative cash, the spread of NPV and the probabilities the library reports.
+"use strict";
+(() => {
+  const {el, usd, pct, ratio, api, problems, table, app, fail} = PL;
+  const OPTIONS = JSON.parse(document.getElementById("options").textContent);
+  let job = null, detail = null;
+  const FIELDS = ["deal", "paths", "seed", "drivers"];
+
+  function field(name, label, input, hint) {
+    return el("label", {}, label, input, hint ? el("span", {class: "small", text: hint}) : null,
+      el("span", {class: "field-error", id: "err-" + name, role: "alert"}));
+  }
+  function clearErrors() {
+    for (const f of FIELDS) { document.getElementById("err-" + f).textContent = ""; document.getElementById(f).removeAttribute("aria-invalid"); }
+  }
+  function cellValue(v, unit) {
+    if (typeof v !== "number") return v === null ? "n/a" : String(v);
+    if (unit === "USD") return usd(v);
+    if (unit === "fraction") return pct(v);
+    if (unit === "ratio") return ratio(v);
+    return v.toLocaleString("en-US");
+  }
+
+  async function pickDeal(id) {
+    const r = await api("/v1/deals/" + encodeURIComponent(id));
+    detail = r.json;
+    const fx = detail.clauses.find(c => c.path === "fx_safeguard.available");
+    const box = document.getElementById("fx");
+    box.disabled = !fx || fx.value !== true;
+    box.checked = !!(fx && fx.value === true);
+    document.getElementById("fx-note").textContent = fx ? (fx.value ? "" : " (this deal has no safeguard)") : " (no safeguard clause in this deal)";
+  }
+
+  async function start(ev) {
+    ev.preventDefault();
+    clearErrors();
+    const body = {deal: document.getElementById("deal").value, drivers: document.getElementById("drivers").value,
+      paths: Number(document.getElementById("paths").value), seed: Number(document.getElementById("seed").value),
+      fan: Object.keys(detail.parties)};
+    for (const k of ["paths", "seed"]) if (!/^\d+$/.test(document.getElementById(k).value.trim())) body[k] = document.getElementById(k).value;
+    const fx = document.getElementById("fx");
+    if (!fx.disabled && !fx.checked) body.overrides = {"fx_safeguard.available": false};
+    const r = await api("/v1/simulations", body);
+    if (!r.ok) {
+      for (const p of problems(r.json)) {
+        const name = FIELDS.find(f => p.field.split(".").includes(f)) || "deal";
+        document.getElementById("err-" + name).textContent = p.message;
+        document.getElementById(name).setAttribute("aria-invalid", "true");
+      }
+      return;
+    }
+    job = r.json;
+    document.body.dataset.job = job.id;
+    document.getElementById("results").replaceChildren();
+    document.getElementById("cancel").disabled = false;
+    document.getElementById("run").disabled = true;
+    poll(job, performance.now());
+  }
+
+  function progress(j) {
+    const bar = document.getElementById("progress");
+    bar.value = j.progress.fraction;
+    document.getElementById("progress-text").textContent = j.status + ": " + j.progress.paths_done.toLocaleString("en-US") +
+      " of " + j.progress.paths.toLocaleString("en-US") + " paths (" + Math.round(100 * j.progress.fraction) + "%)";
+  }
+
+  async function poll(j, t0) {
+    progress(j);
+    if (j.status === "done") { done(j, t0); return; }
+    if (j.status === "error" || j.status === "cancelled") {
+      document.getElementById("results").replaceChildren(el("p", {class: "error", role: "alert", text: j.status === "error" ? "The simulation failed: " + j.error : "Cancelled."}));
+      document.getElementById("run").disabled = false; document.getElementById("cancel").disabled = true;
+      return;
+    }
+    await new Promise(res => setTimeout(res, 200));
+    const r = await api("/v1/simulations/" + j.id);
+    if (r.ok) poll(r.json, t0);
+  }
+
+  function fanChart(party, fan) {
+    const x = fan.rows.map(r => r[0]);
+    const col = k => fan.rows.map(r => r[fan.columns.indexOf(k)] / 1e9);
+    const div = el("div", {class: "chart", id: "fan-" + party, role: "img",
+      "aria-label": "Fan chart of " + party + "'s cumulative net cash by year end, 5th to 95th percentile"});
+    const band = (lo, hi, name, color) => [
+      {x, y: col(lo), mode: "lines", line: {width: 0}, showlegend: false, hoverinfo: "skip"},
+      {x, y: col(hi), mode: "lines", line: {width: 0}, fill: "tonexty", fillcolor: color, name}];
+    const traces = [...band("p5", "p95", "5th–95th percentile", "rgba(29,78,137,0.18)"),
+      ...band("p25", "p75", "25th–75th percentile", "rgba(29,78,137,0.35)"),
+      {x, y: col("p50"), mode: "lines", line: {color: "#1d4e89", width: 2}, name: "median"}];
+    return {div, draw: () => Plotly.newPlot(div, traces, {
+      title: {text: party + ": cumulative net cash", font: {size: 14}}, margin: {l: 64, r: 12, t: 48, b: 40},
+      yaxis: {title: {text: "US$ billion, cumulative"}, zeroline: true}, xaxis: {title: {text: "year end"}},
+      legend: {orientation: "h", y: -0.2}}, {responsive: true, displaylogo: false})};
+  }
+
+  function npvChart(summary) {
+    const rows = summary.rows.filter(r => r[1] === "NPV");
+    const c = k => summary.columns.indexOf(k);
+    const div = el("div", {class: "chart", id: "npv-chart", role: "img", "aria-label": "NPV distribution by party: 5th, 25th, 50th, 75th and 95th percentiles"});
+    const traces = rows.map(r => ({type: "box", name: r[0], x: [r[0]], q1: [r[c("p25")] / 1e9], median: [r[c("p50")] / 1e9],
+      q3: [r[c("p75")] / 1e9], lowerfence: [r[c("p5")] / 1e9], upperfence: [r[c("p95")] / 1e9], mean: [r[c("mean")] / 1e9], boxmean: true, marker: {color: "#1d4e89"}}));
+    return {div, draw: () => Plotly.newPlot(div, traces, {title: {text: "NPV by party", font: {size: 14}},
+      margin: {l: 64, r: 12, t: 48, b: 40}, yaxis: {title: {text: "US$ billion"}}, showlegend: false}, {responsive: true, displaylogo: false})};
+  }
+
+  function done(j, t0) {
+    const s = j.result.summary;
+    const units = s.row_units || s.rows.map(() => "");
+    const rows = s.rows.map((r, i) => el("tr", {}, el("th", {scope: "row", text: r[0]}), el("td", {text: r[1]}),
+      r.slice(2).map((v, k) => el("td", {class: "num", "data-row": i, "data-col": k + 2, "data-value": v === null ? "" : String(v)}, cellValue(v, units[i])))));
+    const probs = s.notes.filter(n => n.startsWith("P("));
+    const charts = [npvChart(s), ...Object.entries(j.result.fans).map(([p, f]) => fanChart(p, f))];
+    document.getElementById("results").replaceChildren(
+      el("h2", {text: "Chances"}),
+      el("ul", {class: "probabilities"}, probs.map(n => el("li", {text: n}))),
+      el("h2", {text: "NPV distribution"}), el("p", {class: "small", text: "Box: 25th to 75th percentile with the median; whiskers: 5th and 95th percentile; dashed: the mean."}), charts[0].div,
+      el("h2", {text: "Cumulative cash by party (fan charts)"}), el("p", {class: "small", text: Object.values(j.result.fans)[0] ? "Cumulative net cash by year end, US$ billion: median line, 25th–75th and 5th–95th percentile bands (" + j.progress.paths + " paths)." : ""}), ...charts.slice(1).map(c => c.div),
+      el("h2", {text: s.title}),
+      table(s.columns.map(c => c), rows, "summary"),
+      el("ul", {class: "small"}, s.notes.filter(n => !n.startsWith("P(")).map(n => el("li", {text: n}))));
+    for (const c of charts) c.draw();
+    document.getElementById("run").disabled = false; document.getElementById("cancel").disabled = true;
+    document.body.dataset.drawnMs = String(Math.round(performance.now() - t0));
+  }
+
+  async function main() {
+    try {
+      const items = await PL.deals();
+      const deal = el("select", {id: "deal"}, items.map(d => el("option", {value: d.id, selected: d.id === "us-korea-2025-11"}, d.title + " (" + d.id + ")")));
+      deal.addEventListener("change", () => pickDeal(deal.value));
+      const form = el("form", {id: "risk-form"},
+        el("div", {class: "row"}, field("deal", "Deal", deal)),
+        el("div", {class: "row"},
+          field("paths", "Paths", el("input", {id: "paths", type: "text", inputmode: "numeric", value: "1000", size: 8}), "1 to 20,000"),
+          field("seed", "Random seed", el("input", {id: "seed", type: "text", inputmode: "numeric", value: "0", size: 8}), "same seed, same numbers"),
+          field("drivers", "Driver set", el("select", {id: "drivers"}, OPTIONS.drivers.map(d => el("option", {value: d, selected: d === "default"}, d))))),
+        el("fieldset", {}, el("legend", {text: "Switches"}),
+          el("label", {}, el("input", {type: "checkbox", id: "fx", checked: true}), " FX safeguard clause available (Korea may ask to adjust amount and timing)", el("span", {id: "fx-note", class: "small"})),
+          el("p", {class: "small", text: "Workforce (visa policy) switch: not offered by /v1/simulations yet; use pledgelab simulate --workforce-policy."})),
+        el("div", {class: "row"}, el("button", {type: "submit", id: "run"}, "Run simulation"),
+          el("button", {type: "button", id: "cancel", class: "secondary", disabled: true, onclick: async () => { if (job) await api("/v1/simulations/" + job.id, undefined, "DELETE"); }}, "Cancel")));
+      form.addEventListener("submit", start);
+      app().replaceChildren(form,
+        el("div", {class: "progress-box"}, el("label", {for: "progress"}, "Progress"),
+          el("progress", {id: "progress", max: 1, value: 0}), el("p", {id: "progress-text", class: "small", "aria-live": "polite", text: "Not started."})),
+        el("div", {id: "results"}));
+      await pickDeal(deal.value);
+    } catch (e) { fail("Could not load the risk page: " + e.message); }
+  }
+  main();
+})();
