@@ -72,3 +72,30 @@ def test_the_calendar_is_the_engine_s_cap_stretched_schedule() -> None:
         months = sorted(by_id[site.id].calls)
         assert site.start_month == months[0]
         assert site.completion == months[-1] + 1  # operations start the month after the last call
+
+
+def test_without_the_costs_a_stop_that_defers_calls_can_pay() -> None:
+    """Why the costs file reads as it does: with calls deferred and no standby (the earlier reading),
+    a three-month stop at build month 0 at every site raised Korea's NPV (a negative-NPV stream
+    postponed); with the shipped costs the same stop lowers every party's."""
+    plan, shocks, base, disc = _setup()
+    c = shocks.costs
+    old = dataclasses.replace(c, clauses={
+        **c.clauses,
+        "committed_calls": c.clauses["committed_calls"].with_value("none", note="test: the earlier reading"),
+        "standby_share": c.clauses["standby_share"].with_value(0.0, note="test: no standby"),
+        "remobilisation_months": c.clauses["remobilisation_months"].with_value(0.0, note="test: none")})
+    s, n = len(shocks.sites), len(plan.order)
+    build = np.full((1, s), 3.0)
+    before = _npv(plan, base, disc)
+    changes = []
+    for costs in (old, c):
+        wf = dataclasses.replace(shocks, costs=costs).convert(
+            build=build, total=build, rounding=np.zeros((1, s)), stopped=np.ones((1, s), dtype=bool),
+            projects=n, stop_at=np.zeros((1, s), dtype=np.int64))
+        d = dataclasses.replace(base, pause_at=wf.pause_at, pause=wf.pause, startup=wf.startup,  # type: ignore[type-var]
+                                capex_factor=base.capex_factor * wf.capex_factor,  # type: ignore[attr-defined]
+                                yield_factor=base.yield_factor * wf.yield_factor)  # type: ignore[attr-defined]
+        changes.append(_npv(plan, d, disc) - before)
+    assert (changes[0] > 0).any()  # the artefact: some party gains from a stop
+    assert (changes[1] < 0).all()
