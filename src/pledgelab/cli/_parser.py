@@ -216,8 +216,8 @@ def _workforce(add: Add) -> None:
         p.add_argument("--format", choices=FORMATS, default=argparse.SUPPRESS, help=FORMAT_HELP)
         return p
 
-    for name, help_ in (("plan", "per project: specialists by phase, visa route, when to file, residual "
-                                 "risk"),
+    for name, help_ in (("plan", "per project: specialists by group, visa route, when to file, residual "
+                                 "risk, and the rule that excluded each route"),
                         ("delays", "workforce delay distribution per project")):
         p = action(name, help_)
         p.add_argument("--pipeline", default="korea-illustrative", help="shipped pipeline id or path "
@@ -233,14 +233,15 @@ def _workforce(add: Add) -> None:
         if name == "plan":
             p.add_argument("--paths", type=argtype("paths"), default=4096,
                            help="paths for the risk columns (default 4096)")
-            p.add_argument("--quantile", type=argtype("quantile"), default=0.9,
-                           help="file early enough to be in time with this probability (default 0.9)")
+            p.add_argument("--quantile", type=argtype("quantile"), default=0.95,
+                           help="file early enough to be in time with this probability (default 0.95)")
         else:
             p.add_argument("--paths", type=argtype("paths"), default=10_000,
                            help="number of paths (default 10000)")
-    p = action("replay", "a reported enforcement case through the model, beside what was reported")
-    p.add_argument("case", nargs="?", default="hl-ga-2025", help="shipped replay id or path (default "
-                   "hl-ga-2025)")
+    p = action("replay", "a reported case through the model, beside what was reported and what was fitted "
+                         "to it")
+    p.add_argument("case", nargs="?", default="hl-ga-2025", help="shipped replay id (hl-ga-2025, "
+                   "sk-battery-2020, tsmc-arizona-2023) or path (default hl-ga-2025)")
     p.add_argument("--policy", help="policy whose route coverage and rates apply (default: the case's)")
     p.add_argument("--paths", type=argtype("paths"), default=10_000, help="number of draws (default 10000)")
     p.add_argument("--seed", type=argtype("seed"), default=0, help="random seed (default 0)")

@@ -119,7 +119,7 @@ def p_late(dist: Triangular, refusal: float, lead: float) -> float:
     return (1.0 - refusal) * one + refusal * two
 
 
-def staffing_plan(*, policy: Policy, sites: Sequence[Site], quantile: float = 0.9, paths: int = 4096,
+def staffing_plan(*, policy: Policy, sites: Sequence[Site], quantile: float = 0.95, paths: int = 4096,
                   seed: int = 0, demand: Demand | None = None,
                   enforcement: Enforcement | None = None) -> StaffingPlan:
     """The staffing plan of ``sites`` under ``policy`` (see the module docstring)."""
