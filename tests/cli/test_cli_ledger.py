@@ -74,6 +74,15 @@ def test_commands(tmp_path: Path) -> None:
     (rel,) = _run(db, "ledger", "release", str(tmp_path / "release"))
     assert {"records/project.csv", "data-dictionary.csv", "METHODOLOGY.md", "CHANGELOG.md",
             "LICENSE.txt"} <= {r[0] for r in rel.rows}
+    form = tmp_path / "release" / "corrections.csv"
+    form.write_text(form.read_text() + "project:kr-hlga-battery,status,under-construction,operating,"
+                    "https://example.org/opened,reader,2026-12-01,\n")
+    (fixes,) = tables(["ledger", "corrections", str(form)])
+    assert fixes.rows == [["project:kr-hlga-battery", "status", "under-construction", "operating",
+                           "https://example.org/opened", "reader", "2026-12-01", ""]]
+    form.write_text(form.read_text() + "nope,status,,x,ftp://x,reader,2026-12-01,\n")
+    with pytest.raises(InputError, match=r"corrections.csv:3: record"):
+        tables(["ledger", "corrections", str(form)])
     (tok,) = _run(db, "token", "create", "--name", "alice", "--role", "editor")
     token = tok.rows[0][2]
     led = Ledger(db)

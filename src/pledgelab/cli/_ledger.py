@@ -33,7 +33,9 @@ def open_ledger(args: argparse.Namespace) -> Ledger:
 
 
 def cmd_ledger(args: argparse.Namespace) -> list[Table]:
-    """``pledgelab ledger init|status|claims|add|export|import|release``."""
+    """``pledgelab ledger init|status|claims|add|export|import|release|corrections``."""
+    if args.ledger_command == "corrections":
+        return _corrections(args)
     led = open_ledger(args)
     try:
         return {"init": _init, "status": _status, "add": _add, "export": _export, "import": _import,
@@ -182,6 +184,18 @@ def _claims(led: Ledger, args: argparse.Namespace) -> list[Table]:
                        f"{args.review_json}.")
     t.notes.append("Each claim is compared within its scope (a project, a pledge, several, or every pledge "
                    "announced by the day it was made) against the measure it asserts, on that day.")
+    return [t]
+
+
+def _corrections(args: argparse.Namespace) -> list[Table]:
+    """A filled corrections form, checked (no database needed): every row, or every bad row."""
+    from pledgelab.ledger import CORRECTION_COLUMNS, read_corrections
+
+    rows = read_corrections(args.file)
+    t = Table(f"Corrections in {args.file}", [Column(c) for c in CORRECTION_COLUMNS])
+    t.rows.extend([r[c] for c in CORRECTION_COLUMNS] for r in rows)
+    t.notes.append(f"{len(rows)} correction(s), each well formed; review each against its source and "
+                   "record the change as a dated record (never applied automatically).")
     return [t]
 
 

@@ -288,6 +288,10 @@ def _ledger(add: Add) -> None:
     _common(p)
     p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write the release into")
     p.add_argument("--previous", type=Path, help="the previous release's directory (for the changelog)")
+    p = sub.add_parser("corrections", help="check a filled corrections form (the release's corrections.csv) "
+                       "row by row; corrections are reviewed by hand, never applied")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--format", choices=FORMATS, default=argparse.SUPPRESS, help=FORMAT_HELP)
     record = sub.add_parser("add", help="add a record; a rule violation is refused with its clause")
     asub = record.add_subparsers(dest="ledger_add", required=True)
     p = asub.add_parser("project", help="a project under a pledge")

@@ -34,7 +34,7 @@ from pledgelab.ledger._rules import BY_MONEY, FIRST_STATUSES, OFF_TRACK, STAGES,
 if TYPE_CHECKING:
     from pledgelab.ledger._io import PROJECT_COLUMNS, export_file, import_file, project_rows
     from pledgelab.ledger._ledger import Ledger, Page, Where, hash_token
-    from pledgelab.ledger._release import build_release, read_corrections
+    from pledgelab.ledger._release import CORRECTION_COLUMNS, build_release, read_corrections
     from pledgelab.ledger._report import (
         ClaimCheck,
         Funnel,
@@ -57,7 +57,7 @@ _LAZY = {"Ledger": "_ledger", "Page": "_ledger", "Where": "_ledger", "hash_token
          "status_report": "_report", "timeline": "_report", "Part": "_report",
          "claim_review": "_report", "claim_from_review": "_report", "default_as_of": "_report",
          "held_amount": "_report", "source_marks": "_report", "build_release": "_release",
-         "read_corrections": "_release", "PROJECT_COLUMNS": "_io",
+         "read_corrections": "_release", "CORRECTION_COLUMNS": "_release", "PROJECT_COLUMNS": "_io",
          "export_file": "_io", "import_file": "_io", "project_rows": "_io"}
 
 
@@ -70,6 +70,7 @@ __all__ = [
     "BOUNDS",
     "BY_MONEY",
     "COMPONENTS",
+    "CORRECTION_COLUMNS",
     "DISTRICT_RE",
     "ENV_URL",
     "FIELDS",
