@@ -29,7 +29,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -253,7 +253,7 @@ def frontier(base: Any, *, pipeline: Any, vary: Sequence[str], objectives: Seque
             get_executor(backend, workers=workers, scheduler=scheduler if backend == "dask" else None))
         ev = evaluate(setup, variants, store=st, on_task=on_task, executor=ex)
         decks = [load_deal(p) for p in (positions or ())]
-        placed_ev = [(d, evaluate(replace(setup, base=d), [()], executor=ex)) for d in decks]
+        placed_ev = [(d, evaluate(setup.with_base(d), [()], executor=ex)) for d in decks]
     values = np.column_stack([ev.values(o) for o in outs])
     names = tuple(o.name for o in outs)
 

@@ -27,8 +27,9 @@ import hashlib
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -69,16 +70,34 @@ class Setup:
     seed: int
     discount_rate: float
     extra_months: int = EXTRA_MONTHS
+    fingerprint: str = ""  # of everything above, the base file's text included (:meth:`key`)
 
     @property
     def stochastic(self) -> bool:
         return self.drivers is not None
 
     def key(self) -> str:
-        """A fingerprint of everything that decides the numbers (for stores and worker caches)."""
-        text = repr((self.base.id, self.base.origin, self.pipeline, self.drivers, self.paths, self.chunk,
-                     self.seed, self.discount_rate, self.extra_months))
-        return hashlib.sha256(text.encode()).hexdigest()[:24]
+        """A fingerprint of everything that decides the numbers (for stores and worker caches);
+        computed once by :func:`make_setup` and :meth:`with_base`, not per task."""
+        return self.fingerprint or _fingerprint(self)
+
+    def with_base(self, base: TermSheet) -> Setup:
+        """The same setup for another deal (a position placed on a frontier)."""
+        out = replace(self, base=base, fingerprint="")
+        return replace(out, fingerprint=_fingerprint(out))
+
+
+def _fingerprint(s: Setup) -> str:
+    origin = s.base.origin
+    text = ""
+    if origin is not None:
+        try:
+            text = Path(origin.path).read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+    blob = repr((s.base.id, origin, hashlib.sha256(text.encode()).hexdigest(), s.pipeline, s.drivers,
+                 s.paths, s.chunk, s.seed, s.discount_rate, s.extra_months))
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]
 
 
 def make_setup(base: TermSheet, pipeline: Pipeline, *, drivers: DriverModel | None = None,
@@ -93,9 +112,10 @@ def make_setup(base: TermSheet, pipeline: Pipeline, *, drivers: DriverModel | No
             raise ArgumentError.of("drivers", "Monte Carlo paths need a driver model")
     rate = default_discount_rate(base) if discount_rate is None else float(discount_rate)
     check("discount_rate", rate)
-    return Setup(base=base, pipeline=pipeline, drivers=drivers if paths is not None else None,
-                 paths=1 if paths is None else int(paths), chunk=1 if paths is None else int(chunk),
-                 seed=int(seed), discount_rate=rate)
+    setup = Setup(base=base, pipeline=pipeline, drivers=drivers if paths is not None else None,
+                  paths=1 if paths is None else int(paths), chunk=1 if paths is None else int(chunk),
+                  seed=int(seed), discount_rate=rate)
+    return replace(setup, fingerprint=_fingerprint(setup))
 
 
 def build_variant(base: TermSheet, variant: Variant) -> TermSheet:
