@@ -71,6 +71,7 @@
           ". Stages are cumulative: a project counts at every stage it has reached. 'At work' is measured against the measurable base (the parts with a payment mechanism), never against the headline."),
         el("div", {class: "cards"}, pledges.map(p => card(p, f && p.pledge === f.pledge))),
         ...rec);
+      PL.drawn();
     } catch (e) { fail("Could not load the ledger: " + e.message); }
   }
   main();

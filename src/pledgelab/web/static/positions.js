@@ -86,6 +86,7 @@
     const out = document.getElementById("result");
     if (!ids.length) { out.replaceChildren(el("p", {class: "error", role: "alert", text: "Pick at least one deal."})); return; }
     out.replaceChildren(el("p", {class: "loading", text: "Running the deals…"}));
+    ids.forEach(detail);  // the clauses load while the deals run
     const r = await api("/v1/compare", {deals: ids});
     if (!r.ok) { out.replaceChildren(el("p", {class: "error", role: "alert"}, problems(r.json).map(p => p.message).join("; "))); return; }
     const cols = r.json.columns;
@@ -131,6 +132,7 @@
       const chosen = q ? q.split(",").filter(Boolean) : DEFAULT;
       app().replaceChildren(picker(items, chosen), el("div", {id: "result", "aria-live": "polite"}));
       await show(chosen);
+      PL.drawn();
     } catch (e) { fail("Could not load the deals: " + e.message); }
   }
   main();

@@ -147,6 +147,7 @@
           el("progress", {id: "progress", max: 1, value: 0}), el("p", {id: "progress-text", class: "small", "aria-live": "polite", text: "Not started."})),
         el("div", {id: "results"}));
       await pickDeal(deal.value);
+      PL.drawn();
     } catch (e) { fail("Could not load the risk page: " + e.message); }
   }
   main();

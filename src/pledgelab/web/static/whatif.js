@@ -55,7 +55,8 @@
     if (!(c.path in cand)) delete S.texts[c.path];
     document.querySelector(`.clause[data-path="${CSS.escape(c.path)}"]`).classList.toggle("changed", c.path in cand);
     drawResults();
-    status.textContent = "Run in " + Math.round(performance.now() - t0) + " ms with " + Object.keys(cand).length + " clause(s) changed.";
+    document.body.dataset.lastMs = String(Math.round(performance.now() - t0));
+    status.textContent = "Run in " + document.body.dataset.lastMs + " ms with " + Object.keys(cand).length + " clause(s) changed.";
     document.body.dataset.runs = String(Number(document.body.dataset.runs || 0) + 1);
   }
 
@@ -81,7 +82,7 @@
     const alts = isNumeric(c) ? c.alternatives.map(a => el("button", {type: "button", class: "secondary",
       onclick: () => { input.value = plain(a.value); change(c, input.value); }},
       "use " + value(a.value, c.unit) + (a.label ? " (" + a.label + ")" : ""))) : [];
-    const back = el("button", {type: "button", class: "secondary", onclick: () => { input.value = plain(c.value); change(c, input.value); }}, "back to the deal's value");
+    const back = el("button", {type: "button", class: "secondary back", onclick: () => { input.value = plain(c.value); change(c, input.value); }}, "back to the deal's value");
     return el("div", {class: "edit"},
       el("label", {for: id}, "Value"), input,
       el("span", {id: id + "-unit", class: "small"}, "unit: " + (c.unit || "none") + (isNumeric(c) ? " (now " + value(c.value, c.unit) + ")" : "")),
@@ -122,14 +123,17 @@
       el("td", {class: "num", text: bo.review_triggered_waterfalls + " of " + bo.waterfalls}),
       el("td", {class: "num", text: vo.review_triggered_waterfalls + " of " + vo.waterfalls}), el("td")));
     const years = [...new Set([...Object.keys(bo.investor_calls_by_year_usd), ...Object.keys(vo.investor_calls_by_year_usd)])].sort();
+    const calls = [];
     for (const y of years) {
       const a = bo.investor_calls_by_year_usd[y] || 0, b = vo.investor_calls_by_year_usd[y] || 0;
-      rows.push(el("tr", {}, el("th", {scope: "row", text: S.detail.investor + " government pays in " + y + " (US$)"}),
+      calls.push(el("tr", {}, el("th", {scope: "row", text: y}),
         el("td", {class: "num", text: usd(a)}), el("td", {class: "num", text: usd(b)}),
         el("td", {class: "num " + (b - a > 0 ? "pos" : b - a < 0 ? "neg" : ""), text: diff(b - a, "usd")})));
     }
     document.getElementById("results").replaceChildren(
       table(["Outcome", "Base", "Variant", "Difference"], rows, "whatif-results"),
+      el("h3", {text: S.detail.parties[S.detail.investor] ? S.detail.parties[S.detail.investor].name + " pays, by calendar year (US$)" : "Investor pays, by calendar year (US$)"}),
+      table(["Year", "Base", "Variant", "Difference"], calls, "whatif-calls"),
       el("p", {class: "small", text: "Pipeline " + base.pipeline + "; NPV at " + pct(v.discount_rate) + " a year."}));
     drawSave();
   }
@@ -205,6 +209,7 @@
       picker = el("select", {id: "deal"}, items.map(d => el("option", {value: d.id}, d.title + " (" + d.id + ")")));
       picker.addEventListener("change", () => load(picker.value, []));
       await load(id, sets);
+      PL.drawn();
     } catch (e) { fail("Could not load the what-if page: " + e.message); }
   }
   main();
