@@ -32,7 +32,8 @@ PLEDGELAB = str(Path(sys.executable).with_name("pledgelab"))
 PAGES = {"/": "document.querySelector('table.outcomes td[data-metric]')",
          "/whatif": "document.querySelector('td[data-side=variant]')",
          "/risk": "document.getElementById('deal') && !document.getElementById('fx').disabled",
-         "/money": "document.querySelector('table.claims')"}
+         "/money": "document.querySelector('table.claims')",
+         "/funding": "document.querySelector('#reserves-chart .main-svg')"}
 
 
 def _until(d: webdriver.Chrome, script: str, timeout: float = 600) -> None:

@@ -33,6 +33,7 @@ from fastapi.staticfiles import StaticFiles
 from pledgelab._cited import shipped
 from pledgelab._errors import InputError
 from pledgelab.terms import SCENARIO_SCHEMA, load_deal
+from pledgelab.web._funding import funded_deals, funding_html
 
 STATIC = Path(__file__).resolve().parent / "static"
 SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -49,6 +50,7 @@ class Page:
     script: str
     intro: str
     charts: bool = False
+    server: bool = False  # rendered on the server from the library (no static shell)
 
 
 PAGES: tuple[Page, ...] = (
@@ -65,6 +67,10 @@ PAGES: tuple[Page, ...] = (
          script="money.js",
          intro="What has really been selected, noticed, funded and built under each pledge, every "
                "record with its sources and the date it was checked; public claims beside the records."),
+    Page(path="/funding", name="Currency and funding", title="Currency and funding",
+         script="funding.js", charts=True, server=True,
+         intro="How the investor pays the capital calls: its reserves with and without the pledge, the "
+               "pledge's dollar debt beside them, and what it costs in present value."),
 )
 """The pages, in the order of the menu."""
 
@@ -136,9 +142,11 @@ def scenario_yaml(*, deal: str, overrides: dict[str, Any], scenario_id: str, tit
 
 
 def add_workbench(app: FastAPI) -> None:
-    """Add the workbench's pages (``/``, ``/whatif``, ``/risk``, ``/money``), its assets
+    """Add the workbench's pages (``/``, ``/whatif``, ``/risk``, ``/money``, ``/funding``), its assets
     (``/assets``, ``/vendor/plotly.min.js``) and ``/whatif/scenario.yaml`` to ``app``."""
     for page in PAGES:
+        if page.server:
+            continue
         body = _shell(page, _options() if page.script == "risk.js" else "")
 
         def show(body: str = body) -> HTMLResponse:
@@ -146,6 +154,18 @@ def add_workbench(app: FastAPI) -> None:
 
         app.add_api_route(page.path, show, methods=["GET"], include_in_schema=False,
                           name=f"web_{page.script.removesuffix('.js')}")
+
+    funding_page = next(p for p in PAGES if p.path == "/funding")
+
+    @app.get("/funding", include_in_schema=False)
+    def funding(deal: str = Query("us-korea-2025-11", max_length=120,
+                                  pattern=r"^[A-Za-z0-9][A-Za-z0-9._+=-]{0,119}$")) -> HTMLResponse:
+        if deal not in dict(funded_deals()):
+            known = ", ".join(i for i, _ in funded_deals())
+            return HTMLResponse(_shell(funding_page, f'<p class="error" role="alert">No shipped funding plan '
+                                       f'for {html.escape(deal)}; these have one: {html.escape(known)}.</p>'),
+                                status_code=404)
+        return HTMLResponse(_shell(funding_page, funding_html(deal)))
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
