@@ -68,3 +68,16 @@ def two_projects() -> Pipeline:
     """Two very profitable projects: the second noticed in mid-2028."""
     return pipeline(project("p1", capex=10e9, notice=dt.date(2026, 3, 2), operating_yield=0.6, life_years=10),
                     project("p2", capex=8e9, notice=dt.date(2028, 6, 1), operating_yield=0.6, life_years=10))
+
+
+def pipeline_file(tmp: Path, name: str = "tiny") -> Path:
+    """The illustrative Korea pipeline cut to its first project, at $10B, as a file."""
+    doc = yaml.safe_load((DATA / "pipelines" / "korea-illustrative.yaml").read_text(encoding="utf-8"))
+    doc["id"] = name
+    doc["projects"] = doc["projects"][:1]
+    doc["projects"][0]["capex"]["value"] = 10e9
+    doc["projects"][0]["capex"]["alternatives"] = [{"value": 12e9, "label": "dearer"}]
+    tmp.mkdir(parents=True, exist_ok=True)
+    out = tmp / f"{name}.yaml"
+    out.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return out

@@ -8,10 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
-from _whatif_cases import deal_file, single_tier
+from _whatif_cases import deal_file, pipeline_file, single_tier
 
-from pledgelab._cited import DATA
 from pledgelab.cli import main
 
 
@@ -26,14 +24,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """A cut-down deal and a one-project pipeline file ($10B gas plant noticed in 2026)."""
     tmp = tmp_path_factory.mktemp("cli")
     deal = deal_file(tmp, tiers=single_tier(0.5))
-    doc = yaml.safe_load((DATA / "pipelines" / "korea-illustrative.yaml").read_text(encoding="utf-8"))
-    doc["id"] = "tiny"
-    doc["projects"] = doc["projects"][:1]
-    doc["projects"][0]["capex"]["value"] = 10e9
-    doc["projects"][0]["capex"].pop("alternatives", None)
-    doc["projects"][0]["capex"]["alternatives"] = [{"value": 12e9, "label": "dearer"}]
-    pipe = tmp / "tiny.yaml"
-    pipe.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    pipe = pipeline_file(tmp)
     return str(deal), str(pipe)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _whatif_cases import deal_file, one_project, single_tier, two_projects
+from _whatif_cases import deal_file, one_project, pipeline_file, single_tier, two_projects
 
 from pledgelab import InputError
 from pledgelab.analysis import frontier, sensitivity, solve
@@ -108,3 +108,39 @@ def test_sensitivity_resumes_too(deal, tmp_path: Path) -> None:  # type: ignore[
     whole = sensitivity(deal, pipeline=one_project(), samples=8, outcomes=["KR.npv"])
     assert [(f.factor.path, f.st, f.s1) for f in resumed.ranking["KR.npv"]] == \
         [(f.factor.path, f.st, f.s1) for f in whole.ranking["KR.npv"]]
+
+
+def test_the_command_resumes_after_kill_9(tmp_path: Path) -> None:
+    """A real kill: the frontier command is killed with SIGKILL once its first Parquet part is on
+    disk (no clean-up runs), then resumed; its JSON equals an uninterrupted run's."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    cli = [sys.executable, "-c", "import sys; from pledgelab.cli import main; sys.exit(main())"]
+    # 80 variants of a one-project deal: a part is written at the 64th task, before the end
+    args = [*cli, "frontier", str(deal_file(tmp_path, tiers=single_tier(0.5))),
+            "--pipeline", str(pipeline_file(tmp_path)),
+            "--vary", "timeline.annual_cap=2e9:9e9:40", "--vary", "distribution.deemed_spread=0.01,0.03",
+            "--objective", "KR.npv", "--objective", "US.npv",
+            "--positions", "none", "--no-reservations", "--format", "json", "--quiet"]
+    store = tmp_path / "store"
+    proc = subprocess.Popen([*args, "--store", str(store)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while proc.poll() is None and not list(store.glob("part-*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    killed = proc.poll() is None
+    if killed:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    parts = len(list(store.glob("part-*.parquet")))
+    assert parts >= 1
+    resumed = subprocess.run([*args, "--store", str(store), "--resume"], capture_output=True, text=True,
+                             check=True)
+    whole = subprocess.run(args, capture_output=True, text=True, check=True)
+    assert json.loads(resumed.stdout)[0]["rows"] == json.loads(whole.stdout)[0]["rows"]
+    assert killed or parts > 1, "the run ended before it could be killed"

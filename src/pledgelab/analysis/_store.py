@@ -3,16 +3,17 @@
 A store is a folder: ``manifest.json`` (what the run is: a fingerprint of the deal,
 pipeline, paths, seed and variants, and the column names) and ``part-NNNNN.parquet``
 files, one row per finished task (``task`` and the task's sums). Parts are written
-to a temporary name and renamed, so a part on disk is always whole; a run killed
-between two parts loses at most the tasks of one part. Opening a folder that already
-holds parts needs ``resume=True`` and the same fingerprint (else the run is refused,
-never mixed with another's results).
+to a temporary name and renamed, so a part on disk is always whole; a part is written
+every 64 tasks or 2 seconds, so a run killed between two parts loses at most that much.
+Opening a folder that already holds parts needs ``resume=True`` and the same fingerprint
+(else the run is refused, never mixed with another's results).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,13 +29,15 @@ class Store:
     """A folder of Parquet parts holding the finished tasks of one analysis."""
 
     def __init__(self, folder: Path | str, *, fingerprint: str, keys: Sequence[str], tasks: int,
-                 resume: bool = False, flush_every: int = 64) -> None:
+                 resume: bool = False, flush_every: int = 64, flush_seconds: float = 2.0) -> None:
         self.pa = require("pyarrow", what="Streaming results to Parquet (--store)", extra="parquet")
         self.pq = require("pyarrow.parquet", what="Streaming results to Parquet (--store)", extra="parquet")
         self.folder = Path(folder)
         self.keys = tuple(keys)
         self.fingerprint = fingerprint
         self.flush_every = max(1, int(flush_every))
+        self.flush_seconds = float(flush_seconds)
+        self._last = time.monotonic()
         self._rows: list[tuple[int, np.ndarray]] = []
         self._done: dict[int, np.ndarray] = {}
         where = str(self.folder)
@@ -76,10 +79,11 @@ class Store:
         return dict(self._done)
 
     def add(self, task: int, sums: np.ndarray) -> None:
-        """Record a finished task; a part is written every ``flush_every`` tasks."""
+        """Record a finished task; a part is written every ``flush_every`` tasks or
+        ``flush_seconds`` seconds, whichever comes first (a kill loses at most that much work)."""
         self._rows.append((task, sums))
         self._done[task] = sums
-        if len(self._rows) >= self.flush_every:
+        if len(self._rows) >= self.flush_every or time.monotonic() - self._last >= self.flush_seconds:
             self.flush()
 
     def flush(self) -> None:
@@ -96,3 +100,4 @@ class Store:
         os.replace(tmp, name)
         self._next += 1
         self._rows = []
+        self._last = time.monotonic()
