@@ -93,3 +93,12 @@ def test_bad_input_exits_2_with_the_reason(capsys: pytest.CaptureFixture[str], f
     assert code == 2
     assert message in err
     assert "Traceback" not in err
+
+
+def test_show_assumptions_of_a_position_with_linked_clauses(capsys: pytest.CaptureFixture[str]) -> None:
+    """A tranche amount cannot move alone (the tranches sum to the headline): listed as not varied."""
+    code, out, err = _run(capsys, "show", "--assumptions", "korea-counter-2025-10", "--format", "json")
+    assert code == 0, err
+    notes = json.loads(out)[0]["notes"]
+    assert any(n.startswith("Not varied: tranches[2].amount over 0.0 to 1.825e+11") and "sum to" in n
+               for n in notes)

@@ -56,23 +56,26 @@ def describe_value(value: Any) -> str:
 def runnable(deal: TermSheet, fs: Sequence[Factor]) -> tuple[list[Factor], list[str]]:
     """The factors with only the values that can be applied to ``deal`` on their own.
 
-    A numeric factor's bounds must both be accepted (else :class:`~pledgelab.InputError` naming
-    the clause and the reader's reason). A listed alternative that needs clauses the deal does
-    not give (``ship-finance`` needs a rate and a tenor; ``adjust-shares`` needs review shares) is
-    left out and named in the second list; a factor left with one value is not varied.
+    A listed alternative that needs clauses the deal does not give (``ship-finance`` needs a rate
+    and a tenor; ``adjust-shares`` needs review shares) is left out and named in the second list,
+    and so is a numeric range whose ends the reader refuses alone (a tranche amount moves with
+    the others: the tranches must sum to the headline); a factor left with one value is not varied.
     """
-    problems: list[Problem] = []
     dropped: list[str] = []
     out: list[Factor] = []
     for f in fs:
         if f.numeric:
+            refused = []
             for u, end in ((0.0, "low"), (1.0, "high")):
                 try:
                     build_variant(deal, ((f.path, f.value_at(u)),))
                 except InputError as exc:
-                    problems.extend(Problem("range", 0, f.path, f"the {end} bound {f.value_at(u)!r} is "
-                                            f"refused: {p.message}") for p in exc.problems)
-            out.append(f)
+                    refused.append(f"the {end} end {f.value_at(u)!r}: {exc.problems[0].message}")
+            if refused:
+                dropped.append(f"{f.path} over {f.describe()}: it cannot be applied on its own "
+                               f"({'; '.join(refused)})")
+            else:
+                out.append(f)
             continue
         keep = [0]
         for k in range(1, len(f.choices)):
@@ -86,8 +89,6 @@ def runnable(deal: TermSheet, fs: Sequence[Factor]) -> tuple[list[Factor], list[
         if len(keep) > 1:
             out.append(dc_replace(f, choices=tuple(f.choices[k] for k in keep),
                                   choice_labels=tuple(f.choice_labels[k] for k in keep)))
-    if problems:
-        raise InputError(problems)
     return out, dropped
 
 
