@@ -30,5 +30,5 @@ def test_reserves_by_year_equal_the_cli_and_the_chart_is_drawn(browser: Any) -> 
 def test_a_deal_without_a_funding_plan_says_so(browser: Any) -> None:
     browser.open("/funding?deal=us-japan-2025-09")
     text = browser.js("return document.querySelector('main .error').textContent")
-    assert "No shipped funding plan for us-japan-2025-09" in text and DEAL in text
+    assert "us-japan-2025-09 has no shipped funding plan" in text and DEAL in text
     browser.check_clean(refused=1)  # the page itself answers 404

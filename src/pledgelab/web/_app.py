@@ -21,6 +21,7 @@ import importlib.util
 import json
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from pledgelab._cited import shipped
 from pledgelab._errors import InputError
 from pledgelab.terms import SCENARIO_SCHEMA, load_deal
 from pledgelab.web._funding import funded_deals, funding_html
+from pledgelab.web._tariffs import tariff_deals, tariffs_html
 
 STATIC = Path(__file__).resolve().parent / "static"
 SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -71,6 +73,10 @@ PAGES: tuple[Page, ...] = (
          script="funding.js", charts=True, server=True,
          intro="How the investor pays the capital calls: its reserves with and without the pledge, the "
                "pledge's dollar debt beside them, and what it costs in present value."),
+    Page(path="/tariffs", name="Tariffs", title="Tariffs: what the pledge buys off", script="tariffs.js",
+         charts=True, server=True,
+         intro="The tariff cost avoided each year under each scenario, against the pledge's net cost to "
+               "the investor, and when (if ever) the savings cover it."),
 )
 """The pages, in the order of the menu."""
 
@@ -141,9 +147,27 @@ def scenario_yaml(*, deal: str, overrides: dict[str, Any], scenario_id: str, tit
     return text
 
 
+def _add_server_page(app: FastAPI, path: str, deals: Callable[[], tuple[tuple[str, str], ...]],
+                     content: Callable[[str], str], needs: str) -> None:
+    """A page rendered on the server for ``?deal=ID`` (one of ``deals()``) by ``content(ID)``."""
+    page = next(p for p in PAGES if p.path == path)
+
+    def show(deal: str = Query("us-korea-2025-11", max_length=120,
+                               pattern=r"^[A-Za-z0-9][A-Za-z0-9._+=-]{0,119}$")) -> HTMLResponse:
+        if deal not in dict(deals()):
+            known = ", ".join(i for i, _ in deals())
+            text = f"{deal} has no {needs}; the deals that have: {known}."
+            return HTMLResponse(_shell(page, f'<p class="error" role="alert">{html.escape(text)}</p>'),
+                                status_code=404)
+        return HTMLResponse(_shell(page, content(deal)))
+
+    app.add_api_route(path, show, methods=["GET"], include_in_schema=False,
+                      name=f"web_{path.strip('/')}")
+
+
 def add_workbench(app: FastAPI) -> None:
-    """Add the workbench's pages (``/``, ``/whatif``, ``/risk``, ``/money``, ``/funding``), its assets
-    (``/assets``, ``/vendor/plotly.min.js``) and ``/whatif/scenario.yaml`` to ``app``."""
+    """Add the workbench's pages (``/``, ``/whatif``, ``/risk``, ``/money``, ``/funding``, ``/tariffs``),
+    its assets (``/assets``, ``/vendor/plotly.min.js``) and ``/whatif/scenario.yaml`` to ``app``."""
     for page in PAGES:
         if page.server:
             continue
@@ -155,17 +179,8 @@ def add_workbench(app: FastAPI) -> None:
         app.add_api_route(page.path, show, methods=["GET"], include_in_schema=False,
                           name=f"web_{page.script.removesuffix('.js')}")
 
-    funding_page = next(p for p in PAGES if p.path == "/funding")
-
-    @app.get("/funding", include_in_schema=False)
-    def funding(deal: str = Query("us-korea-2025-11", max_length=120,
-                                  pattern=r"^[A-Za-z0-9][A-Za-z0-9._+=-]{0,119}$")) -> HTMLResponse:
-        if deal not in dict(funded_deals()):
-            known = ", ".join(i for i, _ in funded_deals())
-            return HTMLResponse(_shell(funding_page, f'<p class="error" role="alert">No shipped funding plan '
-                                       f'for {html.escape(deal)}; these have one: {html.escape(known)}.</p>'),
-                                status_code=404)
-        return HTMLResponse(_shell(funding_page, funding_html(deal)))
+    _add_server_page(app, "/funding", funded_deals, funding_html, "shipped funding plan")
+    _add_server_page(app, "/tariffs", tariff_deals, tariffs_html, "tariff scenarios and a trade base")
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:

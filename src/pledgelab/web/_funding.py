@@ -23,6 +23,7 @@ from pledgelab.macro import compare_balance_sheets, funding_plan_for
 from pledgelab.metrics import default_discount_rate
 from pledgelab.pipeline import default_pipeline
 from pledgelab.terms import load_deal
+from pledgelab.web._html import deal_options, usd
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("calls", "capital calls paid", "usd"), ("reserves", "gross reserves, year end", "usd"),
@@ -45,17 +46,10 @@ def funded_deals() -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _usd(x: float) -> str:
-    a = abs(x)
-    text = (f"${a / 1e9:,.2f} billion" if a >= 1e9 else f"${a / 1e6:,.1f} million" if a >= 1e6
-            else f"${a:,.0f}")
-    return ("−" if x < 0 else "") + text
-
-
 def _cell(value: Any, kind: str) -> str:
     if value is None:
         return '<td class="num">n/a</td>'
-    text = _usd(float(value)) if kind == "usd" else f"{100 * float(value):.2f}%"
+    text = usd(float(value)) if kind == "usd" else f"{100 * float(value):.2f}%"
     return f'<td class="num" data-value="{float(value)!r}">{html.escape(text)}</td>'
 
 
@@ -71,8 +65,7 @@ def funding_html(deal_id: str) -> str:
     investor = deal.parties[deal.investor].name if deal.investor in deal.parties else deal.investor
     sheet = compare_balance_sheets([run(deal, pipe)], plan.id, discount_rate=rate)[0]
     rows = sheet.rows()
-    options = "".join(f'<option value="{html.escape(i)}"{" selected" if i == deal_id else ""}>'
-                      f"{html.escape(t)} ({html.escape(i)})</option>" for i, t in funded_deals())
+    options = deal_options(funded_deals(), deal_id)
     head = "".join(f'<th scope="col" class="num">{html.escape(label)}</th>' for _, label, _ in COLUMNS)
     body = "".join(f'<tr data-year="{r["year"]}"><th scope="row">{r["year"]}</th>'
                    + "".join(_cell(r.get(key), kind) for key, _, kind in COLUMNS) + "</tr>" for r in rows)
@@ -83,11 +76,11 @@ def funding_html(deal_id: str) -> str:
                ("net cost", pv.net_cost)]
     pv_html = "".join(f'<div class="card"><div class="small">{html.escape(n)}</div>'
                       f'<div class="big" data-pv="{html.escape(n)}" data-value="{v!r}">'
-                      f'{html.escape(_usd(v))}</div></div>'
+                      f'{html.escape(usd(v))}</div></div>'
                       for n, v in pv_rows)
     notes = [*sheet.funding.notes.values(), *sheet.notes.values(),
-             *(f"Outside the plan's perimeter: {o.party} pays {_usd(o.calls)} of calls "
-               f"(PV {_usd(o.pv_calls)}) and gets {_usd(o.receipts)} back." for o in sheet.outside)]
+             *(f"Outside the plan's perimeter: {o.party} pays {usd(o.calls)} of calls "
+               f"(PV {usd(o.pv_calls)}) and gets {usd(o.receipts)} back." for o in sheet.outside)]
     chart = {"years": [r["year"] for r in rows], "reserves": [r["reserves"] for r in rows],
              "no_pledge": [r["no_pledge"] for r in rows], "liabilities": [r["liabilities"] for r in rows],
              "calls": [r["calls"] for r in rows], "investor": deal.investor}

@@ -1,0 +1,33 @@
+"""Tariffs: savings by year and scenario, the pledge's net cost and the break-even equal the CLI's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import cli
+
+DEAL = "us-korea-2025-11"
+
+
+def test_savings_net_cost_and_break_even_equal_the_cli(browser: Any) -> None:
+    browser.open(f"/tariffs?deal={DEAL}")
+    browser.wait("document.querySelector('#savings-chart .main-svg')")
+    table = next(t for t in cli("tariffs", DEAL) if "tariff cost avoided a year" in t["title"])
+    heads = browser.js("return [...document.querySelectorAll('table.tariffs thead th')]"
+                       ".map(t => t.textContent)")
+    assert heads == table["columns"]
+    shown = browser.js("return [...document.querySelectorAll('table.tariffs tbody tr')]"
+                       ".map(r => [r.dataset.year, ...[...r.querySelectorAll('td')]"
+                       ".map(td => Number(td.dataset.value))])")
+    assert shown == table["rows"]
+    # the pledge's net cost is minus the investor's NPV of the deterministic run
+    cost = float(browser.js("return document.getElementById('net-cost').dataset.value"))
+    parties = next(t for t in cli("run", DEAL) if "outcomes by party" in t["title"])
+    kr = next(r for r in parties["rows"] if r[0] == "KR")
+    assert cost == -kr[parties["columns"].index("NPV")]
+    for name in table["columns"][1:]:
+        note = next(n for n in table["notes"] if n.startswith(name + ":"))
+        shown_be = browser.js(f"return document.querySelector('[data-break-even=\"{name}\"]').textContent")
+        assert f": {shown_be}." in note or (shown_be.startswith("never") and "never" in note), name
+    browser.shots("tariffs")
+    browser.check_clean()
