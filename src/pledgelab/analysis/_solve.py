@@ -159,13 +159,19 @@ def _solve(run: _Runner, f: Factor, outcome: Outcome, goal: float, deal_id: str,
     if abs(achieved - goal) > 1e-6 * scale:  # converged on a jump: say so, with both sides
         step = max(2 * tol, 1.0 if f.integer else 0.0)
         below, above = run.many([max(lo, x - step), min(hi, x + step)])
+        a, b = max(lo, x - step), min(hi, x + step)
         note = (f". {outcome.name} jumps across the target here: {fmt(below, outcome.unit)} at "
-                f"{max(lo, x - step):.6g}, {fmt(above, outcome.unit)} at {min(hi, x + step):.6g}; no value "
+                f"{_num(a)}, {fmt(above, outcome.unit)} at {_num(b)}; no value "
                 f"of {f.path} gives exactly {fmt(goal, outcome.unit)} (the outcome is not continuous in "
                 "this term: a call or a project's start moves by a whole month)")
     return SolveResult(**base, value=x, achieved=achieved, evaluations=run.count, status="solved",
-                       message=f"{outcome.name} = {fmt(achieved, outcome.unit)} at {f.path} = {x:.6g} "
+                       message=f"{outcome.name} = {fmt(achieved, outcome.unit)} at {f.path} = {_num(x)} "
                        f"(target {fmt(goal, outcome.unit)}; {run.count} runs){note}")
+
+
+def _num(x: float) -> str:
+    """A clause value in a message: whole dollars for money, else six significant digits."""
+    return f"{x:,.0f}" if abs(x) >= 1e6 else f"{x:.6g}"
 
 
 def _value(f: Factor, x: float) -> float:
