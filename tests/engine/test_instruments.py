@@ -38,13 +38,13 @@ def test_linear_and_bullet() -> None:
     assert bul.service[0, 0, 5] == pytest.approx(100.0)
 
 
-def test_shortfall_is_owed_then_written_off_and_guarantee_pays_coverage() -> None:
-    terms = DebtTerms(tranche="g", rate=0.12, tenor=12, amortisation="annuity", fee=0.01,
-                      coverage=0.8)
-    flows, ops = _one(terms, operating=0.5)
-    # never enough cash: everything available goes to debt and fees, nothing to equity
-    assert np.allclose(flows.equity_cash[0, 2:31], 0.0)
-    left = flows.written_off[0, 0, 30]
-    assert left > 100.0  # unpaid interest was capitalised
-    assert flows.guarantee_calls[0, 0, 30] == pytest.approx(0.8 * left)
-    assert np.allclose(flows.service[0, 0] + flows.fees[0, 0], ops[0])
+def test_missed_service_is_called_when_missed_and_the_rest_written_off() -> None:
+    # rate 0, linear over 4 months, 100 drawn, 10 of cash a month, 80% cover (by hand):
+    # each month 15 of new service is missed and 0.8 x 15 = 12 is called; the 20% left stays owed,
+    # and in the last month 12 is written off (the lenders' 20% of the 60 never paid).
+    terms = DebtTerms(tranche="g", rate=0.0, tenor=4, amortisation="linear", fee=0.0, coverage=0.8)
+    flows, _ = _one(terms, operating=10.0, months=6, cod=1, end=4)
+    assert np.allclose(flows.service[0, 0, 1:5], 10.0)
+    assert np.allclose(flows.guarantee_calls[0, 0], [0, 12, 12, 12, 12, 0])
+    assert flows.written_off[0, 0, 4] == pytest.approx(12.0)
+    assert np.allclose(flows.equity_cash[0], 0.0)

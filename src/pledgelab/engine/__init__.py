@@ -4,7 +4,8 @@ Other packages and tests use the names listed in ``__all__``; the modules
 behind them are the engine's own.
 """
 
-from pledgelab.engine._deterministic import CONTRIBUTIONS, FlowLine, RunResult, run
+from pledgelab.engine._deterministic import CONTRIBUTIONS, FlowLine, RunResult, guarantee_limits, run
+from pledgelab.engine._deterministic import _debt_terms as debt_terms
 from pledgelab.engine._fxrule import ACCEPTED, REFUSED, FxRecord, FxRule
 from pledgelab.engine._instruments import DebtTerms, debt_flows
 from pledgelab.engine._kernel import EXTRA_MONTHS, PathFlows, Plan, make_plan, no_shocks, run_paths
@@ -45,9 +46,11 @@ __all__ = [
     "agreed_amount",
     "build_schedule",
     "debt_flows",
+    "debt_terms",
     "deemed_rate",
     "earliest_funding",
     "financing_shares",
+    "guarantee_limits",
     "investor_share",
     "make_plan",
     "no_shocks",

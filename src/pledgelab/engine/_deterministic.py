@@ -55,6 +55,7 @@ class RunResult:
     waterfalls: dict[tuple[str, str], WaterfallResult] = field(default_factory=dict)
     rate: float = 0.0
     fx: FxRecord | None = None  # the FX safeguard's record (one path), when the run has one
+    guaranteed: np.ndarray | None = None  # (months,): guarantees' undrawn cover within their limits
 
     @property
     def months(self) -> int:
@@ -81,13 +82,37 @@ def rate_key(tr: Tranche) -> str:
     return "lender_rate" if tr.method == "guarantee" else "rate"
 
 
-def _debt_terms(tr: Tranche) -> DebtTerms:
+def _debt_terms(tr: Tranche, life: int | None = None) -> DebtTerms:
+    """A debt tranche's terms on a project of ``life`` operating months: the tenor is cut to the
+    life (``beyond_life: amortise-within-life``, also when the tranche has no such clause) or kept,
+    with the whole balance due in the project's last month (``balloon-at-end``)."""
+    tenor = int(tr.value("tenor"))
+    balloon = "beyond_life" in tr.clauses and tr.value("beyond_life") == "balloon-at-end"
+    if life is not None and not balloon:
+        tenor = max(1, min(tenor, life))
     return DebtTerms(
-        tranche=tr.id, rate=float(tr.value(rate_key(tr))), tenor=int(tr.value("tenor")),
+        tranche=tr.id, rate=float(tr.value(rate_key(tr))), tenor=tenor,
         amortisation=str(tr.value("amortisation")),
         fee=float(tr.value("fee")) if tr.method == "guarantee" else 0.0,
         coverage=float(tr.value("coverage")) if tr.method == "guarantee" else 0.0,
+        balloon=balloon,
     )
+
+
+def guarantee_limits(deal: TermSheet) -> tuple[dict[str, float], float]:
+    """The limit on calls of each guarantee tranche (its ``limit`` clause) and of all together
+    (``amount.guarantee_limit``), USD; ``inf`` where none is set, and for every limit when
+    ``amount.beyond_guarantee_limit`` is ``guarantor-pays`` (the guarantor pays past any limit)."""
+    inf = float("inf")
+    unlimited = "amount.beyond_guarantee_limit" in deal.clauses and \
+        deal.value("amount.beyond_guarantee_limit") == "guarantor-pays"
+    per: dict[str, float] = {}
+    for tr in deal.tranches:
+        if tr.method == "guarantee":
+            lim = tr.value("limit") if "limit" in tr.clauses else None
+            per[tr.id] = inf if unlimited or lim is None else float(lim)
+    lim_all = deal.value("amount.guarantee_limit") if "amount.guarantee_limit" in deal.clauses else None
+    return per, inf if unlimited or lim_all is None else float(lim_all)
 
 
 def horizon(sched: Schedule) -> tuple[int, int]:
@@ -149,4 +174,5 @@ def run(deal: TermSheet, pipeline: Pipeline, *, fx_rule: FxRule | None = None,
                      lines=lines, project_cash=flows.project_cash[0, :n],
                      vehicle_interest=flows.vehicle_interest[0, :n],
                      vehicle_balance=flows.vehicle_balance[0, :n], waterfalls=flows.waterfalls,
-                     rate=deemed_rate(deal), fx=fx)
+                     rate=deemed_rate(deal), fx=fx,
+                     guaranteed=None if flows.guaranteed is None else flows.guaranteed[0, :n])

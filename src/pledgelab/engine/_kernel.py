@@ -25,7 +25,15 @@ from pledgelab._errors import ArgumentError, InputWarning
 from pledgelab._limits import check
 from pledgelab._months import month_of
 from pledgelab.drivers import Draws
-from pledgelab.engine._deterministic import CONTRIBUTIONS, POOL, FlowLine, _debt_terms, horizon, rate_key
+from pledgelab.engine._deterministic import (
+    CONTRIBUTIONS,
+    POOL,
+    FlowLine,
+    _debt_terms,
+    guarantee_limits,
+    horizon,
+    rate_key,
+)
 from pledgelab.engine._fxrule import FxRecord, FxRule
 from pledgelab.engine._instruments import debt_flows
 from pledgelab.engine._schedule import (
@@ -135,6 +143,7 @@ class PathFlows:
     trace: list[FlowLine] | None = None  # one path: every flow with its clause
     fx: FxRecord | None = None  # the FX safeguard's record, when the plan has one
     waterfalls: dict[tuple[str, str], WaterfallResult] = field(default_factory=dict)
+    guaranteed: np.ndarray | None = None  # (paths, months): guarantees' undrawn cover within limits
 
     def net(self, party: str) -> np.ndarray:
         i = self.parties.index(party)
@@ -220,6 +229,11 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     inv_dist = np.zeros((n_paths, n_months))
     ends = np.full((n_paths, max(len(fin), 1)), -1, dtype=np.int64)
     t_idx = np.arange(n_months)[None, :]
+    g_limit, g_total = guarantee_limits(deal)  # calls take from these, project by project
+    g_room = {tid: np.full(n_paths, lim) for tid, lim in g_limit.items()}
+    g_overall = np.full(n_paths, g_total)
+    g_cover = {tid: np.zeros((n_paths, n_months)) for tid in g_limit}
+    g_calls = {tid: np.zeros((n_paths, n_months)) for tid in g_limit}
     for j, ps in enumerate(fin):
         proj = ps.project
         capex = calls[:, j, :]
@@ -256,7 +270,15 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
             if not (vehicle_pacing and funder == investor):  # else paid from the vehicle
                 add(funder, "capital call", -d, project=proj.id, clause=tr.clauses["funded_by"].path)
         stacked = np.array([draws_t[t] for t in debt_ids]).reshape(len(debt_ids), n_paths, n_months)
-        debt = debt_flows([_debt_terms(tranches[t]) for t in debt_ids], stacked, operating, cod, end)
+        room = np.array([g_room.get(t, np.full(n_paths, np.inf)) for t in debt_ids]).reshape(
+            len(debt_ids), n_paths)
+        debt = debt_flows([_debt_terms(tranches[t], life) for t in debt_ids], stacked, operating, cod, end,
+                          room=room, total=g_overall)
+        for k, tid in enumerate(debt_ids):
+            if tid in g_room:
+                g_room[tid] = room[k]
+                g_cover[tid] += float(tranches[tid].value("coverage")) * debt.balance[k]
+                g_calls[tid] += debt.guarantee_calls[k]
         for k, tid in enumerate(debt_ids):
             tr = tranches[tid]
             funder = str(tr.value("funded_by"))
@@ -292,7 +314,7 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
                       vehicle_interest=vehicle_interest, vehicle_balance=vehicle_balance,
                       recovered=np.zeros((n_paths, 0), dtype=np.int64),
                       review_triggered=np.zeros((n_paths, 0), dtype=bool), truncated=truncated,
-                      fx=fx)
+                      fx=fx, guaranteed=_undrawn(g_cover, g_calls, g_limit, g_total, (n_paths, n_months)))
     if trace:
         _traced_waterfalls(plan, wf_in, rates, sink, flows, inv_dist)
     elif wf_in:
@@ -323,6 +345,19 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     _diversion(plan, inv_dist, add)
     flows.trace = sink.lines
     return flows
+
+
+def _undrawn(cover: dict[str, np.ndarray], calls: dict[str, np.ndarray], limit: dict[str, float],
+             total: float, shape: tuple[int, int]) -> np.ndarray:
+    """The guarantees' undrawn cover at each month end: coverage x the guaranteed balances, within
+    what the calls made so far (all projects, in time order) leave of each limit and the overall one."""
+    out = np.zeros(shape)
+    called = np.zeros(shape)
+    for tid in cover:
+        done = np.cumsum(calls[tid], axis=1)
+        out += np.minimum(cover[tid], np.maximum(limit[tid] - done, 0.0))
+        called += done
+    return np.minimum(out, np.maximum(total - called, 0.0))
 
 
 def _traced_waterfalls(plan: Plan, wf_in: list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]],

@@ -16,7 +16,15 @@ from __future__ import annotations
 import numpy as np
 
 from pledgelab._months import month_of
-from pledgelab.engine._deterministic import POOL, FlowLine, RunResult, _debt_terms, horizon, rate_key
+from pledgelab.engine._deterministic import (
+    POOL,
+    FlowLine,
+    RunResult,
+    _debt_terms,
+    guarantee_limits,
+    horizon,
+    rate_key,
+)
 from pledgelab.engine._instruments import DebtFlows, DebtTerms
 from pledgelab.engine._schedule import NO_SHOCK, FxPath, Schedule, Shock, build_schedule, earliest_funding
 from pledgelab.engine._waterfall import _EPS, WaterfallResult, WaterfallRule, compile_rule, deemed_rate
@@ -122,9 +130,22 @@ def _allowed(term: DebtTerms, start: float, k: int) -> float:
 
 
 def debt_plain(terms: list[DebtTerms], draws: np.ndarray, operating: np.ndarray,
-               cod: int | np.ndarray, end: int | np.ndarray) -> DebtFlows:
-    """Debt service for one path, month by month."""
+               cod: int | np.ndarray, end: int | np.ndarray, *, room: list[float] | None = None,
+               total: list[float] | None = None) -> DebtFlows:
+    """Debt service for one path, month by month; ``room`` (by tranche) and ``total`` (one entry)
+    are what is left of the guarantee limits, reduced in place by the calls."""
     n_tr = len(terms)
+    room = [float("inf")] * n_tr if room is None else room
+    overall = [float("inf")] if total is None else total
+    called_before = [0.0] * n_tr  # arrears already called on (or refused at a limit)
+
+    def call_on(j: int, missed: float) -> float:
+        c = min(missed * terms[j].coverage, room[j], overall[0]) \
+            if terms[j].coverage > 0 and missed > 0 else 0.0
+        room[j] -= c
+        overall[0] -= c
+        return c
+
     months = operating.shape[1]
     cod_i, end_i = int(np.ravel(cod)[0]), int(np.ravel(end)[0])
     out = {name: np.zeros((n_tr, 1, months)) for name in ("service", "fees", "written", "calls", "bal")}
@@ -141,23 +162,28 @@ def debt_plain(terms: list[DebtTerms], draws: np.ndarray, operating: np.ndarray,
             continue
         if m == cod_i:
             start = list(balance)
-        due = [interest[j] + max(balance[j] - _allowed(terms[j], start[j], m - cod_i), 0.0)
+        due = [interest[j] + max(balance[j] - (0.0 if terms[j].balloon and m == end_i else
+                                               _allowed(terms[j], start[j], m - cod_i)), 0.0)
                for j in range(n_tr)]
         fee_due = [balance[j] * terms[j].fee / 12 for j in range(n_tr)]
-        total = sum(due) + sum(fee_due)
+        total_due = sum(due) + sum(fee_due)
         cash = float(equity[0, m])
-        ratio = min(1.0, cash / total) if total > 0 else 0.0
+        ratio = min(1.0, cash / total_due) if total_due > 0 else 0.0
         paid = [d * ratio for d in due]
         fees = [f * ratio for f in fee_due]
         for j in range(n_tr):
             out["service"][j, 0, m] = paid[j]
             out["fees"][j, 0, m] = fees[j]
-            balance[j] = balance[j] + interest[j] - paid[j]
+            arrears = due[j] - paid[j]
+            call = call_on(j, max(arrears - called_before[j], 0.0))
+            called_before[j] = max(arrears - call, 0.0)
+            out["calls"][j, 0, m] = call
+            balance[j] = balance[j] + interest[j] - paid[j] - call
         equity[0, m] = cash - sum(paid) - sum(fees)
         if m == end_i:
             for j in range(n_tr):
                 out["written"][j, 0, m] = balance[j]
-                out["calls"][j, 0, m] = balance[j] * terms[j].coverage
+                out["calls"][j, 0, m] += call_on(j, balance[j] - called_before[j])
                 balance[j] = 0.0
         for j in range(n_tr):
             out["bal"][j, 0, m] = balance[j]
@@ -200,6 +226,11 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
     pool_in: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     pool_end = 0
     wf_inputs: list[tuple[str, str, np.ndarray, np.ndarray, int]] = []
+    limit, overall = guarantee_limits(deal)
+    room_left = dict(limit)
+    total_left = [overall]
+    covered: dict[str, np.ndarray] = {tid: np.zeros(n) for tid in limit}
+    called: dict[str, np.ndarray] = {tid: np.zeros(n) for tid in limit}
     for ps in financed:
         proj = ps.project
         assert ps.cod is not None and ps.end is not None
@@ -232,10 +263,18 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
                 continue
             lines.append(FlowLine(party=funder, project=proj.id, kind="capital call",
                                   clause=tr.clauses["funded_by"].path, values=-d))
-        dflows = debt([_debt_terms(tranches[t]) for t in debt_ids],
+        room = [room_left.get(t, float("inf")) for t in debt_ids]
+        life = int(proj.params["life_years"].value) * 12
+        dflows = debt([_debt_terms(tranches[t], life) for t in debt_ids],
                           np.array([draws[t][None, :] for t in debt_ids]).reshape(
                               len(debt_ids), 1, n),
-                          operating[None, :], ps.cod - start, ps.end - start)
+                          operating[None, :], ps.cod - start, ps.end - start, room=room,
+                          total=total_left)
+        for j, tid in enumerate(debt_ids):
+            if tid in room_left:
+                room_left[tid] = room[j]
+                covered[tid] += float(tranches[tid].value("coverage")) * dflows.balance[j, 0]
+                called[tid] += dflows.guarantee_calls[j, 0]
         for j, tid in enumerate(debt_ids):
             tr = tranches[tid]
             funder = str(tr.value("funded_by"))
@@ -274,9 +313,17 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
     if vehicle_pacing:
         returned[-1] = sched.vehicle_left
     balance = np.cumsum(arr(sched.instalments) + interest - vehicle_draws - returned)
+    guaranteed = np.zeros(n)
+    for t in range(n):  # undrawn cover at month end, within what the calls so far left of each limit
+        all_called = 0.0
+        for tid in covered:
+            so_far = float(called[tid][: t + 1].sum())
+            guaranteed[t] += min(covered[tid][t], max(limit[tid] - so_far, 0.0))
+            all_called += so_far
+        guaranteed[t] = min(guaranteed[t], max(overall - all_called, 0.0))
     result = RunResult(deal=deal, pipeline=pipeline, schedule=sched, start=start, lines=lines,
                        project_cash=project_cash, vehicle_interest=interest,
-                       vehicle_balance=balance, rate=rate)
+                       vehicle_balance=balance, rate=rate, guaranteed=guaranteed)
     rates: np.ndarray | float = rate
     if benchmark is not None:
         spread = float(deal.value("distribution.deemed_spread"))

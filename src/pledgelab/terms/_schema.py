@@ -46,12 +46,20 @@ _FLAG = ClauseSpec(units=("flag",), kind="flag")
 # limit (the first reading, also when a deal has no such clause), the host, or nobody (the project
 # is abandoned when the investor can no longer pay its next call in full)
 OVERRUN_READINGS = ("investor-unlimited", "host-beyond-cap", "abandon-at-cap")
+# past a guarantee limit: the lenders bear the rest (their loss), or the guarantor pays regardless
+BEYOND_GUARANTEE_LIMIT = ("lender-loss", "guarantor-pays")
+# a loan whose tenor outlasts the project: amortised within the project's life, or a balloon of
+# whatever is left in the project's last month
+BEYOND_LIFE = ("amortise-within-life", "balloon-at-end")
 
 SECTIONS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
     # section -> clause -> (spec, required)
     "amount": {"headline": (_MONEY, True),
                "overrun_payer": (ClauseSpec(units=("rule",), kind="choice", choices=OVERRUN_READINGS),
-                                 False)},
+                                 False),
+               "guarantee_limit": (ClauseSpec(units=("USD",), kind="money", nullable=True), False),
+               "beyond_guarantee_limit": (ClauseSpec(units=("rule",), kind="choice",
+                                                     choices=BEYOND_GUARANTEE_LIMIT), False)},
     "timeline": {
         "selection_deadline": (ClauseSpec(units=("date",), kind="date"), True),
         "funding_lag": (
@@ -103,11 +111,15 @@ _TRANCHE_COMMON: dict[str, tuple[ClauseSpec, bool]] = {
     "counts_toward_cap": (_FLAG, True),
 }
 _AMORTISATION = ClauseSpec(units=("rule",), kind="choice", choices=("annuity", "linear", "bullet"))
+_BEYOND_LIFE = ClauseSpec(units=("rule",), kind="choice", choices=BEYOND_LIFE)
 _DEBT_TERMS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
-    "loan": {"rate": (_RATE, True), "tenor": (_MONTHS, True), "amortisation": (_AMORTISATION, True)},
+    "loan": {"rate": (_RATE, True), "tenor": (_MONTHS, True), "amortisation": (_AMORTISATION, True),
+             "beyond_life": (_BEYOND_LIFE, False)},
     "ship-finance": {"rate": (_RATE, True), "tenor": (_MONTHS, True),
-                     "amortisation": (_AMORTISATION, True)},
+                     "amortisation": (_AMORTISATION, True), "beyond_life": (_BEYOND_LIFE, False)},
     "guarantee": {
+        "limit": (ClauseSpec(units=("USD",), kind="money", nullable=True), False),
+        "beyond_life": (_BEYOND_LIFE, False),
         "fee": (_RATE, True),
         "coverage": (_FRACTION, True),
         "expected_loss": (_RATE, True),
@@ -325,7 +337,8 @@ def _read_tranches(body: YMap, parties: dict[str, Party], references: dict[str, 
             continue
         method_raw = m.get("method", {}).get("value") if isinstance(m.get("method"), dict) else None
         debt_terms = _DEBT_TERMS.get(str(method_raw), {})
-        chk.keys(m, required=["id", "label", *_TRANCHE_COMMON, *debt_terms],
+        chk.keys(m, required=["id", "label", *_TRANCHE_COMMON,
+                              *(k for k, (_, req) in debt_terms.items() if req)],
                  allowed=_ALL_DEBT_KEYS)
         for key in _ALL_DEBT_KEYS:
             if key in m and key not in debt_terms:
