@@ -84,7 +84,7 @@ def measures_table(title: str, funnels: list[Funnel]) -> Table:
 def funnel_table(title: str, funnels: list[Funnel], *, first: str = "pledge") -> Table:
     """The funnel: each project counted at every stage it reached, on each row's date."""
     t = Table(title, [Column(first), Column("headline", "usd"), Column("interest", "usd"),
-                      Column("of which up to / at least", "usd"), Column("recommended", "usd"),
+                      Column("up to / at least", "usd"), Column("recommended", "usd"),
                       Column("selected", "usd"), Column("noticed", "usd"), Column("funded", "usd"),
                       Column("under construction", "usd"), Column("operating", "usd"),
                       Column("paused", "usd"), Column("dropped", "usd"), Column("called", "usd"),
@@ -94,7 +94,7 @@ def funnel_table(title: str, funnels: list[Funnel], *, first: str = "pledge") ->
     for f in funnels:
         label = f.pledge if first == "pledge" else f.as_of.isoformat()
         a = f.amounts
-        t.rows.append([label, f.headline, a["interest"], f.bounded["interest"] if f.ceilings else 0.0,
+        t.rows.append([label, f.headline, a["interest"], f.bounded["interest"],
                        a["recommended"], a["selected"], a["notice"], a["funded"], a["under-construction"],
                        a["operating"], a["paused"], a["dropped"], f.called, f.disbursed,
                        f"{f.counts['interest']}/{f.counts['selected']}/{f.counts['operating']}",
@@ -105,9 +105,11 @@ def funnel_table(title: str, funnels: list[Funnel], *, first: str = "pledge") ->
     t.notes.append("Stages are cumulative: a project counts at every stage it has reached "
                    f"({' → '.join(STAGES)}); a pledge counts from its announcement, an amount from its date.")
     if funnels and funnels[0].ceilings:
-        t.notes.append("'Up to' and 'at least' amounts are included (--ceilings exclude leaves them out).")
+        t.notes.append("'Up to' and 'at least' amounts are included in the stages; the 'up to / at least' "
+                       "column shows how much of interest they are (--ceilings exclude leaves them out).")
     else:
-        t.notes.append("'Up to' and 'at least' amounts are left out (--ceilings include adds them).")
+        t.notes.append("'Up to' and 'at least' amounts are left out of the stages and shown apart in the "
+                       "'up to / at least' column (--ceilings include adds them).")
     t.notes.append(f"{missing} project(s) have no stated amount (counted as missing, never as zero); "
                    f"{estimated} amount(s) are estimates or 'up to' / 'at least' bounds.")
     excluded = sorted({pid for f in last for pid in f.excluded})
