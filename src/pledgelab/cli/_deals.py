@@ -10,7 +10,14 @@ import argparse
 from pledgelab._cited import DATA
 from pledgelab._errors import UsageError
 from pledgelab._months import month_label, parse_month
-from pledgelab.analysis import STICKING_POINTS, DealComparison, compare
+from pledgelab.analysis import (
+    STICKING_POINTS,
+    DealComparison,
+    NegotiatorView,
+    compare,
+    exposure,
+    negotiator_view,
+)
 from pledgelab.cli._shared import discount_rate, load, pipeline_for, used
 from pledgelab.engine import RunResult, run
 from pledgelab.metrics import PartyOutcome, cash_flows, deal_outcome, party_outcomes
@@ -213,12 +220,67 @@ def cmd_compare(args: argparse.Namespace) -> list[Table]:
     outcome.add(["peak calendar-year funding",
                  *[max(c.outcome.investor_calls_by_year.values(), default=0.0) for c in cols]], "usd")
     outcome.add(["NPV discount rate (per year)", *[c.outcome.discount_rate for c in cols]], "pct")
+    exp = [exposure(run(c.deal, pipe)) for c in cols]
+    outcome.add(["investor: own cash put in", *[e.cash for e in exp]], "usd")
+    outcome.add(["investor: guarantee calls paid (drawn)", *[e.guarantee_calls for e in exp]], "usd")
+    outcome.add(["investor: peak undrawn guarantee cover", *[e.peak_undrawn for e in exp]], "usd")
+    outcome.add(["investor: peak exposure incl. guarantees", *[e.peak_total for e in exp]], "usd")
     outcome.notes.append(f"Pipeline: {label}. Every deal runs the same projects; a project a "
                          "deal cannot finance is shown by `pledgelab run`.")
     outcome.notes.append("NPV is discounted at each deal's deemed benchmark rate unless "
                          "--discount-rate is given. A review row left blank: the deal has no "
                          "review clause.")
-    return [points, outcome]
+    outcome.notes.append("Exposure: undiscounted; peak exposure is the most at stake at once (cash and "
+                         "guarantee calls to date plus undrawn guarantee cover within the limits).")
+    if not getattr(args, "negotiator", False):
+        return [points, outcome]
+    views = [negotiator_view(c.deal, pipe, discount_rate=args.discount_rate) for c in cols]
+    return [points, outcome, _negotiator_table(views, head)]
+
+
+def _b(x: float) -> str:
+    """A signed NPV in billions: ``+$12.6B``, ``-$44.7B``."""
+    return f"{'+' if x >= 0 else '-'}${abs(x) / 1e9:,.1f}B"
+
+
+def _negotiator_table(views: list[NegotiatorView], head: list[Column]) -> Table:
+    """``compare --negotiator``: the numbers of :func:`pledgelab.analysis.negotiator_view`."""
+    t = Table("A negotiator's view (NPV with a clause minus without it, investor and host)", head)
+    t.rows.append(["investor: break-even share of distributed cash",
+                   *[v.break_even_words for v in views]])
+    names: list[str] = []
+    for v in views:
+        names += [c.name for c in v.clause_values if c.name not in names]
+    for name in names:
+        cells: list[object] = []
+        for v in views:
+            cv = next((c for c in v.clause_values if c.name == name), None)
+            if cv is None:
+                cells.append("no such clause")
+            elif cv.words:
+                cells.append(cv.words)
+            else:
+                inv, host = v.deal.investor, v.deal.host
+                cells.append(f"{inv} {_b(cv.npv[inv])}, {host} {_b(cv.npv[host])}")
+        t.rows.append([f"value of: {name}", *cells])
+    parties = sorted({p for v in views for p in v.npv})
+    for party in parties:
+        t.rows.append([f"{party}: share of net value created",
+                       *[("no value created" if v.value_share is None else
+                          f"{100 * v.value_share[party]:.0f}%") if party in v.npv else None
+                         for v in views]])
+    for v in views:
+        by_clause: dict[str, list[str]] = {}
+        for r in v.readings:
+            inv = v.deal.investor
+            text = (f"{r.label}: {r.problem}" if r.npv is None else
+                    f"{r.label}: {inv} {_b(r.npv[inv])}, {v.deal.host} {_b(r.npv[v.deal.host])}")
+            by_clause.setdefault(r.clause, []).append(text)
+        for clause, texts in by_clause.items():
+            t.notes.append(f"{v.deal.id}: disputed {clause}: " + "; ".join(texts))
+        t.notes.extend(f"{v.deal.id}: not valued: {n}" for n in v.not_valued[:1])
+    t.notes.append("A switch that moves no party's NPV by more than $0.05B is said in words.")
+    return t
 
 
 def cmd_explain(args: argparse.Namespace) -> list[Table]:

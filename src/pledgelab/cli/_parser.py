@@ -95,6 +95,9 @@ def _deals(add: Add) -> None:
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
     sp.add_argument("--discount-rate", type=argtype("discount_rate"), default=None,
                     help="one NPV discount rate per year for all deals")
+    sp.add_argument("--negotiator", action="store_true",
+                    help="also a negotiator's view: break-even share, the value of each protective "
+                    "clause, share of net value created, disputed readings as a range (slower)")
     sp = add("cashflows", "each party's cash flows by kind and their total, by month, quarter or year",
              cmd_cashflows)
     sp.add_argument("deal", help=DEAL)

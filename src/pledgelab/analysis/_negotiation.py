@@ -1,0 +1,256 @@
+"""The numbers a negotiator asks for (issue 21): exposure, break-even share, the value of a clause.
+
+Every number here is the difference or the root of deterministic runs of the same
+deal with one clause switched (``pledgelab.terms.apply_overrides``), so each can be
+reproduced by two ``pledgelab run --set ...`` commands:
+
+* **exposure** — the investor's own cash put in (capital calls, vehicle instalments),
+  the guarantee calls it paid (drawn), the most guarantee cover left undrawn at a month
+  end (within the limits), and the most it had at stake at once: cash and calls to date
+  plus undrawn cover;
+* **break-even share** — the investor's share of the distributed project cash (one tier
+  to the end, the rest to the host) at which its NPV is zero, found by bisection
+  (NPV rises with the share);
+* **value of a protective clause** — NPV with the clause minus NPV without it, by party:
+  principal repaid first (``loss_treatment: capital-first``), the review clause acted on
+  (``review_action: adjust-shares`` to a stated split, at the stated horizon or earlier),
+  the guarantee limit (``lender-loss`` against ``guarantor-pays``), the second tier as
+  written against the first tier's shares to the end, the deemed spread against none.
+  A clause whose switch moves no party's NPV by more than ``NO_EFFECT`` is said in words;
+* **share of net value created** — each party's NPV over the sum of all parties' NPVs;
+* **disputed readings** — the outcome under each alternative of a ``disputed`` clause, as
+  a range; an alternative the reader refuses on its own (it needs further clauses) is
+  reported with the reader's message, not run.
+
+The FX safeguard is not valued here: the deterministic run has no currency moves, so its
+value is a Monte Carlo quantity (``pledgelab simulate`` with the safeguard live).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from pledgelab._errors import InputError
+from pledgelab.engine import RunResult, run
+from pledgelab.metrics import default_discount_rate, party_outcomes
+from pledgelab.pipeline import Pipeline
+from pledgelab.terms import TermSheet, apply_overrides, override
+
+NO_EFFECT = 0.05e9
+"""USD: a switch that moves no party's NPV by more than this is reported as moving nothing."""
+
+_CASH_IN = ("capital call", "instalment")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exposure:
+    """What the investor puts in or stands behind, USD (undiscounted)."""
+
+    cash: float  # its own capital calls and vehicle instalments
+    guarantee_calls: float  # guarantee calls it paid (drawn)
+    peak_undrawn: float  # the most guarantee cover undrawn at a month end, within the limits
+    peak_total: float  # the most at stake at once: cash and calls to date plus undrawn cover
+
+
+def exposure(res: RunResult) -> Exposure:
+    """The investor's exposure in one run, guarantees included (drawn and undrawn)."""
+    inv = res.deal.investor
+    cash = np.zeros(res.months)
+    calls = np.zeros(res.months)
+    for ln in res.lines:
+        if ln.party != inv:
+            continue
+        if ln.kind in _CASH_IN:
+            cash += np.minimum(ln.values, 0.0)
+        elif ln.kind == "guarantee call":
+            calls += np.minimum(ln.values, 0.0)
+    undrawn = res.guaranteed if res.guaranteed is not None else np.zeros(res.months)
+    at_stake = -np.cumsum(cash + calls) + undrawn
+    return Exposure(cash=float(-cash.sum()) + 0.0, guarantee_calls=float(-calls.sum()) + 0.0,
+                    peak_undrawn=float(undrawn.max(initial=0.0)),
+                    peak_total=float(at_stake.max(initial=0.0)))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClauseValue:
+    """NPV with a clause minus NPV without it, by party; ``words`` when it moves nothing."""
+
+    name: str
+    switch: str  # the two settings compared, in words
+    npv: dict[str, float]  # by party, USD
+    words: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reading:
+    """One reading of a disputed clause: NPV by party, or why it could not be run."""
+
+    clause: str
+    value: Any
+    label: str
+    npv: dict[str, float] | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NegotiatorView:
+    """One deal's negotiator's numbers over a pipeline (module docstring)."""
+
+    deal: TermSheet
+    discount_rate: float
+    npv: dict[str, float]
+    exposure: Exposure
+    break_even_share: float | None  # the investor's share of distributed cash at NPV 0
+    break_even_words: str
+    clause_values: list[ClauseValue]
+    value_share: dict[str, float] | None  # party NPV / sum of NPVs (None: no value created)
+    readings: list[Reading]
+    not_valued: list[str]
+
+
+def _npv(deal: TermSheet, pipeline: Pipeline, rate: float) -> dict[str, float]:
+    return {o.party: o.npv for o in party_outcomes(run(deal, pipeline), discount_rate=rate)}
+
+
+def _switched(deal: TermSheet, sets: dict[str, Any], why: str) -> TermSheet:
+    return apply_overrides(deal, [override(k, v, reason=why) for k, v in sets.items()])
+
+
+def _single_tier(deal: TermSheet, share: float) -> list[dict[str, Any]]:
+    return [{"shares": {deal.investor: share, deal.host: 1.0 - share}, "until": "end"}]
+
+
+def break_even_share(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float | None = None,
+                     tol: float = 1e-4) -> tuple[float | None, str]:
+    """The investor's share of distributed project cash at which its NPV is zero (bisection).
+
+    The distribution is switched to one tier to the end (investor ``s``, host ``1 - s``) with
+    the loss treatment as written; returns the share and a sentence, or ``None`` with why.
+    """
+    rate = default_discount_rate(deal) if discount_rate is None else discount_rate
+    why = "break-even share of project cash"
+
+    def npv_at(s: float) -> float:
+        d = _switched(deal, {"distribution.tiers": _single_tier(deal, s),
+                             "distribution.review_horizon": None,
+                             "distribution.review_action": "report-only"}, why)
+        return _npv(d, pipeline, rate)[deal.investor]
+
+    lo, hi = 0.0, 1.0
+    f_lo, f_hi = npv_at(lo), npv_at(hi)
+    if f_hi < 0:
+        return None, (f"none: even all of the distributed project cash leaves {deal.investor} "
+                      f"{f_hi / 1e9:+.1f}B at {100 * rate:.2f}%/yr")
+    if f_lo >= 0:
+        return 0.0, f"0%: {deal.investor} breaks even with no share of the distributed cash"
+    while hi - lo > tol:
+        mid = 0.5 * (lo + hi)
+        if npv_at(mid) >= 0:
+            hi = mid
+        else:
+            lo = mid
+    s = 0.5 * (lo + hi)
+    return s, f"{100 * s:.1f}% of the distributed project cash for {deal.investor}'s NPV to be zero"
+
+
+def _value(deal: TermSheet, pipeline: Pipeline, rate: float, name: str, switch: str,
+           with_: dict[str, Any], without: dict[str, Any], quiet: str) -> ClauseValue:
+    a = _npv(_switched(deal, with_, name), pipeline, rate) if with_ else _npv(deal, pipeline, rate)
+    b = _npv(_switched(deal, without, name), pipeline, rate) if without else _npv(deal, pipeline, rate)
+    diff = {p: a[p] - b[p] for p in a}
+    words = quiet if max(abs(v) for v in diff.values()) <= NO_EFFECT else None
+    return ClauseValue(name=name, switch=switch, npv=diff, words=words)
+
+
+def clause_values(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float | None = None,
+                  review_splits: Sequence[tuple[float, int | None]] = ((0.75, None), (1.0, None),
+                                                                         (1.0, 120))
+                  ) -> list[ClauseValue]:
+    """The value of each protective clause the deal can switch (module docstring).
+
+    ``review_splits``: (the investor's share after the review, the horizon in months or
+    ``None`` for the deal's own) — the review clause's actions valued one by one.
+    """
+    rate = default_discount_rate(deal) if discount_rate is None else discount_rate
+    inv, host = deal.investor, deal.host
+    out: list[ClauseValue] = []
+    loss = str(deal.value("distribution.loss_treatment"))
+    out.append(_value(deal, pipeline, rate, "principal first",
+                      f"capital-first against investor-bears (as written: {loss})",
+                      {"distribution.loss_treatment": "capital-first"},
+                      {"distribution.loss_treatment": "investor-bears"},
+                      "moves no outcome on this pipeline"))
+    horizon = deal.value("distribution.review_horizon")
+    if horizon:
+        for share, when in review_splits:
+            h = int(when or horizon)
+            name = f"review applied: {round(100 * share)}/{round(100 * (1 - share))} at year {h // 12}"
+            out.append(_value(
+                deal, pipeline, rate, name,
+                f"adjust-shares to {inv} {share:.0%} from month {h} against report-only",
+                {"distribution.review_action": "adjust-shares", "distribution.review_horizon": h,
+                 "distribution.review_shares": {inv: share, host: 1.0 - share}},
+                {"distribution.review_action": "report-only"},
+                "moves no outcome on this pipeline"))
+    if any(t.method == "guarantee" for t in deal.tranches):
+        out.append(_value(deal, pipeline, rate, "guarantee limit",
+                          "lender-loss past the limits against guarantor-pays",
+                          {"amount.beyond_guarantee_limit": "lender-loss"},
+                          {"amount.beyond_guarantee_limit": "guarantor-pays"},
+                          "moves no outcome on this pipeline: the calls stay within the limits"))
+    tiers = deal.tiers
+    if len(tiers) >= 2:
+        first = tiers[0].shares
+        out.append(_value(deal, pipeline, rate, "second tier",
+                          "the tiers as written against the first tier's shares to the end",
+                          {}, {"distribution.tiers": [{"shares": dict(first), "until": "end"}]},
+                          "moves no outcome on this pipeline: no waterfall reaches the second tier"))
+        spread = float(deal.value("distribution.deemed_spread"))
+        out.append(_value(deal, pipeline, rate, "deemed spread",
+                          f"{100 * spread:.1f}% against none", {},
+                          {"distribution.deemed_spread": 0.0},
+                          "moves no outcome on this pipeline: no waterfall recovers its deemed "
+                          "allocation amount, so the hurdle's rate never bites"))
+    return out
+
+
+def disputed_readings(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float | None = None
+                      ) -> list[Reading]:
+    """NPV by party under each alternative of every ``disputed`` clause, the clause as written first."""
+    rate = default_discount_rate(deal) if discount_rate is None else discount_rate
+    out: list[Reading] = []
+    for c in deal.all_clauses():
+        if c.status != "disputed":
+            continue
+        path = c.path.removeprefix("clauses.")
+        out.append(Reading(clause=path, value=c.value, label="as written", npv=_npv(deal, pipeline, rate)))
+        for alt in c.alternatives:
+            try:
+                npv = _npv(_switched(deal, {path: alt.value}, "disputed reading"), pipeline, rate)
+            except InputError as exc:
+                out.append(Reading(clause=path, value=alt.value, label=alt.label, npv=None,
+                                   problem="; ".join(p.message for p in exc.problems[:2])))
+                continue
+            out.append(Reading(clause=path, value=alt.value, label=alt.label, npv=npv))
+    return out
+
+
+def negotiator_view(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float | None = None
+                    ) -> NegotiatorView:
+    """Exposure, break-even share, clause values, share of net value and disputed readings."""
+    rate = default_discount_rate(deal) if discount_rate is None else discount_rate
+    res = run(deal, pipeline)
+    npv = {o.party: o.npv for o in party_outcomes(res, discount_rate=rate)}
+    total = sum(npv.values())
+    share, words = break_even_share(deal, pipeline, discount_rate=rate)
+    return NegotiatorView(
+        deal=deal, discount_rate=rate, npv=npv, exposure=exposure(res), break_even_share=share,
+        break_even_words=words, clause_values=clause_values(deal, pipeline, discount_rate=rate),
+        value_share={p: v / total for p, v in npv.items()} if total > 0 else None,
+        readings=disputed_readings(deal, pipeline, discount_rate=rate),
+        not_valued=["FX safeguard: the deterministic run has no currency moves; its value is a "
+                    "Monte Carlo quantity (pledgelab simulate with the safeguard live)"])

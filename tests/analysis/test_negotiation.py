@@ -1,0 +1,86 @@
+"""The negotiator's numbers (analysis/_negotiation.py) against runs done here, independently."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from builders import pipeline, project, variant
+from pledgelab import load_deal, load_pipeline
+from pledgelab.analysis import break_even_share, clause_values, exposure, negotiator_view
+from pledgelab.engine import run
+
+KOREA = load_pipeline("korea-illustrative")
+
+
+def _npv(res, party: str, rate: float) -> float:  # type: ignore[no-untyped-def]
+    """NPV by hand: monthly flows discounted at (1 + rate) ** (t / 12) from the run's first month."""
+    cash = res.net(party)
+    t = np.arange(cash.shape[0])
+    return float(np.sum(cash / (1.0 + rate) ** (t / 12.0)))
+
+
+def test_the_value_of_a_clause_is_the_difference_of_two_runs() -> None:
+    deal = load_deal("us-korea-2025-11")
+    rate = float(deal.value("distribution.deemed_benchmark"))
+    values = {c.name: c for c in clause_values(deal, KOREA)}
+    with_ = run(variant(deal, {"distribution.loss_treatment": "capital-first"}), KOREA)
+    without = run(variant(deal, {"distribution.loss_treatment": "investor-bears"}), KOREA)
+    for party in ("KR", "US"):
+        want = _npv(with_, party, rate) - _npv(without, party, rate)
+        assert values["principal first"].npv[party] == pytest.approx(want, rel=1e-9, abs=1e3)
+    applied = run(variant(deal, {"distribution.review_action": "adjust-shares",
+                                 "distribution.review_shares": {"KR": 1.0, "US": 0.0}}), KOREA)
+    as_written = run(deal, KOREA)
+    want = _npv(applied, "KR", rate) - _npv(as_written, "KR", rate)
+    assert values["review applied: 100/0 at year 20"].npv["KR"] == pytest.approx(want, rel=1e-9, abs=1e3)
+    assert want > 0
+
+
+def test_a_term_that_moves_nothing_is_said_in_words() -> None:
+    deal = load_deal("us-korea-2025-11")
+    values = {c.name: c for c in clause_values(deal, KOREA)}
+    assert values["deemed spread"].words and "moves no outcome" in values["deemed spread"].words
+    assert values["principal first"].words is None
+
+
+def test_at_the_break_even_share_the_investor_s_npv_is_zero() -> None:
+    deal = load_deal("us-korea-2025-11")
+    share, words = break_even_share(deal, KOREA)
+    assert share is not None and 0.0 < share < 1.0 and "%" in words
+    rate = float(deal.value("distribution.deemed_benchmark"))
+    tiers = [{"shares": {"KR": share, "US": 1.0 - share}, "until": "end"}]
+    from pledgelab.terms import Tier
+    at = variant(deal, {"distribution.tiers": tuple(Tier(shares=t["shares"], until="end") for t in tiers),
+                        "distribution.review_horizon": None})
+    # within the bisection's step: $200B at stake, a 1e-4 step in share moves NPV by well under $0.1B
+    assert abs(_npv(run(at, KOREA), "KR", rate)) < 0.1e9
+
+
+def test_exposure_counts_cash_calls_and_undrawn_cover_on_a_hand_case() -> None:
+    # one project that never earns: the counter's loans and equity are KR's cash, its guarantees are
+    # called up to their limit (a limit of $1B here), and before the first call the undrawn cover is
+    # the guaranteed balance (coverage 1), within the limit.
+    deal = variant("korea-counter-2025-10", {"amount.guarantee_limit": None},
+                   tranches={"korean-guarantees": {"limit": 1e9}})
+    pipe = pipeline(project("a", capex=10e9, notice=dt.date(2026, 3, 1), operating_yield=0.0,
+                            sector="energy"))
+    res = run(deal, pipe)
+    e = exposure(res)
+    own = -sum(float(ln.values.clip(max=0).sum()) for ln in res.lines
+               if ln.party == "KR" and ln.kind == "capital call")
+    assert e.cash == pytest.approx(own)
+    assert e.guarantee_calls == pytest.approx(1e9, rel=1e-12)
+    assert e.peak_undrawn == pytest.approx(1e9, rel=1e-12)
+    assert e.peak_total == pytest.approx(own + 1e9, rel=1e-9)
+
+
+def test_share_of_net_value_adds_up_and_disputed_readings_are_a_range() -> None:
+    deal = load_deal("us-korea-2025-11")
+    view = negotiator_view(deal, KOREA)
+    assert view.value_share is not None
+    assert sum(view.value_share.values()) == pytest.approx(1.0)
+    assert view.readings and view.readings[0].label == "as written"
+    assert any(r.npv is not None and r.label != "as written" for r in view.readings)
