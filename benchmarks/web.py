@@ -33,7 +33,9 @@ PAGES = {"/": "document.querySelector('table.outcomes td[data-metric]')",
          "/whatif": "document.querySelector('td[data-side=variant]')",
          "/risk": "document.getElementById('deal') && !document.getElementById('fx').disabled",
          "/money": "document.querySelector('table.claims')",
-         "/funding": "document.querySelector('#reserves-chart .main-svg')"}
+         "/funding": "document.querySelector('#reserves-chart .main-svg')",
+         "/tariffs": "document.querySelector('#savings-chart .main-svg')",
+         "/workforce": "document.querySelector('table.replay')"}
 
 
 def _until(d: webdriver.Chrome, script: str, timeout: float = 600) -> None:

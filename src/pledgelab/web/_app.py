@@ -36,6 +36,7 @@ from pledgelab._errors import InputError
 from pledgelab.terms import SCENARIO_SCHEMA, load_deal
 from pledgelab.web._funding import funded_deals, funding_html
 from pledgelab.web._tariffs import tariff_deals, tariffs_html
+from pledgelab.web._workforce import cases, policies, workforce_html
 
 STATIC = Path(__file__).resolve().parent / "static"
 SCENARIO_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -77,6 +78,11 @@ PAGES: tuple[Page, ...] = (
          charts=True, server=True,
          intro="The tariff cost avoided each year under each scenario, against the pledge's net cost to "
                "the investor, and when (if ever) the savings cover it."),
+    Page(path="/workforce", name="Workforce", title="Workforce: can the factories be staffed?",
+         script="server.js", server=True,
+         intro="Foreign specialists need visas; enforcement can stop a site. The start-up delay each "
+               "project faces under a visa policy, and a replay of a real case with the reported facts "
+               "beside the model."),
 )
 """The pages, in the order of the menu."""
 
@@ -114,9 +120,9 @@ def _shell(page: Page, extra: str = "") -> str:
   (<code>pledgelab compare</code>, <code>run</code>, <code>simulate</code>, <code>ledger status</code>)
   and at <a href="/docs">/docs</a>.</p></noscript>
 </main>
-<footer>Every number comes from the pledgelab library through this server's API
-(<a href="/docs">/docs</a>); clauses carry their status (agreed, reported, assumed, disputed,
-scenario) and their sources. No request leaves this server.</footer>
+<footer>Every number comes from the pledgelab library, through this server's API
+(<a href="/docs">/docs</a>) or rendered by this server; clauses carry their status (agreed,
+reported, assumed, disputed, scenario) and their sources. No request leaves this server.</footer>
 </body>
 </html>
 """
@@ -181,6 +187,18 @@ def add_workbench(app: FastAPI) -> None:
 
     _add_server_page(app, "/funding", funded_deals, funding_html, "shipped funding plan")
     _add_server_page(app, "/tariffs", tariff_deals, tariffs_html, "tariff scenarios and a trade base")
+    workforce_page = next(p for p in PAGES if p.path == "/workforce")
+
+    @app.get("/workforce", include_in_schema=False)
+    def workforce(policy: str = Query("post-raid-2025", max_length=80),
+                  case: str = Query("hl-ga-2025", max_length=80)) -> HTMLResponse:
+        wrong = [f"{name} {value!r} is not shipped; choose one of {', '.join(known)}"
+                 for name, value, known in (("policy", policy, policies()), ("case", case, cases()))
+                 if value not in known]
+        if wrong:
+            return HTMLResponse(_shell(workforce_page, f'<p class="error" role="alert">'
+                                       f'{html.escape("; ".join(wrong))}.</p>'), status_code=404)
+        return HTMLResponse(_shell(workforce_page, workforce_html(policy, case)))
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:

@@ -177,7 +177,8 @@
           try { await navigator.clipboard.writeText(f.value); document.getElementById("run-status").textContent = "Link copied."; } catch (e) { /* selected for copying by hand */ }
         }}, "Copy link")));
     app().replaceChildren(
-      el("div", {class: "row"}, el("label", {}, "Deal", picker), el("span", {id: "run-status", class: "small", "aria-live": "polite"})),
+      el("div", {class: "row"}, el("label", {}, "Deal", picker), el("span", {id: "run-status", class: "small", "aria-live": "polite"}),
+        el("a", {href: "#outcome", class: "small"}, "Go to the outcome")),
       el("div", {class: "layout-whatif"},
         el("div", {},
           el("h2", {text: "Disputed and assumed clauses"}),
@@ -186,7 +187,7 @@
           el("h2", {text: "Agreed and reported clauses"}),
           rest.map(clauseBox)),
         el("div", {class: "results-panel"},
-          el("h2", {text: "Outcome: base and variant"}),
+          el("h2", {id: "outcome", tabindex: "-1", text: "Outcome: base and variant"}),
           el("div", {id: "results", "aria-live": "polite"}), saveBox)));
     picker.value = id;
     drawResults();
