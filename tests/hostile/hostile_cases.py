@@ -168,6 +168,14 @@ def build_files(d: Path) -> None:
     with sqlite3.connect(d / "uninit.db") as con:
         con.execute("CREATE TABLE IF NOT EXISTS other (a INTEGER)")
     _csv_files(d)
+    for name, content in (("prev-zero", None), ("prev-not-json", "{not json"), ("prev-no-id", "[1, 2]")):
+        sub = d / name
+        sub.mkdir(exist_ok=True)
+        if content is None:
+            if not (sub / "manifest.json").is_symlink():
+                (sub / "manifest.json").symlink_to("/dev/zero")
+        else:
+            (sub / "manifest.json").write_text(content, encoding="utf-8")
 
 
 CSV_HEADER = "id,pledge_id,name,sector,status,status_date,sources,verified\n"
@@ -333,6 +341,10 @@ REFUSALS: list[tuple[str, tuple[str, ...], str]] = [
      r"^pledgelab ledger: the database is not initialised"),
     ("ledger-database-refused", ("ledger", "status", "--database", "postgresql://u@127.0.0.1:1/x"),
      r"^pledgelab ledger: (cannot reach the database server|database error)"),
+    *[(f"release-previous-{name}", ("ledger", "release", "{d}/" + f"out-{name}", "--previous",
+                                     "{d}/" + f"prev-{name}", "--database", "sqlite:///{d}/ledger.db"),
+       rf"^\S+prev-{name}/manifest\.json:0: <file>: ")
+      for name in ("zero", "not-json", "no-id")],
 ]
 
 

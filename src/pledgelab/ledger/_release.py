@@ -35,7 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pledgelab._cited import read_text
 from pledgelab._errors import InputError, Problem
+from pledgelab._limits import MAX_CSV_BYTES
 from pledgelab.ledger import _report
 from pledgelab.ledger._fields import FIELDS, REF_RE, UPDATABLE
 from pledgelab.ledger._models import KINDS
@@ -247,14 +249,24 @@ def _changelog(release_id: str, records: Mapping[str, list[dict[str, Any]]],
     if previous is None:
         lines.append("First release: " + ", ".join(f"{len(records[k])} {k}" for k in KINDS) + ".")
         return "\n".join(lines) + "\n"
-    manifest = json.loads((previous / "manifest.json").read_text(encoding="utf-8"))
-    lines.append(f"Since release {manifest['id']}.")
+    mpath = previous / "manifest.json"
+    try:  # the previous release is user input: the one file check, and its manifest must say its id
+        manifest = json.loads(read_text(mpath, str(mpath), limit=MAX_CSV_BYTES, what="manifest"))
+        prev_id = str(manifest["id"])
+    except (ValueError, KeyError, TypeError, RecursionError):
+        raise InputError([Problem(str(mpath), 0, "<file>", "not a release manifest (JSON with an 'id')")]) \
+            from None
+    lines.append(f"Since release {prev_id}.")
     for kind, model in KINDS.items():
         path = previous / "records" / f"{kind}.csv"
         old: dict[str, dict[str, str]] = {}
         if path.exists():
-            with path.open(encoding="utf-8", newline="") as fh:
-                old = {row["id"]: row for row in csv.DictReader(fh)}
+            text = read_text(path, str(path), limit=MAX_CSV_BYTES, what="CSV file")
+            try:
+                old = {row["id"]: row for row in csv.DictReader(io.StringIO(text, newline=""))}
+            except (KeyError, csv.Error) as exc:
+                raise InputError([Problem(str(path), 0, "<file>", f"not a release's records: {exc}")]) \
+                    from None
         cols = [c.key for c in model.__table__.columns]
         new = {str(r["id"]): {c: _cell(r.get(c)) for c in cols} for r in records[kind]}
         added = sorted(set(new) - set(old))
@@ -315,10 +327,7 @@ def read_corrections(path: Path, *, display: str | None = None) -> list[dict[str
     every bad row; corrections are reviewed by hand, never applied automatically.
     """
     name = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(name, 0, "<file>", f"cannot read: {exc}")]) from None
+    text = read_text(path, name, limit=MAX_CSV_BYTES, what="CSV file")  # regular, bounded, UTF-8
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = list(reader.fieldnames or [])
     missing = [c for c in CORRECTION_COLUMNS if c not in header]
