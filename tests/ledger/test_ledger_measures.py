@@ -28,6 +28,7 @@ from pledgelab.ledger import (
     import_file,
     read_corrections,
     status_report,
+    timeline,
 )
 
 SRC = ["https://example.org/source"]
@@ -264,6 +265,23 @@ def test_amount_revisions_are_dated_events(ledger: Ledger) -> None:
                 for d in (dt.date(2026, 4, 30), dt.date(2026, 5, 1))}
     assert selected == {dt.date(2026, 4, 30): pytest.approx(36.0e9),
                         dt.date(2026, 5, 1): pytest.approx(36.4e9)}
+
+
+def test_headline_revisions_are_dated_events(ledger: Ledger) -> None:
+    """Announced at 100 on 2026-01-01, cut to 80 on 2026-03-01: a claim of 100 on 2026-02-01 is set
+    against 100, one on 2026-03-02 against 80; the measurable base (the parts) is unchanged."""
+    _pledge(ledger, "TL-REV", MIXED[:1], headline=100e9)
+    ledger.add("headline", {"pledge_id": "TL-REV", "as_of": dt.date(2026, 3, 1), "amount_usd": 80e9,
+                            "basis": "cut, as re-announced", "sources": SRC, "verified": DAY}, actor="t")
+    assert [_report(ledger, "TL-REV", d).headline for d in (dt.date(2026, 2, 28), dt.date(2026, 3, 1))] \
+        == [100e9, 80e9]
+    for cid, day in (("c-before", dt.date(2026, 2, 1)), ("c-after", dt.date(2026, 3, 2))):
+        ledger.add("claim", {"id": cid, "pledge_id": "TL-REV", "claimant": "x", "said_on": day,
+                             "measure": "headline", "amount_usd": 100e9, "quote": "q", "sources": SRC,
+                             "verified": DAY}, actor="t")
+    checks = {c.claim["id"]: c.ledger_value for c in claims_check(ledger, "TL-REV")}
+    assert checks == {"c-before": 100e9, "c-after": 80e9}
+    assert dt.date(2026, 3, 1) in [f.as_of for f in timeline(ledger, "TL-REV")]
 
 
 # -- the status table and money -------------------------------------------------------------------

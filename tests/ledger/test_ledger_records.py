@@ -150,7 +150,7 @@ def test_migration_0002_keeps_old_claims_and_codes_their_measure(db_url: str) ->
                           "amount_usd, quote, version, sources, verified, note) VALUES ('old', NULL, NULL, "
                           "'x', '2026-01-01', 'deployed', 0, 'q', 1, '[]', '2026-01-01', NULL)"))
     led.migrate()
-    assert led.revision() == "0004"  # 0004: the audit log refuses REPLACE and TRUNCATE
+    assert led.revision() == "0005"  # 0004: audit log refuses REPLACE, TRUNCATE; 0005: headlines
     claim = led.get("claim", "old")
     assert claim["measure"] == "at-work" and claim["scope"] == "all" and claim["rests_on"] == []
     led.close()
@@ -173,4 +173,4 @@ def test_migrations_go_down_and_up_again_with_the_seed_in_place(seeded: Ledger) 
         metrics = dict(conn.execute(text("SELECT id, metric FROM claims")).all())
     assert metrics["kr-not-realized"] == "deployed" and metrics["kr-trump-up-front"] == "other"
     seeded.migrate()
-    assert seeded.revision() == "0004" and seeded.get("claim", "kr-not-realized")["measure"] == "at-work"
+    assert seeded.revision() == "0005" and seeded.get("claim", "kr-not-realized")["measure"] == "at-work"

@@ -197,7 +197,7 @@ def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY, 
                 "tranches": ("tranche", ("pledge_id",)),
                 "projects": ("project", ("pledge_id", "status", "state", "sector", "relation")),
                 "calls": ("call", ("project_id",)), "claims": ("claim", ("pledge_id", "project_id")),
-                "links": ("link", ()), "sources": ("source", ())}
+                "links": ("link", ()), "sources": ("source", ()), "headlines": ("headline", ("pledge_id",))}
 
     for path, (kind, filters) in listings.items():
         _add_listing(app, led, path, kind, filters)
@@ -264,6 +264,7 @@ def create_app(ledger: Ledger | str | None = None, *, max_body: int = MAX_BODY, 
     _add_child(app, led, "/calls/{parent_id}/disbursements", "disbursement", "call_id", Editor)
     _add_child(app, led, "/projects/{parent_id}/distributions", "distribution", "project_id", Editor)
     _add_child(app, led, "/projects/{parent_id}/amounts", "amount", "project_id", Editor)
+    _add_child(app, led, "/pledges/{parent_id}/headlines", "headline", "pledge_id", Editor)
     for path, kind in (("pledges", "pledge"), ("projects", "project"), ("claims", "claim"),
                        ("tranches", "tranche")):
         _add_patch(app, led, path, kind, Editor)

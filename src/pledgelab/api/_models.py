@@ -108,6 +108,7 @@ BODIES: dict[str, type[BaseModel]] = {
     "claim": _model("ClaimIn", "claim"),
     "amount": _model("AmountRevisionIn", "amount", skip=("project_id",)),
     "link": _model("LinkIn", "link"),
+    "headline": _model("HeadlineIn", "headline", skip=("pledge_id",)),
     "source": _model("SourceIn", "source"),
 }
 """The body of a POST that creates a record of each kind."""

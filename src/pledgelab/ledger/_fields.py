@@ -124,6 +124,11 @@ FIELDS: dict[str, dict[str, Field]] = {
         "reasoning": Field("text"), "rests_on": Field("refs", default=[]), "reviewer": Field("text"),
         "reviewed_on": Field("date"), **_COMMON,
     },
+    "headline": {
+        "pledge_id": Field("id", True), "as_of": Field("date", True), "amount_usd": Field("usd"),
+        "basis": Field("text", True), "bound": Field("choice", choices=BOUNDS, default="exact"),
+        **_COMMON,
+    },
     "link": {
         "id": Field("id", True), "relation": Field("choice", True, LINK_RELATIONS),
         "from_kind": Field("choice", True, ("project", "pledge")), "from_id": Field("id", True),

@@ -684,7 +684,7 @@ def _amount_problems(amounts: Any, where: Where) -> list[Problem]:
 DATED: dict[str, tuple[str, ...]] = {
     "pledge": ("announced",), "milestone": ("date",), "tranche": ("announced",),
     "project": ("status_date",), "amount": ("as_of",), "status": ("date",), "call": ("notice_date",),
-    "disbursement": ("date",), "distribution": ("date",), "claim": ("said_on",),
+    "disbursement": ("date",), "distribution": ("date",), "claim": ("said_on",), "headline": ("as_of",),
 }
 """The date each kind of record reports (not when it was checked or reviewed)."""
 

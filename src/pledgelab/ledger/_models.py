@@ -58,6 +58,18 @@ class Pledge(_Sourced, Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
+class Headline(_Sourced, Base):
+    """A dated revision of a pledge's headline (re-announced, raised, cut), held from ``as_of``."""
+
+    __tablename__ = "headlines"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    pledge_id: Mapped[str] = mapped_column(ID, ForeignKey("pledges.id"), index=True)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    amount_usd: Mapped[float | None] = mapped_column(Float)
+    basis: Mapped[str] = mapped_column(Text)
+    bound: Mapped[str] = mapped_column(String(10), default="exact")
+
+
 class Milestone(_Sourced, Base):
     """A dated step of a pledge itself (MOU signed, bill submitted, tariff threat)."""
 
@@ -255,6 +267,7 @@ KINDS: dict[str, type[Base]] = {
     "pledge": Pledge, "milestone": Milestone, "tranche": TrancheRecord, "project": ProjectRecord,
     "amount": Amount, "status": StatusEvent, "call": CapitalCall, "disbursement": Disbursement,
     "distribution": Distribution, "claim": Claim, "link": Link, "source": SourceMark,
+    "headline": Headline,
 }
 """Record kinds by the name used in the audit log, exports and error messages."""
 

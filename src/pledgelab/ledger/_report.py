@@ -14,11 +14,11 @@ The measurable base is the sum of the parts with a mechanism; "at work" is
 measured against it, part by part, never against the whole headline.
 
 **As of a date.** Everything is taken as held on the date asked: a pledge
-counts only from its announcement, a project from its first dated record, an
-amount from its ``as_of`` date (the latest ``preferred`` amount dated by then,
-else the latest dated one: revisions are new dated amounts), calls from their
-notice and payments from their date. The default date is the newest record's,
-not today.
+counts only from its announcement, at its latest headline revision dated by
+then; a project from its first dated record; an amount from its ``as_of`` date
+(the latest ``preferred`` amount dated by then, else the latest dated one:
+revisions are new dated amounts); calls from their notice and payments from
+their date. The default date is the newest record's, not today.
 
 **The funnel** counts each project once, at every stage it had reached
 (interest → recommended → selected → notice → funded → under-construction →
@@ -57,6 +57,7 @@ from pledgelab.ledger._models import (
     Claim,
     Disbursement,
     Distribution,
+    Headline,
     Link,
     Milestone,
     Pledge,
@@ -168,6 +169,7 @@ class _Snapshot:
     claims: list[dict[str, Any]] = field(default_factory=list)
     links: list[dict[str, Any]] = field(default_factory=list)
     marks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    headlines: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
 
 
 def _d(value: str | None) -> dt.date | None:
@@ -201,6 +203,8 @@ def snapshot(ledger: Ledger) -> _Snapshot:
         snap.claims = [as_dict(c) for c in s.scalars(select(Claim).order_by(Claim.said_on, Claim.id))]
         snap.links = [as_dict(x) for x in s.scalars(select(Link).order_by(Link.id))]
         snap.marks = {m.url: as_dict(m) for m in s.scalars(select(SourceMark))}
+        for h in s.scalars(select(Headline).order_by(Headline.as_of, Headline.id)):
+            snap.headlines[h.pledge_id].append(as_dict(h))
     ledger._report_cache = (mark, snap)
     return snap
 
@@ -288,6 +292,16 @@ def weak_records(snap: _Snapshot, pledge_id: str) -> tuple[str, ...]:
             name = f"{rec['pledge_id']}@{rec['date']}/{rec['event']}" if kind == "milestone" else rec["id"]
             out.append(f"{kind}:{name}")
     return tuple(out)
+
+
+def held_headline(snap: _Snapshot, pledge_id: str, as_of: dt.date) -> float | None:
+    """The pledge's headline on ``as_of``: its latest revision dated by then, else as announced."""
+    revised = [h for h in snap.headlines.get(pledge_id, []) if _d(h["as_of"]) <= as_of]  # type: ignore[operator]
+    if revised:
+        value = revised[-1]["amount_usd"]  # ordered by date, then id
+        return None if value is None else float(value)
+    value = snap.pledges[pledge_id]["headline_usd"]
+    return None if value is None else float(value)
 
 
 def funnel(snap: _Snapshot, pledge_id: str, as_of: dt.date, *, ceilings: bool = True) -> Funnel:
@@ -381,7 +395,7 @@ def funnel(snap: _Snapshot, pledge_id: str, as_of: dt.date, *, ceilings: bool = 
                       if d["project_id"] in counted and _d(d["date"]) <= as_of)  # type: ignore[operator]
     return Funnel(
         pledge=pledge_id, country=p["country"], as_of=as_of, announced=announced,
-        announced_by_then=by_then, headline=p["headline_usd"] if by_then else None,
+        announced_by_then=by_then, headline=held_headline(snap, pledge_id, as_of) if by_then else None,
         currency=p.get("currency") or "USD", price_year=p.get("price_year"),
         period_start=_d(p.get("period_start")), period_end=_d(p.get("period_end")), parts=tuple(parts),
         counts=counts, amounts=amounts, firm=firm, bounded=bounded, ceilings=ceilings,
@@ -417,6 +431,7 @@ def timeline(ledger: Ledger, pledge_id: str, *, ceilings: bool = True) -> list[F
     if snap.pledges[pledge_id]["announced"]:
         dates.add(dt.date.fromisoformat(snap.pledges[pledge_id]["announced"]))
     dates.update(dt.date.fromisoformat(m["date"]) for m in snap.milestones if m["pledge_id"] == pledge_id)
+    dates.update(dt.date.fromisoformat(h["as_of"]) for h in snap.headlines.get(pledge_id, []))
     for pid in mine:
         dates.update(dt.date.fromisoformat(e["date"]) for e in snap.events.get(pid, []))
         dates.update(dt.date.fromisoformat(a["as_of"]) for a in snap.amounts.get(pid, []) if a["as_of"])
