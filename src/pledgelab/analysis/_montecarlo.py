@@ -50,6 +50,9 @@ class ChunkStats:
     # the workforce, per path (empty without it): see analysis/_shocks.py
     wf_delay: np.ndarray = field(default_factory=lambda: np.zeros(0))  # mean months over projects
     wf_hit: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # any enforcement action
+    # guarantees, per path (empty without a guarantee tranche): calls paid, the most cover undrawn
+    g_called: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    g_undrawn: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,6 +114,10 @@ def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
     out.fan = fan
     if wf is not None:
         out.wf_delay, out.wf_hit = wf.mean_delay, wf.hit
+    if flows.called is not None and flows.guaranteed is not None and \
+            any(t.method == "guarantee" for t in plan.deal.tranches):
+        out.g_called = flows.called
+        out.g_undrawn = flows.guaranteed.max(axis=1, initial=0.0)
     if flows.fx is not None:
         out.fx_peak = flows.fx.peak()
         out.fx_requests = np.count_nonzero(flows.fx.requests, axis=1)

@@ -50,6 +50,14 @@ class WorkforceSummary:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class GuaranteeSummary:
+    """The investor's guarantees, per path: calls paid (drawn) and the most cover left undrawn."""
+
+    called: np.ndarray  # (paths,) USD
+    peak_undrawn: np.ndarray  # (paths,) USD, within the limits
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SimulationResult:
     """Outcomes of ``paths`` simulated paths of one deal over one pipeline."""
 
@@ -81,6 +89,7 @@ class SimulationResult:
     overrun_reading: str = "investor-unlimited"  # amount.overrun_payer: who pays beyond the agreed amount
     agreed: dict[str, float] = field(default_factory=dict)  # party -> the tranches it funds (USD)
     explanation: RiskExplanation | None = None  # the plan's place, and the driver attribution
+    guarantees: GuaranteeSummary | None = None  # when the deal has a guarantee tranche
 
     def exceedance(self, party: str) -> tuple[float, float, float]:
         """How often and by how much ``party`` puts in more than its agreed amount.
@@ -105,7 +114,10 @@ class SimulationResult:
         summary = None if fx is None else FxSummary(
             peak=cat("fx_peak", 0), requests=cat("fx_requests", 0), accepted=cat("fx_accepted", 0),
             deferred=cat("fx_deferred", 0), **fx)
+        called = cat("g_called", 0)
         return cls(
+            guarantees=GuaranteeSummary(called=called, peak_undrawn=cat("g_undrawn", 0))
+            if called.size else None,
             fx=summary,
             workforce=None if workforce is None else WorkforceSummary(
                 policy=workforce, delay=cat("wf_delay", 0), hit=cat("wf_hit", 0)),

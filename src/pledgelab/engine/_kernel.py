@@ -144,6 +144,7 @@ class PathFlows:
     fx: FxRecord | None = None  # the FX safeguard's record, when the plan has one
     waterfalls: dict[tuple[str, str], WaterfallResult] = field(default_factory=dict)
     guaranteed: np.ndarray | None = None  # (paths, months): guarantees' undrawn cover within limits
+    called: np.ndarray | None = None  # (paths,): guarantee calls the investor paid, all projects
 
     def net(self, party: str) -> np.ndarray:
         i = self.parties.index(party)
@@ -314,7 +315,8 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
                       vehicle_interest=vehicle_interest, vehicle_balance=vehicle_balance,
                       recovered=np.zeros((n_paths, 0), dtype=np.int64),
                       review_triggered=np.zeros((n_paths, 0), dtype=bool), truncated=truncated,
-                      fx=fx, guaranteed=_undrawn(g_cover, g_calls, g_limit, g_total, (n_paths, n_months)))
+                      fx=fx, guaranteed=_undrawn(g_cover, g_calls, g_limit, g_total, (n_paths, n_months)),
+                      called=sum((c.sum(axis=1) for c in g_calls.values()), np.zeros(n_paths)))
     if trace:
         _traced_waterfalls(plan, wf_in, rates, sink, flows, inv_dist)
     elif wf_in:

@@ -59,6 +59,13 @@ def simulation_summary(res: SimulationResult) -> Table:
             loss = float(np.mean(res.received[i] < res.contributed[i]))
             t.notes.append(f"P(loss) for {party} (receives less than it puts in): {loss:.2%}")
     inv = res.investor
+    if res.guarantees is not None:  # the investor's guarantees: drawn and the most left undrawn
+        g = res.guarantees
+        row(inv, "guarantee calls paid", g.called, "usd")
+        row(inv, "peak undrawn guarantee cover", g.peak_undrawn, "usd")
+        t.notes.append(f"P({inv} pays a guarantee call): {float(np.mean(g.called > 1.0)):.2%}; the most "
+                       f"called on one path: ${float(g.called.max(initial=0.0)) / 1e9:,.1f}B (within the "
+                       "deal's guarantee limits)")
     never = float(np.mean(res.recovered < 0))
     t.notes.append(f"P({inv} never recovers every deemed allocation amount): {never:.2%}")
     if res.waterfalls:
