@@ -79,7 +79,7 @@ def test_declining_diverts_investor_distributions_until_the_shortfall_is_made_up
 
 
 def test_instalments_fund_a_vehicle_that_funds_calls() -> None:
-    deal = variant("us-proposal-2025-10", ZERO_RATE)
+    deal = variant("us-proposal-2025-10", {**ZERO_RATE, "timeline.vehicle_cash_rate": 0.0})
     res = run(deal, pipeline(project("a", capex=30e9, notice=dt.date(2026, 3, 2))))
     ps = res.schedule.projects[0]
     # the vehicle holds $25B from the first instalment; the rest waits for the second

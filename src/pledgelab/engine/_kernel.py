@@ -338,7 +338,11 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
         add(investor, "instalment", np.broadcast_to(-inst, (n_paths, n_months)).copy(), project=POOL,
             clause=deal.clause("timeline.pacing").path)
         last = _last_month(plan, calls, ends, abandoned, inst, vehicle_interest, last_move)
-        keeper = investor if deal.value("timeline.undeployed_cash") == "returned-at-end" else host
+        rule_u = deal.value("timeline.undeployed_cash")
+        keeper = host if rule_u == "retained-by-host" else investor
+        if rule_u == "returned-when-idle":  # the month the vehicle's last call is funded, if any
+            idle = _idle_month(completion, abandoned, inst)
+            last = np.where(idle >= 0, idle, last)
         back = np.zeros((n_paths, n_months))
         back[np.arange(n_paths), last] = vehicle_balance[:, -1]
         add(keeper, "undeployed vehicle cash", back, project=POOL,
@@ -347,6 +351,16 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     _diversion(plan, inv_dist, add)
     flows.trace = sink.lines
     return flows
+
+
+def _idle_month(completion: np.ndarray, abandoned: np.ndarray, inst: np.ndarray) -> np.ndarray:
+    """Per path, the month from which the vehicle is idle (``undeployed_cash: returned-when-idle``):
+    every financed project's last call funded (or the project abandoned) and every instalment paid;
+    -1 where a project is never finished within the horizon."""
+    done = np.maximum(completion, abandoned)  # (paths, projects): -1 while unfinished
+    last_inst = int(np.flatnonzero(inst).max()) if inst.any() else -1
+    idle = np.maximum(done.max(axis=1, initial=-1), last_inst)
+    return np.asarray(np.where((done >= 0).all(axis=1), idle, -1))
 
 
 def _undrawn(cover: dict[str, np.ndarray], calls: dict[str, np.ndarray], limit: dict[str, float],

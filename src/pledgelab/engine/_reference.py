@@ -310,8 +310,16 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
         wf_inputs.append((POOL, tid, c, d, pool_end))
     interest = arr(sched.vehicle_interest)
     returned = np.zeros(n)
+    back_at = n - 1  # undeployed vehicle cash comes back in the run's last month ...
+    if deal.value("timeline.pacing") != "as-called" and \
+            deal.value("timeline.undeployed_cash") == "returned-when-idle":
+        # ... or when every financed project's last call is funded and every instalment paid
+        done = [ps.abandoned if ps.abandoned is not None else ps.completion for ps in financed]
+        if all(d is not None for d in done):
+            last_paid = max(list(sched.instalments) or [start])
+            back_at = max([d for d in done if d is not None] + [last_paid]) - start
     if vehicle_pacing:
-        returned[-1] = sched.vehicle_left
+        returned[back_at] = sched.vehicle_left
     balance = np.cumsum(arr(sched.instalments) + interest - vehicle_draws - returned)
     guaranteed = np.zeros(n)
     for t in range(n):  # undrawn cover at month end, within what the calls so far left of each limit
@@ -337,8 +345,8 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
                               clause=deal.clause("timeline.pacing").path,
                               values=-arr(sched.instalments)))
         left = np.zeros(n)
-        left[-1] = sched.vehicle_left
-        keeper = investor if deal.value("timeline.undeployed_cash") == "returned-at-end" else host
+        left[back_at] = sched.vehicle_left
+        keeper = host if deal.value("timeline.undeployed_cash") == "retained-by-host" else investor
         lines.append(FlowLine(party=keeper, project=POOL, kind="undeployed vehicle cash",
                               clause=deal.clause("timeline.undeployed_cash").path, values=left))
     _diversion(deal, sched, start, n, lines)

@@ -74,7 +74,8 @@ SECTIONS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
         "first_funding": (ClauseSpec(units=("date",), kind="date"), False),
         "vehicle_cash_rate": (_RATE, False),
         "undeployed_cash": (ClauseSpec(units=("rule",), kind="choice",
-                                       choices=("returned-at-end", "retained-by-host")), False),
+                                       choices=("returned-at-end", "returned-when-idle",
+                                                "retained-by-host")), False),
     },
     "distribution": {
         "tiers": (ClauseSpec(units=("tiers",), kind="tiers"), True),
