@@ -181,7 +181,7 @@ def test_idle_cash_earns_its_rate_and_comes_back_when_the_vehicle_is_idle() -> N
     res = run(deal, pipe)
     ps = res.schedule.projects[0]
     (m1,) = ps.calls
-    m0 = res.start + int(np.flatnonzero([ln.values for ln in res.lines if ln.kind == "instalment"][0])[0])
+    m0 = res.start + int(np.flatnonzero(next(ln.values for ln in res.lines if ln.kind == "instalment"))[0])
     want = 350e9 * 1.01 ** (m1 - m0) - 10e9
     back = next(ln for ln in res.lines if ln.kind == "undeployed vehicle cash")
     assert back.party == "KR"
