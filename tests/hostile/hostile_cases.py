@@ -341,6 +341,11 @@ REFUSALS: list[tuple[str, tuple[str, ...], str]] = [
      r"^pledgelab ledger: the database is not initialised"),
     ("ledger-database-refused", ("ledger", "status", "--database", "postgresql://u@127.0.0.1:1/x"),
      r"^pledgelab ledger: (cannot reach the database server|database error)"),
+    *[(f"{action}-nationality-{label}", ("workforce", action, "--paths", "4", "--nationality", value),
+       r"^argument:0: nationality: expected a two-letter economy code")
+      for action in ("plan", "delays")
+      for label, value in (("nan", "nan"), ("number", "-1"), ("path", "../../etc/passwd"),
+                           ("long", "K" * 300))],
     *[(f"release-previous-{name}", ("ledger", "release", "{d}/" + f"out-{name}", "--previous",
                                      "{d}/" + f"prev-{name}", "--database", "sqlite:///{d}/ledger.db"),
        rf"^\S+prev-{name}/manifest\.json:0: <file>: ")
@@ -419,6 +424,10 @@ LIB: list[tuple[str, str, dict[str, Any], str]] = [
     ("staffing-policy-text", "staffing_text_policy", {}, "policy"),
     ("clause-value-unknown", "clause_value", {"path": "amount.nope"}, "amount.nope"),
     ("parquet-path-int", "parquet", {"path": 5}, "path"),
+    ("sites-pipeline-none", "sites", {"pipeline": None}, "pipeline"),
+    ("sites-nationality-lowercase", "sites", {"nationality": "kr"}, "nationality"),
+    ("allocate-policy-none", "allocate", {}, "policy"),
+    ("sample-delays-paths-int", "sample_delays", {"paths": 5}, "paths"),
 ]
 
 

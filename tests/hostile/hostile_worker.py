@@ -154,6 +154,24 @@ def _parquet(path: Any) -> Any:
     return _result().to_parquet(path)
 
 
+def _sites_call(pipeline: Any = "default", nationality: Any = None) -> Any:
+    from pledgelab.workforce import sites_from_pipeline
+
+    return sites_from_pipeline(_pipe() if pipeline == "default" else pipeline, nationality=nationality)
+
+
+def _allocate_none() -> Any:
+    from pledgelab.workforce import allocate
+
+    return allocate(None, _sites())  # type: ignore[arg-type]
+
+
+def _sample_delays(paths: Any) -> Any:
+    from pledgelab.workforce import sample_delays
+
+    return sample_delays(policy=_policy(), sites=_sites(), paths=paths, seed=0)
+
+
 def _with_processing(k: float, shift: float = 0.0) -> Any:
     return _policy().with_processing(k, shift)
 
@@ -184,6 +202,9 @@ LIB_CALLS: dict[str, Callable[..., Any]] = {
     "staffing_text_policy": _staffing_text_policy,
     "clause_value": _clause_value,
     "parquet": _parquet,
+    "sites": _sites_call,
+    "allocate": _allocate_none,
+    "sample_delays": _sample_delays,
 }
 _DECODE = {"inf": _INF, "-inf": -_INF, "nan": _NAN}
 

@@ -66,11 +66,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from pledgelab._errors import ArgumentError
 from pledgelab._months import month_of
 from pledgelab.drivers import BLOCK
 from pledgelab.pipeline import Archetype, Pipeline, read_archetypes
@@ -144,6 +146,10 @@ def order(sites: Sequence[Site]) -> list[Site]:
     return sorted(sites, key=lambda s: (s.notice, s.id))
 
 
+_ECONOMY = re.compile(r"[A-Z]{2}")
+"""An investor's economy code (ISO 3166 alpha-2): KR, JP."""
+
+
 def sites_from_pipeline(pipeline: Pipeline, *, nationality: str | None = None,
                         start_months: Mapping[str, int] | None = None,
                         include_declined: bool = False) -> list[Site]:
@@ -153,6 +159,12 @@ def sites_from_pipeline(pipeline: Pipeline, *, nationality: str | None = None,
     ``start_months`` (project id → month index) defaults to each notice month
     (the engine can pass its planned first-call months instead).
     """
+    if not isinstance(pipeline, Pipeline):
+        raise ArgumentError.of("pipeline", "expected a Pipeline (load_pipeline), got "
+                               f"{type(pipeline).__name__}")
+    if nationality is not None and (not isinstance(nationality, str) or not _ECONOMY.fullmatch(nationality)):
+        raise ArgumentError.of("nationality", "expected a two-letter economy code such as KR or JP, got "
+                               f"{str(nationality)[:20]!r}")
     nat = nationality or (pipeline.default_for[0] if pipeline.default_for else None)
     out = []
     for p in pipeline.projects:
@@ -339,6 +351,8 @@ def _round(x: float) -> int:
 def allocate(policy: Policy, sites: Sequence[Site], *, demand: Demand | None = None,
              vehicles: Vehicles | None = None) -> Allocation:
     """Place every specialist on a route under ``policy`` (see the module docstring)."""
+    if not isinstance(policy, Policy):
+        raise ArgumentError.of("policy", f"expected a Policy (load_policy), got {type(policy).__name__}")
     dem = demand if demand is not None else read_demand()
     veh = vehicles if vehicles is not None else read_vehicles()
     ordered = order(sites)
@@ -564,6 +578,8 @@ def sample_delays(*, policy: Policy, sites: Sequence[Site], paths: slice, seed: 
     project order (notice date, then id), so the order given never changes a
     number. ``allocation`` may be passed to reuse one computed by :func:`allocate`.
     """
+    if not isinstance(paths, slice):
+        raise ArgumentError.of("paths", f"expected a slice of path numbers, slice(0, n), got {paths!r}")
     if paths.step not in (None, 1):
         raise ValueError(f"paths must be a contiguous slice, got step {paths.step}")
     if paths.stop is None:
