@@ -161,7 +161,10 @@ def build_files(d: Path) -> None:
         (sub / f"{stem}.yaml").write_text(_mutate(base, key, value), encoding="utf-8")
     sub = d / "review-shares-unknown"
     sub.mkdir(exist_ok=True)
-    (sub / f"{DEAL}.yaml").write_text(_insert_before(deal, "review_horizon", REVIEW_SHARES), encoding="utf-8")
+    has = re.search(r"^\s+review_shares:", deal, re.M)  # the shipped deal may carry the clause
+    bad = _mutate(deal, "review_shares", "{US: 0.5, XX: 0.5}") if has \
+        else _insert_before(deal, "review_horizon", REVIEW_SHARES)
+    (sub / f"{DEAL}.yaml").write_text(bad, encoding="utf-8")
     # output targets, databases and CSV files
     (d / "a-folder").mkdir(exist_ok=True)
     (d / "notadb.db").write_text("this is not a database\n", encoding="utf-8")
@@ -341,6 +344,11 @@ REFUSALS: list[tuple[str, tuple[str, ...], str]] = [
      r"^pledgelab ledger: the database is not initialised"),
     ("ledger-database-refused", ("ledger", "status", "--database", "postgresql://u@127.0.0.1:1/x"),
      r"^pledgelab ledger: (cannot reach the database server|database error)"),
+    *[(f"ledger-{cmd}-unknown-pledge-{label}",
+       ("ledger", cmd, "--pledge", value, "--database", "sqlite:///{d}/ledger.db"),
+       r"^ledger:0: pledge.id: no pledge")
+      for cmd in ("status", "claims")
+      for label, value in (("typo", "KR-2025-1"), ("path", "../../etc/passwd"))],
     *[(f"{action}-nationality-{label}", ("workforce", action, "--paths", "4", "--nationality", value),
        r"^argument:0: nationality: expected a two-letter economy code")
       for action in ("plan", "delays")

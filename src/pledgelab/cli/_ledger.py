@@ -153,6 +153,7 @@ def _status(led: Ledger, args: argparse.Namespace) -> list[Table]:
 
     ceilings = getattr(args, "ceilings", "include") == "include"
     if args.pledge:
+        led.get("pledge", args.pledge)  # an unknown pledge is "no pledge X", not an empty report
         steps = timeline(led, args.pledge, ceilings=ceilings)
         if args.as_of:
             steps = [f for f in steps if f.as_of <= args.as_of]
@@ -175,6 +176,8 @@ def _claims(led: Ledger, args: argparse.Namespace) -> list[Table]:
 
     from pledgelab.ledger import claim_review, claims_check
 
+    if args.pledge:
+        led.get("pledge", args.pledge)  # an unknown pledge is "no pledge X", not an empty table
     checks = claims_check(led, args.pledge)
     t = claims_table("Claims with verdicts" + (f" about {args.pledge}" if args.pledge else ""), checks,
                      _marks(led))
