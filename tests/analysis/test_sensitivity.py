@@ -90,3 +90,14 @@ def test_bad_input_is_named(deal, kwargs, message) -> None:  # type: ignore[no-u
     with pytest.raises(InputError) as exc:
         sensitivity(deal, **args)
     assert message in str(exc.value)
+
+
+def test_over_monte_carlo_paths_the_same_paths_serve_every_run(deal) -> None:  # type: ignore[no-untyped-def]
+    """With --paths every run is a mean over the same paths (common random numbers): a clause that
+    cannot act still gets exactly zero, however noisy the paths."""
+    res = sensitivity(deal, pipeline=one_project(), samples=8, outcomes=["KR.npv"], paths=4, chunk_size=4,
+                      seed=5, clauses=["distribution.loss_treatment", "non_funding.step_up_years"])
+    assert res.paths == 4
+    by = {fi.factor.path: fi for fi in res.ranking["KR.npv"]}
+    assert by["non_funding.step_up_years"].st == 0.0
+    assert by["distribution.loss_treatment"].st > 0.5
