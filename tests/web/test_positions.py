@@ -56,3 +56,21 @@ def test_every_number_opens_its_explanation(browser: Any) -> None:
     assert "timeline.annual_cap" in text and "agreed" in text and "disputed" in text
     browser.shots("positions")
     browser.check_clean()
+
+
+def test_keyboard_reaches_the_content_and_opens_a_number(browser: Any) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    browser.open("/?deals=us-korea-2025-11")
+    browser.wait("document.querySelectorAll('table.outcomes td[data-metric]').length > 0")
+    ActionChains(browser.d).send_keys(Keys.TAB).perform()
+    assert browser.js("return document.activeElement.textContent") == "Skip to the content"
+    ActionChains(browser.d).send_keys(Keys.TAB).perform()
+    assert browser.js("return document.activeElement.getAttribute('href')") == "/"
+    cell = "td[data-deal='us-korea-2025-11'][data-party='KR'][data-metric='net_usd']"
+    browser.js(f"document.querySelector(\"{cell} summary\").focus()")
+    ActionChains(browser.d).send_keys(Keys.ENTER).perform()
+    browser.wait(f"document.querySelector(\"{cell} details\").open && "
+                 f"document.querySelector(\"{cell} .explain code\")")
+    browser.check_clean()

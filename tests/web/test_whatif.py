@@ -65,7 +65,7 @@ def test_bad_input_shows_the_message_and_changes_nothing(browser: Any) -> None:
         assert invalid == "true"
         assert _cell(browser, "variant") == before
         assert browser.js("return document.getElementById('share-link').value") == link
-    browser.shots("whatif-bad-input")
+    browser.shots("whatif-bad-input", at=CAP)
     _type(browser, "15e9")
     assert browser.js(f"return document.querySelector('{CAP} .field-error').textContent") == ""
     browser.check_clean(refused=2)
