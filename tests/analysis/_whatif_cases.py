@@ -33,9 +33,10 @@ def deal_file(tmp: Path, name: str = "test-deal", *, tiers: list[dict[str, Any]]
     cl = doc["clauses"]
     cl["tranches"] = [t for t in cl["tranches"] if t["id"] == "strategic-cash"]
     cl["amount"]["headline"]["value"] = 200e9
-    for section, body in cl.items():
-        if section == "tranches":
-            continue
+    bodies = [(s, b) for s, b in cl.items() if s != "tranches"]
+    bodies += [(f"tranches[{i}]", {k: v for k, v in t.items() if isinstance(v, dict)})
+               for i, t in enumerate(cl["tranches"])]
+    for section, body in bodies:
         for key, c in body.items():
             path = f"{section}.{key}"
             if c.get("status") in ("assumed", "disputed") and path not in assumed:
