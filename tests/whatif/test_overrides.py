@@ -132,10 +132,10 @@ def test_bad_set_names_the_option(text: str, message: str) -> None:
 
 
 def test_added_optional_clause_is_a_scenario() -> None:
-    d = apply_overrides(load_deal(BASE), [override("distribution.review_shares", {"KR": 0.6, "US": 0.4},
-                                                   reason="test")])
-    c = d.clauses["distribution.review_shares"]
-    assert c.status is Status.SCENARIO and c.value == {"KR": 0.6, "US": 0.4}
+    # us-korea-2025-11 has no guarantee limit clause (it ships review_shares since issue 21)
+    d = apply_overrides(load_deal(BASE), [override("amount.guarantee_limit", 100e9, reason="test")])
+    c = d.clauses["amount.guarantee_limit"]
+    assert c.status is Status.SCENARIO and c.value == 100e9
     assert c.history[-1].value is None
 
 
