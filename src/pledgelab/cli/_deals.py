@@ -126,6 +126,12 @@ def _outcome_tables(res: RunResult, discount_rate: float, pipe_label: str) -> li
         f"Deemed interest {100 * out.deemed_rate:.2f}%/yr. Deemed allocation amount recovered: "
         f"{out.daa_recovered or 'not in every waterfall'} "
         f"({out.waterfalls - out.daa_unrecovered} of {out.waterfalls} waterfalls recover).")
+    exp = exposure(res)
+    parties.notes.append(
+        f"Exposure of {deal.investor}: own cash {usd(exp.cash)}, guarantee calls paid "
+        f"{usd(exp.guarantee_calls)}, "
+        f"peak undrawn guarantee cover {usd(exp.peak_undrawn)}, peak exposure incl. guarantees "
+        f"{usd(exp.peak_total)} (undiscounted).")
     if deal.value("distribution.review_horizon"):
         parties.notes.append(f"Review clause triggers in {out.review_triggered} of "
                              f"{out.waterfalls} waterfalls (first {out.first_review or '—'}).")
