@@ -84,3 +84,21 @@ def test_share_of_net_value_adds_up_and_disputed_readings_are_a_range() -> None:
     assert sum(view.value_share.values()) == pytest.approx(1.0)
     assert view.readings and view.readings[0].label == "as written"
     assert any(r.npv is not None and r.label != "as written" for r in view.readings)
+
+
+def test_tax_credited_to_the_host_is_the_rate_times_pre_tax_income_on_a_hand_case() -> None:
+    # $12B, 12%/yr after tax (120M a month) for 10 years, depreciation 12B / 120 = 100M a month:
+    # after-tax income 20M a month, so pre-tax income 20M / (1 - 0.25) = 26.67M and the tax
+    # 0.25 x 26.67M = 6.67M a month, 800M in all.
+    from pledgelab.analysis import host_tax
+
+    deal = variant("us-korea-2025-11", {"distribution.host_tax_rate": 0.25})
+    pipe = pipeline(project("a", capex=12e9, notice=dt.date(2026, 3, 2), operating_yield=0.12,
+                            life_years=10))
+    tax = host_tax(run(deal, pipe))
+    assert tax is not None
+    pre_tax_income = 120 * (120e6 - 100e6) / (1 - 0.25)
+    assert tax.total == pytest.approx(0.25 * pre_tax_income, rel=1e-12)
+    assert np.count_nonzero(tax.by_month) == 120
+    assert sum(tax.pre_tax_share.values()) == pytest.approx(1.0)
+    assert host_tax(run(variant(deal, {"distribution.host_tax_rate": 0.0}), pipe)).total == 0.0  # type: ignore[union-attr]

@@ -50,10 +50,12 @@ from pledgelab.analysis._negotiation import (
     Exposure,
     NegotiatorView,
     Reading,
+    TaxCredit,
     break_even_share,
     clause_values,
     disputed_readings,
     exposure,
+    host_tax,
     negotiator_view,
 )
 from pledgelab.analysis._results import FxSummary, SimulationResult, WorkforceSummary
@@ -95,6 +97,7 @@ __all__ = [
     "SensitivityResult",
     "SimulationResult",
     "SolveResult",
+    "TaxCredit",
     "WorkforceDraws",
     "WorkforceShocks",
     "WorkforceSummary",
@@ -108,6 +111,7 @@ __all__ = [
     "exposure",
     "factors",
     "frontier",
+    "host_tax",
     "negotiator_view",
     "npv_attribution",
     "parse_limit",

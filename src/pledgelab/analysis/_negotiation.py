@@ -20,7 +20,15 @@ reproduced by two ``pledgelab run --set ...`` commands:
 * **share of net value created** — each party's NPV over the sum of all parties' NPVs;
 * **disputed readings** — the outcome under each alternative of a ``disputed`` clause, as
   a range; an alternative the reader refuses on its own (it needs further clauses) is
-  reported with the reader's message, not run.
+  reported with the reader's message, not run;
+* **the host's tax** (``distribution.host_tax_rate``) — the project yields are after the
+  host's tax (Katz: profits "net of US taxes"), so the host is credited
+  ``rate x pre-tax income`` beside the run's flows (which it does not change), where a
+  month's pre-tax income is its operating cash before tax less straight-line depreciation
+  of the capex over the project's life; from after-tax cash ``A`` and depreciation ``D``
+  the tax is ``rate / (1 - rate) x (A - D)``, zero in a month with no income (no loss is
+  carried forward); and each party's share of pre-tax cash: what it receives (the host:
+  plus the tax) over all that is paid out plus the tax.
 
 The FX safeguard is not valued here: the deterministic run has no currency moves, so its
 value is a Monte Carlo quantity (``pledgelab simulate`` with the safeguard live).
@@ -36,7 +44,7 @@ import numpy as np
 
 from pledgelab._errors import InputError
 from pledgelab.engine import RunResult, run
-from pledgelab.metrics import default_discount_rate, party_outcomes
+from pledgelab.metrics import default_discount_rate, party_outcomes, present_values
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet, apply_overrides, override
 
@@ -76,6 +84,48 @@ def exposure(res: RunResult) -> Exposure:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TaxCredit:
+    """The host's tax on the projects' income (module docstring), USD."""
+
+    rate: float
+    by_month: np.ndarray  # (months,) tax credited to the host
+    total: float
+    npv: float
+    pre_tax_share: dict[str, float]  # party -> share of pre-tax cash
+
+
+def host_tax(res: RunResult, *, discount_rate: float | None = None) -> TaxCredit | None:
+    """The host's tax credited beside a run, or ``None`` when the deal has no ``host_tax_rate``.
+
+    Operating cash by month of every financed, operating project (the plan's, from each
+    project's first operating month) is after tax; with depreciation ``capex / life`` a month,
+    tax = rate x (operating - depreciation) / (1 - rate), at least zero.
+    """
+    deal = res.deal
+    if "distribution.host_tax_rate" not in deal.clauses:
+        return None
+    rate = float(deal.value("distribution.host_tax_rate"))
+    disc = default_discount_rate(deal) if discount_rate is None else discount_rate
+    income = np.zeros(res.months)
+    for ps in res.schedule.financed():
+        if ps.cod is None or ps.abandoned is not None:
+            continue
+        ops = ps.project.operating_cash()
+        life = int(ps.project.params["life_years"].value) * 12
+        ops = ops - float(ps.project.capex.value) / life * (np.arange(len(ops)) < life)
+        c0 = ps.cod - res.start
+        seg = ops[: max(0, res.months - c0)]
+        income[c0:c0 + len(seg)] += seg
+    tax = rate / (1.0 - rate) * np.maximum(income, 0.0) if rate < 1.0 else np.zeros(res.months)
+    received = {o.party: o.received for o in party_outcomes(res, discount_rate=disc)}
+    received[deal.host] = received.get(deal.host, 0.0) + float(tax.sum())
+    whole = sum(received.values())
+    return TaxCredit(rate=rate, by_month=tax, total=float(tax.sum()),
+                     npv=float(present_values(tax, disc).sum()),
+                     pre_tax_share={p: v / whole if whole > 0 else 0.0 for p, v in received.items()})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClauseValue:
     """NPV with a clause minus NPV without it, by party; ``words`` when it moves nothing."""
 
@@ -110,6 +160,7 @@ class NegotiatorView:
     value_share: dict[str, float] | None  # party NPV / sum of NPVs (None: no value created)
     readings: list[Reading]
     not_valued: list[str]
+    tax: TaxCredit | None = None  # the host's tax, when the deal states a rate
 
 
 def _npv(deal: TermSheet, pipeline: Pipeline, rate: float) -> dict[str, float]:
@@ -252,5 +303,6 @@ def negotiator_view(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float
         break_even_words=words, clause_values=clause_values(deal, pipeline, discount_rate=rate),
         value_share={p: v / total for p, v in npv.items()} if total > 0 else None,
         readings=disputed_readings(deal, pipeline, discount_rate=rate),
+        tax=host_tax(res, discount_rate=rate),
         not_valued=["FX safeguard: the deterministic run has no currency moves; its value is a "
                     "Monte Carlo quantity (pledgelab simulate with the safeguard live)"])

@@ -269,6 +269,15 @@ def _negotiator_table(views: list[NegotiatorView], head: list[Column]) -> Table:
                 inv, host = v.deal.investor, v.deal.host
                 cells.append(f"{inv} {_b(cv.npv[inv])}, {host} {_b(cv.npv[host])}")
         t.rows.append([f"value of: {name}", *cells])
+    if any(v.tax is not None for v in views):
+        t.rows.append(["host: tax credited beside the run (NPV)",
+                       *[None if v.tax is None else
+                         f"{v.deal.host} {_b(v.tax.npv)} at {100 * v.tax.rate:.0f}% "
+                         f"(undiscounted {_b(v.tax.total)})" for v in views]])
+        for party in sorted({p for v in views if v.tax for p in v.tax.pre_tax_share}):
+            t.rows.append([f"{party}: share of pre-tax cash",
+                           *[None if v.tax is None or party not in v.tax.pre_tax_share else
+                             f"{100 * v.tax.pre_tax_share[party]:.0f}%" for v in views]])
     parties = sorted({p for v in views for p in v.npv})
     for party in parties:
         t.rows.append([f"{party}: share of net value created",

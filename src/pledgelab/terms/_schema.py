@@ -93,6 +93,9 @@ SECTIONS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
         "loss_treatment": (ClauseSpec(units=("rule",), kind="choice",
                                       choices=("investor-bears", "capital-first", "host-clawback")),
                            True),
+        # the host's tax on project income, credited to the host beside the outcomes (the project
+        # yields are after it): analysis.host_tax; the engine's flows do not change
+        "host_tax_rate": (_FRACTION, False),
     },
     "non_funding": {
         "tariff_step_up": (ClauseSpec(units=("tariff-rate",), kind="rate", maximum=1.0,
