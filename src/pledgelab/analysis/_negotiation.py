@@ -161,6 +161,7 @@ class NegotiatorView:
     readings: list[Reading]
     not_valued: list[str]
     tax: TaxCredit | None = None  # the host's tax, when the deal states a rate
+    in_kind: tuple[str, ...] = ()  # what the host contributes in kind (amount.host_in_kind), not valued
 
 
 def _npv(deal: TermSheet, pipeline: Pipeline, rate: float) -> dict[str, float]:
@@ -304,5 +305,6 @@ def negotiator_view(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float
         value_share={p: v / total for p, v in npv.items()} if total > 0 else None,
         readings=disputed_readings(deal, pipeline, discount_rate=rate),
         tax=host_tax(res, discount_rate=rate),
+        in_kind=tuple(deal.value("amount.host_in_kind")) if "amount.host_in_kind" in deal.clauses else (),
         not_valued=["FX safeguard: the deterministic run has no currency moves; its value is a "
                     "Monte Carlo quantity (pledgelab simulate with the safeguard live)"])

@@ -278,6 +278,8 @@ def _negotiator_table(views: list[NegotiatorView], head: list[Column]) -> Table:
             t.rows.append([f"{party}: share of pre-tax cash",
                            *[None if v.tax is None or party not in v.tax.pre_tax_share else
                              f"{100 * v.tax.pre_tax_share[party]:.0f}%" for v in views]])
+    t.rows.append(["host: in kind (recorded, not valued)",
+                   *[", ".join(v.in_kind) if v.in_kind else "none recorded" for v in views]])
     parties = sorted({p for v in views for p in v.npv})
     for party in parties:
         t.rows.append([f"{party}: share of net value created",

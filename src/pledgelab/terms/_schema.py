@@ -59,7 +59,9 @@ SECTIONS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
                                  False),
                "guarantee_limit": (ClauseSpec(units=("USD",), kind="money", nullable=True), False),
                "beyond_guarantee_limit": (ClauseSpec(units=("rule",), kind="choice",
-                                                     choices=BEYOND_GUARANTEE_LIMIT), False)},
+                                                     choices=BEYOND_GUARANTEE_LIMIT), False),
+               # what the host contributes in kind (recorded, not valued): names, e.g. federal-land-leases
+               "host_in_kind": (ClauseSpec(units=("contributions",), kind="text-list"), False)},
     "timeline": {
         "selection_deadline": (ClauseSpec(units=("date",), kind="date"), True),
         "funding_lag": (
