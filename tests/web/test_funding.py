@@ -32,3 +32,16 @@ def test_a_deal_without_a_funding_plan_says_so(browser: Any) -> None:
     text = browser.js("return document.querySelector('main .error').textContent")
     assert "us-japan-2025-09 has no shipped funding plan" in text and DEAL in text
     browser.check_clean(refused=1)  # the page itself answers 404
+
+
+def test_currency_pressure_against_the_safeguard_equals_the_cli(browser: Any) -> None:
+    browser.open(f"/funding?deal={DEAL}")
+    browser.d.find_element("css selector", "a[href*='safeguard=1']").click()
+    browser.wait("document.querySelector('#fx-chart .main-svg')", timeout=120)
+    table = next(t for t in cli("funding", DEAL, "--safeguard")
+                 if "pressure and the FX safeguard" in t["title"])
+    shown = browser.js("return [...document.querySelectorAll('table.safeguard tbody tr')].map(r => "
+                       "[r.dataset.year, ...[...r.querySelectorAll('td')].map(td => td.textContent)])")
+    assert shown == [[str(c) for c in r] for r in table["rows"]]
+    browser.shots("funding-safeguard", at="#safeguard")
+    browser.check_clean()

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from fastapi import FastAPI, HTTPException, Query
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -154,17 +154,21 @@ def scenario_yaml(*, deal: str, overrides: dict[str, Any], scenario_id: str, tit
 
 
 def _add_server_page(app: FastAPI, path: str, deals: Callable[[], tuple[tuple[str, str], ...]],
-                     content: Callable[[str], str], needs: str) -> None:
-    """A page rendered on the server for ``?deal=ID`` (one of ``deals()``) by ``content(ID)``."""
+                     content: Callable[..., str], needs: str, flag: str | None = None) -> None:
+    """A page rendered on the server for ``?deal=ID`` (one of ``deals()``) by ``content(ID)``; with
+    ``flag``, ``?FLAG=1`` calls ``content(ID, True)`` (a section computed on request)."""
     page = next(p for p in PAGES if p.path == path)
 
-    def show(deal: str = Query("us-korea-2025-11", max_length=120,
-                               pattern=r"^[A-Za-z0-9][A-Za-z0-9._+=-]{0,119}$")) -> HTMLResponse:
+    def show(request: Request, deal: str = Query("us-korea-2025-11", max_length=120,
+                                                 pattern=r"^[A-Za-z0-9][A-Za-z0-9._+=-]{0,119}$")
+             ) -> HTMLResponse:
         if deal not in dict(deals()):
             known = ", ".join(i for i, _ in deals())
             text = f"{deal} has no {needs}; the deals that have: {known}."
             return HTMLResponse(_shell(page, f'<p class="error" role="alert">{html.escape(text)}</p>'),
                                 status_code=404)
+        if flag is not None and request.query_params.get(flag) == "1":
+            return HTMLResponse(_shell(page, content(deal, True)))
         return HTMLResponse(_shell(page, content(deal)))
 
     app.add_api_route(path, show, methods=["GET"], include_in_schema=False,
@@ -185,7 +189,7 @@ def add_workbench(app: FastAPI) -> None:
         app.add_api_route(page.path, show, methods=["GET"], include_in_schema=False,
                           name=f"web_{page.script.removesuffix('.js')}")
 
-    _add_server_page(app, "/funding", funded_deals, funding_html, "shipped funding plan")
+    _add_server_page(app, "/funding", funded_deals, funding_html, "shipped funding plan", flag="safeguard")
     _add_server_page(app, "/tariffs", tariff_deals, tariffs_html, "tariff scenarios and a trade base")
     workforce_page = next(p for p in PAGES if p.path == "/workforce")
 

@@ -20,6 +20,7 @@ from typing import Any
 from pledgelab._cited import shipped
 from pledgelab.engine import run
 from pledgelab.macro import compare_balance_sheets, funding_plan_for
+from pledgelab.macro.safeguard import pressure_by_year, safeguard_for, sweep
 from pledgelab.metrics import default_discount_rate
 from pledgelab.pipeline import default_pipeline
 from pledgelab.terms import load_deal
@@ -54,8 +55,9 @@ def _cell(value: Any, kind: str) -> str:
 
 
 @lru_cache(maxsize=16)
-def funding_html(deal_id: str) -> str:
-    """The page's content for ``deal_id`` (a shipped deal or scenario with a funding plan)."""
+def funding_html(deal_id: str, with_safeguard: bool = False) -> str:
+    """The page's content for ``deal_id`` (a shipped deal or scenario with a funding plan), with the
+    FX safeguard's section computed when ``with_safeguard``."""
     deal = load_deal(deal_id)
     plan = funding_plan_for(deal.investor)
     pipe = default_pipeline(deal.investor)
@@ -104,4 +106,62 @@ present values at {100 * rate:.2f}% a year to January {rows[0]["year"]}. The sam
 <div class="table-wrap"><table class="funding"><thead><tr><th scope="col">year</th>{head}</tr></thead>
 <tbody>{body}</tbody></table></div>
 <ul class="small">{"".join(f"<li>{html.escape(n)}</li>" for n in notes)}</ul>
+<h3 id="safeguard">Currency pressure against the FX safeguard's threshold</h3>
+{safeguard_html(deal_id) if with_safeguard else _safeguard_link(deal_id)}
+"""
+
+
+def _safeguard_link(deal_id: str) -> str:
+    return (f'<p><a href="/funding?deal={html.escape(deal_id)}&amp;safeguard=1#safeguard">Show the currency '
+            "pressure by year against the safeguard clause's threshold</a> (computed on request: about a "
+            "second).</p>")
+
+
+@lru_cache(maxsize=16)
+def safeguard_html(deal_id: str) -> str:
+    """The FX safeguard on the deal, as ``pledgelab funding DEAL --safeguard`` (drivers ``default``):
+    the currency's level and the pressure indicator by year, if every request is refused, and the
+    requests and months deferred if every request is accepted (:func:`pledgelab.macro.safeguard.sweep`
+    at the safeguard file's impact, :func:`pledgelab.macro.safeguard.pressure_by_year`)."""
+    deal = load_deal(deal_id)
+    pipe = default_pipeline(deal.investor)
+    sg = safeguard_for(deal.investor)
+    if sg is None or pipe is None:
+        return f"<p>No shipped FX safeguard file for investor {html.escape(deal.investor)}.</p>"
+    try:
+        sg.rule(deal)
+    except ValueError as exc:
+        return f"<p>{html.escape(str(exc))}</p>"
+    points = sweep(deal, pipe, sg, discount_rate=default_discount_rate(deal), drivers="default")
+    base = next(p for p in points if p.impact == float(sg.impact.value))
+    ccy, thr = sg.currency, float(sg.threshold.value)
+    accepted = {y.year: y for y in pressure_by_year(base.accepted)}
+    years = pressure_by_year(base.refused)
+    body = "".join(
+        f'<tr data-year="{y.year}"><th scope="row">{y.year}</th><td class="num">{y.level:,.1f}</td>'
+        f'<td class="num">{y.peak:,.1f}</td><td class="num">{y.months_above}</td>'
+        f'<td class="num">{accepted[y.year].requests if y.year in accepted else 0}</td>'
+        f'<td class="num">{accepted[y.year].deferred if y.year in accepted else 0}</td></tr>' for y in years)
+    chart = {"years": [y.year for y in years], "level": [y.level for y in years],
+             "peak": [y.peak for y in years], "threshold": thr, "currency": ccy}
+    none = "" if deal.value("fx_safeguard.available") else (
+        f" {deal.id} has no FX-safeguard clause: nothing is requested or deferred.")
+    return f"""
+<p class="small">Safeguard {html.escape(sg.id)}: a request when the indicator is above
+<strong>{thr:,.1f} {html.escape(ccy)} per US$</strong>. Indicator = the default drivers'
+{html.escape(ccy)}/USD with every shock zero, weakened by {float(sg.impact.value):g} log-points per $1B of
+the investor's dollar demand over the last {html.escape(str(sg.window.value))} months.{html.escape(none)}
+The same numbers as <code>pledgelab funding {html.escape(deal_id)} --safeguard</code>.</p>
+<div id="fx-chart" class="chart" role="img"
+  aria-label="{html.escape(ccy)} per US dollar and the pressure indicator's yearly peak against the
+  threshold"></div>
+<script type="application/json" id="fx-data">{json.dumps(chart)}</script>
+<div class="table-wrap"><table class="safeguard"><thead><tr><th scope="col">year</th>
+<th scope="col" class="num">{html.escape(ccy)}/USD, drivers</th>
+<th scope="col" class="num">indicator peak, if refused</th>
+<th scope="col" class="num">months above, if refused</th>
+<th scope="col" class="num">requests, if accepted</th>
+<th scope="col" class="num">months deferred, if accepted</th>
+</tr></thead><tbody>{body}</tbody></table></div>
+<ul class="small">{"".join(f"<li>{html.escape(c.cite())}</li>" for c in sg.clauses())}</ul>
 """

@@ -15,3 +15,14 @@
     legend: {orientation: "h", y: -0.2}, barmode: "group"}, {responsive: true, displaylogo: false});
   PL.drawn();
 })();
+(() => {
+  const box = document.getElementById("fx-data");
+  if (!box) return;
+  const c = JSON.parse(box.textContent);
+  Plotly.newPlot("fx-chart", [
+    {x: c.years, y: c.level, mode: "lines", name: c.currency + " per US$ (drivers, no shocks)", line: {color: "#1d4e89"}},
+    {x: c.years, y: c.peak, mode: "lines+markers", name: "pressure indicator, yearly peak (if refused)", line: {color: "#7a4b00"}},
+    {x: c.years, y: c.years.map(() => c.threshold), mode: "lines", name: "the safeguard's threshold", line: {color: "#a4161a", dash: "dash"}},
+  ], {margin: {l: 64, r: 12, t: 16, b: 40}, yaxis: {title: {text: c.currency + " per US$"}}, xaxis: {title: {text: "year"}},
+    legend: {orientation: "h", y: -0.2}}, {responsive: true, displaylogo: false});
+})();
