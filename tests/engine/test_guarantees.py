@@ -211,3 +211,36 @@ def test_kernel_equals_reference_when_idle_cash_returns_early(specs: list[dict],
         for party in deal.parties:
             got, want = flows.net(party)[p], ref.net(party)
             assert np.all(np.abs(got[: ref.months] - want) <= REL * scale), (party, p)
+
+
+# -- "in proportion to contribution" (distribution.tiers shares: in-proportion-to-contribution) ---
+
+def test_in_proportion_to_contribution_on_a_two_party_hand_case(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # the counter with its $17.5B of equity split: KR $10B, a US-side tranche $7.5B, both routed to
+    # the rule; by hand the shares are 10/17.5 = 4/7 and 7.5/17.5 = 3/7 of all distributed cash.
+    import datetime as dt
+
+    from pledgelab.engine import run
+    from pledgelab.terms import load_deal, read_term_sheet
+
+    origin = load_deal(COUNTER).origin
+    assert origin is not None
+    text = origin.path.read_text(encoding="utf-8")
+    head, tail = text.split("    - id: korean-loans\n", 1)
+    eq = head[head.index("    - id: direct-equity\n"):]
+    kr_funds = "        value: KR\n        unit: party\n        label: Korea puts up the equity"
+    us_funds = "        value: US\n        unit: party\n        label: A US-side holder puts up equity"
+    us = (eq.replace("- id: direct-equity", "- id: us-side-equity")
+            .replace("value: 17.5e9", "value: 7.5e9").replace(kr_funds, us_funds))
+    assert us_funds in us
+    head = head.replace("value: 17.5e9", "value: 10e9", 1)
+    (tmp_path / f"{COUNTER}.yaml").write_text(head + us + "    - id: korean-loans\n" + tail, encoding="utf-8")
+    deal = read_term_sheet(tmp_path / f"{COUNTER}.yaml")
+    assert deal.tiers[0].shares == pytest.approx({"KR": 10 / 17.5, "US": 7.5 / 17.5})
+    res = run(deal, pipeline(project("a", capex=10e9, notice=dt.date(2026, 3, 2), operating_yield=0.3)))
+    dist = {p: sum(float(ln.values.sum()) for ln in res.lines
+                   if ln.party == p and ln.kind.startswith("distribution")) for p in ("KR", "US")}
+    whole = dist["KR"] + dist["US"]
+    assert whole > 0
+    assert dist["KR"] == pytest.approx(4 / 7 * whole, rel=1e-9)
+    assert dist["US"] == pytest.approx(3 / 7 * whole, rel=1e-9)

@@ -292,7 +292,7 @@ def term_sheet_from(root: YMap, *, origin: Origin) -> TermSheet:
                 if c is not None:
                     clauses[f"{section}.{key}"] = c
         tranches = _read_tranches(body, parties, references, chk)
-        _check_tiers(body, clauses, parties, investor, chk)
+        _check_tiers(body, clauses, parties, investor, chk, tranches)
         _check_review_shares(clauses, parties, chk)
         _check_cross(body, clauses, tranches, as_of, chk)
     chk.raise_if_any()
@@ -370,8 +370,23 @@ def _read_tranches(body: YMap, parties: dict[str, Party], references: dict[str, 
     return tuple(out)
 
 
+def contribution_shares(tranches: tuple[Tranche, ...]) -> dict[str, float]:
+    """Shares "in proportion to contribution": each funder's part of the amounts of the tranches
+    whose returns go to the distribution rule (``returns_to: waterfall``); empty if there are none."""
+    by: dict[str, float] = {}
+    for tr in tranches:
+        if "returns_to" in tr.clauses and tr.value("returns_to") == "waterfall" and \
+                "funded_by" in tr.clauses and "amount" in tr.clauses:
+            who = str(tr.value("funded_by"))
+            by[who] = by.get(who, 0.0) + float(tr.value("amount"))
+    total = sum(by.values())
+    return {p: a / total for p, a in by.items()} if total > 0 else {}
+
+
 def _check_tiers(body: YMap, clauses: dict[str, Clause], parties: dict[str, Party],
-                 investor: str | None, chk: Checker) -> None:
+                 investor: str | None, chk: Checker, tranches: tuple[Tranche, ...] = ()) -> None:
+    """The tiers: shares by party (or ``in-proportion-to-contribution``, each funder's part of the
+    tranches returned to the distribution rule) until a hurdle, the last one to the end."""
     dist = body.get("distribution")
     if not isinstance(dist, YMap) or not isinstance(dist.get("tiers"), YMap):
         return
@@ -399,7 +414,16 @@ def _check_tiers(body: YMap, clauses: dict[str, Clause], parties: dict[str, Part
         if last and until != "end":
             chk.add(m.at("until"), "the last tier must run to the 'end'")
             ok = False
-        shares = chk.shares(m.get("shares"), m.at("shares")) if "shares" in m else None
+        if m.get("shares") == "in-proportion-to-contribution":
+            shares = contribution_shares(tranches) or None
+            if shares is not None:  # the investor and the host named, at zero where they put in nothing
+                shares = {**shares, **{c: 0.0 for c, pt in parties.items()
+                                       if pt.role in ("investor", "host") and c not in shares}}
+            if shares is None:
+                chk.add(m.at("shares"), "'in-proportion-to-contribution' needs a tranche whose "
+                                        "returns_to is 'waterfall' (nothing is contributed to share)")
+        else:
+            shares = chk.shares(m.get("shares"), m.at("shares")) if "shares" in m else None
         if shares is None:
             ok = False
             continue
