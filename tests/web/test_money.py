@@ -28,3 +28,21 @@ def test_japan_selected_and_at_work_equal_ledger_status(browser: Any, server: An
     browser.shots("money")
     browser.shots("money-records", at="#records")
     browser.check_clean()
+
+
+def test_a_table_downloads_as_csv_with_the_raw_numbers(browser: Any) -> None:
+    import time
+    from pathlib import Path
+
+    browser.open("/money")
+    browser.wait("document.querySelectorAll('button.csv').length >= 3")
+    browser.d.find_element("css selector", "table.projects").find_element(
+        "xpath", "ancestor::div[@class='table-wrap']/following-sibling::button[1]").click()
+    deadline = time.monotonic() + 20
+    while not list(Path(browser.downloads).glob("*.csv")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (path,) = Path(browser.downloads).glob("*.csv")
+    lines = path.read_text().splitlines()
+    assert lines[0] == "project,company,status (since),\"sector, state\",sources,verified"
+    assert len(lines) == 1 + browser.js("return document.querySelectorAll('table.projects tbody tr').length")
+    browser.check_clean()

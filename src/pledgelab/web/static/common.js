@@ -99,7 +99,35 @@ const PL = (() => {
     if (!r.ok) throw new Error("could not list the deals");
     return r.json.items;
   }
-  // Marks the page's content drawn: ms since navigation began (read by benchmarks/web.py).
-  function drawn() { if (!document.body.dataset.drawnAt) document.body.dataset.drawnAt = String(Math.round(performance.now())); }
+  // A table as CSV: raw numbers (data-value) where the page has them, else the words shown.
+  function csv(tbl) {
+    const cell = c => {
+      const d = c.querySelector("details > summary");
+      const v = c.dataset.value !== undefined ? c.dataset.value : (d ? d.textContent : c.textContent);
+      const t = v.trim().replace(/\s+/g, " ");
+      return /[",\n]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
+    };
+    return [...tbl.querySelectorAll("tr")].map(r => [...r.children].map(cell).join(",")).join("\n") + "\n";
+  }
+  // A "Download CSV" button under every table that lacks one (PolicyEngine's most asked-for export).
+  function csvButtons() {
+    document.querySelectorAll("main .table-wrap").forEach((w, i) => {
+      if (w.nextElementSibling && w.nextElementSibling.classList.contains("csv")) return;
+      const name = (document.getElementById("app").dataset.page || "table").toLowerCase().replace(/[^a-z0-9]+/g, "-");
+      const b = el("button", {type: "button", class: "secondary csv small", onclick: () => {
+        const url = URL.createObjectURL(new Blob([csv(w.querySelector("table"))], {type: "text/csv"}));
+        const a = el("a", {href: url, download: "pledgelab-" + name + "-" + (i + 1) + ".csv"});
+        document.body.append(a); a.click(); a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+      }}, "Download CSV");
+      w.after(b);
+    });
+  }
+  // Marks the page's content drawn: ms since navigation began (read by benchmarks/web.py); adds the
+  // CSV buttons to the tables drawn so far.
+  function drawn() {
+    if (!document.body.dataset.drawnAt) document.body.dataset.drawnAt = String(Math.round(performance.now()));
+    csvButtons();
+  }
   return {drawn, el, usd, pct, ratio, diff, value, badge, sources, clauseExplain, api, problems, table, app, fail, deals};
 })();

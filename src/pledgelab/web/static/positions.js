@@ -123,6 +123,7 @@
       el("h2", {id: "outcomes-title", text: "Outcomes by party over pipeline " + r.json.pipeline}),
       el("p", {class: "small", text: "Deterministic run (the plan, no shocks). Open a number for the cash flows and clauses behind it."}),
       table(head.map((h, i) => i === 0 ? el("th", {scope: "col", text: "Outcome"}) : h.cloneNode(true)), outRows, "outcomes"));
+    PL.drawn();
   }
 
   async function main() {

@@ -123,6 +123,7 @@
     for (const c of charts) c.draw();
     document.getElementById("run").disabled = false; document.getElementById("cancel").disabled = true;
     document.body.dataset.drawnMs = String(Math.round(performance.now() - t0));
+    PL.drawn();
   }
 
   async function main() {

@@ -136,6 +136,7 @@
       table(["Year", "Base", "Variant", "Difference"], calls, "whatif-calls"),
       el("p", {class: "small", text: "Pipeline " + base.pipeline + "; NPV at " + pct(v.discount_rate) + " a year."}));
     drawSave();
+    PL.drawn();
   }
 
   function drawSave() {
