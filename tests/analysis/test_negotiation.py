@@ -102,3 +102,14 @@ def test_tax_credited_to_the_host_is_the_rate_times_pre_tax_income_on_a_hand_cas
     assert np.count_nonzero(tax.by_month) == 120
     assert sum(tax.pre_tax_share.values()) == pytest.approx(1.0)
     assert host_tax(run(variant(deal, {"distribution.host_tax_rate": 0.0}), pipe)).total == 0.0  # type: ignore[union-attr]
+
+
+def test_the_counter_s_recorded_reading_equals_the_written_in_split_it_replaced() -> None:
+    # Korea funds all the equity routed to the rule, so "in proportion to contribution" is 100/0
+    from pledgelab.analysis import disputed_readings
+
+    deal = load_deal("korea-counter-2025-10")
+    rs = disputed_readings(deal, KOREA, paths=["distribution.tiers"])
+    assert rs[0].label == "as written" and rs[0].npv is not None and rs[1].npv is not None
+    assert rs[0].npv["KR"] == pytest.approx(rs[1].npv["KR"], rel=1e-12)
+    assert rs[0].npv["US"] == pytest.approx(0.0, abs=1e-3)

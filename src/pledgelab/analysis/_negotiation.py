@@ -270,13 +270,14 @@ def clause_values(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float |
     return out
 
 
-def disputed_readings(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float | None = None
-                      ) -> list[Reading]:
-    """NPV by party under each alternative of every ``disputed`` clause, the clause as written first."""
+def disputed_readings(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float | None = None,
+                      paths: Sequence[str] | None = None) -> list[Reading]:
+    """NPV by party under each alternative of every ``disputed`` clause (or of the clauses at
+    ``paths``, whatever their status), the clause as written first."""
     rate = default_discount_rate(deal) if discount_rate is None else discount_rate
     out: list[Reading] = []
     for c in deal.all_clauses():
-        if c.status != "disputed":
+        if (c.status != "disputed") if paths is None else (c.path.removeprefix("clauses.") not in paths):
             continue
         path = c.path.removeprefix("clauses.")
         out.append(Reading(clause=path, value=c.value, label="as written", npv=_npv(deal, pipeline, rate)))

@@ -23,6 +23,7 @@ from pledgelab.terms._schema import (
     TermSheet,
     Tier,
     Tranche,
+    contribution_shares,
     read_term_sheet,
     term_sheet_from,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "apply_overrides",
     "canonical_path",
     "clause_paths",
+    "contribution_shares",
     "earliest_funding_date",
     "is_scenario",
     "load_deal",
