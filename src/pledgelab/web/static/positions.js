@@ -34,9 +34,12 @@
       el("input", {type: "checkbox", name: "deal", value: d.id, checked: chosen.includes(d.id)}),
       el("span", {}, d.title, el("br"), el("span", {class: "small"}, d.id + " · " + d.kind +
         (d.base ? " of " + d.base : "") + " · investor " + d.investor))));
+    const names = items.filter(d => chosen.includes(d.id)).map(d => d.id).join(", ");
     const form = el("form", {id: "pick"},
-      el("fieldset", {}, el("legend", {text: "Deals to compare"}), el("div", {class: "choices"}, boxes)),
-      el("button", {type: "submit", id: "compare"}, "Compare"));
+      el("details", {class: "picker", open: chosen.length === 0},
+        el("summary", {}, "Deals compared: " + (names || "none") + " — choose others"),
+        el("fieldset", {}, el("legend", {text: "Deals to compare"}), el("div", {class: "choices"}, boxes)),
+        el("button", {type: "submit", id: "compare"}, "Compare")));
     form.addEventListener("submit", ev => {
       ev.preventDefault();
       const ids = [...form.querySelectorAll("input[name=deal]:checked")].map(i => i.value);
