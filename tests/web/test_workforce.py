@@ -1,4 +1,5 @@
-"""Workforce: the delay by project and the Georgia (HL-GA) replay equal ``pledgelab workforce``."""
+"""Workforce: the staffing plan, the delay by project and the Georgia (HL-GA) replay equal
+``pledgelab workforce plan``, ``delays`` and ``replay``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from conftest import cli
 
 def test_delays_and_replay_equal_the_cli(browser: Any) -> None:
     browser.open("/workforce?policy=post-raid-2025&case=hl-ga-2025")
-    browser.wait("document.querySelector('table.replay')", timeout=120)
+    browser.wait("document.querySelector('table.replay') && document.querySelector('#plan-chart .main-svg')",
+                 timeout=120)
+    plan = next(t for t in cli("workforce", "plan") if t["title"].startswith("Staffing plan"))
+    rows = browser.js("return [...document.querySelectorAll('table.plan tbody tr')]"
+                      ".map(r => [...r.children].map(c => c.textContent))")
+    cols = ["project", "employer", "work", "route", "peak", "visas", "needed from", "months"]
+    want = [[str(r[plan["columns"].index(c)]) for c in cols] for r in plan["rows"]]
+    assert [[x.replace(",", "") for x in r[:8]] for r in rows] == want
     delays = next(t for t in cli("workforce", "delays")
                   if t["title"].startswith("Workforce delay by project"))
     shown = browser.js("return [...document.querySelectorAll('table.delays tbody tr')].map(r => "

@@ -79,7 +79,7 @@ PAGES: tuple[Page, ...] = (
          intro="The tariff cost avoided each year under each scenario, against the pledge's net cost to "
                "the investor, and when (if ever) the savings cover it."),
     Page(path="/workforce", name="Workforce", title="Workforce: can the factories be staffed?",
-         script="server.js", server=True,
+         script="workforce.js", charts=True, server=True,
          intro="Foreign specialists need visas; enforcement can stop a site. The start-up delay each "
                "project faces under a visa policy, and a replay of a real case with the reported facts "
                "beside the model."),

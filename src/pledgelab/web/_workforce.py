@@ -1,5 +1,6 @@
 """The Workforce page, rendered on the server from the same library calls as ``pledgelab workforce``.
 
+``workforce plan`` (the staffing plan: who, when, on which visa route, quantile 0.95, 4,096 paths),
 ``workforce delays`` (the pipeline's sites, the policy's allocation, 10,000 sampled delays, seed 0,
 summarised by project) and ``workforce replay`` (a shipped case: the model's percentiles beside the
 reported facts, 10,000 draws, seed 0). The page shows what they return; results are kept per
@@ -12,7 +13,9 @@ docs/workforce.md: the model, its assumptions, and the replays.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import json
 from functools import lru_cache
 
 from pledgelab._cited import shipped
@@ -20,6 +23,7 @@ from pledgelab._months import month_label
 from pledgelab.pipeline import load_pipeline
 from pledgelab.web._html import usd
 from pledgelab.workforce import allocate, load_policy, sample_delays, sites_from_pipeline, summarize
+from pledgelab.workforce.plan import staffing_plan
 from pledgelab.workforce.replay import replay
 
 PIPELINE = "korea-illustrative"  # the CLI's default --pipeline
@@ -61,6 +65,47 @@ def _select(name: str, label: str, items: tuple[str, ...], chosen: str) -> str:
     opts = "".join(f'<option value="{html.escape(i)}"{" selected" if i == chosen else ""}>{html.escape(i)}'
                    "</option>" for i in items)
     return f'<label>{html.escape(label)} <select id="{name}" name="{name}">{opts}</select></label>'
+
+
+def _months_after(start: dt.date, months: int) -> str:
+    """The first day of the month ``months`` after ``start``'s (where a phase of that length ends)."""
+    y, m = divmod(start.year * 12 + start.month - 1 + months, 12)
+    return dt.date(y, m + 1, 1).isoformat()
+
+
+@lru_cache(maxsize=8)
+def _plan(policy: str) -> str:
+    pol = load_policy(policy)
+    plan = staffing_plan(policy=pol, sites=sites_from_pipeline(load_pipeline(PIPELINE), nationality=None))
+    bars = [{"label": f"{r.project} · {r.route}", "route": r.route, "start": r.start.isoformat(),
+             "end": _months_after(r.start, r.months), "people": r.people, "work": r.activity,
+             "employer": r.employer} for r in plan.rows]
+    body = "".join(
+        f'<tr data-project="{html.escape(r.project)}"><th scope="row">{html.escape(r.project)}</th>'
+        f"<td>{html.escape(r.employer)}</td><td>{html.escape(r.activity)}</td>"
+        f"<td>{html.escape(r.route + (' (premium)' if r.premium else ''))}</td>"
+        f'<td class="num" data-value="{r.heads}">{r.heads:,}</td>'
+        f'<td class="num" data-value="{r.people}">{r.people:,}</td>'
+        f"<td>{r.start}</td><td class=\"num\">{r.months}</td>"
+        f"<td>{r.apply_by}{'' if r.feasible else ' (before notice)'}</td><td>{r.filed}</td>"
+        f"<td>{html.escape(r.covers)}</td>"
+        f'<td class="num" data-value="{r.p_late!r}">{100 * r.p_late:.1f}%</td></tr>' for r in plan.rows)
+    return f"""
+<h2>Staffing plan: who, when, on which visa route</h2>
+<p class="small">Pipeline {PIPELINE} under {html.escape(pol.title)}: each project's specialists by
+employer and work, the route the policy gives them, when they are needed and when their visas must be
+filed to be in time with probability {plan.quantile:g}. The same numbers as
+<code>pledgelab workforce plan --policy {html.escape(policy)}</code>.</p>
+<div id="plan-chart" class="chart tall" role="img"
+  aria-label="Timeline of specialists on site by project and visa route"></div>
+<script type="application/json" id="plan-data">{json.dumps(bars)}</script>
+<div class="table-wrap"><table class="plan"><thead><tr><th scope="col">project</th>
+<th scope="col">employer</th><th scope="col">work</th><th scope="col">visa route</th>
+<th scope="col" class="num">peak on site (people)</th><th scope="col" class="num">visas (people)</th>
+<th scope="col">needed from</th><th scope="col" class="num">months</th><th scope="col">file by</th>
+<th scope="col">filed (as the policy's firms do)</th><th scope="col">covers the work</th>
+<th scope="col" class="num">P(late)</th></tr></thead><tbody>{body}</tbody></table></div>
+"""
 
 
 @lru_cache(maxsize=8)
@@ -125,6 +170,7 @@ def workforce_html(policy: str, case: str) -> str:
   {_select("case", "Replay case", cases(), case)}
   <button type="submit">Show</button>
 </form>
+{_plan(policy)}
 {_delays(policy)}
 {_replay(case)}
 """
