@@ -1,8 +1,10 @@
 """The web workbench: the pledges in a browser (needs the ``[web]`` extra).
 
-Server-rendered page shells with a little plain JavaScript that calls the
-computing API (``/v1``) and the ledger endpoints of the same application, so
-every number on a page is a number the library returned. Every asset (CSS,
+Server-rendered pages with a little plain JavaScript: Positions, What if, Risk
+and Money at work call the computing API (``/v1``) and the ledger endpoints of
+the same application; Currency and funding, Tariffs and Workforce are rendered
+on the server from the library functions their CLI commands call. Every number
+on a page is a number the library returned. Every asset (CSS,
 JavaScript, Plotly's bundle from the installed ``plotly`` package) is served by
 the application: the pages work with no network.
 

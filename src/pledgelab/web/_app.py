@@ -1,9 +1,12 @@
-"""The workbench's routes: page shells, static assets and the scenario-file download.
+"""The workbench's routes: page shells, server-rendered pages, static assets and the scenario file.
 
-The pages are HTML shells; their scripts (``static/*.js``) call ``/v1`` and the
-ledger endpoints and draw what comes back. Nothing is computed here: the one
-route that does more than serve a file, ``/whatif/scenario.yaml``, writes the
-variant as a scenario file (``schema: pledgelab.scenario/1``, the format
+Positions, What if, Risk and Money at work are HTML shells; their scripts
+(``static/*.js``) call ``/v1`` and the ledger endpoints and draw what comes
+back. Currency and funding, Tariffs and Workforce are rendered here from the
+same library calls as their CLI commands (:mod:`pledgelab.web._funding`,
+``_tariffs``, ``_workforce``), since ``/v1`` has no routes for them. Nothing is
+computed in this package: ``/whatif/scenario.yaml`` writes the variant as a
+scenario file (``schema: pledgelab.scenario/1``, the format
 :func:`pledgelab.terms.read_scenario` reads) and checks it with that reader
 before it is sent.
 
