@@ -13,16 +13,10 @@ and sources. See :mod:`pledgelab.macro._data` for the file format.
 """
 
 from pledgelab.macro._data import (
-    AUTHORITIES,
-    DUTY_BASES,
-    MACRO_SCHEMA,
-    REGIME_KINDS,
     SERIES_MEASURES,
-    TARIFF_SECTORS,
     VALUE_MEASURES,
     Economy,
     MacroData,
-    Measure,
     Observation,
     Series,
     TariffRegime,
@@ -37,19 +31,14 @@ from pledgelab.macro.balance import (
     compare_balance_sheets,
 )
 from pledgelab.macro.funding import (
-    FUNDING_SCHEMA,
     KIND_EFFECTS,
-    SOURCE_KINDS,
     FundingPlan,
     FundingResult,
     Source,
     fund,
-    funding_horizon,
     funding_plan_for,
     investor_calls,
     load_funding,
-    party_calls,
-    party_receipts,
     read_funding,
 )
 from pledgelab.macro.incidence import (
@@ -75,16 +64,9 @@ from pledgelab.macro.tariffs import (
 )
 
 __all__ = [
-    "AUTHORITIES",
-    "DUTY_BASES",
-    "FUNDING_SCHEMA",
     "KIND_EFFECTS",
-    "MACRO_SCHEMA",
-    "REGIME_KINDS",
     "SCENARIOS",
     "SERIES_MEASURES",
-    "SOURCE_KINDS",
-    "TARIFF_SECTORS",
     "VALUE_MEASURES",
     "BalanceSheet",
     "BreakEvenStats",
@@ -94,7 +76,6 @@ __all__ = [
     "FundingResult",
     "IncidenceResult",
     "MacroData",
-    "Measure",
     "Observation",
     "OutsideParty",
     "PresentValues",
@@ -112,13 +93,10 @@ __all__ = [
     "cumulative_savings",
     "decline_option",
     "fund",
-    "funding_horizon",
     "funding_plan_for",
     "investor_calls",
     "load_funding",
     "load_macro",
-    "party_calls",
-    "party_receipts",
     "pledge_net_cost",
     "read_funding",
     "read_macro",
