@@ -84,7 +84,7 @@ def main() -> None:
                 d.get("about:blank")
                 t0 = time.perf_counter()
                 d.get(base + path)
-                _until(d, ready)
+                _until(d, f"({ready}) && document.body.dataset.drawnAt")
                 times.append(time.perf_counter() - t0)
                 inpage.append(float(d.execute_script("return document.body.dataset.drawnAt")) / 1e3)
             report(f"first load {path}: WebDriver get -> content seen", times)
