@@ -82,6 +82,4 @@ def test_every_option_has_help() -> None:
                 missing.append(f"{name} {'/'.join(a.option_strings) or a.dest}")
 
     walk(build_parser(), "pledgelab")
-    # sensitivity/solve/frontier (issue 17's analysis commands) are their owner's to document
-    missing = [m for m in missing if m.split()[1] not in ("sensitivity", "solve", "frontier")]
     assert not missing, missing

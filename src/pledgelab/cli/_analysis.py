@@ -89,7 +89,9 @@ def _common(sp: argparse.ArgumentParser, *, store: bool) -> None:
                     help="paths per task (default 1024: the drivers draw whole blocks of 1024 paths)")
     sp.add_argument("--discount-rate", type=argtype("discount_rate"), default=None,
                     help="NPV discount rate per year for every run (default: the base deal's benchmark)")
-    sp.add_argument("--backend", choices=("serial", "process", "dask"), default="serial")
+    sp.add_argument("--backend", choices=("serial", "process", "dask"), default="serial",
+                    help="where the runs go: serial (default), a local process pool, or Dask (a local "
+                    "cluster, or --scheduler's); the numbers are the same bits on each")
     sp.add_argument("--workers", type=argtype("workers"), default=2,
                     help="workers for process or dask (default 2)")
     sp.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
