@@ -31,11 +31,20 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SIZES = ((1280, 800), (390, 844))
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="pip install 'pledgelab[dev]' (selenium)")
-pytest.importorskip("fastapi", reason="pip install 'pledgelab[web]'")
-if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-    pytest.skip("Debian's chromium and chromium-driver are needed: apt-get install chromium chromium-driver",
-                allow_module_level=True)
+
+
+def _missing() -> str | None:
+    """Why the browser tests cannot run here, or None. (Checked in the fixtures: a skip raised while
+    a conftest is imported would stop the whole test run, not skip these tests.)"""
+    import importlib.util
+
+    if importlib.util.find_spec("selenium") is None:
+        return "pip install 'pledgelab[dev]' (selenium)"
+    if importlib.util.find_spec("fastapi") is None or importlib.util.find_spec("plotly") is None:
+        return "pip install 'pledgelab[web]'"
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        return "Debian's chromium and chromium-driver are needed: apt-get install chromium chromium-driver"
+    return None
 
 
 def cli(*args: str, database: str | None = None) -> Any:
@@ -70,6 +79,9 @@ class Server:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``pledgelab serve`` on a free loopback port over a throwaway seeded SQLite ledger."""
+    reason = _missing()
+    if reason:
+        pytest.skip(reason)
     tmp = tmp_path_factory.mktemp("web")
     database = f"sqlite:///{tmp / 'ledger.sqlite'}"
     subprocess.run([PLEDGELAB, "ledger", "init", "--database", database], check=True, capture_output=True)
@@ -167,6 +179,7 @@ class Browser:
 @pytest.fixture(scope="module")
 def browser(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """One chromium session for a test module; every other host than 127.0.0.1 resolves to nothing."""
+    from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
 
