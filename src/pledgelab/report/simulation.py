@@ -64,8 +64,8 @@ def simulation_summary(res: SimulationResult) -> Table:
         row(inv, "guarantee calls paid", g.called, "usd")
         row(inv, "peak undrawn guarantee cover", g.peak_undrawn, "usd")
         t.notes.append(f"P({inv} pays a guarantee call): {float(np.mean(g.called > 1.0)):.2%}; the most "
-                       f"called on one path: ${float(g.called.max(initial=0.0)) / 1e9:,.1f}B (within the "
-                       "deal's guarantee limits)")
+                       f"called on one path: ${float(g.called.max(initial=0.0)) / 1e9:,.1f}B (calls stop "
+                       "at the guarantee limits unless amount.beyond_guarantee_limit is guarantor-pays)")
     never = float(np.mean(res.recovered < 0))
     t.notes.append(f"P({inv} never recovers every deemed allocation amount): {never:.2%}")
     if res.waterfalls:
