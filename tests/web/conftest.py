@@ -47,13 +47,6 @@ def _missing() -> str | None:
     return None
 
 
-def cli(*args: str, database: str | None = None) -> Any:
-    """``pledgelab ARGS --format json`` (with ``--database``), parsed: the independent side of a test."""
-    cmd = [PLEDGELAB, *args, "--format", "json"] + (["--database", database] if database else [])
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
-    return json.loads(out.stdout)
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

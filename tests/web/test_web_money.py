@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import cli
+from web_helpers import cli
 
 
 def test_japan_selected_and_at_work_equal_ledger_status(browser: Any, server: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import cli
+from web_helpers import cli
 
 DEAL = "us-korea-2025-11"
 

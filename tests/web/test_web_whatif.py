@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from conftest import cli
+from web_helpers import cli
 
 DEAL = "us-korea-2025-11"
 CAP = '.clause[data-path="timeline.annual_cap"]'

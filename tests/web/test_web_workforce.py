@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import cli
+from web_helpers import cli
 
 
 def test_delays_and_replay_equal_the_cli(browser: Any) -> None:
