@@ -285,8 +285,9 @@ def disputed_readings(deal: TermSheet, pipeline: Pipeline, *, discount_rate: flo
             try:
                 npv = _npv(_switched(deal, {path: alt.value}, "disputed reading"), pipeline, rate)
             except InputError as exc:
-                out.append(Reading(clause=path, value=alt.value, label=alt.label, npv=None,
-                                   problem="; ".join(p.message for p in exc.problems[:2])))
+                seen = list(dict.fromkeys(f"{p.field}: {p.message}" for p in exc.problems))
+                why = "not run on its own, the reader refuses it: " + "; ".join(seen[:3])
+                out.append(Reading(clause=path, value=alt.value, label=alt.label, npv=None, problem=why))
                 continue
             out.append(Reading(clause=path, value=alt.value, label=alt.label, npv=npv))
     return out
