@@ -113,3 +113,17 @@ def test_the_counter_s_recorded_reading_equals_the_written_in_split_it_replaced(
     assert rs[0].label == "as written" and rs[0].npv is not None and rs[1].npv is not None
     assert rs[0].npv["KR"] == pytest.approx(rs[1].npv["KR"], rel=1e-12)
     assert rs[0].npv["US"] == pytest.approx(0.0, abs=1e-3)
+
+
+def test_japan_s_loan_reading_of_the_method_is_run_with_its_assumed_terms() -> None:
+    from pledgelab.analysis import disputed_readings
+
+    deal = load_deal("us-japan-2025-09")
+    pipe = load_pipeline("japan-first-tranche")
+    rs = [r for r in disputed_readings(deal, pipe) if r.clause.endswith(".method")]
+    written = rs[0]
+    loan = next(r for r in rs if r.value == "loan")
+    assert written.npv is not None and loan.npv is not None and "assumed loan terms" in loan.label
+    assert loan.npv["JP"] > written.npv["JP"]  # Japan collects interest instead of sharing 50/50
+    guarantee = next(r for r in rs if r.value == "guarantee")
+    assert guarantee.npv is None and guarantee.problem and "refuses" in guarantee.problem

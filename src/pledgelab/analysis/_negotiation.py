@@ -37,16 +37,16 @@ value is a Monte Carlo quantity (``pledgelab simulate`` with the safeguard live)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from pledgelab._errors import InputError
-from pledgelab.engine import RunResult, run
+from pledgelab.engine import RunResult, deemed_rate, run
 from pledgelab.metrics import default_discount_rate, party_outcomes, present_values
 from pledgelab.pipeline import Pipeline
-from pledgelab.terms import TermSheet, apply_overrides, override
+from pledgelab.terms import Clause, Status, TermSheet, Tranche, apply_overrides, override
 
 NO_EFFECT = 0.05e9
 """USD: a switch that moves no party's NPV by more than this is reported as moving nothing."""
@@ -282,15 +282,46 @@ def disputed_readings(deal: TermSheet, pipeline: Pipeline, *, discount_rate: flo
         path = c.path.removeprefix("clauses.")
         out.append(Reading(clause=path, value=c.value, label="as written", npv=_npv(deal, pipeline, rate)))
         for alt in c.alternatives:
+            label = alt.label
             try:
-                npv = _npv(_switched(deal, {path: alt.value}, "disputed reading"), pipeline, rate)
+                if path.endswith(".method") and alt.value == "loan":  # with loan terms the record lacks
+                    variant = _as_loan(deal, path)
+                    label += (" (assumed loan terms: the deal's deemed rate, "
+                              f"{100 * deemed_rate(deal):.1f}%, level payments over each project's life)")
+                else:
+                    variant = _switched(deal, {path: alt.value}, "disputed reading")
+                npv = _npv(variant, pipeline, rate)
             except InputError as exc:
                 seen = list(dict.fromkeys(f"{p.field}: {p.message}" for p in exc.problems))
                 why = "not run on its own, the reader refuses it: " + "; ".join(seen[:3])
-                out.append(Reading(clause=path, value=alt.value, label=alt.label, npv=None, problem=why))
+                out.append(Reading(clause=path, value=alt.value, label=label, npv=None, problem=why))
                 continue
-            out.append(Reading(clause=path, value=alt.value, label=alt.label, npv=npv))
+            out.append(Reading(clause=path, value=alt.value, label=label, npv=npv))
     return out
+
+
+def _as_loan(deal: TermSheet, method_path: str) -> TermSheet:
+    """``deal`` with the tranche at ``method_path`` read as a loan from its funder, at the deal's
+    deemed rate, amortised by level payments within each project's life (every added clause
+    marked assumed, with this reason)."""
+    why = ("Reading of a disputed method as a loan (analysis.disputed_readings): the record gives no "
+           "loan terms, so the deal's own deemed rate and level payments over the project's life are used")
+    out = []
+    for tr in deal.tranches:
+        if tr.clauses["method"].path.removeprefix("clauses.") != method_path:
+            out.append(tr)
+            continue
+        base = tr.clauses["method"]
+        added = {"rate": (deemed_rate(deal), "per-year"), "tenor": (1200, "months"),
+                 "amortisation": ("annuity", "rule")}
+        cl = dict(tr.clauses)
+        cl["method"] = replace(base, value="loan", status=Status.ASSUMED, reason=why)
+        for key, (value, unit) in added.items():
+            cl[key] = Clause(path=base.path.removesuffix("method") + key, value=value, unit=unit,
+                             label=f"{key} (assumed for the loan reading)", status=Status.ASSUMED,
+                             reason=why, file=base.file, line=base.line)
+        out.append(Tranche(id=tr.id, label=tr.label, clauses=cl))
+    return replace(deal, tranches=tuple(out))
 
 
 def negotiator_view(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float | None = None
