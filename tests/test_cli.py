@@ -213,8 +213,12 @@ def test_ledger_commands_are_wired(capsys: pytest.CaptureFixture[str], tmp_path:
     assert code == 0
     code, out, _ = _run(capsys, "ledger", "status", "--database", db, "--format", "json")
     assert code == 0
-    rows = {r[0]: r for t in json.loads(out) for r in t["rows"] if t["title"].startswith("Pledges")}
-    assert rows["KR-2025-11"][1] == pytest.approx(350e9) and rows["JP-2025-09"][3] == pytest.approx(36e9)
+    funnel = next(t for t in json.loads(out) if t["title"].endswith("the funnel"))
+    col = {c: i for i, c in enumerate(funnel["columns"])}
+    rows = {r[0]: r for r in funnel["rows"]}
+    # Korea's headline and Japan's first tranche, as the seed data cites them
+    assert rows["KR-2025-11"][col["headline"]] == pytest.approx(350e9)
+    assert rows["JP-2025-09"][col["selected"]] == pytest.approx(36e9)
 
 
 def test_the_database_code_loads_only_for_ledger_commands() -> None:

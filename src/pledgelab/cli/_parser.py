@@ -293,7 +293,7 @@ def _ledger(add: Add) -> None:
     p.add_argument("--previous", type=Path, help="the previous release's directory (for the changelog)")
     p = sub.add_parser("corrections", help="check a filled corrections form (the release's corrections.csv) "
                        "row by row; corrections are reviewed by hand, never applied")
-    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("file", type=Path, metavar="FILE", help="the filled corrections CSV")
     p.add_argument("--format", choices=FORMATS, default=argparse.SUPPRESS, help=FORMAT_HELP)
     record = sub.add_parser("add", help="add a record; a rule violation is refused with its clause")
     asub = record.add_subparsers(dest="ledger_add", required=True)
