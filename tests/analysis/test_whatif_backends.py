@@ -43,6 +43,7 @@ def _three(deal, backend) -> tuple[np.ndarray, object, np.ndarray]:  # type: ign
     return idx, (r.status, r.value, r.achieved, r.evaluations), vals
 
 
+@pytest.mark.slow
 def test_serial_process_and_dask_give_the_same_bits(deal) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("distributed")
     serial = _all(deal, "serial")
@@ -110,6 +111,7 @@ def test_sensitivity_resumes_too(deal, tmp_path: Path) -> None:  # type: ignore[
         [(f.factor.path, f.st, f.s1) for f in whole.ranking["KR.npv"]]
 
 
+@pytest.mark.slow
 def test_the_command_resumes_after_kill_9(tmp_path: Path) -> None:
     """A real kill: the frontier command is killed with SIGKILL once its first Parquet part is on
     disk (no clean-up runs), then resumed; its JSON equals an uninterrupted run's."""

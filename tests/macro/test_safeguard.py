@@ -240,6 +240,7 @@ def test_a_vehicle_deal_with_the_clause_is_refused_with_the_reason() -> None:
     make_plan(deal, load_pipeline("korea-illustrative"), fx_rule=_rule(requests=False))  # reported only
 
 
+@pytest.mark.slow
 def test_monte_carlo_with_the_safeguard_is_reproducible_and_chunk_invariant() -> None:
     kw = dict(pipeline="korea-illustrative", paths=300, seed=11, fx_feedback="korea-2025")
     a = simulate(KOREA, chunk_size=300, **kw)  # type: ignore[arg-type]
