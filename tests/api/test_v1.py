@@ -132,6 +132,7 @@ def test_malformed_and_oversized_input(client: TestClient) -> None:
     assert client.get("/v1/simulations/0123abcd").status_code == 404
 
 
+@pytest.mark.slow
 def test_simulation_job_gives_the_clis_numbers(client: TestClient,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     body = {"deal": DEAL, "paths": 600, "seed": 11, "chunk_size": 64, "fan": ["KR"]}
