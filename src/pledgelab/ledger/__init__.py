@@ -29,7 +29,16 @@ from pledgelab.ledger._fields import (
     VERDICTS,
 )
 from pledgelab.ledger._fields import Field as RecordField
-from pledgelab.ledger._rules import BY_MONEY, FIRST_STATUSES, OFF_TRACK, STAGES, STATUSES, TRANSITIONS
+from pledgelab.ledger._rules import (
+    BY_MONEY,
+    FIRST_STATUSES,
+    OFF_TRACK,
+    STAGES,
+    STATUSES,
+    TRANSITIONS,
+    allowed_next,
+    transition,
+)
 
 if TYPE_CHECKING:
     from pledgelab.ledger._io import PROJECT_COLUMNS, export_file, import_file, project_rows
@@ -103,6 +112,7 @@ __all__ = [
     "RuleViolation",
     "Violation",
     "Where",
+    "allowed_next",
     "build_release",
     "claim_from_review",
     "claim_review",
@@ -119,4 +129,5 @@ __all__ = [
     "source_marks",
     "status_report",
     "timeline",
+    "transition",
 ]

@@ -6,9 +6,12 @@ milestones, else projects. Columns are the kind's fields (``sources`` holds
 URLs separated by spaces or ``|``); a projects CSV may add one amount per row
 (``amount_usd``, ``amount_basis``, ``amount_estimate``,
 ``amount_estimate_reason``, ``amount_as_of``). A ``release`` column (from an
-export) is ignored. Rows are checked and written in one transaction: if any
-row is bad nothing is written, and every bad row is reported as
-``file:line: field: message``.
+export) is ignored. Every row's fields are checked first: if any row is bad
+nothing is written, and every bad row is reported as
+``file:line: field: message``. Rows are then written in one transaction, or
+for a file of more than :data:`IMPORT_BATCH` rows in transactions of that many
+(so another writer waits for one batch, not the whole file), each batch
+recorded in the audit log (docs/ledger.md "Long imports").
 
 **Export.** JSON holds every record of every kind with its stable id and the
 ledger's release; the projects CSV has one row per project (its preferred
@@ -39,6 +42,7 @@ PROJECT_COLUMNS = ("id", "pledge_id", "tranche_id", "relation", "name", "sector"
                    "amount_usd", "amount_basis", "amount_as_of", "amount_bound", "amount_estimate",
                    "sources", "verified", "note")
 MAX_ROWS = 100_000
+IMPORT_BATCH = 500  # rows a transaction: the longest another writer waits on an import
 
 
 def _kind_of(header: list[str]) -> str:
@@ -110,11 +114,15 @@ def _rows(text: str, name: str) -> list[tuple[str, dict[str, Any], Where]]:
 
 
 def import_file(ledger: Ledger, path: Path, *, actor: str, override: str | None = None) -> int:
-    """Import a CSV file, all rows or none; returns the number of records written."""
+    """Import a CSV file; returns the number of records written.
+
+    A bad row rejects the whole file; past :data:`IMPORT_BATCH` rows the file is written a
+    batch to a transaction (see :meth:`Ledger.apply`).
+    """
     if path.suffix.lower() != ".csv":
         raise InputError([Problem(str(path), 0, "<file>", "import reads .csv files")])
     records = read_csv(path)
-    return ledger.apply(records, actor=actor, override=override)
+    return ledger.apply(records, actor=actor, override=override, batch=IMPORT_BATCH)
 
 
 def project_rows(ledger: Ledger) -> list[dict[str, Any]]:

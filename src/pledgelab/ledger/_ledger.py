@@ -194,8 +194,48 @@ class Ledger:
                                  if v.file == "ledger" else v for v in exc.violations]) from None
 
     def apply(self, records: Sequence[tuple[str, Mapping[str, Any], Where]], *, actor: str,
-              override: str | None = None) -> int:
-        """Add many records in one transaction: all of them, or (with every problem listed) none."""
+              override: str | None = None, batch: int | None = None) -> int:
+        """Add many records in one transaction: all of them, or (with every problem listed) none.
+
+        With ``batch`` (a long import, docs/ledger.md "Long imports"), every row's fields are
+        checked first without a write lock (any bad row rejects the whole file, each named
+        ``file:line: field: message``); then the rows are written ``batch`` to a transaction, so
+        another writer waits for at most one batch. Each committed batch leaves an
+        ``import-batch`` audit entry naming its lines; a rule that needs the stored records
+        (a missing parent, a duplicate id) and fails in a later batch leaves the earlier batches
+        committed, and the error names the first line not written.
+        """
+        if batch is None or len(records) <= batch:
+            return self._apply_one(records, actor=actor, override=override)
+        problems: list[Problem] = []
+        for kind, data, where in records:
+            problems.extend(_field_problems(kind, data, where))
+        if problems:
+            raise InputError(problems)
+        chunks = [records[i:i + batch] for i in range(0, len(records), batch)]
+        for number, chunk in enumerate(chunks, start=1):
+            first, last = chunk[0][2], chunk[-1][2]
+            try:
+                self._apply_one(chunk, actor=actor, override=override,
+                                boundary=(number, len(chunks), first, last))
+            except InputError as exc:
+                if number == 1:
+                    raise
+                raise InputError([*exc.problems, Problem(
+                    first.file, first.line, "<file>",
+                    f"batches 1 to {number - 1} of {len(chunks)} (up to line "
+                    f"{records[(number - 1) * batch - 1][2].line}) were committed; nothing from "
+                    f"line {first.line} on was written (see the import-batch audit entries)")]
+                ) from None
+            self._batch_done(number, len(chunks))
+        return len(records)
+
+    def _batch_done(self, number: int, of: int) -> None:
+        """Called after batch ``number`` of ``of`` commits (a hook for tests; does nothing)."""
+
+    def _apply_one(self, records: Sequence[tuple[str, Mapping[str, Any], Where]], *, actor: str,
+                   override: str | None = None,
+                   boundary: tuple[int, int, Where, Where] | None = None) -> int:
         problems: list[Problem] = []
         with self._write() as s:
             for kind, data, where in records:
@@ -212,6 +252,13 @@ class Ledger:
                                                 str(exc.orig).splitlines()[0]))
             if problems:
                 raise InputError(problems)
+            if boundary is not None:
+                number, of, first, last = boundary
+                self._audit(s, actor=actor, action="import-batch", kind="import",
+                            record_id=f"{first.file}:{first.line}-{last.line}"[-80:], before=None,
+                            after={"file": first.file, "first_line": first.line,
+                                   "last_line": last.line, "batch": number, "of": of,
+                                   "records": len(records)}, reason=override)
         return len(records)
 
     def _add(self, s: Session, kind: str, data: Mapping[str, Any], *, actor: str,
@@ -661,6 +708,17 @@ class Ledger:
             if tok is None or tok.revoked_at is not None:
                 return None
             return tok.name, tok.role
+
+
+def _field_problems(kind: str, data: Mapping[str, Any], where: Where) -> list[Problem]:
+    """The problems of one row that need no stored record (the first pass of a batched import)."""
+    extra = ("amounts", "version", "capped_usd", "overrides", "consequences") \
+        if kind in ("project", "call", "status") else ()
+    fields = {k: v for k, v in data.items() if k != "_override"}
+    _, problems = check_record(kind, fields, file=where.file, line=where.line, allowed_extra=extra)
+    if kind == "project":
+        problems += _amount_problems(fields.get("amounts"), where)
+    return problems
 
 
 def _amount_problems(amounts: Any, where: Where) -> list[Problem]:
