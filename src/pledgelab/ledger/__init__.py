@@ -29,6 +29,7 @@ from pledgelab.ledger._fields import (
     VERDICTS,
 )
 from pledgelab.ledger._fields import Field as RecordField
+from pledgelab.ledger._roles import app_role_sql
 from pledgelab.ledger._rules import (
     BY_MONEY,
     FIRST_STATUSES,
@@ -113,6 +114,7 @@ __all__ = [
     "Violation",
     "Where",
     "allowed_next",
+    "app_role_sql",
     "build_release",
     "claim_from_review",
     "claim_review",
