@@ -127,3 +127,40 @@ def test_japan_s_loan_reading_of_the_method_is_run_with_its_assumed_terms() -> N
     assert loan.npv["JP"] > written.npv["JP"]  # Japan collects interest instead of sharing 50/50
     guarantee = next(r for r in rs if r.value == "guarantee")
     assert guarantee.npv is None and guarantee.problem and "refuses" in guarantee.problem
+
+
+def test_capped_risk_is_a_direct_simulation_with_the_agreed_amounts_enforced() -> None:
+    from pledgelab import simulate
+    from pledgelab.analysis import capped_risk
+
+    deal = load_deal("us-korea-2025-11")
+    got = capped_risk(deal, KOREA, paths=200, seed=11)
+    mc = simulate(deal, pipeline=KOREA, paths=200, seed=11, overrun="host-beyond-cap")
+    assert got.overrun == "host-beyond-cap" and got.paths == 200 and got.seed == 11
+    for party in ("KR", "US"):
+        i = list(mc.parties).index(party)
+        npv = np.sort(mc.npv[i])
+        # p5 by linear interpolation between order statistics (numpy's default), written out here
+        h = 0.05 * (npv.size - 1)
+        lo = int(np.floor(h))
+        want = npv[lo] + (h - lo) * (npv[lo + 1] - npv[lo])
+        assert got.npv_p5[party] == pytest.approx(want, rel=1e-12, abs=1.0)
+        loss = sum(1 for r, c in zip(mc.received[i], mc.contributed[i], strict=True) if r < c) / 200
+        assert got.p_loss[party] == pytest.approx(loss, abs=1e-12)
+
+
+def test_tariff_relief_is_the_macro_benefit_discounted_by_year() -> None:
+    from pledgelab.macro import tariff_benefit, tariff_relief
+
+    deal = load_deal("us-korea-2025-11")
+    rate = 0.04
+    got = tariff_relief(deal, years=10, discount_rate=rate, first_year=2026)
+    inc = tariff_benefit("KR", scenario="deal-holds", years=range(2026, 2036))
+    want_b = sum(y.benefit / (1.0 + rate) ** k for k, y in enumerate(inc.years))
+    want_r = sum(y.customs_revenue / (1.0 + rate) ** k for k, y in enumerate(inc.years))
+    assert got.benefit == pytest.approx(want_b, rel=1e-12)
+    assert got.revenue_forgone == pytest.approx(want_r, rel=1e-12)
+    assert got.benefit > 0 and got.revenue_forgone > 0
+    view = negotiator_view(deal, KOREA, discount_rate=rate, paths=0)
+    assert view.risk is None and view.relief is not None
+    assert view.relief.benefit == pytest.approx(want_b, rel=1e-12)

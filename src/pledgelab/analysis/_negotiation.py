@@ -30,6 +30,14 @@ reproduced by two ``pledgelab run --set ...`` commands:
   carried forward); and each party's share of pre-tax cash: what it receives (the host:
   plus the tax) over all that is paid out plus the tax.
 
+* **risk with agreed amounts enforced** — p5 of each party's NPV and P(loss) (it receives
+  less than it puts in, as ``pledgelab simulate`` reports it) from a small Monte Carlo run
+  (:func:`pledgelab.simulate`, default 500 paths, seed given) with ``amount.overrun_payer``
+  at its capped reading ``host-beyond-cap``: the investor pays no more than it agreed;
+* **tariff relief** — beside the NPVs, the investor's tariff benefit and the US customs
+  revenue forgone, present value over a stated horizon at the compare's discount rate
+  (:func:`pledgelab.macro.tariff_relief`, the shipped incidence assumptions).
+
 The FX safeguard is not valued here: the deterministic run has no currency moves, so its
 value is a Monte Carlo quantity (``pledgelab simulate`` with the safeguard live).
 """
@@ -43,10 +51,15 @@ from typing import Any
 import numpy as np
 
 from pledgelab._errors import InputError
+from pledgelab.analysis._simulate import simulate
 from pledgelab.engine import RunResult, deemed_rate, run
+from pledgelab.macro import TariffRelief, tariff_relief
 from pledgelab.metrics import default_discount_rate, party_outcomes, present_values
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import Clause, Status, TermSheet, Tranche, apply_overrides, override
+
+CAPPED = "host-beyond-cap"
+"""The overrun reading that enforces the agreed amounts (``amount.overrun_payer``)."""
 
 NO_EFFECT = 0.05e9
 """USD: a switch that moves no party's NPV by more than this is reported as moving nothing."""
@@ -162,6 +175,37 @@ class NegotiatorView:
     not_valued: list[str]
     tax: TaxCredit | None = None  # the host's tax, when the deal states a rate
     in_kind: tuple[str, ...] = ()  # what the host contributes in kind (amount.host_in_kind), not valued
+    risk: CappedRisk | None = None  # p5 NPV and P(loss) with the agreed amounts enforced
+    relief: TariffRelief | None = None  # the investor's tariff benefit and US revenue forgone
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CappedRisk:
+    """p5 of NPV and P(loss) by party, Monte Carlo with the agreed amounts enforced."""
+
+    paths: int
+    seed: int
+    overrun: str  # the amount.overrun_payer reading simulated (CAPPED)
+    npv_p5: dict[str, float]  # party -> 5th percentile of NPV, USD
+    p_loss: dict[str, float]  # party -> share of paths on which it receives less than it puts in
+
+
+def capped_risk(deal: TermSheet, pipeline: Pipeline, *, paths: int = 500, seed: int = 0,
+                discount_rate: float | None = None) -> CappedRisk:
+    """p5 of NPV and P(loss) of each party that puts in or receives cash, from
+    :func:`pledgelab.simulate` with ``overrun="host-beyond-cap"`` (the agreed amounts enforced)."""
+    mc = simulate(deal, pipeline=pipeline, paths=paths, seed=seed, discount_rate=discount_rate,
+                  overrun=CAPPED)
+    p5: dict[str, float] = {}
+    loss: dict[str, float] = {}
+    for party in mc.parties:
+        i = mc.party_index(party)
+        if not (mc.contributed[i].any() or mc.received[i].any()):
+            continue
+        v = mc.npv[i][np.isfinite(mc.npv[i])]
+        p5[party] = float(np.quantile(v, 0.05)) if v.size else float("nan")
+        loss[party] = float(np.mean(mc.received[i] < mc.contributed[i]))
+    return CappedRisk(paths=paths, seed=seed, overrun=CAPPED, npv_p5=p5, p_loss=loss)
 
 
 def _npv(deal: TermSheet, pipeline: Pipeline, rate: float) -> dict[str, float]:
@@ -324,11 +368,18 @@ def _as_loan(deal: TermSheet, method_path: str) -> TermSheet:
     return replace(deal, tranches=tuple(out))
 
 
-def negotiator_view(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float | None = None
-                    ) -> NegotiatorView:
-    """Exposure, break-even share, clause values, share of net value and disputed readings."""
+def negotiator_view(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float | None = None,
+                    paths: int = 500, seed: int = 0, relief_years: int = 10) -> NegotiatorView:
+    """Exposure, break-even share, clause values, share of net value and disputed readings;
+    p5 NPV and P(loss) with the agreed amounts enforced (``paths``, ``seed``; 0 paths: not run),
+    and the tariff relief over ``relief_years`` (``None`` where no tariff model covers the investor)."""
     rate = default_discount_rate(deal) if discount_rate is None else discount_rate
     res = run(deal, pipeline)
+    try:  # from January of the run's first year, as the NPVs
+        relief: TariffRelief | None = tariff_relief(deal, years=relief_years, discount_rate=rate,
+                                                    first_year=res.start // 12)
+    except ValueError:
+        relief = None
     npv = {o.party: o.npv for o in party_outcomes(res, discount_rate=rate)}
     total = sum(npv.values())
     share, words = break_even_share(deal, pipeline, discount_rate=rate)
@@ -339,5 +390,7 @@ def negotiator_view(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float
         readings=disputed_readings(deal, pipeline, discount_rate=rate),
         tax=host_tax(res, discount_rate=rate),
         in_kind=tuple(deal.value("amount.host_in_kind")) if "amount.host_in_kind" in deal.clauses else (),
+        risk=capped_risk(deal, pipeline, paths=paths, seed=seed, discount_rate=rate) if paths > 0 else None,
+        relief=relief,
         not_valued=["FX safeguard: the deterministic run has no currency moves; its value is a "
                     "Monte Carlo quantity (pledgelab simulate with the safeguard live)"])

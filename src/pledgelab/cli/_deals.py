@@ -240,7 +240,8 @@ def cmd_compare(args: argparse.Namespace) -> list[Table]:
                          "guarantee calls to date plus undrawn guarantee cover within the limits).")
     if not getattr(args, "negotiator", False):
         return [points, outcome]
-    views = [negotiator_view(c.deal, pipe, discount_rate=args.discount_rate) for c in cols]
+    views = [negotiator_view(c.deal, pipe, discount_rate=args.discount_rate, paths=args.paths, seed=args.seed)
+             for c in cols]
     return [points, outcome, _negotiator_table(views, head)]
 
 
@@ -278,6 +279,38 @@ def _negotiator_table(views: list[NegotiatorView], head: list[Column]) -> Table:
             t.rows.append([f"{party}: share of pre-tax cash",
                            *[None if v.tax is None or party not in v.tax.pre_tax_share else
                              f"{100 * v.tax.pre_tax_share[party]:.0f}%" for v in views]])
+    parties = sorted({p for v in views if v.risk for p in v.risk.npv_p5})
+    for party in parties:
+        t.rows.append([f"{party}: p5 NPV, agreed amounts enforced",
+                       *[None if v.risk is None or party not in v.risk.npv_p5 else _b(v.risk.npv_p5[party])
+                         for v in views]])
+        t.rows.append([f"{party}: P(loss), agreed amounts enforced",
+                       *[None if v.risk is None or party not in v.risk.p_loss else
+                         f"{100 * v.risk.p_loss[party]:.1f}%" for v in views]])
+    if any(v.risk for v in views):
+        risk = next(v.risk for v in views if v.risk)
+        t.notes.append(f"p5 NPV and P(loss) (it receives less than it puts in): {risk.paths:,} Monte Carlo "
+                       f"paths, seed {risk.seed}, amount.overrun_payer = {risk.overrun} (no one pays beyond "
+                       "the agreed amounts; `pledgelab simulate --overrun host-beyond-cap`).")
+    if any(v.relief for v in views):
+        def years(v: NegotiatorView) -> str:
+            rl = v.relief
+            return "" if rl is None else f" ({rl.first_year}-{rl.first_year + rl.years - 1})"
+
+        t.rows.append(["tariff relief: investor's benefit (PV)",
+                       *[None if v.relief is None else
+                         f"{v.relief.economy} {_b(v.relief.benefit)}{years(v)} beside NPV "
+                         f"{_b(v.npv[v.deal.investor])}" for v in views]])
+        t.rows.append(["tariff relief: US customs revenue forgone (PV)",
+                       *[None if v.relief is None else
+                         f"US {_b(v.relief.revenue_forgone)}{years(v)}"
+                         + (f" beside NPV {_b(v.npv['US'])}" if "US" in v.npv else "") for v in views]])
+        r2 = next(v.relief for v in views if v.relief)
+        t.notes.append(f"Tariff relief: the investor's benefit (margin its exporters keep plus value added "
+                       f"of sales kept) and US customs revenue forgone, {r2.years} calendar years from the "
+                       f"first year of each deal's run, scenario {r2.scenario}, discounted at the NPV rate "
+                       "(pledgelab.macro.tariff_relief; incidence assumptions of data/macro/tariffs.yaml). "
+                       "Beside the NPVs, not added to them.")
     t.rows.append(["host: in kind (recorded, not valued)",
                    *[", ".join(v.in_kind) if v.in_kind else "none recorded" for v in views]])
     parties = sorted({p for v in views for p in v.npv})

@@ -94,6 +94,12 @@ def cmd_funding(args: argparse.Namespace) -> list[Table]:
         (f"no-pledge reserves, end-{horizon}", "usd", lambda b: float(b.funding.no_pledge[end])),
         ("lowest net reserves", "usd", lambda b: float(b.funding.net_reserves.min())),
         ("largest pledge liabilities", "usd", lambda b: float(b.funding.liabilities.max())),
+        (f"contingent: undrawn guarantee cover, end-{horizon}", "usd",
+         lambda b: float(b.contingent.undrawn[end]) if b.contingent else 0.0),
+        ("contingent: peak undrawn guarantee cover", "usd",
+         lambda b: b.contingent.peak_undrawn if b.contingent else 0.0),
+        (f"contingent: guarantee calls paid to end-{horizon}", "usd",
+         lambda b: float(b.contingent.calls_paid[end]) if b.contingent else 0.0),
         (f"position held, end-{horizon}", "usd", lambda b: float(b.position[end])),
         (f"NIIP change, end-{horizon}", "usd", lambda b: float(b.niip_change[end])),
         ("PV of calls", "usd", lambda b: b.pv.calls),
@@ -122,6 +128,9 @@ def cmd_funding(args: argparse.Namespace) -> list[Table]:
                    "adds the position's value (the engine's NPV after the year) to the official position "
                    "and subtracts the dollars bought in the market. PV net cost = calls - receipts - "
                    "position + dollar debt; the memo rows are inside it or priced by the rate already.")
+    t.notes.append("Contingent liabilities: the investor's guarantee cover left undrawn (the engine's "
+                   "month-end cover within the limits) and the guarantee calls it paid, undiscounted, "
+                   "beside the liabilities and never added to them or to the net reserves.")
     t.notes.append(common)
     t.notes.extend(sheets[0].funding.notes[k] for k in ("reserves_baseline", "reserve_income")
                    if k in sheets[0].funding.notes)

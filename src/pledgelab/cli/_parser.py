@@ -97,7 +97,12 @@ def _deals(add: Add) -> None:
                     help="one NPV discount rate per year for all deals")
     sp.add_argument("--negotiator", action="store_true",
                     help="also a negotiator's view: break-even share, the value of each protective "
-                    "clause, share of net value created, disputed readings as a range (slower)")
+                    "clause, share of net value created, disputed readings as a range, p5 NPV and "
+                    "P(loss) with the agreed amounts enforced, tariff relief (slower)")
+    sp.add_argument("--paths", type=argtype("paths"), default=500,
+                    help="with --negotiator: Monte Carlo paths for p5 NPV and P(loss) (default 500)")
+    sp.add_argument("--seed", type=argtype("seed"), default=0,
+                    help="with --negotiator: the random seed (default 0)")
     sp = add("cashflows", "each party's cash flows by kind and their total, by month, quarter or year",
              cmd_cashflows)
     sp.add_argument("deal", help=DEAL)

@@ -25,10 +25,14 @@ from pledgelab.macro._data import (
 )
 from pledgelab.macro.balance import (
     BalanceSheet,
+    Contingent,
     OutsideParty,
     PresentValues,
+    TariffRelief,
     balance_sheet,
     compare_balance_sheets,
+    contingent,
+    tariff_relief,
 )
 from pledgelab.macro.funding import (
     KIND_EFFECTS,
@@ -70,6 +74,7 @@ __all__ = [
     "VALUE_MEASURES",
     "BalanceSheet",
     "BreakEvenStats",
+    "Contingent",
     "DeclineOption",
     "Economy",
     "FundingPlan",
@@ -83,6 +88,7 @@ __all__ = [
     "Series",
     "Source",
     "TariffRegime",
+    "TariffRelief",
     "TariffResult",
     "YearSavings",
     "balance_sheet",
@@ -90,6 +96,7 @@ __all__ = [
     "break_even_distribution",
     "check_base",
     "compare_balance_sheets",
+    "contingent",
     "cumulative_savings",
     "decline_option",
     "fund",
@@ -102,6 +109,7 @@ __all__ = [
     "read_macro",
     "scenarios_for",
     "tariff_benefit",
+    "tariff_relief",
     "tariff_savings",
     "trade_base",
 ]

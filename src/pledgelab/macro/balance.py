@@ -23,6 +23,9 @@ what the reserves alone do not show:
   horizon); the net cost is ``calls - receipts - position + debt``. The
   dollar-debt interest and the reserve income forgone are shown beside it,
   not added (the stated rate already prices the dollars paid out);
+* the **contingent liabilities**: the investor's guarantee cover (``RunResult.guaranteed``,
+  the engine's undrawn cover within the limits at each month end) at each year end and at
+  its peak, and the guarantee calls paid, beside the liabilities, never added to them;
 * the **perimeter**: parties of the deal other than the investor and the host
   that also pay calls (the Korea MOU's shipbuilding package, funded by Korean
   firms) are shown beside it, never mixed in.
@@ -31,6 +34,12 @@ what the reserves alone do not show:
 default the last call of any of them plus the longest maturity of the plan's
 dollar debt), so an up-front pledge and a capped one are read on the same
 dates, at the same rate, from the same opening reserves.
+
+:func:`tariff_relief` is the pledge's counterpart beside the balance sheet: the
+investor's tariff benefit and the US customs revenue forgone
+(:func:`pledgelab.macro.tariff_benefit`, the shipped incidence assumptions), present
+value over a stated horizon, year ``k`` discounted by ``(1 + r) ** -k``
+(:func:`pledgelab.macro.cumulative_savings`).
 
 References
 ----------
@@ -59,9 +68,50 @@ from pledgelab.macro.funding import (
     party_calls,
     party_receipts,
 )
+from pledgelab.macro.incidence import tariff_benefit
+from pledgelab.macro.tariffs import cumulative_savings
 
 if TYPE_CHECKING:
     from pledgelab.engine import RunResult
+    from pledgelab.terms import TermSheet
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TariffRelief:
+    """The investor's tariff benefit and the US customs revenue forgone, present values, USD."""
+
+    economy: str
+    scenario: str
+    first_year: int
+    years: int  # the horizon, calendar years from ``first_year``
+    rate: float
+    benefit: float  # PV of the investor's benefit (margin + value added of volume kept)
+    revenue_forgone: float  # PV of US customs revenue forgone
+
+
+def tariff_relief(deal: TermSheet, *, years: int, discount_rate: float, first_year: int | None = None,
+                  scenario: str = "deal-holds") -> TariffRelief:
+    """The investor's tariff benefit and US revenue forgone over ``years`` calendar years from
+    ``first_year`` (default: the year of the deal's ``as_of``), discounted to January of the
+    first year at ``discount_rate``; ``ValueError`` where no tariff model covers the investor."""
+    if years < 1:
+        raise ValueError(f"years must be at least 1, got {years!r}")
+    y0 = deal.as_of.year if first_year is None else first_year
+    res = tariff_benefit(deal.investor, scenario=scenario, years=range(y0, y0 + years))
+    return TariffRelief(economy=deal.investor, scenario=scenario, first_year=y0, years=years,
+                        rate=discount_rate,
+                        benefit=cumulative_savings(res.benefit_by_year(), discount_rate=discount_rate)[-1],
+                        revenue_forgone=cumulative_savings(res.revenue_by_year(),
+                                                           discount_rate=discount_rate)[-1])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contingent:
+    """The investor's guarantees as contingent liabilities (undiscounted, USD)."""
+
+    undrawn: np.ndarray  # cover left undrawn at each year end (the engine's ``guaranteed``)
+    peak_undrawn: float  # the most undrawn at any month end of the run
+    calls_paid: np.ndarray  # guarantee calls the investor paid, cumulative to each year end
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,6 +164,7 @@ class BalanceSheet:
     receipts_after_horizon: float  # what comes back after the horizon (inside ``position``)
     outside: tuple[OutsideParty, ...] = ()
     notes: dict[str, str] = field(default_factory=dict)
+    contingent: Contingent | None = None  # the investor's guarantees, when it gives any
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -146,12 +197,40 @@ class BalanceSheet:
                 "pv_receipts": pv.receipts, "pv_position": pv.position, "pv_debt": pv.debt,
                 "pv_interest": pv.interest, "pv_forgone_income": pv.forgone_income,
                 "pv_net_cost": pv.net_cost,
-                "market_dollars": float(f.market_dollars.sum()), "unfunded": f.total_unfunded}
+                "market_dollars": float(f.market_dollars.sum()), "unfunded": f.total_unfunded,
+                "contingent_undrawn": float(self.contingent.undrawn[-1]) if self.contingent else 0.0,
+                "contingent_peak": self.contingent.peak_undrawn if self.contingent else 0.0,
+                "guarantee_calls_paid": float(self.contingent.calls_paid[-1]) if self.contingent else 0.0}
 
 
 def _pv_monthly(flows: dict[int, float], start_month: int, end_month: int | None, rate: float) -> float:
     return float(sum(v / (1.0 + rate) ** ((m - start_month) / 12.0) for m, v in flows.items()
                      if m >= start_month and (end_month is None or m < end_month)))
+
+
+def contingent(result: RunResult, years: Sequence[int]) -> Contingent | None:
+    """The investor's guarantee cover from the engine (``RunResult.guaranteed``: undrawn cover
+    within the limits at each month end) and its guarantee calls paid, at each year end of
+    ``years``; ``None`` when the run has no guarantee."""
+    if result.guaranteed is None:
+        return None
+    g = np.asarray(result.guaranteed, dtype=np.float64)
+    inv = result.deal.investor
+    paid = np.zeros(result.months)
+    for ln in result.lines:
+        if ln.party == inv and ln.kind == "guarantee call":
+            paid -= np.minimum(ln.values, 0.0)
+    months = result.start + np.arange(result.months)
+    cum = np.cumsum(paid)
+    undrawn = np.zeros(len(years))
+    calls = np.zeros(len(years))
+    for i, y in enumerate(years):
+        last = months < (y + 1) * 12
+        if last.any():
+            k = int(np.flatnonzero(last)[-1])
+            undrawn[i] = g[k] if months[k] == (y + 1) * 12 - 1 else 0.0  # after the run: none
+            calls[i] = cum[k]
+    return Contingent(undrawn=undrawn, peak_undrawn=float(g.max(initial=0.0)), calls_paid=calls)
 
 
 def balance_sheet(result: RunResult, plan: FundingPlan | str | Path, *, discount_rate: float,
@@ -222,7 +301,7 @@ def balance_sheet(result: RunResult, plan: FundingPlan | str | Path, *, discount
                            + ("; outside it: " + ", ".join(o.party for o in outside) if outside else ""))}
     return BalanceSheet(deal=deal.id, investor=investor, funding=res, position=position,
                         forgone_income=forgone, niip_change=niip, pv=pv, receipts_after_horizon=after,
-                        outside=tuple(outside), notes=notes)
+                        outside=tuple(outside), notes=notes, contingent=contingent(result, res.years))
 
 
 def compare_balance_sheets(results: Sequence[RunResult], plan: FundingPlan | str | Path, *,
@@ -244,4 +323,5 @@ def compare_balance_sheets(results: Sequence[RunResult], plan: FundingPlan | str
                           macro=macro, reserve_income=reserve_income) for r in results]
 
 
-__all__ = ["BalanceSheet", "OutsideParty", "PresentValues", "balance_sheet", "compare_balance_sheets"]
+__all__ = ["BalanceSheet", "Contingent", "OutsideParty", "PresentValues", "TariffRelief", "balance_sheet",
+           "compare_balance_sheets", "contingent", "tariff_relief"]
