@@ -29,7 +29,7 @@ from typing import Any
 
 from pledgelab._cited import read_text
 from pledgelab._errors import InputError, Problem
-from pledgelab._limits import MAX_CSV_BYTES, MAX_CSV_FIELD
+from pledgelab._limits import IMPORT_BATCH, MAX_CSV_BYTES, MAX_CSV_FIELD
 from pledgelab.ledger._fields import FIELDS
 from pledgelab.ledger._ledger import Ledger, Where
 from pledgelab.ledger._report import held_amount
@@ -42,7 +42,6 @@ PROJECT_COLUMNS = ("id", "pledge_id", "tranche_id", "relation", "name", "sector"
                    "amount_usd", "amount_basis", "amount_as_of", "amount_bound", "amount_estimate",
                    "sources", "verified", "note")
 MAX_ROWS = 100_000
-IMPORT_BATCH = 500  # rows a transaction: the longest another writer waits on an import
 
 
 def _kind_of(header: list[str]) -> str:
