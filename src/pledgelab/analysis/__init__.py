@@ -30,11 +30,21 @@ from pledgelab.analysis._factors import (
     Outcome,
     explicit_ranges,
     factors,
+    numeric_factor,
     parse_limit,
     parse_outcome,
     reservations,
 )
-from pledgelab.analysis._frontier import POSITIONS, Axis, FrontierResult, Objective, Position, frontier
+from pledgelab.analysis._frontier import (
+    POSITIONS,
+    Axis,
+    FrontierResult,
+    Objective,
+    Position,
+    frontier,
+    parse_axis,
+    parse_objective,
+)
 from pledgelab.analysis._montecarlo import (
     FAN_PATHS,
     QUANTILES,
@@ -118,7 +128,10 @@ __all__ = [
     "host_tax",
     "negotiator_view",
     "npv_attribution",
+    "numeric_factor",
+    "parse_axis",
     "parse_limit",
+    "parse_objective",
     "parse_outcome",
     "parse_target",
     "reservations",

@@ -433,6 +433,9 @@ def add_v1(app: FastAPI, *, workers: int = 2, queue: int = 4) -> Jobs:
     def cancel(job_id: Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]{1,64}$")]) -> dict[str, Any]:
         return jobs.cancel(job_id).as_json()
 
+    from pledgelab.api._analyses import add_analyses  # sensitivity, solve, frontier: the same pool
+
+    add_analyses(r, jobs)
     app.include_router(r)
     return jobs
 
