@@ -79,8 +79,14 @@
   }
 
   function fanChart(party, fan) {
-    const x = fan.rows.map(r => r[0]);
-    const col = k => fan.rows.map(r => r[fan.columns.indexOf(k)] / 1e9);
+    // Cumulative cash stops changing when the last flow ends: cut the flat tail (every percentile
+    // unchanged), as the CLI's chart does.
+    const keys = ["p5", "p25", "p50", "p75", "p95"].map(k => fan.columns.indexOf(k));
+    let end = fan.rows.length;
+    while (end > 2 && keys.every(i => fan.rows[end - 1][i] === fan.rows[end - 2][i])) end -= 1;
+    const rows = fan.rows.slice(0, end);
+    const x = rows.map(r => r[0]);
+    const col = k => rows.map(r => r[fan.columns.indexOf(k)] / 1e9);
     const div = el("div", {class: "chart", id: "fan-" + party, role: "img",
       "aria-label": "Fan chart of " + party + "'s cumulative net cash by year end, 5th to 95th percentile"});
     const band = (lo, hi, name, color) => [
@@ -90,9 +96,9 @@
       ...band("p25", "p75", "25th–75th percentile", "rgba(29,78,137,0.35)"),
       {x, y: col("p50"), mode: "lines", line: {color: "#1d4e89", width: 2}, name: "median"}];
     return {div, draw: () => Plotly.newPlot(div, traces, {
-      title: {text: party + ": cumulative net cash", font: {size: 14}}, margin: {l: 64, r: 12, t: 48, b: 40},
+      title: {text: party + ": cumulative net cash", font: {size: 14}}, margin: {l: 64, r: 12, t: 48, b: 96},
       yaxis: {title: {text: "US$ billion, cumulative"}, zeroline: true}, xaxis: {title: {text: "year end"}},
-      legend: {orientation: "h", y: -0.2}}, {responsive: true, displaylogo: false})};
+      legend: {orientation: "h", x: 0, y: -0.32, yanchor: "top"}}, {responsive: true, displaylogo: false})};
   }
 
   function npvChart(summary) {
