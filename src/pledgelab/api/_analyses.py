@@ -67,6 +67,7 @@ MAX_AXES = 3
 MAX_GRID = 400  # frontier variants per request (the CLI allows 20,000)
 MAX_SOLVE_RUNS = 64  # an upper bound on a solve's evaluations (the library stops at 60)
 Text = Annotated[str, Field(min_length=1, max_length=200)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
 JobId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]{1,64}$")]
 Paths = Annotated[int | None, Field(None, ge=1, le=MAX_PATHS,
                                     description="Monte Carlo paths per variant (default: deterministic)")]
@@ -98,7 +99,7 @@ class SolveIn(_Analysis):
 
     vary: ClausePath
     target: Text = Field(description="OUTCOME=VALUE, e.g. \"KR.npv=0\"")
-    bracket: tuple[float, float] | None = Field(None, description="[lo, hi] (default: the clause's range)")
+    bracket: tuple[Finite, Finite] | None = Field(None, description="[lo, hi] (default: the clause's range)")
     xtol: float | None = Field(None, gt=0, allow_inf_nan=False)
 
 
