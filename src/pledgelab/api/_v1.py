@@ -36,13 +36,14 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, HTTPException, Path, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pledgelab._cited import Located, shipped
 from pledgelab._errors import InputError, NotFoundError, Problem
 from pledgelab.analysis import STICKING_POINTS, SimulationResult, compare, simulate
 from pledgelab.drivers import load_drivers
 from pledgelab.engine import run
+from pledgelab.macro.safeguard import Safeguard
 from pledgelab.metrics import cash_flows, deal_outcome, default_discount_rate, party_outcomes
 from pledgelab.pipeline import Pipeline, default_pipeline, load_pipeline
 from pledgelab.report import as_json, fan_table, simulation_summary
@@ -110,6 +111,26 @@ class SimulationIn(_Body):
     chunk_size: int = Field(256, ge=1, le=MAX_PATHS)
     discount_rate: float | None = Field(None, ge=-0.5, le=1.0, allow_inf_nan=False)
     fan: list[Name] = Field(default_factory=list, max_length=8, description="parties whose fan to return")
+    fx_feedback: bool | Name = Field(False, description="make the FX-safeguard clause live: true for the "
+                                     "investor's shipped safeguard, or a shipped safeguard id")
+    workforce_policy: Name | None = Field(None, description="add workforce delays under a shipped visa "
+                                          "policy (e.g. post-raid-2025)")
+
+    @field_validator("workforce_policy")
+    @classmethod
+    def _shipped_policy(cls, v: str | None) -> str | None:
+        known = list(shipped("workforce/policies"))
+        if v is not None and v not in known:
+            raise ValueError(f"{v!r} is not a shipped workforce policy ({', '.join(known)})")
+        return v
+
+    @field_validator("fx_feedback")
+    @classmethod
+    def _shipped_safeguard(cls, v: bool | str) -> bool | str:
+        known = list(shipped("safeguard"))
+        if isinstance(v, str) and v not in known:
+            raise ValueError(f"{v!r} is not a shipped safeguard ({', '.join(known)})")
+        return v
 
 
 # -- what the library returns, as JSON ----------------------------------------------------------
@@ -260,8 +281,18 @@ def compare_json(body: CompareIn) -> dict[str, Any]:
 def simulation_json(res: SimulationResult, fans: list[str]) -> dict[str, Any]:
     """The summary table and the fans, exactly as ``pledgelab simulate --format json`` gives them."""
     tables = [simulation_summary(res)] + [fan_table(res, p) for p in fans]
-    return {"summary": as_json(tables[:1])[0], "fans": {p: t for p, t in zip(fans, as_json(tables[1:]),
-                                                                             strict=True)}}
+    summary = as_json(tables[:1])[0]
+    out = {"summary": summary, "fans": {p: t for p, t in zip(fans, as_json(tables[1:]), strict=True)}}
+    # The FX and workforce parts of the summary (its rows and notes), when they were live.
+    if res.fx is not None:
+        cur = res.fx.currency
+        out["fx"] = {"currency": cur, "rows": [r for r in summary["rows"] if r[0] == cur],
+                     "notes": [n for n in summary["notes"] if cur in n or "safeguard" in n.lower()]}
+    if res.workforce is not None:
+        out["workforce"] = {"policy": res.workforce.policy,
+                            "rows": [r for r in summary["rows"] if r[0] == "workforce"],
+                            "notes": [n for n in summary["notes"] if n.startswith("Workforce policy")]}
+    return out
 
 
 # -- simulation jobs ----------------------------------------------------------------------------
@@ -371,15 +402,35 @@ class Jobs:
 
 def digest(body: SimulationIn, deal: TermSheet) -> str:
     """The cache key of a simulation: the deal's clauses (overrides included), the pipeline,
-    paths, seed, drivers, chunk size, discount rate and fans, and pledgelab's version."""
+    paths, seed, drivers, chunk size, discount rate, fans, FX feedback and workforce policy, and
+    pledgelab's version."""
     from pledgelab._version import __version__
 
     clauses = [(c.path, repr(_value(c.value))) for c in deal.all_clauses()]
     key = json.dumps({"deal": deal.id, "clauses": clauses, "pipeline": body.pipeline, "paths": body.paths,
                       "seed": body.seed, "drivers": body.drivers, "chunk": body.chunk_size,
-                      "rate": body.discount_rate, "fan": body.fan, "version": __version__},
+                      "rate": body.discount_rate, "fan": body.fan, "fx": body.fx_feedback,
+                      "workforce": body.workforce_policy, "version": __version__},
                      sort_keys=True, default=str)
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _safeguard(deal: TermSheet, given: bool | str) -> Safeguard | None:
+    """The safeguard of ``fx_feedback`` (true: the investor's shipped one), checked against the deal
+    as ``pledgelab simulate --fx-feedback`` checks it; a 422 naming ``fx_feedback`` if it cannot apply."""
+    from pledgelab.macro.safeguard import load_safeguard, safeguard_for
+
+    if given is False:
+        return None
+    sg = safeguard_for(deal.investor) if given is True else load_safeguard(str(given))
+    if sg is None:
+        raise InputError([Problem("request", 0, "fx_feedback",
+                                  f"no shipped safeguard for investor {deal.investor}")])
+    try:
+        sg.rule(deal)
+    except ValueError as exc:
+        raise InputError([Problem("request", 0, "fx_feedback", str(exc))]) from None
+    return sg
 
 
 # -- routes -------------------------------------------------------------------------------------
@@ -415,10 +466,12 @@ def add_v1(app: FastAPI, *, workers: int = 2, queue: int = 4) -> Jobs:
         for p in body.fan:
             if p not in d.parties:
                 raise InputError([Problem("request", 0, "fan", f"{p!r} is not a party of {d.id}")])
+        fx = _safeguard(d, body.fx_feedback)
 
         def work(progress: Any) -> dict[str, Any]:
             res = simulate(d, pipeline=pipe, paths=body.paths, seed=body.seed, drivers=model,
-                           chunk_size=body.chunk_size, discount_rate=body.discount_rate, on_chunk=progress)
+                           chunk_size=body.chunk_size, discount_rate=body.discount_rate, fx_feedback=fx,
+                           workforce_policy=body.workforce_policy, on_chunk=progress)
             return simulation_json(res, body.fan)
 
         job, new = jobs.submit(digest(body, d), body.paths, work)
