@@ -56,3 +56,26 @@ def test_bad_paths_shows_the_message_beside_the_field(browser: Any) -> None:
     browser.wait("document.getElementById('err-paths').textContent.includes('20000')")
     assert browser.js("return document.querySelectorAll('#results .js-plotly-plot').length") == 4
     browser.check_clean(refused=2)
+
+
+def test_a_workforce_policy_shows_the_workforce_result_equal_to_the_cli(browser: Any) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    browser.open("/risk")
+    browser.wait("document.getElementById('deal') && !document.getElementById('fx').disabled")
+    labels = browser.js("return [...document.querySelectorAll('#workforce_policy option')].map(o => o.text)")
+    assert any(t.startswith("After the raid") for t in labels)  # titles in words, not bare ids
+    Select(browser.d.find_element("css selector", "#workforce_policy")).select_by_value("post-raid-2025")
+    _set(browser, "#paths", "100")
+    _set(browser, "#seed", "4")
+    browser.d.find_element("css selector", "#run").click()
+    browser.wait("document.querySelector('#workforce-result .num')", timeout=120)
+    summary = next(t for t in cli("simulate", DEAL, "--paths", "100", "--seed", "4",
+                                  "--workforce-policy", "post-raid-2025")
+                   if "paths, drivers default, seed 4" in t["title"])
+    row = next(r for r in summary["rows"] if r[0] == "workforce")
+    shown = browser.js("return document.querySelector('#workforce-result .num').dataset.value")
+    assert float(shown) == row[2]
+    text = browser.js("return document.getElementById('workforce-result').textContent")
+    assert "post-raid-2025" in text and "P(an enforcement action at a site)" in text
+    browser.check_clean()

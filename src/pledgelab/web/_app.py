@@ -132,8 +132,13 @@ reported, assumed, disputed, scenario) and their sources. No request leaves this
 
 
 def _options() -> str:
-    """The shipped driver sets, for the Risk page's form (a JSON island the script reads)."""
-    data = {"drivers": list(shipped("drivers"))}
+    """The shipped driver sets and workforce policies (id and title), for the Risk page's form (a
+    JSON island the script reads)."""
+    from pledgelab.workforce import load_policy
+
+    data = {"drivers": list(shipped("drivers")),
+            "workforce_policies": [{"id": p, "title": load_policy(p).title}
+                                   for p in shipped("workforce/policies")]}
     return f'<script type="application/json" id="options">{json.dumps(data)}</script>'
 
 

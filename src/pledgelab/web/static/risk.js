@@ -5,7 +5,7 @@
   const {el, usd, pct, ratio, api, problems, table, app, fail} = PL;
   const OPTIONS = JSON.parse(document.getElementById("options").textContent);
   let job = null, detail = null;
-  const FIELDS = ["deal", "paths", "seed", "drivers"];
+  const FIELDS = ["deal", "paths", "seed", "drivers", "workforce_policy", "fx_feedback"];
 
   function field(name, label, input, hint) {
     return el("label", {}, label, input, hint ? el("span", {class: "small", text: hint}) : null,
@@ -29,6 +29,9 @@
     const box = document.getElementById("fx");
     box.disabled = !fx || fx.value !== true;
     box.checked = !!(fx && fx.value === true);
+    const live = document.getElementById("fx_feedback");
+    live.disabled = box.disabled;
+    if (live.disabled) live.checked = false;
     document.getElementById("fx-note").textContent = fx ? (fx.value ? "" : " (this deal has no safeguard)") : " (no safeguard clause in this deal)";
   }
 
@@ -41,6 +44,10 @@
     for (const k of ["paths", "seed"]) if (!/^\d+$/.test(document.getElementById(k).value.trim())) body[k] = document.getElementById(k).value;
     const fx = document.getElementById("fx");
     if (!fx.disabled && !fx.checked) body.overrides = {"fx_safeguard.available": false};
+    const live = document.getElementById("fx_feedback");
+    if (!live.disabled && live.checked && fx.checked) body.fx_feedback = true;
+    const wf = document.getElementById("workforce_policy").value;
+    if (wf) body.workforce_policy = wf;
     const r = await api("/v1/simulations", body);
     if (!r.ok) {
       for (const p of problems(r.json)) {
@@ -118,9 +125,18 @@
       r.slice(2).map((v, k) => el("td", {class: "num", "data-row": i, "data-col": k + 2, "data-value": v === null ? "" : String(v)}, cellValue(v, units[i])))));
     const probs = s.notes.filter(n => n.startsWith("P("));
     const charts = [npvChart(s), ...Object.entries(j.result.fans).map(([p, f]) => fanChart(p, f))];
+    // The workforce's delays and the live FX safeguard, when the run had them (rows of the summary).
+    const extra = [];
+    const part = (id, heading, r, unit) => el("section", {id}, el("h2", {text: heading}),
+      el("ul", {}, r.rows.map(row => el("li", {}, row[1] + ": mean ", el("span", {class: "num", "data-value": String(row[2]), text: unit(row[2])}),
+        ", median " + unit(row[s.columns.indexOf("p50")]) + ", 95th percentile " + unit(row[s.columns.indexOf("p95")]))),
+        r.notes.map(n => el("li", {text: n}))));
+    if (j.result.workforce) extra.push(part("workforce-result", "Workforce delays (policy " + j.result.workforce.policy + ")", j.result.workforce, v => typeof v === "number" ? v.toFixed(2) : "n/a"));
+    if (j.result.fx) extra.push(part("fx-result", "FX safeguard live (" + j.result.fx.currency + ")", j.result.fx, v => typeof v === "number" ? v.toLocaleString("en-US", {maximumFractionDigits: 2}) : "n/a"));
     document.getElementById("results").replaceChildren(
       el("h2", {text: "Chances"}),
       el("ul", {class: "probabilities"}, probs.map(n => el("li", {text: n}))),
+      ...extra,
       el("h2", {text: "NPV distribution"}), el("p", {class: "small", text: "Box: 25th to 75th percentile with the median; whiskers: 5th and 95th percentile; dashed: the mean."}), charts[0].div,
       el("h2", {text: "Cumulative cash by party (fan charts)"}), el("p", {class: "small", text: Object.values(j.result.fans)[0] ? "Cumulative net cash by year end, US$ billion: median line, 25th–75th and 5th–95th percentile bands (" + j.progress.paths + " paths)." : ""}), ...charts.slice(1).map(c => c.div),
       el("h2", {text: s.title}),
@@ -145,7 +161,11 @@
           field("drivers", "Driver set", el("select", {id: "drivers"}, OPTIONS.drivers.map(d => el("option", {value: d, selected: d === "default"}, d))))),
         el("fieldset", {}, el("legend", {text: "Switches"}),
           el("label", {}, el("input", {type: "checkbox", id: "fx", checked: true}), " FX safeguard clause available (Korea may ask to adjust amount and timing)", el("span", {id: "fx-note", class: "small"})),
-          el("p", {class: "small", text: "Workforce (visa policy) switch: not offered by /v1/simulations yet; use pledgelab simulate --workforce-policy."})),
+          field("fx_feedback", "", el("input", {type: "checkbox", id: "fx_feedback"}), " Make the safeguard live: the pledge's dollar demand moves the exchange rate, and a crossing brings a request that defers calls"),
+          field("workforce_policy", "Workforce (visa policy)", el("select", {id: "workforce_policy"},
+            el("option", {value: "", selected: true}, "None: no workforce delays"),
+            OPTIONS.workforce_policies.map(p => el("option", {value: p.id}, p.title + " (" + p.id + ")"))),
+            "delays during the build move operations and cost standby; a late ramp-up loses output")),
         el("div", {class: "row"}, el("button", {type: "submit", id: "run"}, "Run simulation"),
           el("button", {type: "button", id: "cancel", class: "secondary", disabled: true, onclick: async () => { if (job) await api("/v1/simulations/" + job.id, undefined, "DELETE"); }}, "Cancel")));
       form.addEventListener("submit", start);
