@@ -3,7 +3,11 @@
 :func:`pledgelab.macro.tariff_savings` by scenario over 20 years from the run's first year,
 :func:`pledgelab.macro.pledge_net_cost` (minus the investor's NPV), and for each scenario
 :func:`pledgelab.macro.break_even` and :func:`pledgelab.macro.cumulative_savings` at the deal's
-default discount rate. The page shows what they return.
+default discount rate; the fund-or-decline table (:func:`pledgelab.macro.decline_option` per
+financed project, scenario ``deal-holds``: ``pledgelab tariffs --decline``) and the investor's benefit
+by incidence and volume (:func:`pledgelab.macro.tariff_benefit` over the shipped incidence and
+elasticity and their alternatives, break-even against the plan's net cost). The page shows what
+they return.
 
 References
 ----------
@@ -18,20 +22,27 @@ import json
 from functools import lru_cache
 
 from pledgelab._cited import shipped
-from pledgelab.engine import run
+from pledgelab.engine import RunResult, run
 from pledgelab.macro import (
     break_even,
+    check_base,
     cumulative_savings,
+    decline_option,
+    load_macro,
     pledge_net_cost,
     scenarios_for,
+    tariff_benefit,
     tariff_savings,
 )
+from pledgelab.macro.incidence import parameters
+from pledgelab.macro.tariffs import DEAL_REGIMES
 from pledgelab.metrics import default_discount_rate
-from pledgelab.pipeline import default_pipeline
-from pledgelab.terms import load_deal
+from pledgelab.pipeline import Pipeline, default_pipeline
+from pledgelab.terms import TermSheet, load_deal
 from pledgelab.web._html import deal_options, usd, usd_cell
 
 YEARS = 20  # the CLI's default --years
+SCENARIO = "deal-holds"  # the CLI's default --scenario for --decline and the incidence table
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +112,93 @@ id="net-cost">{html.escape(usd(cost))}</strong> (minus its NPV at {100 * rate:.2
 <h3>Tariff cost avoided a year, by scenario (US$)</h3>
 <div class="table-wrap"><table class="tariffs"><thead><tr><th scope="col">year</th>{head}</tr></thead>
 <tbody>{body}</tbody></table></div>
-<p class="small">Fund or decline per project and the incidence tables: <code>pledgelab tariffs
-{html.escape(deal_id)} --decline</code> (not on this page yet).</p>
+{_incidence(deal, pipe.id, list(years), rate, cost)}
+{_decline(deal, pipe, res, rate)}
 """
+
+
+def _text(x: object) -> str:
+    return f"<td>{html.escape(str(x))}</td>"
+
+
+def _pct_cell(x: float | None) -> str:
+    if x is None:
+        return '<td class="num" data-value="">n/a</td>'
+    return f'<td class="num" data-value="{float(x)!r}">{100 * x:.1f}%</td>'
+
+
+def _decline(deal: TermSheet, pipe: Pipeline, res: RunResult, rate: float) -> str:
+    """Fund or decline each financed project, as ``pledgelab tariffs --decline`` (scenario deal-holds)."""
+    data = load_macro("tariffs")
+    rows, shared = [], None
+    for ps in res.schedule.projects:
+        if ps.status != "financed":
+            continue
+        o = decline_option(deal, pipe, ps.project.id, scenario=SCENARIO, discount_rate=rate, data=data,
+                           funded_run=res)
+        shared = shared or o
+        rows.append(f'<tr data-project="{html.escape(ps.project.id)}"><th scope="row">'
+                    f"{html.escape(ps.project.id)}</th>" + usd_cell(o.npv_fund) + usd_cell(o.npv_decline)
+                    + usd_cell(o.diverted_to_host) + usd_cell(o.step_up_cost) + _text(o.cheaper)
+                    + usd_cell(o.margin) + "</tr>")
+    notes = [] if shared is None else [f"{k}: {v}" for k, v in shared.inputs().items()
+                                       if k != "step-up start"]
+    notes.append("step-up start: each project's earliest funding date")
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in (
+        "project", "investor NPV if funded", "investor NPV if declined", "diverted to host",
+        "tariff step-up cost", "cheaper", "by"))
+    return f"""<h3>Fund or decline each project ({SCENARIO}, NPV at {100 * rate:.2f}% a year)</h3>
+<div class="table-wrap"><table class="decline"><thead><tr>{head}</tr></thead>
+<tbody>{"".join(rows)}</tbody></table></div>
+<ul class="small">{"".join(f"<li>{html.escape(n)}</li>" for n in notes)}</ul>
+<p class="small">The same numbers as <code>pledgelab tariffs {html.escape(deal.id)} --decline</code>.</p>"""
+
+
+def _incidence(deal: TermSheet, pipe_id: str, years: list[int], rate: float, cost: float) -> str:
+    """The investor's benefit by incidence and volume, as the incidence table of ``pledgelab tariffs``
+    (without ``--paths``: break-even against the plan's net cost only)."""
+    data = load_macro("tariffs")
+    eco = deal.investor
+    try:
+        central = parameters(eco, data=data)
+    except KeyError as exc:
+        return f'<h3>{html.escape(eco)}\'s benefit by incidence</h3><p class="small">Not computed: ' \
+               f"{html.escape(str(exc.args[0]))}</p>"
+    inc = data.clause("importer_incidence", eco)
+    ela = data.clause("import_demand_elasticity", eco)
+    incidences = sorted({float(inc.value), *(float(a.value) for a in inc.alternatives)}, reverse=True)
+    elasticities = sorted({float(ela.value), *(float(a.value) for a in ela.alternatives)})
+    cases = [(i, float(ela.value)) for i in incidences] + [
+        (float(inc.value), e) for e in elasticities if e != float(ela.value)]
+    after = data.regimes[DEAL_REGIMES[eco]].start_date.year + 1  # the deal rate's first full year
+    full = after if after in years else years[0]
+    rows = []
+    for incidence, elasticity in cases:
+        p = parameters(eco, data=data, incidence=incidence, elasticity=elasticity)
+        r = tariff_benefit(eco, scenario=SCENARIO, years=years, params=p, data=data)
+        y = next(b for b in r.years if b.year == full)
+        by_year = r.benefit_by_year()
+        pv = float(sum(v / (1 + rate) ** k for k, v in enumerate(by_year[k] for k in sorted(by_year))))
+        be = break_even(by_year, cost, discount_rate=rate)
+        rows.append("<tr>" + _pct_cell(incidence) + f'<td class="num" data-value="{elasticity!r}">'
+                    f"{elasticity:g}</td>" + usd_cell(y.customs_revenue) + usd_cell(y.benefit)
+                    + _pct_cell(y.share_of_gdp) + usd_cell(pv)
+                    + _text("never" if be is None else f"{be:.1f}") + "</tr>")
+    b = check_base(eco, data=data)
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in (
+        "US share of the tariff", "elasticity", f"customs revenue {full}", f"{eco} benefit {full}",
+        f"benefit / GDP {full}", "PV of benefit", "break-even, years (plan)"))
+    notes = [
+        f"Base: US imports from {eco} {usd(b['us_imports'])} a year [cited], less exempt goods "
+        f"{usd(b['exempt'])} [assumed share], autos {usd(b['autos_line'])} on their own line, general "
+        f"line {usd(b['general_line'])}.",
+        f"Benefit = margin exporters would have absorbed ((1 - US share) x rate gap x base) + value-added "
+        f"share {central.value_added_share:g} [assumed] x the volume kept. US share: {inc.cite()}",
+        f"Years from {years[0]}, discounted at {100 * rate:.2f}% a year over pipeline {pipe_id}; the "
+        f"revenue and benefit columns are for {full}, the deal rate's first full year. Break-even against "
+        f"the simulated distribution: pledgelab tariffs {deal.id} --paths N."]
+    title = f"{eco}'s benefit from the deal's rates by incidence and volume ({SCENARIO})"
+    return f"""<h3>{html.escape(title)}</h3>
+<div class="table-wrap"><table class="incidence"><thead><tr>{head}</tr></thead>
+<tbody>{"".join(rows)}</tbody></table></div>
+<ul class="small">{"".join(f"<li>{html.escape(n)}</li>" for n in notes)}</ul>"""
