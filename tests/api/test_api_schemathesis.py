@@ -16,6 +16,8 @@ from schemathesis.checks import not_a_server_error  # noqa: E402
 
 from pledgelab.ledger import Ledger  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the fuzzer over every operation: CI runs it, plain make test does not
+
 EXAMPLES = 12
 
 

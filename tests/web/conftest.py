@@ -24,6 +24,14 @@ from typing import Any
 
 import pytest
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser sessions are slow: CI's make test runs them (and make test-all), plain make test does not."""
+    for item in items:
+        if item.nodeid.replace("\\", "/").startswith(("tests/web/", "web/")):
+            item.add_marker(pytest.mark.slow)
+
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "out" / "screenshots"
 PLEDGELAB = str(Path(sys.executable).with_name("pledgelab"))
