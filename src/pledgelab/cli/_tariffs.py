@@ -90,14 +90,13 @@ def _incidence_tables(args: argparse.Namespace, deal: TermSheet, pipe: Pipeline,
     against the deterministic net cost and, with ``--paths``, against the simulated distribution."""
     import numpy as np
 
-    from pledgelab.macro import break_even_distribution, check_base, load_macro, tariff_benefit
+    from pledgelab.macro import check_base, incidence_sweep, load_macro
     from pledgelab.macro.incidence import parameters
-    from pledgelab.macro.tariffs import break_even
 
     data = load_macro("tariffs")
     eco = deal.investor
     try:
-        central = parameters(eco, data=data)
+        parameters(eco, data=data)
     except KeyError as exc:
         t = Table(f"{deal.id}: {eco}'s benefit by incidence", [Column("")])
         t.notes.append(f"Not computed: {exc.args[0]}")
@@ -110,16 +109,10 @@ def _incidence_tables(args: argparse.Namespace, deal: TermSheet, pipe: Pipeline,
         sim = simulate(deal, pipeline=pipe, paths=paths, seed=seed, discount_rate=rate)
         costs = -np.asarray(sim.npv[sim.party_index(eco)], dtype=np.float64)
     scenario = getattr(args, "scenario", "deal-holds")
+    sweep = incidence_sweep(eco, scenario=scenario, years=years, discount_rate=rate, net_cost=cost,
+                            net_costs=costs, data=data)
+    central, full = sweep.central, sweep.year
     inc = data.clause("importer_incidence", eco)
-    ela = data.clause("import_demand_elasticity", eco)
-    incidences = sorted({float(inc.value), *(float(a.value) for a in inc.alternatives)}, reverse=True)
-    elasticities = sorted({float(ela.value), *(float(a.value) for a in ela.alternatives)})
-    cases = [(i, float(ela.value)) for i in incidences] + [
-        (float(inc.value), e) for e in elasticities if e != float(ela.value)]
-    from pledgelab.macro.tariffs import DEAL_REGIMES
-
-    after = data.regimes[DEAL_REGIMES[eco]].start_date.year + 1  # the deal rate's first full year
-    full = after if after in years else years[0]
     t = Table(f"{deal.id}: {eco}'s benefit from the deal's rates by incidence and volume ({scenario}; "
               f"break-even against the pledge's net cost)",
               [Column("US share of the tariff", "pct"), Column("elasticity", "number"),
@@ -131,20 +124,12 @@ def _incidence_tables(args: argparse.Namespace, deal: TermSheet, pipe: Pipeline,
     def yrs(x: float | None) -> str:
         return "never" if x is None else f"{x:.1f}"
 
-    for incidence, elasticity in cases:
-        p = parameters(eco, data=data, incidence=incidence, elasticity=elasticity)
-        r = tariff_benefit(eco, scenario=scenario, years=years, params=p, data=data)
-        y = next(b for b in r.years if b.year == full)
-        by_year = r.benefit_by_year()
-        pv = float(sum(v / (1 + rate) ** k for k, v in enumerate(by_year[k] for k in sorted(by_year))))
-        det = break_even(by_year, cost, discount_rate=rate)
-        row: list[object] = [incidence, elasticity, y.customs_revenue, y.benefit, y.share_of_gdp, pv,
-                             yrs(det)]
-        if costs is not None:
-            s = break_even_distribution(by_year, costs, discount_rate=rate)
-            row += [yrs(s.median), yrs(s.p5), yrs(s.p95), s.never]
-        else:
-            row += ["-", "-", "-", None]
+    for c in sweep.cases:
+        row: list[object] = [c.incidence, c.elasticity, c.customs_revenue, c.benefit, c.share_of_gdp,
+                             c.pv_benefit, yrs(c.break_even)]
+        s = c.distribution
+        row += (["-", "-", "-", None] if s is None
+                else [yrs(s.median), yrs(s.p5), yrs(s.p95), s.never])
         t.rows.append(row)
     b = check_base(eco, data=data)
     t.notes.append(

@@ -47,9 +47,12 @@ from pledgelab.macro.funding import (
 )
 from pledgelab.macro.incidence import (
     BreakEvenStats,
+    IncidenceCase,
     IncidenceResult,
+    IncidenceSweep,
     break_even_distribution,
     check_base,
+    incidence_sweep,
     tariff_benefit,
 )
 from pledgelab.macro.tariffs import (
@@ -79,7 +82,9 @@ __all__ = [
     "Economy",
     "FundingPlan",
     "FundingResult",
+    "IncidenceCase",
     "IncidenceResult",
+    "IncidenceSweep",
     "MacroData",
     "Observation",
     "OutsideParty",
@@ -101,6 +106,7 @@ __all__ = [
     "decline_option",
     "fund",
     "funding_plan_for",
+    "incidence_sweep",
     "investor_calls",
     "load_funding",
     "load_macro",

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pledgelab.macro._data import MacroData, TariffRegime, load_macro
-from pledgelab.macro.tariffs import SCENARIOS, Layer, break_even
+from pledgelab.macro.tariffs import DEAL_REGIMES, SCENARIOS, Layer, break_even, cumulative_savings
 
 #: The autos line's layers by scenario: the deal's Section 232 auto rate against the 25% it cut;
 #: Section 232 survives the IEEPA ruling, and the 2026 step-up names autos too.
@@ -248,5 +248,69 @@ def break_even_distribution(benefit_by_year: Mapping[int, float] | Sequence[floa
                           never=float(np.mean(~np.isfinite(years))), deterministic=det)
 
 
-__all__ = ["AUTO_LAYERS", "LINES", "BreakEvenStats", "IncidenceResult", "Parameters", "YearBenefit",
-           "break_even_distribution", "check_base", "parameters", "tariff_benefit"]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IncidenceCase:
+    """One (incidence, elasticity) pair of the sweep: the year's figures, the benefit's present value
+    and break-even against the plan's net cost (and, given draws, against their distribution)."""
+
+    incidence: float
+    elasticity: float
+    customs_revenue: float  # in the sweep's year: US revenue forgone, not the investor's gain
+    benefit: float          # in the sweep's year
+    share_of_gdp: float | None
+    pv_benefit: float       # over all the years, year k discounted by (1 + r) ** -k
+    break_even: float | None
+    distribution: BreakEvenStats | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IncidenceSweep:
+    """The investor's benefit over the incidence and elasticity clauses' values and alternatives."""
+
+    economy: str
+    scenario: str
+    year: int  # the deal rate's first full year (or the first year shown)
+    central: Parameters
+    cases: tuple[IncidenceCase, ...]
+
+
+def incidence_sweep(economy: str, *, scenario: str, years: Sequence[int], discount_rate: float,
+                    net_cost: float, net_costs: np.ndarray | None = None,
+                    data: MacroData | None = None) -> IncidenceSweep:
+    """The benefit by incidence (each value of ``importer_incidence``, at the central elasticity)
+    and by elasticity (each value of ``import_demand_elasticity``, at the central incidence).
+
+    Break-even against ``net_cost`` (the plan's) and, with ``net_costs`` (one per Monte Carlo
+    path), against their distribution. One implementation for every presentation (the CLI's
+    ``tariffs`` table and the workbench's Tariffs page). A ``KeyError`` where the economy has no
+    incidence data.
+    """
+    data = data or load_macro("tariffs")
+    central = parameters(economy, data=data)
+    inc = data.clause("importer_incidence", economy)
+    ela = data.clause("import_demand_elasticity", economy)
+    incidences = sorted({float(inc.value), *(float(a.value) for a in inc.alternatives)}, reverse=True)
+    elasticities = sorted({float(ela.value), *(float(a.value) for a in ela.alternatives)})
+    pairs = [(i, float(ela.value)) for i in incidences] + [
+        (float(inc.value), e) for e in elasticities if e != float(ela.value)]
+    after = data.regimes[DEAL_REGIMES[economy]].start_date.year + 1  # the deal rate's first full year
+    full = after if after in years else years[0]
+    cases = []
+    for incidence, elasticity in pairs:
+        p = parameters(economy, data=data, incidence=incidence, elasticity=elasticity)
+        r = tariff_benefit(economy, scenario=scenario, years=years, params=p, data=data)
+        y = next(b for b in r.years if b.year == full)
+        by_year = r.benefit_by_year()
+        pv = cumulative_savings(by_year, discount_rate=discount_rate)[-1] if by_year else 0.0
+        dist = (None if net_costs is None
+                else break_even_distribution(by_year, net_costs, discount_rate=discount_rate))
+        cases.append(IncidenceCase(
+            incidence=incidence, elasticity=elasticity, customs_revenue=y.customs_revenue,
+            benefit=y.benefit, share_of_gdp=y.share_of_gdp, pv_benefit=pv,
+            break_even=break_even(by_year, net_cost, discount_rate=discount_rate), distribution=dist))
+    return IncidenceSweep(economy=economy, scenario=scenario, year=full, central=central, cases=tuple(cases))
+
+
+__all__ = ["AUTO_LAYERS", "LINES", "BreakEvenStats", "IncidenceCase", "IncidenceResult", "IncidenceSweep",
+           "Parameters", "YearBenefit", "break_even_distribution", "check_base", "incidence_sweep",
+           "parameters", "tariff_benefit"]

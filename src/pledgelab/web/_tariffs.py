@@ -28,14 +28,12 @@ from pledgelab.macro import (
     check_base,
     cumulative_savings,
     decline_option,
+    incidence_sweep,
     load_macro,
     pledge_net_cost,
     scenarios_for,
-    tariff_benefit,
     tariff_savings,
 )
-from pledgelab.macro.incidence import parameters
-from pledgelab.macro.tariffs import DEAL_REGIMES
 from pledgelab.metrics import default_discount_rate
 from pledgelab.pipeline import Pipeline, default_pipeline
 from pledgelab.terms import TermSheet, load_deal
@@ -160,30 +158,19 @@ def _incidence(deal: TermSheet, pipe_id: str, years: list[int], rate: float, cos
     data = load_macro("tariffs")
     eco = deal.investor
     try:
-        central = parameters(eco, data=data)
+        sweep = incidence_sweep(eco, scenario=SCENARIO, years=years, discount_rate=rate, net_cost=cost,
+                                data=data)
     except KeyError as exc:
         return f'<h3>{html.escape(eco)}\'s benefit by incidence</h3><p class="small">Not computed: ' \
                f"{html.escape(str(exc.args[0]))}</p>"
+    central, full = sweep.central, sweep.year
     inc = data.clause("importer_incidence", eco)
-    ela = data.clause("import_demand_elasticity", eco)
-    incidences = sorted({float(inc.value), *(float(a.value) for a in inc.alternatives)}, reverse=True)
-    elasticities = sorted({float(ela.value), *(float(a.value) for a in ela.alternatives)})
-    cases = [(i, float(ela.value)) for i in incidences] + [
-        (float(inc.value), e) for e in elasticities if e != float(ela.value)]
-    after = data.regimes[DEAL_REGIMES[eco]].start_date.year + 1  # the deal rate's first full year
-    full = after if after in years else years[0]
     rows = []
-    for incidence, elasticity in cases:
-        p = parameters(eco, data=data, incidence=incidence, elasticity=elasticity)
-        r = tariff_benefit(eco, scenario=SCENARIO, years=years, params=p, data=data)
-        y = next(b for b in r.years if b.year == full)
-        by_year = r.benefit_by_year()
-        pv = float(sum(v / (1 + rate) ** k for k, v in enumerate(by_year[k] for k in sorted(by_year))))
-        be = break_even(by_year, cost, discount_rate=rate)
-        rows.append("<tr>" + _pct_cell(incidence) + f'<td class="num" data-value="{elasticity!r}">'
-                    f"{elasticity:g}</td>" + usd_cell(y.customs_revenue) + usd_cell(y.benefit)
-                    + _pct_cell(y.share_of_gdp) + usd_cell(pv)
-                    + _text("never" if be is None else f"{be:.1f}") + "</tr>")
+    for c in sweep.cases:
+        rows.append("<tr>" + _pct_cell(c.incidence) + f'<td class="num" data-value="{c.elasticity!r}">'
+                    f"{c.elasticity:g}</td>" + usd_cell(c.customs_revenue) + usd_cell(c.benefit)
+                    + _pct_cell(c.share_of_gdp) + usd_cell(c.pv_benefit)
+                    + _text("never" if c.break_even is None else f"{c.break_even:.1f}") + "</tr>")
     b = check_base(eco, data=data)
     head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in (
         "US share of the tariff", "elasticity", f"customs revenue {full}", f"{eco} benefit {full}",
