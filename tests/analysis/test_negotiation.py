@@ -37,6 +37,10 @@ def test_the_value_of_a_clause_is_the_difference_of_two_runs() -> None:
     want = _npv(applied, "KR", rate) - _npv(as_written, "KR", rate)
     assert values["review applied: 100/0 at year 20"].npv["KR"] == pytest.approx(want, rel=1e-9, abs=1e3)
     assert want > 0
+    uncapped = run(variant(deal, {"timeline.annual_cap": None}), KOREA)
+    for party in ("KR", "US"):
+        want = _npv(as_written, party, rate) - _npv(uncapped, party, rate)
+        assert values["annual cap"].npv[party] == pytest.approx(want, rel=1e-9, abs=1e3)
 
 
 def test_a_term_that_moves_nothing_is_said_in_words() -> None:

@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 
 from pledgelab._errors import InputError
+from pledgelab._words import usd
 from pledgelab.analysis._simulate import simulate
 from pledgelab.engine import RunResult, deemed_rate, run
 from pledgelab.macro import TariffRelief, tariff_relief
@@ -292,6 +293,12 @@ def clause_values(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float |
                  "distribution.review_shares": {inv: share, host: 1.0 - share}},
                 {"distribution.review_action": "report-only"},
                 "moves no outcome on this pipeline"))
+    cap = deal.value("timeline.annual_cap")
+    if cap is not None:
+        out.append(_value(deal, pipeline, rate, "annual cap",
+                          f"at most {usd(float(cap))} a calendar year against no cap", {},
+                          {"timeline.annual_cap": None},
+                          "moves no outcome on this pipeline: no calendar year's calls reach the cap"))
     if any(t.method == "guarantee" for t in deal.tranches):
         out.append(_value(deal, pipeline, rate, "guarantee limit",
                           "lender-loss past the limits against guarantor-pays",
