@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,9 @@ import pytest
 pytest.importorskip("fastapi", reason="needs the web extra: pip install 'pledgelab[web]'")
 
 from fastapi.testclient import TestClient
+from v1_jobs import DONE, v1_client, wait
 
 from pledgelab.analysis import compare
-from pledgelab.api import create_app
 from pledgelab.cli import main
 from pledgelab.engine import CONTRIBUTIONS, run
 from pledgelab.pipeline import load_pipeline
@@ -27,26 +26,15 @@ from pledgelab.terms import apply_overrides, load_deal, override, shipped
 DEAL = "us-korea-2025-11"
 
 
-def _client(tmp: Path, **kw: Any) -> TestClient:
-    return TestClient(create_app(f"sqlite:///{tmp / 'ledger.sqlite'}", **kw))
-
-
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    with _client(tmp_path) as c:
+    with v1_client(tmp_path) as c:
         yield c
 
 
-def _wait(c: TestClient, job: str, *, until: tuple[str, ...] = ("done", "error", "cancelled"),
+def _wait(c: TestClient, job: str, *, until: tuple[str, ...] = DONE,
           seen: list[int] | None = None) -> dict[str, Any]:
-    for _ in range(1200):
-        s: dict[str, Any] = c.get(f"/v1/simulations/{job}").json()
-        if seen is not None:
-            seen.append(s["progress"]["paths_done"])
-        if s["status"] in until:
-            return s
-        time.sleep(0.05)
-    raise AssertionError(f"job {job} never reached {until}")
+    return wait(c, f"/v1/simulations/{job}", until=until, seen=seen)
 
 
 def test_deals_list_and_one_deal(client: TestClient) -> None:
@@ -154,7 +142,7 @@ def test_simulation_job_gives_the_clis_numbers(client: TestClient,
 
 
 def test_cancel_stops_a_job(tmp_path: Path) -> None:
-    with _client(tmp_path, sim_workers=1, sim_queue=0) as c:
+    with v1_client(tmp_path, sim_workers=1, sim_queue=0) as c:
         r = c.post("/v1/simulations", json={"deal": DEAL, "paths": 20_000, "seed": 1, "chunk_size": 32})
         job = r.json()["id"]
         _wait(c, job, until=("running", "done"))

@@ -17,21 +17,17 @@ pytest.importorskip("fastapi", reason="needs the web extra: pip install 'pledgel
 pytest.importorskip("SALib", reason="needs the analysis extra: pip install 'pledgelab[analysis]'")
 
 from fastapi.testclient import TestClient
+from v1_jobs import v1_client, wait
 
 import pledgelab
-from pledgelab.api import create_app
 
 DEAL = "us-korea-2025-11"
 PIPE = "korea-illustrative"
 
 
-def _client(tmp: Path, **kw: Any) -> TestClient:
-    return TestClient(create_app(f"sqlite:///{tmp / 'ledger.sqlite'}", **kw))
-
-
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    with _client(tmp_path) as c:
+    with v1_client(tmp_path) as c:
         yield c
 
 
@@ -39,14 +35,10 @@ def _run(c: TestClient, kind: str, body: dict[str, Any]) -> dict[str, Any]:
     r = c.post(f"/v1/{kind}", json=body)
     assert r.status_code == 202, r.text
     assert r.headers["Location"] == f"/v1/{kind}/{r.json()['id']}"
-    for _ in range(1200):
-        s: dict[str, Any] = c.get(f"/v1/{kind}/{r.json()['id']}").json()
-        if s["status"] not in ("queued", "running"):
-            assert s["status"] == "done", s
-            assert s["kind"] == kind and s["progress"]["fraction"] == 1.0
-            return s["result"]  # type: ignore[no-any-return]
-        time.sleep(0.05)
-    raise AssertionError(f"the {kind} job never finished")
+    s = wait(c, f"/v1/{kind}/{r.json()['id']}", until=("done", "error", "cancelled"))
+    assert s["status"] == "done", s
+    assert s["kind"] == kind and s["progress"]["fraction"] == 1.0
+    return s["result"]  # type: ignore[no-any-return]
 
 
 def _same(a: float | None, b: float) -> bool:
@@ -144,7 +136,7 @@ def test_ceilings_refuse_long_requests(client: TestClient) -> None:
 
 
 def test_cancel_a_queued_job_and_kinds_are_separate(tmp_path: Path) -> None:
-    with _client(tmp_path, sim_workers=1, sim_queue=1) as c:
+    with v1_client(tmp_path, sim_workers=1, sim_queue=1) as c:
         gate = threading.Event()
         jobs = c.app.state.jobs  # type: ignore[attr-defined]
         blocker, _ = jobs.submit("test-blocker", 1, lambda progress: gate.wait(60) and {})

@@ -6,7 +6,6 @@ field."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,9 @@ import pytest
 pytest.importorskip("fastapi", reason="needs the web extra: pip install 'pledgelab[web]'")
 
 from fastapi.testclient import TestClient
+from v1_jobs import v1_client, wait
 
 import pledgelab
-from pledgelab.api import create_app
 from pledgelab.pipeline import default_pipeline
 from pledgelab.report import as_json, simulation_summary
 
@@ -26,16 +25,11 @@ DEAL = "us-korea-2025-11"
 
 
 def _wait(c: TestClient, job: str) -> dict[str, Any]:
-    for _ in range(2400):
-        s: dict[str, Any] = c.get(f"/v1/simulations/{job}").json()
-        if s["status"] in ("done", "error", "cancelled"):
-            return s
-        time.sleep(0.05)
-    raise AssertionError(f"job {job} never finished")
+    return wait(c, f"/v1/simulations/{job}")
 
 
 def test_workforce_job_equals_the_library(tmp_path: Path) -> None:
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")) as c:
+    with v1_client(tmp_path) as c:
         body = {"deal": DEAL, "paths": 64, "seed": 5, "chunk_size": 32, "workforce_policy": "post-raid-2025"}
         r = c.post("/v1/simulations", json=body)
         assert r.status_code == 202, r.text
@@ -63,7 +57,7 @@ def test_workforce_job_equals_the_library(tmp_path: Path) -> None:
     ({"deal": DEAL, "fx_feedback": "no-such-safeguard"}, "fx_feedback"),
 ])
 def test_unknown_switch_is_a_422_naming_the_field(tmp_path: Path, body: dict[str, Any], field: str) -> None:
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")) as c:
+    with v1_client(tmp_path) as c:
         r = c.post("/v1/simulations", json=body)
     assert r.status_code == 422, r.text
     assert field in json.dumps(r.json())
@@ -72,7 +66,7 @@ def test_unknown_switch_is_a_422_naming_the_field(tmp_path: Path, body: dict[str
 def test_fx_feedback_job_equals_the_library(tmp_path: Path) -> None:
     from pledgelab.macro.safeguard import safeguard_for
 
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'ledger.sqlite'}")) as c:
+    with v1_client(tmp_path) as c:
         r = c.post("/v1/simulations", json={"deal": DEAL, "paths": 64, "seed": 2, "fx_feedback": True})
         assert r.status_code == 202, r.text
         done = _wait(c, r.json()["id"])

@@ -75,12 +75,13 @@ from pledgelab.analysis._risk import FAMILY_LABELS, FamilyEffect, RiskExplanatio
 from pledgelab.analysis._sensitivity import METHODS, FactorIndex, SensitivityResult, sensitivity
 from pledgelab.analysis._shocks import WorkforceDraws, WorkforceShocks
 from pledgelab.analysis._simulate import simulate, with_overrun
-from pledgelab.analysis._solve import SolveResult, parse_target, solve
+from pledgelab.analysis._solve import MAX_EVALUATIONS, SolveResult, parse_target, solve
 
 __all__ = [
     "ALTERNATIVES",
     "FAMILY_LABELS",
     "FAN_PATHS",
+    "MAX_EVALUATIONS",
     "MEASURES",
     "METHODS",
     "NO_EFFECT",

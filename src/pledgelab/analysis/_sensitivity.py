@@ -34,6 +34,7 @@ import numpy as np
 
 from pledgelab._errors import InputError, Problem
 from pledgelab._extras import require
+from pledgelab._limits import LIMITS
 from pledgelab.analysis._factors import Factor, Outcome, factors, parse_outcome
 from pledgelab.analysis._reasons import flat_reason, fmt
 from pledgelab.analysis._variants import Evaluated, Setup, Variant, evaluate, stat_keys
@@ -42,7 +43,7 @@ from pledgelab.executors import Executor
 
 METHODS = ("sobol", "morris")
 MIN_SAMPLES = {"sobol": 8, "morris": 4}
-MAX_SAMPLES = 65_536
+MAX_SAMPLES = int(LIMITS["samples"].high)  # the one table of limits (pledgelab._limits)
 DEFAULT_OUTCOMES = ("npv",)  # for the investor and the host
 TOLERANCE = 1e-6  # relative: an outcome that moves less than this is "not moved"
 

@@ -28,6 +28,7 @@ from pydantic import Field
 from pledgelab._cited import shipped
 from pledgelab._errors import InputError, Problem
 from pledgelab.analysis import (
+    MAX_EVALUATIONS,
     POSITIONS,
     FrontierResult,
     SensitivityResult,
@@ -65,7 +66,7 @@ MAX_CLAUSES = 12
 MAX_OUTCOMES = 8
 MAX_AXES = 3
 MAX_GRID = 400  # frontier variants per request (the CLI allows 20,000)
-MAX_SOLVE_RUNS = 64  # an upper bound on a solve's evaluations (the library stops at 60)
+MAX_SOLVE_RUNS = MAX_EVALUATIONS + 2  # a solve's evaluations at most: the bracket's ends and brentq's
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 JobId = Annotated[str, Path(max_length=64, pattern=r"^[0-9a-f]{1,64}$")]
