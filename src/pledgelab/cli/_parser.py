@@ -21,6 +21,7 @@ from pledgelab.cli._simulate import cmd_simulate
 from pledgelab.cli._tariffs import cmd_tariffs
 from pledgelab.cli._workforce import cmd_workforce
 from pledgelab.ledger import BOUNDS, COMPONENTS, ENV_URL, LINK_RELATIONS, ROLES, STATUSES, default_url
+from pledgelab.macro.tariffs import DEFAULT_SCENARIO, DEFAULT_YEARS
 from pledgelab.metrics import PERIODS
 from pledgelab.terms import OVERRUN_READINGS
 
@@ -197,15 +198,16 @@ def _tariffs(add: Add) -> None:
     sp.add_argument("deal", help=DEAL)
     _set(sp)
     sp.add_argument("--pipeline", help="shipped pipeline id or path")
-    sp.add_argument("--years", type=argtype("years"), default=20,
-                    help="years shown from the run's first (default 20)")
+    sp.add_argument("--years", type=argtype("years"), default=DEFAULT_YEARS,
+                    help=f"years shown from the run's first (default {DEFAULT_YEARS})")
     sp.add_argument("--exports", type=argtype("exports_usd"), default=None,
                     help="dutiable trade with the US, USD a year (required where the data has none)")
     sp.add_argument("--discount-rate", type=argtype("discount_rate"), default=None,
                     help="discount rate per year (default: the deal's deemed benchmark)")
     sp.add_argument("--decline", action="store_true",
                     help="also compare funding and declining each project")
-    sp.add_argument("--scenario", default="deal-holds", help="tariff scenario for --decline")
+    sp.add_argument("--scenario", default=DEFAULT_SCENARIO,
+                    help=f"tariff scenario for --decline (default {DEFAULT_SCENARIO})")
     sp.add_argument("--chart", type=output_file(".png", ".svg", ".html"),
                     help="write cumulative savings against the net cost as .png or .html")
     sp.add_argument("--paths", type=argtype("paths"), default=None,

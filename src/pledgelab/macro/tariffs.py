@@ -97,6 +97,11 @@ class Scenario:
     counterfactual: Mapping[str, tuple[Layer, ...]]
 
 
+DEFAULT_YEARS = 20
+"""Years of tariff savings shown from a run's first year, unless asked otherwise."""
+DEFAULT_SCENARIO = "deal-holds"
+"""The tariff scenario of the decline option and the incidence table, unless asked otherwise."""
+
 SCENARIOS: dict[str, Scenario] = {
     "deal-holds": Scenario(
         name="deal-holds",

@@ -34,13 +34,14 @@ from pledgelab.macro import (
     scenarios_for,
     tariff_savings,
 )
+from pledgelab.macro.tariffs import DEFAULT_SCENARIO, DEFAULT_YEARS
 from pledgelab.metrics import default_discount_rate
 from pledgelab.pipeline import Pipeline, default_pipeline
 from pledgelab.terms import TermSheet, load_deal
 from pledgelab.web._html import deal_options, usd, usd_cell
 
-YEARS = 20  # the CLI's default --years
-SCENARIO = "deal-holds"  # the CLI's default --scenario for --decline and the incidence table
+YEARS = DEFAULT_YEARS  # the CLI's default --years
+SCENARIO = DEFAULT_SCENARIO  # the CLI's default --scenario for --decline and the incidence table
 
 
 @lru_cache(maxsize=1)
