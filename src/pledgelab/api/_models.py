@@ -62,6 +62,8 @@ Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 def _py_type(f: LedgerField) -> Any:
+    if f.type == "text" and f.max_len < MAX_TEXT:  # a narrower column (ledger/_fields.py)
+        return Annotated[str, Field(min_length=1, max_length=f.max_len), AfterValidator(_storable)]
     return {
         "id": Id, "text": Text, "state": State, "date": Date, "usd": Usd, "bool": bool, "deal": Id,
         "urls": Urls, "url": Url, "ids": Ids, "refs": Refs, "district": District,

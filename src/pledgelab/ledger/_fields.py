@@ -51,19 +51,25 @@ REF_RE = re.compile(r"^(pledge|project|tranche|call|claim|milestone|link|amount|
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One field: its type (id, text, date, usd, bool, urls, choice, state, json) and rules."""
+    """One field: its type (id, text, date, usd, bool, urls, choice, state, json) and rules.
+
+    ``max_len`` bounds a text field below ``MAX_TEXT`` where its database column is narrower
+    (``tests/ledger/test_field_widths.py`` checks every bound against the column).
+    """
 
     type: str
     required: bool = False
     choices: tuple[str, ...] = ()
     default: Any = None
+    max_len: int = MAX_TEXT
 
 
 _COMMON = {"sources": Field("urls", True), "verified": Field("date", True), "note": Field("text")}
 
 FIELDS: dict[str, dict[str, Field]] = {
     "pledge": {
-        "id": Field("id", True), "country": Field("text", True), "investor": Field("text", True),
+        "id": Field("id", True), "country": Field("text", True, max_len=80),
+        "investor": Field("text", True, max_len=16),
         "title": Field("text", True), "headline_usd": Field("usd"), "announced": Field("date"),
         "deal_id": Field("deal"), "composition": Field("json", default=[]),
         "caveats": Field("text"), "estimate": Field("bool", default=False),
@@ -72,7 +78,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         **_COMMON,
     },
     "milestone": {
-        "pledge_id": Field("id", True), "date": Field("date", True), "event": Field("text", True),
+        "pledge_id": Field("id", True), "date": Field("date", True), "event": Field("text", True, max_len=40),
         "text": Field("text", True), **_COMMON,
     },
     "tranche": {
@@ -103,7 +109,7 @@ FIELDS: dict[str, dict[str, Field]] = {
     "call": {
         "id": Field("id", True), "project_id": Field("id", True),
         "notice_date": Field("date", True), "funding_date": Field("date", True),
-        "amount_usd": Field("usd", True), "deal_tranche": Field("text"),
+        "amount_usd": Field("usd", True), "deal_tranche": Field("text", max_len=80),
         "component": Field("choice", choices=COMPONENTS),
         "estimate": Field("bool", default=False), **_COMMON,
     },
@@ -112,8 +118,8 @@ FIELDS: dict[str, dict[str, Field]] = {
         **_COMMON,
     },
     "distribution": {
-        "project_id": Field("id", True), "date": Field("date", True), "party": Field("text", True),
-        "amount_usd": Field("usd", True), **_COMMON,
+        "project_id": Field("id", True), "date": Field("date", True),
+        "party": Field("text", True, max_len=16), "amount_usd": Field("usd", True), **_COMMON,
     },
     "claim": {
         "id": Field("id", True), "pledge_id": Field("id"), "project_id": Field("id"),
@@ -157,16 +163,17 @@ UPDATABLE: dict[str, tuple[str, ...]] = {
 """Fields an update may change. A project's status changes only by a dated status event."""
 
 
-def _clean_text(value: str) -> str | None:
-    """None if ``value`` is text the databases can store (no NUL, valid UTF-8), else why not."""
+def _clean_text(value: str, max_len: int = MAX_TEXT) -> str | None:
+    """None if ``value`` is text the databases can store (no NUL, valid UTF-8, at most ``max_len``
+    characters), else why not."""
     if "\x00" in value:
         return "text may not contain NUL characters"
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return "text is not valid Unicode"
-    if len(value) > MAX_TEXT:
-        return f"text longer than {MAX_TEXT} characters"
+    if len(value) > max_len:
+        return f"text longer than {max_len} characters"
     return None
 
 
@@ -177,7 +184,7 @@ def _convert(field: Field, raw: Any) -> tuple[Any, str | None]:
         if not isinstance(raw, str):
             return None, f"expected text, got {type(raw).__name__}"
         value = raw.strip()
-        bad = _clean_text(value)
+        bad = _clean_text(value, field.max_len)
         if bad:
             return None, bad
         if t == "id" and not ID_RE.match(value):
@@ -338,7 +345,7 @@ COMPONENT_FIELDS = {
     "label": Field("text", True), "amount_usd": Field("usd"),
     "component": Field("choice", True, COMPONENTS), "mechanism": Field("choice", True, MECHANISMS),
     "mechanism_reason": Field("text"), "bound": Field("choice", choices=BOUNDS, default="exact"),
-    "deal_tranche": Field("text"), "method": Field("text"),
+    "deal_tranche": Field("text", max_len=80), "method": Field("text"),
 }
 """The fields of one part of a pledge's ``composition``."""
 
