@@ -1,5 +1,6 @@
 """Project archetypes and pipelines (no deal rules here)."""
 
+from pledgelab.pipeline._archetypes import PARAMS as ARCHETYPE_PARAMS
 from pledgelab.pipeline._archetypes import (
     Archetype,
     capex_weights,
@@ -9,6 +10,7 @@ from pledgelab.pipeline._archetypes import (
 from pledgelab.pipeline._pipeline import Pipeline, Project, default_pipeline, load_pipeline, read_pipeline
 
 __all__ = [
+    "ARCHETYPE_PARAMS",
     "Archetype",
     "Pipeline",
     "Project",
