@@ -8,10 +8,12 @@ from pledgelab.pipeline._archetypes import (
     read_archetypes,
 )
 from pledgelab.pipeline._pipeline import Pipeline, Project, default_pipeline, load_pipeline, read_pipeline
+from pledgelab.pipeline._series import CashFlowSeries
 
 __all__ = [
     "ARCHETYPE_PARAMS",
     "Archetype",
+    "CashFlowSeries",
     "Pipeline",
     "Project",
     "capex_weights",
