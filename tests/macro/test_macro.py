@@ -81,9 +81,9 @@ def test_series_accessor_gives_dates_and_float64(korea: MacroData) -> None:
     s = korea.series("reserves_usd")
     assert isinstance(s, Series) and s.unit == "USD" and s.frequency == "month" and s.basis == "end"
     assert s.dates.dtype == np.dtype("datetime64[D]") and s.values.dtype == np.float64
-    assert s.dates.tolist() == _month_ends(2025)
+    assert s.dates.tolist() == [*_month_ends(2025), D(2026, 1, 31), D(2026, 2, 28)]
     assert np.all(np.diff(s.dates) > np.timedelta64(0, "D"))
-    np.testing.assert_allclose(s.values, np.array(RESERVES_2025) * 1e9, rtol=0, atol=1e-3)
+    np.testing.assert_allclose(s.values, np.array([*RESERVES_2025, 425.91, 427.62]) * 1e9, rtol=0, atol=1e-3)
     for m in ("korea", "japan"):
         for eco in load_macro(m).economies.values():
             for series in eco.timeseries.values():
@@ -104,8 +104,9 @@ def test_korea_reserves_against_the_reference(korea: MacroData) -> None:
     assert s.at(D(2025, 3, 31)).value == pytest.approx((404.67 + 4.99) * 1e9)
     assert s.at(D(2025, 7, 31)).value == pytest.approx((416.29 - 4.95) * 1e9)
     dec = s.at(D(2025, 12, 31))
-    assert dec.value == 428.05e9 and dec.note and "[LOW]" in dec.note
+    assert dec.value == 428.05e9  # BOK via Aju Press since the 2026 review; the [LOW] aggregator kept second
     assert [r.url for r in dec.references] == [
+        "https://m.ajupress.com/view/20260204081212606",
         "https://worldinfonews.com/south-koreas-foreign-exchange-reserves-hover-at-low-20-of-gdp-amid-"
         "vulnerability-concerns"]
     # the end-November composition adds up to the total
@@ -188,7 +189,7 @@ def test_tariff_regimes_against_the_reference(tariffs: MacroData) -> None:
         assert g[rid].start.status is Status.ASSUMED
     kr = g["kr-deal-2025-08"]
     assert kr.rate("general") == 0.15 and kr.start_date == D(2025, 8, 7)
-    assert kr.start.status is Status.REPORTED and kr.end_date == D(2026, 2, 20)
+    assert kr.start.status is Status.REPORTED and kr.end_date == D(2026, 2, 24)  # collection stopped
     autos = g["kr-deal-autos-2025-11"]
     assert autos.rate("autos") == 0.15 and autos.start_date == D(2025, 11, 1)
     assert autos.authority == "section-232" and autos.end is None  # Section 232 survives the ruling

@@ -90,9 +90,10 @@ def test_ieepa_2026_saves_nothing_after_the_ruling() -> None:
     r = tariff_savings("KR", scenario="ieepa-2026", years=range(2025, 2031))
     got = r.by_year()
     assert got[2025] == pytest.approx(YEAR * 147 / 365)
-    # 2026-01-01 .. 2026-02-19 at 25% vs 15% (50 days); from the ruling both sides pay Section 122's 10%
-    assert got[2026] == pytest.approx(YEAR * 50 / 365) == pytest.approx(2.28493e9, rel=1e-5)
-    assert r.years[1].days == 50 + 150  # Section 122 covers 150 days, saving nothing
+    # 2026-01-01 .. 2026-02-23 at 25% vs 15% (54 days: IEEPA collection stopped at 00:00 on 02-24);
+    # from 02-24 both sides pay Section 122's 10%
+    assert got[2026] == pytest.approx(YEAR * 54 / 365) == pytest.approx(2.467726e9, rel=1e-6)
+    assert r.years[1].days == 54 + 150  # Section 122 covers 150 days (02-24 .. 07-23), saving nothing
     assert all(got[y] == 0.0 for y in range(2027, 2031))
     assert "section-122-2026" in {g.id for g in r.regimes}
 

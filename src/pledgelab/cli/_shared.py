@@ -61,7 +61,7 @@ def funding_plan_for(deal: TermSheet, name: str | None) -> str:
         return name
     from pledgelab.macro import funding_plan_for as shipped_plan
 
-    plan = shipped_plan(deal.investor)
+    plan = shipped_plan(deal.investor, deal.id)
     if plan is None:
         raise UsageError(f"{deal.id}: no shipped funding plan for investor {deal.investor}; "
                          "give one with --plan")

@@ -20,6 +20,7 @@ The file::
     macro: korea                   # macro data file for the reserves, their income and the ratios
     references: {key: {title, url, date?}}
     reserves_baseline:             # clause, unit rule: last-year-end | red-line
+    deals: [korea-counter-2025-10] # optional: the deals this plan is the funding of (see funding_plan_for)
     receipts:                      # optional clause, unit rule: to-reserves | outside-reserves
     market_absorption:             # optional clause, USD/year: dollars the market can supply a year
     sources:                       # ordered; each met up to its capacity before the next
@@ -151,7 +152,8 @@ ECONOMY_CODE = re.compile(r"^[A-Z]{2}$")
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FILE_KEYS = ("schema", "id", "title", "summary", "investor", "macro", "references", "reserves_baseline",
               "sources")
-_FILE_OPTIONAL = ("receipts", "market_absorption")
+_FILE_OPTIONAL = ("receipts", "market_absorption", "deals")
+_DEAL_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SOURCE_KEYS = ("id", "kind", "capacity")
 _SOURCE_OPTIONAL = ("label", "note", "rate", "benchmark", "spread", "total", "spread_slope", "maturity",
                     "amortisation")
@@ -253,6 +255,7 @@ class FundingPlan:
     file: str
     receipts: Clause | None = None
     market_absorption: Clause | None = None
+    deals: tuple[str, ...] = ()  # deal ids this plan is the funding of (the default plan for them)
 
     @property
     def receipts_to_reserves(self) -> bool:
@@ -300,6 +303,15 @@ def read_funding(path: Path, *, display: str | None = None) -> FundingPlan:
     baseline = chk.clause(root, "reserves_baseline", _BASELINE, refs, required=False)  # missing: keys()
     receipts = chk.clause(root, "receipts", _RECEIPTS, refs, required=False)
     absorption = chk.clause(root, "market_absorption", _ABSORPTION, refs, required=False)
+    deals: list[str] = []
+    if "deals" in root:
+        for loc, d in chk.items(root, "deals", "deal ids, e.g. [korea-counter-2025-10]").items_located():
+            if not isinstance(d, str) or not _DEAL_ID.match(d):
+                chk.add(loc, f"{d!r} is not a deal id (lower case, digits and hyphens)")
+            elif d in deals:
+                chk.add(loc, f"{d!r} is listed twice")
+            else:
+                deals.append(d)
 
     sources: list[Source] = []
     raw = chk.items(root, "sources", "sources, in the order they are used")
@@ -325,7 +337,7 @@ def read_funding(path: Path, *, display: str | None = None) -> FundingPlan:
     assert fid and title and summary and investor and macro and baseline is not None
     return FundingPlan(id=fid, title=title, summary=" ".join(summary.split()), investor=investor,
                        macro=macro, reserves_baseline=baseline, sources=tuple(sources), references=refs,
-                       file=head.file, receipts=receipts, market_absorption=absorption)
+                       file=head.file, receipts=receipts, market_absorption=absorption, deals=tuple(deals))
 
 
 def _source(chk: Checker, m: YMap, refs: dict[str, Reference], seen: dict[str, int]) -> Source | None:
@@ -387,13 +399,21 @@ def load_funding(name_or_path: str | Path) -> FundingPlan:
     return read_funding(path, display=display)
 
 
-def funding_plan_for(investor: str) -> FundingPlan | None:
-    """The shipped funding plan of ``investor`` (the first by id), if there is one."""
-    for name in shipped(KIND):
-        plan = load_funding(name)
-        if plan.investor == investor:
-            return plan
-    return None
+def funding_plan_for(investor: str, deal: str | None = None) -> FundingPlan | None:
+    """The shipped funding plan of ``investor``, if there is one.
+
+    With ``deal`` (a deal id), the plan that names it under ``deals`` comes first (Korea's
+    counter-proposal is funded with the swap line it asked for: ``korea-with-swap``);
+    otherwise, and for a deal no plan names, the investor's first plan by id that names no
+    deals of its own, else its first plan by id.
+    """
+    plans = [p for p in (load_funding(name) for name in shipped(KIND)) if p.investor == investor]
+    if deal is not None:
+        for plan in plans:
+            if deal in plan.deals:
+                return plan
+    general = [p for p in plans if not p.deals] or plans
+    return general[0] if general else None
 
 
 # -- the model --------------------------------------------------------------------------------------
