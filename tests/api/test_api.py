@@ -25,12 +25,12 @@ def test_reads_are_open_and_paginated(api: Any) -> None:
     r = c.get("/projects", params={"limit": 3, "pledge_id": "JP-2025-09"})
     assert r.status_code == 200
     body = r.json()
-    assert body["total"] == 14 and len(body["items"]) == 3 and "offset=3" in body["next"]
+    assert body["total"] == 15 and len(body["items"]) == 3 and "offset=3" in body["next"]
     ids = [p["id"] for p in body["items"]]
     while body["next"]:
         body = c.get(body["next"]).json()
         ids += [p["id"] for p in body["items"]]
-    assert len(ids) == len(set(ids)) == 14
+    assert len(ids) == len(set(ids)) == 15
     assert c.get("/projects", params={"limit": 501}).status_code == 422
     assert c.get("/pledges/KR-2025-11").json()["milestones"]
     assert c.get("/pledges/nope").status_code == 404
@@ -153,7 +153,7 @@ def test_bad_input_is_422_never_500(api: Any) -> None:
 def test_measures_claims_and_the_status_table_are_served(api: Any) -> None:
     c: Any = api.client
     report = c.get("/report").json()
-    assert report["as_of"] == "2026-02-20"  # the newest record, not today
+    assert report["as_of"] == "2026-03-12"  # the newest record (the Special Act), not today
     kr = next(p for p in report["pledges"] if p["pledge"] == "KR-2025-11")
     assert kr["measurable_base_usd"] == 200e9 and kr["at_work_usd"] == 0
     assert [p["measurable"] for p in kr["parts"]] == [True, False]

@@ -64,9 +64,14 @@ def test_japan_first_tranche_and_korea_nothing_deployed(ledger: Ledger) -> None:
     assert jp.estimated_amounts == 3 and jp.excluded == {"jp-interest-softbank-power": 25e9}
     assert jp.missing_amounts == 7  # the companies named without an amount
     assert jp.firm["interest"] == pytest.approx(36e9) and jp.bounded["interest"] == pytest.approx(225e9)
-    assert kr.counts["interest"] == 0 and kr.disbursed == 0 and kr.called == 0
-    # HL-GA is related corporate FDI: shown apart, never added to the pledge
-    assert kr.related_fdi == pytest.approx(4.3e9) and kr.related_fdi_count == 1
+    # the one Korean project is the US request for a Louisiana LNG terminal ("more than $10B"):
+    # interest, not a selection; nothing called or paid
+    assert kr.counts["interest"] == 1 and kr.counts["selected"] == 0
+    assert kr.bounded["interest"] == pytest.approx(10e9) and kr.firm["interest"] == 0
+    assert kr.disbursed == 0 and kr.called == 0
+    # HL-GA ($4.3B) and Korea Zinc's smelter ($7.4B, 2025-12-15) are related corporate FDI:
+    # shown apart, never added to the pledge
+    assert kr.related_fdi == pytest.approx(4.3e9 + 7.4e9) and kr.related_fdi_count == 2
     assert kr.related_fdi_planned_before == pytest.approx(4.3e9)  # planned in 2023, before the pledge
     # Korea's cash is measurable (capital calls), MASGA is not: at work is 0 of $200B, not of $350B
     assert kr.measurable_base == 200e9 and kr.at_work == 0
@@ -126,8 +131,9 @@ def test_pledges_count_from_their_announcement_and_reports_default_to_the_newest
     kr = before["KR-2025-11"]
     assert kr.headline is None and not kr.announced_by_then and kr.related_fdi == 0
     assert before["TW-2026-01"].headline is None
-    assert ledger.newest_date() == dt.date(2026, 2, 20)
-    assert status_report(ledger)[0].as_of == dt.date(2026, 2, 20)
+    # the newest record is Korea's Special Act, passed on 2026-03-12 (not today, not `verified`)
+    assert ledger.newest_date() == dt.date(2026, 3, 12)
+    assert status_report(ledger)[0].as_of == dt.date(2026, 3, 12)
 
 
 def test_claims_about_all_pledges_use_pledges_announced_by_then(ledger: Ledger) -> None:
