@@ -234,7 +234,8 @@ def run_json(body: RunIn) -> dict[str, Any]:
         "parties": [{"party": o.party, "role": deal.parties[o.party].role, "contributed_usd": o.contributed,
                      "received_usd": o.received, "net_usd": o.net, "npv_usd": _num(o.npv),
                      "irr": _num(o.irr), "irr_reason": o.irr_reason, "moic": _num(o.moic),
-                     "payback": o.payback, "share_of_distributions": _num(o.share_of_distributions)}
+                     "payback": o.payback, "share_of_distributions": _num(o.share_of_distributions),
+                     "returns_usd": o.returns, "share_of_total_returns": _num(o.share_of_total_returns)}
                     for o in party_outcomes(res, discount_rate=rate)],
         "outcome": {"deemed_rate": out.deemed_rate, "daa_recovered": out.daa_recovered,
                     "daa_unrecovered_waterfalls": out.daa_unrecovered, "waterfalls": out.waterfalls,
@@ -271,7 +272,9 @@ def compare_json(body: CompareIn) -> dict[str, Any]:
                       "contributed_usd": o.contributed, "received_usd": o.received, "net_usd": o.net,
                       "npv_usd": _num(o.npv), "irr": _num(o.irr), "irr_reason": o.irr_reason,
                       "moic": _num(o.moic), "payback": o.payback,
-                      "share_of_distributions": _num(o.share_of_distributions)} for o in c.parties],
+                      "share_of_distributions": _num(o.share_of_distributions),
+                      "returns_usd": o.returns,
+                      "share_of_total_returns": _num(o.share_of_total_returns)} for o in c.parties],
          "peak_calendar_year_funding_usd": max(c.outcome.investor_calls_by_year.values(), default=0.0),
          "daa_recovered": c.outcome.daa_recovered, "waterfalls": c.outcome.waterfalls,
          "review_triggered_waterfalls": c.outcome.review_triggered}

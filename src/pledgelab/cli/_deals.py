@@ -114,13 +114,16 @@ def _outcome_tables(res: RunResult, discount_rate: float, pipe_label: str) -> li
                     [Column("party"), Column("role"), Column("contributed", "usd"),
                      Column("received", "usd"), Column("net", "usd"), Column("NPV", "usd"),
                      Column("IRR", "pct"), Column("MOIC", "ratio"), Column("payback"),
-                     Column("share of distributions", "pct")])
+                     Column("share of distributions", "pct"),
+                     Column("share of total returns", "pct")])
     for o in party_outcomes(res, discount_rate=discount_rate):
         parties.rows.append([o.party, deal.parties[o.party].role, o.contributed, o.received,
                              o.net, o.npv, o.irr, o.moic, o.payback,
-                             o.share_of_distributions])
+                             o.share_of_distributions, o.share_of_total_returns])
         if o.irr_reason != "ok":
             parties.notes.append(f"IRR of {o.party}: n/a, {o.irr_reason}")
+    parties.notes.append("Share of total returns: distributions plus loan interest and guarantee fees "
+                         "(metrics.total_returns).")
     out = deal_outcome(res, discount_rate=discount_rate)
     parties.notes.append(
         f"Deemed interest {100 * out.deemed_rate:.2f}%/yr. Deemed allocation amount recovered: "
@@ -199,7 +202,8 @@ def cmd_compare(args: argparse.Namespace) -> list[Table]:
         ("contributed", "contributed", "usd"), ("received", "received", "usd"),
         ("NPV", "npv", "usd"), ("IRR", "irr", "pct"), ("MOIC", "moic", "ratio"),
         ("payback", "payback", "text"), ("share of distributions", "share_of_distributions",
-                                         "pct")]
+                                         "pct"),
+        ("share of total returns", "share_of_total_returns", "pct")]
     no_irr: dict[tuple[str, str], list[str]] = {}
     for role in roles:
         if not any(by_role(c, role) for c in cols):

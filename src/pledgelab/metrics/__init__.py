@@ -10,6 +10,7 @@ from pledgelab.metrics.party import (
     npv,
     party_outcomes,
     present_values,
+    total_returns,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "npv",
     "party_outcomes",
     "present_values",
+    "total_returns",
 ]

@@ -4,6 +4,18 @@
 guarantee calls; *received* is everything else it gets, net of what it hands
 back (a clawback, a diversion).
 
+*Total returns* are what a party earns from the projects rather than gets back of
+what it lent: its distributions (every tier, own returns, the host's residual,
+as in the share of distributions), the interest on its loans and the guarantee
+fees it is paid. A loan's interest is its debt service less the principal
+drawn on it, project by project and tranche by tranche (a loan that pays back
+less than it lent earns no interest; its loss shows in the party's net, not
+here). The *share of total returns* is a party's total returns over every
+party's: the measure of the argument that a lender "will simply be collecting
+the interest payments" (Akazawa, September 2025, quoted by IELP:
+https://ielp.worldtradelaw.net/2025/09/have-the-japanese-turned-investment-lemons-into-investment-project-lemonade)
+beside the share of distributions, which counts the waterfall alone.
+
 NPV discounts monthly flows at a stated annual rate to the first month of the
 run: ``cf_t / (1 + r) ** (t / 12)``. MOIC is received over contributed.
 Payback is the first month cumulative net cash turns non-negative after
@@ -39,6 +51,8 @@ class PartyOutcome:
     moic: float
     payback: str | None
     share_of_distributions: float
+    returns: float = 0.0  # distributions + loan interest + guarantee fees, USD
+    share_of_total_returns: float = 0.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,15 +93,52 @@ def npv(cash: np.ndarray, rate: float, *, per_year: int = 12) -> float:
     return float(np.sum(present_values(cash, rate, per_year=per_year)))
 
 
+_DISTRIBUTIONS = ("distribution", "own returns", "residual")
+
+
+def total_returns(res: RunResult) -> dict[str, dict[str, float]]:
+    """Each party's total returns by part: ``distributions``, ``loan interest``, ``guarantee fees``
+    and their ``total`` (USD, whole run).
+
+    Loan interest is matched tranche by tranche: a ``debt service`` line and the ``capital call``
+    line of the same project and tranche (their clauses share the tranche's path), service less
+    principal, floored at zero.
+    """
+    out = {p: {"distributions": 0.0, "loan interest": 0.0, "guarantee fees": 0.0}
+           for p in res.parties()}
+    service: dict[tuple[str, str, str], float] = {}
+    drawn: dict[tuple[str, str, str], float] = {}
+    for line in res.lines:
+        total = float(line.values.sum())
+        tranche = line.clause.rsplit(".", 1)[0]
+        if line.kind.startswith(_DISTRIBUTIONS):
+            out[line.party]["distributions"] += total
+        elif line.kind == "guarantee fee":
+            out[line.party]["guarantee fees"] += total
+        elif line.kind == "debt service":
+            key = (line.party, line.project, tranche)
+            service[key] = service.get(key, 0.0) + total
+        elif line.kind == "capital call":
+            key = (line.party, line.project, tranche)
+            drawn[key] = drawn.get(key, 0.0) - total
+    for (party, project, tranche), paid in service.items():
+        out[party]["loan interest"] += max(0.0, paid - drawn.get((party, project, tranche), 0.0))
+    for parts in out.values():
+        parts["total"] = parts["distributions"] + parts["loan interest"] + parts["guarantee fees"]
+    return out
+
+
 def party_outcomes(res: RunResult, *, discount_rate: float) -> list[PartyOutcome]:
     """Outcome of every party of the deal (``discount_rate`` within the limits of
     ``pledgelab._limits.LIMITS["discount_rate"]``)."""
     check("discount_rate", discount_rate)
     distributions = {p: 0.0 for p in res.parties()}
     for line in res.lines:
-        if line.kind.startswith(("distribution", "own returns", "residual")):
+        if line.kind.startswith(_DISTRIBUTIONS):
             distributions[line.party] += float(line.values.sum())
     total_dist = sum(distributions.values())
+    returns = total_returns(res)
+    total_ret = sum(r["total"] for r in returns.values())
     out: list[PartyOutcome] = []
     for party in res.parties():
         paid = np.zeros(res.months)
@@ -118,6 +169,8 @@ def party_outcomes(res: RunResult, *, discount_rate: float) -> list[PartyOutcome
             irr_reason=str(reasons[0] if reasons[0] is not IrrReason.OK else "ok"),
             moic=moic, payback=payback,
             share_of_distributions=distributions[party] / total_dist if total_dist > 0 else 0.0,
+            returns=returns[party]["total"],
+            share_of_total_returns=returns[party]["total"] / total_ret if total_ret > 0 else 0.0,
         ))
     return out
 
