@@ -33,7 +33,9 @@ def test_show_assumptions_lists_ranges(capsys: pytest.CaptureFixture[str]) -> No
     assert code == 0
     rows = {r[0]: r for r in json.loads(out)[0]["rows"]}
     assert rows["distribution.deemed_spread"][4] == "range 0.0 to 0.04"
-    assert rows["timeline.funding_lag"][4] == "range 0 to 45"
+    # Korea's funding lag is `reported` since the 2026 corrections (record-2026 item 9): not listed
+    assert "timeline.funding_lag" not in rows
+    assert rows["non_funding.step_up_years"][4] == "range 0.0 to 20.0"
     assert rows["distribution.loss_treatment"][4] == "one of investor-bears | capital-first | host-clawback"
     assert all(r[1] in ("assumed", "disputed") for r in rows.values())
     # MASGA's other methods need a rate and a tenor the deal does not give: listed, not varied

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from builders import pipeline, project, variant
 from pledgelab import load_deal, load_pipeline
 from pledgelab.analysis import break_even_share, clause_values, exposure, negotiator_view
 from pledgelab.engine import run
+from pledgelab.terms import read_term_sheet
 
 KOREA = load_pipeline("korea-illustrative")
 
@@ -81,13 +83,22 @@ def test_exposure_counts_cash_calls_and_undrawn_cover_on_a_hand_case() -> None:
     assert e.peak_total == pytest.approx(own + 1e9, rel=1e-9)
 
 
-def test_share_of_net_value_adds_up_and_disputed_readings_are_a_range() -> None:
+def test_share_of_net_value_adds_up_and_disputed_readings_are_a_range(tmp_path: Path) -> None:
     deal = load_deal("us-korea-2025-11")
     view = negotiator_view(deal, KOREA)
     assert view.value_share is not None
     assert sum(view.value_share.values()) == pytest.approx(1.0)
-    assert view.readings and view.readings[0].label == "as written"
-    assert any(r.npv is not None and r.label != "as written" for r in view.readings)
+    # Korea's MOU has no disputed clause since the 2026 corrections (its funding lag is
+    # `reported`, record-2026 item 9): a copy of the file with the lag disputed again
+    text = Path(deal.origin.path).read_text(encoding="utf-8")  # type: ignore[union-attr]
+    marked = "      label: Korea funds on a date at least 45 business days after the US notice\n"
+    assert text.count(marked + "      status: reported\n") == 1
+    copy = tmp_path / "us-korea-2025-11.yaml"
+    copy.write_text(text.replace(marked + "      status: reported\n", marked + "      status: disputed\n"),
+                    encoding="utf-8")
+    disputed = negotiator_view(read_term_sheet(copy), KOREA)
+    assert disputed.readings and disputed.readings[0].label == "as written"
+    assert any(r.npv is not None and r.label != "as written" for r in disputed.readings)
 
 
 def test_tax_credited_to_the_host_is_the_rate_times_pre_tax_income_on_a_hand_case() -> None:
