@@ -69,6 +69,23 @@ def test_sensitivity_job_equals_the_library(client: TestClient) -> None:
     assert again["cached"] and again["status"] == "done"
 
 
+def test_archetype_parameters_as_factors_equal_the_library(client: TestClient) -> None:
+    pipe = pledgelab.load_pipeline(PIPE)
+    arch = next(p.archetype for p in pipe.projects if p.series is None and p.decision == "fund")
+    path = f"archetypes.{arch}.operating_yield"
+    body = {"deal": DEAL, "method": "morris", "samples": 4, "clauses": [path], "outcomes": ["KR.npv"]}
+    got = _run(client, "sensitivity", body)
+    lib = pledgelab.sensitivity(DEAL, pipeline=PIPE, method="morris", samples=4, clauses=[path],
+                                outcomes=["KR.npv"])
+    [out] = got["outcomes"]
+    assert [i["path"] for i in out["ranking"]] == [path]
+    assert _same(out["ranking"][0]["st"], lib.ranking["KR.npv"][0].st)
+    # every assumed archetype parameter the pipeline uses, beside the deal's clauses
+    r = client.post("/v1/sensitivity", json={"deal": DEAL, "archetypes": True, "samples": 8})
+    assert r.status_code == 202, r.text
+    client.delete(f"/v1/sensitivity/{r.json()['id']}")
+
+
 def test_solve_job_equals_the_library(client: TestClient) -> None:
     body = {"deal": DEAL, "vary": "timeline.annual_cap", "target": "KR.npv=-45e9", "xtol": 1e9,
             "bracket": [19e9, 21e9]}
@@ -111,6 +128,10 @@ def test_frontier_job_equals_the_library(client: TestClient) -> None:
     ("sensitivity", {"outcomes": ["KR.nonsense"]}, "outcomes[0]"),
     ("sensitivity", {"outcomes": ["XX.npv"]}, "outcomes[0]"),
     ("sensitivity", {"clauses": ["timeline.no_such_clause"]}, "clauses[0]"),
+    ("sensitivity", {"clauses": ["archetypes.no-such.operating_yield"]}, "clauses[0]"),
+    ("solve", {"vary": "archetypes.no-such.operating_yield", "target": "KR.npv=0"}, "vary"),
+    ("frontier", {"vary": ["archetypes.no-such.build_months=12,24"], "objectives": ["KR.npv", "US.npv"]},
+     "vary[0]"),
     ("solve", {"vary": "timeline.no_such_clause", "target": "KR.npv=0"}, "vary"),
     ("solve", {"vary": "timeline.annual_cap", "target": "KR.nonsense=0"}, "target"),
     ("frontier", {"vary": ["timeline.no_such_clause=1:2"], "objectives": ["KR.npv", "US.npv"]}, "vary[0]"),

@@ -10,7 +10,7 @@ from typing import Any
 from pledgelab._errors import InputError, Problem
 from pledgelab.analysis._factors import Factor
 from pledgelab.analysis._store import Store
-from pledgelab.analysis._variants import Setup, Variant, build_variant, make_setup
+from pledgelab.analysis._variants import Setup, Variant, check_variant, make_setup
 from pledgelab.drivers import DriverModel, load_drivers
 from pledgelab.engine import make_plan
 from pledgelab.pipeline import Pipeline, load_pipeline
@@ -53,8 +53,10 @@ def describe_value(value: Any) -> str:
     return str(value)
 
 
-def runnable(deal: TermSheet, fs: Sequence[Factor]) -> tuple[list[Factor], list[str]]:
-    """The factors with only the values that can be applied to ``deal`` on their own.
+def runnable(deal: TermSheet, fs: Sequence[Factor], *,
+             pipeline: Pipeline | None = None) -> tuple[list[Factor], list[str]]:
+    """The factors with only the values that can be applied to ``deal`` (and, for archetype
+    parameters, to ``pipeline``) on their own.
 
     A listed alternative that needs clauses the deal does not give (``ship-finance`` needs a rate
     and a tenor; ``adjust-shares`` needs review shares) is left out and named in the second list,
@@ -68,7 +70,7 @@ def runnable(deal: TermSheet, fs: Sequence[Factor]) -> tuple[list[Factor], list[
             refused = []
             for u, end in ((0.0, "low"), (1.0, "high")):
                 try:
-                    build_variant(deal, ((f.path, f.value_at(u)),))
+                    check_variant(deal, pipeline, ((f.path, f.value_at(u)),))
                 except InputError as exc:
                     refused.append(f"the {end} end {f.value_at(u)!r}: {exc.problems[0].message}")
             if refused:
@@ -80,7 +82,7 @@ def runnable(deal: TermSheet, fs: Sequence[Factor]) -> tuple[list[Factor], list[
         keep = [0]
         for k in range(1, len(f.choices)):
             try:
-                build_variant(deal, ((f.path, f.choices[k]),))
+                check_variant(deal, pipeline, ((f.path, f.choices[k]),))
             except InputError as exc:
                 dropped.append(f"{f.path} = {f.choice_labels[k]}: it cannot be applied on its own "
                                f"({exc.problems[0].message})")

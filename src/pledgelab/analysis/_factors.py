@@ -1,7 +1,10 @@
 """What a what-if analysis varies and what it measures: factors, outcomes, limits.
 
-A **factor** is an assumed or disputed clause of a deal with the range it may
-take: a numeric clause whose value and alternatives are all numbers varies
+A **factor** is an assumed or disputed clause of a deal, or a parameter of a
+project archetype the pipeline uses (``archetypes.ID.PARAM``, e.g.
+``archetypes.nuclear.operating_yield``: every project of that archetype that takes
+the parameter from the archetype table, not one that states its own), with the
+range it may take: a numeric clause whose value and alternatives are all numbers varies
 continuously between their smallest and largest (whole numbers for counts of
 days or months); any other clause (a rule, a flag, a tier schedule, a date)
 takes one of its listed values, the deal's own first. Where
@@ -25,12 +28,13 @@ import math
 import operator
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pledgelab._cited import DATA, Checker, Located, Reference, YMap, open_cited
+from pledgelab._cited import DATA, Checker, Clause, Located, Reference, YMap, open_cited
 from pledgelab._errors import InputError, Problem
+from pledgelab.pipeline import Pipeline
 from pledgelab.terms import Status, TermSheet, canonical_path
 
 MEASURES: dict[str, str] = {
@@ -159,16 +163,70 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(float(x))
 
 
+ARCHETYPE_PATH = re.compile(r"^archetypes\.(?P<id>[A-Za-z0-9][A-Za-z0-9_\-]{0,79})\.(?P<param>[a-z_]{1,40})$")
+"""``archetypes.ID.PARAM``: a parameter of a project archetype, as the archetype table names it."""
+
+
+def is_archetype_path(path: str) -> bool:
+    """Whether ``path`` names an archetype parameter (``archetypes.ID.PARAM``), not a deal clause."""
+    return path.startswith("archetypes.")
+
+
+def archetype_clauses(pipeline: Pipeline) -> dict[str, Clause]:
+    """The archetype parameters that the pipeline's projects take from the archetype table, by path
+    (``archetypes.ID.PARAM``), in the order the projects first use them. A parameter a project
+    states itself (``overrides``) or takes from its own cash-flow series is the project's, not
+    the archetype's, and a variant of the archetype does not move it."""
+    out: dict[str, Clause] = {}
+    for proj in pipeline.projects:
+        if proj.series is not None:
+            continue
+        for name, c in proj.params.items():
+            if c.path == f"archetypes.{proj.archetype}.{name}":
+                out.setdefault(c.path, c)
+    return out
+
+
+def archetype_clause(pipeline: Pipeline | None, path: str, where: str) -> Clause:
+    """The archetype parameter at ``path`` that ``pipeline``'s projects use, or an
+    :class:`InputError` naming ``where``, the path and the archetypes it has."""
+    if pipeline is None:
+        raise InputError([Problem(where, 0, path, "an archetype parameter is varied over a pipeline; "
+                                  "give the pipeline")])
+    if not ARCHETYPE_PATH.match(path):
+        raise InputError([Problem(where, 0, path[:80], "expected archetypes.ID.PARAM, e.g. "
+                                  "archetypes.nuclear.operating_yield")])
+    known = archetype_clauses(pipeline)
+    if path not in known:
+        ids = sorted({k.split(".")[1] for k in known})
+        raise InputError([Problem(where, 0, path, f"no project of {pipeline.id} takes {path} from the "
+                                  f"archetype table; its archetypes: {', '.join(ids) or 'none'}")])
+    return known[path]
+
+
 def factors(deal: TermSheet, *, paths: Sequence[str] | None = None,
-            ranges: dict[str, ExplicitRange] | None = None) -> list[Factor]:
+            ranges: dict[str, ExplicitRange] | None = None, pipeline: Pipeline | None = None,
+            archetypes: bool = False) -> list[Factor]:
     """The assumed and disputed clauses of ``deal`` as factors (or those at ``paths``, any status).
 
-    Ranges come from each clause's alternatives, or from :func:`explicit_ranges`.
+    ``paths`` may name archetype parameters (``archetypes.ID.PARAM``) of ``pipeline``'s projects;
+    ``archetypes`` adds every assumed or disputed archetype parameter the pipeline uses. Ranges come
+    from each clause's alternatives, or from :func:`explicit_ranges`.
     """
     known = explicit_ranges() if ranges is None else ranges
+    given = [p.strip() for p in paths] if paths is not None else None
+    arch: list[Factor] = []
+    for p in [p for p in (given or ()) if is_archetype_path(p)]:
+        c = archetype_clause(pipeline, p, "--clause")
+        arch.append(_clause_factor(c, known))
+    if archetypes and pipeline is not None:
+        have = {f.path for f in arch}
+        arch += [_clause_factor(c, known) for c in archetype_clauses(pipeline).values()
+                 if c.status in FACTOR_STATUSES and c.path not in have]
     chosen: list[str] | None = None
-    if paths is not None:
-        chosen = [canonical_path(deal, p, Located("--vary", 0, p)) for p in paths]
+    if given is not None:
+        chosen = [canonical_path(deal, p, Located("--vary", 0, p)) for p in given
+                  if not is_archetype_path(p)]
     out: list[Factor] = []
     for c in deal.all_clauses():
         path = c.path.removeprefix("clauses.")
@@ -185,8 +243,20 @@ def factors(deal: TermSheet, *, paths: Sequence[str] | None = None,
         if missing:  # an optional clause the deal does not have
             raise InputError([Problem("--vary", 0, p, f"{deal.id} has no clause {p}; an analysis "
                                       "varies the deal's own clauses") for p in missing])
-        out.sort(key=lambda f: chosen.index(f.path))
-    return out
+        order = [canonical_path(deal, p, Located("--vary", 0, p)) if not is_archetype_path(p) else p
+                 for p in given or ()]
+        return sorted([*out, *arch], key=lambda f: order.index(f.path))
+    return [*out, *arch]
+
+
+def _clause_factor(c: Clause, known: dict[str, ExplicitRange]) -> Factor:
+    """An archetype parameter as a factor; its range from its alternatives in the archetype table."""
+    f = _factor(c.path, c.value, c.label, str(c.status), c.unit,
+                [(a.value, a.label) for a in c.alternatives], known.get(c.path), c.references)
+    if f.basis == ALTERNATIVES:
+        where = c.file or "the archetype table"
+        f = replace(f, basis=f"the parameter's value and its alternatives in {where}")
+    return f
 
 
 def _factor(path: str, value: Any, label: str, status: str, unit: str,
@@ -235,11 +305,16 @@ def ranged(factor: Factor, low: float, high: float, *, where: str) -> Factor:
                   basis=f"given: {low:g} to {high:g}", references=())
 
 
-def numeric_factor(deal: TermSheet, path: str, *, where: str) -> Factor:
-    """The clause at ``path`` as a numeric factor (any status): its explicit or derived range,
-    or, for a clause with no alternatives, a range that must be given."""
-    cp = canonical_path(deal, path, Located(where, 0, path))
-    c = deal.clause(cp) if not cp.startswith("tranches") else _tranche_clause(deal, cp)
+def numeric_factor(deal: TermSheet, path: str, *, where: str, pipeline: Pipeline | None = None) -> Factor:
+    """The clause at ``path`` (or the archetype parameter ``archetypes.ID.PARAM`` of ``pipeline``) as
+    a numeric factor (any status): its explicit or derived range, or, for a clause with no
+    alternatives, a range that must be given."""
+    if is_archetype_path(path.strip()):
+        cp = path.strip()
+        c = archetype_clause(pipeline, cp, where)
+    else:
+        cp = canonical_path(deal, path, Located(where, 0, path))
+        c = deal.clause(cp) if not cp.startswith("tranches") else _tranche_clause(deal, cp)
     if c is None:
         raise InputError([Problem(where, 0, path, f"{deal.id} has no clause {cp}")])
     if not _is_number(c.value):

@@ -40,15 +40,18 @@ from pledgelab.analysis._factors import (
     Factor,
     Limit,
     Outcome,
+    archetype_clause,
+    is_archetype_path,
     numeric_factor,
     parse_limit,
     parse_outcome,
     ranged,
     reservations,
 )
-from pledgelab.analysis._variants import Evaluated, Variant, build_variant, evaluate, stat_keys
+from pledgelab.analysis._variants import Evaluated, Variant, check_variant, evaluate, stat_keys
 from pledgelab.drivers import BLOCK
 from pledgelab.executors import Executor, get_executor
+from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet, canonical_path, load_deal, parse_sweep
 
 MAX_VARIANTS = 20_000
@@ -120,15 +123,16 @@ class FrontierResult:
                          for a, (_, v) in zip(self.axes, self.variants[i], strict=True))
 
 
-def parse_axis(deal: TermSheet, text: str) -> Axis:
-    """``PATH=lo:hi[:n]`` (n evenly spaced values, ends included; default 5) or ``PATH=a,b,c``."""
+def parse_axis(deal: TermSheet, text: str, *, pipeline: Pipeline | None = None) -> Axis:
+    """``PATH=lo:hi[:n]`` (n evenly spaced values, ends included; default 5) or ``PATH=a,b,c``;
+    ``PATH`` a clause of ``deal`` or an archetype parameter ``archetypes.ID.PARAM`` of ``pipeline``."""
     path, sep, rest = text.partition("=")
     path = path.strip()
     if not sep or not path or not rest.strip():
         raise InputError([Problem("--vary", 0, path or "<path>", "expected PATH=lo:hi[:n] or PATH=a,b,c")])
     m = _RANGE.match(rest.strip())
     if m and _number(m["lo"]) and _number(m["hi"]):
-        f = numeric_factor(deal, path, where="--vary")
+        f = numeric_factor(deal, path, where="--vary", pipeline=pipeline)
         lo, hi = float(m["lo"]), float(m["hi"])
         n = int(m["n"]) if m["n"] else DEFAULT_POINTS
         if not 2 <= n <= MAX_POINTS:
@@ -138,13 +142,16 @@ def parse_axis(deal: TermSheet, text: str) -> Axis:
         if f.integer and len(set(pts)) < n:
             raise InputError([Problem("--vary", 0, path, f"{n} points between {lo:g} and {hi:g} repeat "
                                       f"whole {f.unit}; use at most {int(hi - lo) + 1}")])
-        _check_values(deal, f, pts)
+        _check_values(deal, pipeline, f, pts)
         return Axis(path=f.path, values=tuple(pts), labels=tuple(f"{p:.6g}" for p in pts))
     ovs = parse_sweep(text, reason="varied by a frontier")
-    cp = canonical_path(deal, path, Located("--vary", 0, path))
+    if is_archetype_path(path):
+        cp = archetype_clause(pipeline, path, "--vary").path
+    else:
+        cp = canonical_path(deal, path, Located("--vary", 0, path))
     for ov in ovs:
         try:
-            build_variant(deal, ((cp, _plain(ov.value)),))
+            check_variant(deal, pipeline, ((cp, _plain(ov.value)),))
         except InputError as exc:
             raise InputError([Problem("--vary", 0, path, f"{ov.text}: {p.message}")
                               for p in exc.problems]) from None
@@ -168,10 +175,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _check_values(deal: TermSheet, f: Factor, pts: Sequence[Any]) -> None:
+def _check_values(deal: TermSheet, pipeline: Pipeline | None, f: Factor, pts: Sequence[Any]) -> None:
     for x, end in ((pts[0], "low"), (pts[-1], "high")):
         try:
-            build_variant(deal, ((f.path, x),))
+            check_variant(deal, pipeline, ((f.path, x),))
         except InputError as exc:
             raise InputError([Problem("--vary", 0, f.path, f"the {end} bound {x:g} is refused: {p.message}")
                               for p in exc.problems]) from None
@@ -223,7 +230,7 @@ def frontier(base: Any, *, pipeline: Any, vary: Sequence[str], objectives: Seque
     if len(objectives) < 2:
         raise InputError([Problem("--objective", 0, "<outcome>", "a frontier needs at least two "
                                   "objectives, e.g. --objective KR.npv --objective US.npv")])
-    axes = [parse_axis(sheet, v) for v in vary]
+    axes = [parse_axis(sheet, v, pipeline=pipe) for v in vary]
     seen = [a.path for a in axes]
     if len(set(seen)) < len(seen):
         raise InputError([Problem("--vary", 0, seen[0], "a clause is varied twice")])

@@ -104,14 +104,16 @@ def sensitivity(deal: Any, *, pipeline: Any, method: str = "sobol", samples: int
                 clauses: Sequence[str] | None = None, backend: str = "serial", workers: int = 2,
                 scheduler: str | None = None, chunk_size: int = BLOCK, store: str | None = None,
                 resume: bool = False, on_task: Callable[[int], None] | None = None,
-                executor: Executor | None = None) -> SensitivityResult:
+                executor: Executor | None = None, archetypes: bool = False) -> SensitivityResult:
     """Global sensitivity of ``outcomes`` (``["KR.npv", "US.npv"]``) to the deal's assumptions.
 
     ``deal`` and ``pipeline`` are objects or shipped ids. ``method`` is ``"sobol"`` (``samples``
     = N base samples, N·(D+2) runs) or ``"morris"`` (``samples`` trajectories, (D+1) runs each).
     Without ``paths`` each run is deterministic; with ``paths`` it is the mean over that many
     Monte Carlo paths of ``drivers``, the same paths for every run. ``clauses`` limits the
-    factors to those clause paths (any status). ``store`` streams finished runs to a Parquet
+    factors to those clause paths (any status; ``archetypes.ID.PARAM`` names a parameter of a
+    project archetype the pipeline uses); ``archetypes`` adds every assumed archetype parameter
+    the pipeline uses to the deal's assumed clauses. ``store`` streams finished runs to a Parquet
     folder and ``resume`` continues a killed run from it. ``executor`` (an open
     :class:`~pledgelab.executors.Executor`) is used instead of a new one of ``backend``.
     Raises :class:`~pledgelab.InputError` for unknown outcomes or clauses, a method it does not
@@ -134,11 +136,11 @@ def sensitivity(deal: Any, *, pipeline: Any, method: str = "sobol", samples: int
     names = list(outcomes) if outcomes else [f"{p}.{m}" for p in (sheet.investor, sheet.host)
                                               for m in DEFAULT_OUTCOMES]
     outs = [parse_outcome(o, sheet) for o in names]
-    fs = factors(sheet, paths=clauses)
+    fs = factors(sheet, paths=clauses, pipeline=pipe, archetypes=archetypes)
     if not fs:
         raise InputError([Problem(sheet.file or sheet.id, 0, "clauses", f"{sheet.id} has no assumed or "
                                   "disputed clause to vary; name clauses to vary with --clause")])
-    fs, dropped = runnable(sheet, fs)
+    fs, dropped = runnable(sheet, fs, pipeline=pipe)
     if not fs:
         raise InputError([Problem(sheet.file or sheet.id, 0, "clauses", f"none of the clauses of {sheet.id} "
                                   "to vary can take another value on its own: " + "; ".join(dropped))])

@@ -28,7 +28,7 @@ from pledgelab._errors import InputError, Problem
 from pledgelab._extras import require
 from pledgelab.analysis._factors import Factor, Outcome, numeric_factor, parse_outcome, ranged
 from pledgelab.analysis._reasons import flat_reason, fmt
-from pledgelab.analysis._variants import Evaluated, Setup, build_variant, evaluate
+from pledgelab.analysis._variants import Evaluated, Setup, check_variant, evaluate
 from pledgelab.drivers import BLOCK
 from pledgelab.executors import Executor, get_executor
 
@@ -90,7 +90,7 @@ def solve(deal: Any, *, pipeline: Any, vary: str, target: str, bracket: tuple[fl
                                  discount_rate=discount_rate, chunk_size=chunk_size)
     name, goal = parse_target(target)
     outcome = parse_outcome(name, sheet, where="--target")
-    f = numeric_factor(sheet, vary, where="--vary")
+    f = numeric_factor(sheet, vary, where="--vary", pipeline=pipe)
     if bracket is not None:
         f = ranged(f, float(bracket[0]), float(bracket[1]), where="--bracket")
     elif not f.numeric:
@@ -100,7 +100,7 @@ def solve(deal: Any, *, pipeline: Any, vary: str, target: str, bracket: tuple[fl
     lo, hi = f.low, f.high
     for x, end in ((lo, "low"), (hi, "high")):
         try:
-            build_variant(sheet, ((f.path, _value(f, x)),))
+            check_variant(sheet, pipe, ((f.path, _value(f, x)),))
         except InputError as exc:
             raise InputError([Problem("--bracket", 0, f.path, f"the {end} end {x:g} is refused: "
                                       f"{p.message}") for p in exc.problems]) from None

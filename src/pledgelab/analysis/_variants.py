@@ -34,15 +34,15 @@ from typing import Any
 
 import numpy as np
 
-from pledgelab._errors import ArgumentError, InputError, InputWarning
+from pledgelab._errors import ArgumentError, InputError, InputWarning, Problem
 from pledgelab._limits import check
-from pledgelab.analysis._factors import KEEP, Outcome
+from pledgelab.analysis._factors import KEEP, Outcome, is_archetype_path
 from pledgelab.analysis._store import Store
 from pledgelab.drivers import BLOCK, DriverModel, draw
 from pledgelab.engine import EXTRA_MONTHS, Plan, make_plan, no_shocks, run_paths
 from pledgelab.executors import BACKENDS, Executor, get_executor
 from pledgelab.metrics import default_discount_rate, irr_monthly_codes
-from pledgelab.pipeline import Pipeline
+from pledgelab.pipeline import ARCHETYPE_PARAMS, Pipeline
 from pledgelab.terms import TermSheet, apply_overrides, override
 
 Variant = tuple[tuple[str, Any], ...]
@@ -119,12 +119,72 @@ def make_setup(base: TermSheet, pipeline: Pipeline, *, drivers: DriverModel | No
 
 
 def build_variant(base: TermSheet, variant: Variant) -> TermSheet:
-    """``base`` with the variant's clauses set (:func:`pledgelab.terms.apply_overrides`)."""
+    """``base`` with the variant's clauses set (:func:`pledgelab.terms.apply_overrides`); archetype
+    parameters (``archetypes.ID.PARAM``) are the pipeline's, set by :func:`vary_pipeline`."""
     ovs = [override(path, value, reason="varied by a what-if analysis")
-           for path, value in variant if value is not KEEP]
+           for path, value in variant if value is not KEEP and not is_archetype_path(path)]
     if not ovs:
         return base
     return apply_overrides(base, ovs, id=f"{base.id}+variant")
+
+
+def vary_pipeline(pipeline: Pipeline, variant: Variant, *, where: str = "--vary") -> Pipeline:
+    """``pipeline`` with the variant's archetype parameters (``archetypes.ID.PARAM``) set on every
+    project that takes that parameter from the archetype table (a project's own override or cash-flow
+    series is left alone); each value checked as the archetype reader checks it. The varied
+    clauses are marked assumed, with the analysis as their note."""
+    sets = [(path, value) for path, value in variant if value is not KEEP and is_archetype_path(path)]
+    if not sets:
+        return pipeline
+    problems: list[Problem] = []
+    for path, value in sets:
+        why = _archetype_value_problem(path.rsplit(".", 1)[-1], value)
+        if why:
+            problems.append(Problem(where, 0, path, why))
+    if problems:
+        raise InputError(problems)
+    projects = []
+    for proj in pipeline.projects:
+        params = dict(proj.params)
+        for path, value in sets:
+            _, arch, name = path.split(".", 2)
+            c = params.get(name)
+            if proj.series is None and proj.archetype == arch and c is not None and c.path == path:
+                params[name] = c.with_value(int(value) if ARCHETYPE_PARAMS[name].kind == "count" else value,
+                                            note="varied by a what-if analysis")
+        projects.append(replace(proj, params=params))
+    return replace(pipeline, projects=tuple(projects))
+
+
+def _archetype_value_problem(name: str, value: Any) -> str | None:
+    """Why ``value`` cannot be archetype parameter ``name`` (the archetype reader's bounds), or None."""
+    spec = ARCHETYPE_PARAMS.get(name)
+    if spec is None:
+        return f"unknown archetype parameter {name!r}; known: {', '.join(ARCHETYPE_PARAMS)}"
+    if spec.kind == "choice":
+        return None if value in spec.choices else f"{value!r} is not one of: {', '.join(spec.choices)}"
+    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
+        return f"expected a finite number, got {value!r}"
+    if spec.kind == "count" and float(value) != round(float(value)):
+        return f"expected a whole number of {spec.units[0]}, got {value!r}"
+    if spec.minimum is not None and value < spec.minimum:
+        return f"{value!r} is below the least allowed value {spec.minimum:g}"
+    top = 1.0 if spec.kind == "fraction" else spec.maximum
+    if top is not None and value > top:
+        return f"{value!r} is above the largest allowed value {top:g}"
+    return None
+
+
+def check_variant(base: TermSheet, pipeline: Pipeline | None, variant: Variant, *,
+                  where: str = "--vary") -> None:
+    """Raise the :class:`InputError` that applying ``variant`` to the deal or the pipeline would
+    (an archetype parameter without a pipeline is refused)."""
+    build_variant(base, variant)
+    if pipeline is not None:
+        vary_pipeline(pipeline, variant, where=where)
+    elif any(is_archetype_path(p) for p, _ in variant):
+        raise InputError([Problem(where, 0, next(p for p, _ in variant if is_archetype_path(p)),
+                                  "an archetype parameter is varied over a pipeline; give the pipeline")])
 
 
 _PLANS: OrderedDict[tuple[str, str], Plan] = OrderedDict()  # a worker's recent variants' plans
@@ -136,7 +196,7 @@ def _plan(setup: Setup, variant: Variant) -> Plan:
     if plan is None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InputWarning)  # said once, for the base, by the caller
-            plan = make_plan(build_variant(setup.base, variant), setup.pipeline,
+            plan = make_plan(build_variant(setup.base, variant), vary_pipeline(setup.pipeline, variant),
                              extra_months=setup.extra_months)
         _PLANS[key] = plan
         if len(_PLANS) > 8:

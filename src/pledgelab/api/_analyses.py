@@ -58,6 +58,7 @@ from pledgelab.api._v1 import (
     _value,
 )
 from pledgelab.drivers import BLOCK, load_drivers
+from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet
 
 MAX_SAMPLES = 64  # Sobol' N or Morris trajectories per request (the CLI allows 65,536)
@@ -92,7 +93,10 @@ class SensitivityIn(_Analysis):
     outcomes: list[Text] = Field(default_factory=list, max_length=MAX_OUTCOMES,
                                  description="e.g. [\"KR.npv\"] (default: investor and host NPV)")
     clauses: list[ClausePath] = Field(default_factory=list, max_length=MAX_CLAUSES,
-                                      description="clause paths to vary (default: assumed and disputed)")
+                                      description="clause paths to vary (default: assumed and disputed); "
+                                      "archetypes.ID.PARAM names a parameter of a project archetype")
+    archetypes: bool = Field(False, description="also vary every assumed archetype parameter the "
+                             "pipeline's projects use")
 
 
 class SolveIn(_Analysis):
@@ -223,36 +227,37 @@ def _outcomes(deal: TermSheet, names: Sequence[str], field: str) -> None:
             parse_outcome(o, deal, where=field)
 
 
-def check_sensitivity(body: SensitivityIn, deal: TermSheet) -> int:
+def check_sensitivity(body: SensitivityIn, deal: TermSheet, pipe: Pipeline) -> int:
     """422 for an unknown outcome or clause; returns the number of runs (for the progress)."""
     _outcomes(deal, body.outcomes, "outcomes")
     if body.method == "sobol" and (body.samples < 8 or body.samples & (body.samples - 1)):
         raise _too_big("samples", "Sobol' sampling needs a power of two of at least 8 (8, 16, 32, 64)")
     for k, c in enumerate(body.clauses):
         with _field(f"clauses[{k}]"):
-            factors(deal, paths=[c])
+            factors(deal, paths=[c], pipeline=pipe)
     with _field("clauses"):
-        fs, _ = runnable(deal, factors(deal, paths=body.clauses or None))
+        fs, _ = runnable(deal, factors(deal, paths=body.clauses or None, pipeline=pipe,
+                                       archetypes=body.archetypes), pipeline=pipe)
     d = len(fs)
     rows = body.samples * (d + 2) if body.method == "sobol" else body.samples * (d + 1)
     return 1 + rows + sum(2 if f.numeric else len(f.choices) for f in fs)
 
 
-def check_solve(body: SolveIn, deal: TermSheet) -> None:
+def check_solve(body: SolveIn, deal: TermSheet, pipe: Pipeline) -> None:
     """422 for a bad target, an unknown outcome, or a clause that is not a number."""
     with _field("target"):
         name, _ = parse_target(body.target, where="target")
         parse_outcome(name, deal, where="target")
     with _field("vary"):
-        numeric_factor(deal, body.vary, where="vary")
+        numeric_factor(deal, body.vary, where="vary", pipeline=pipe)
 
 
-def check_frontier(body: FrontierIn, deal: TermSheet) -> int:
+def check_frontier(body: FrontierIn, deal: TermSheet, pipe: Pipeline) -> int:
     """422 for a bad axis, objective, limit or position; returns the number of variants."""
     total = 1
     for k, v in enumerate(body.vary):
         with _field(f"vary[{k}]"):
-            total *= len(parse_axis(deal, v).values)
+            total *= len(parse_axis(deal, v, pipeline=pipe).values)
     if total > MAX_GRID:
         raise _too_big("vary", f"the grid has {total:,} variants; the limit over HTTP is {MAX_GRID} "
                        "(fewer points per clause, or the command line)")
@@ -298,12 +303,13 @@ def add_analyses(r: APIRouter, jobs: Jobs) -> None:
     @r.post("/sensitivity", status_code=202, summary="start a sensitivity analysis (202 and a job id)")
     def start_sensitivity(body: SensitivityIn, response: Response) -> dict[str, Any]:
         deal, pipe = _common(body)
-        runs = check_sensitivity(body, deal)
+        runs = check_sensitivity(body, deal, pipe)
 
         def work(progress: Callable[[int], None]) -> dict[str, Any]:
             return sensitivity_json(sensitivity(
                 deal, pipeline=pipe, method=body.method, samples=body.samples,
-                outcomes=body.outcomes or None, clauses=body.clauses or None, paths=body.paths,
+                outcomes=body.outcomes or None, clauses=body.clauses or None, archetypes=body.archetypes,
+                paths=body.paths,
                 seed=body.seed, drivers=body.drivers, discount_rate=body.discount_rate,
                 on_task=lambda _t: progress(1)))
 
@@ -312,7 +318,7 @@ def add_analyses(r: APIRouter, jobs: Jobs) -> None:
     @r.post("/solve", status_code=202, summary="start a solve: the clause value hitting a target")
     def start_solve(body: SolveIn, response: Response) -> dict[str, Any]:
         deal, pipe = _common(body)
-        check_solve(body, deal)
+        check_solve(body, deal, pipe)
 
         def work(progress: Callable[[int], None]) -> dict[str, Any]:
             return solve_json(solve(deal, pipeline=pipe, vary=body.vary, target=body.target,
@@ -325,7 +331,7 @@ def add_analyses(r: APIRouter, jobs: Jobs) -> None:
     @r.post("/frontier", status_code=202, summary="start a frontier: Pareto set and zone of agreement")
     def start_frontier(body: FrontierIn, response: Response) -> dict[str, Any]:
         deal, pipe = _common(body)
-        runs = check_frontier(body, deal)
+        runs = check_frontier(body, deal, pipe)
 
         def work(progress: Callable[[int], None]) -> dict[str, Any]:
             return frontier_json(frontier(deal, pipeline=pipe, vary=body.vary, objectives=body.objectives,

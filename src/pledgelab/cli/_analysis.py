@@ -40,7 +40,12 @@ def register(add: Add) -> None:
                     help="an outcome such as KR.npv, US.share, KR.p_loss, KR.recovery, KR.peak_call "
                     "(repeatable; default: the investor's and the host's npv)")
     sp.add_argument("--clause", action="append", default=[], metavar="PATH",
-                    help="vary only these clauses (repeatable; default: every assumed or disputed one)")
+                    help="vary only these clauses (repeatable; default: every assumed or disputed one); "
+                    "archetypes.ID.PARAM names a parameter of a project archetype, e.g. "
+                    "archetypes.nuclear.operating_yield")
+    sp.add_argument("--archetypes", action="store_true",
+                    help="also vary every assumed archetype parameter the pipeline's projects use "
+                    "(operating yields, build times, lives...)")
     sp.add_argument("--chart", type=output_file(*CHART_SUFFIXES),
                     help="write the tornado chart (.png or .html); with several "
                     "outcomes, one file each, the outcome added to the name")
@@ -141,7 +146,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> list[Table]:
     samples = args.samples if args.samples is not None else (64 if args.method == "sobol" else 16)
     with _progress(args.quiet) as tick:
         res = sensitivity(deal, pipeline=pipe, method=args.method, samples=samples,
-                          outcomes=args.outcome or None, clauses=args.clause or None, store=args.store,
+                          outcomes=args.outcome or None, clauses=args.clause or None,
+                          archetypes=args.archetypes, store=args.store,
                           resume=args.resume, on_task=tick, **_engine(args))  # type: ignore[arg-type]
     tables = sensitivity_tables(res)
     tables[0].notes.append(f"Pipeline: {label}")
@@ -220,5 +226,11 @@ def cmd_assumptions(args: argparse.Namespace) -> list[Table]:
     from pledgelab.report.analyses import assumptions_table
 
     deal = load(args, args.deal)
+    if getattr(args, "pipeline", None):
+        pipe, label = pipeline_for(deal, args.pipeline)
+        fs, dropped = runnable(deal, factors(deal, pipeline=pipe, archetypes=True), pipeline=pipe)
+        table = assumptions_table(deal.id, deal.title, fs, dropped)
+        table.notes.append(f"Archetype parameters (archetypes.ID.PARAM) of the projects of: {label}")
+        return [table]
     fs, dropped = runnable(deal, factors(deal))
     return [assumptions_table(deal.id, deal.title, fs, dropped)]

@@ -74,6 +74,8 @@ def _deals(add: Add) -> None:
     sp.add_argument("deal", help=DEAL)
     sp.add_argument("--assumptions", action="store_true",
                     help="only the assumed and disputed clauses, with the range each is varied over")
+    sp.add_argument("--pipeline", help="with --assumptions: also the archetype parameters this pipeline's "
+                    "projects use (shipped id or path)")
     _set(sp)
     for name, help_, handler in (("run", "run a deal over a project pipeline", cmd_run),
                                  ("explain", "which clause made a party's cash in one month", cmd_explain)):
@@ -286,6 +288,9 @@ def _ledger(add: Add) -> None:
     p.add_argument("--pledge", help="one pledge over time, with the claims made about it")
     p.add_argument("--ceilings", choices=("include", "exclude"), default="include",
                    help="count 'up to' and 'at least' amounts in the stages (both totals are shown)")
+    p.add_argument("--today", type=_date, default=None,
+                   help="the day the ledger is read, for its age (default: today); a warning when the "
+                        "newest record is more than 90 days older")
     p = sub.add_parser("claims", help="claims with their measure, scope, the ledger's value on the day, "
                        "and the verdict with its reasoning")
     _common(p)
