@@ -38,3 +38,26 @@ def test_tariffs_show_the_benefit_by_incidence(capsys: pytest.CaptureFixture[str
     none = next(r for r in rows if r[0] == 0.0)  # type: ignore[attr-defined]
     assert none[3] == pytest.approx(none[2])  # all absorbed: the benefit is the customs revenue
     assert all(r[7] != "-" for r in rows)  # type: ignore[attr-defined]  # break-even over the paths
+
+
+def test_tariffs_paid_by_line(capsys: pytest.CaptureFixture[str]) -> None:
+    paid, loss = _json(capsys, "tariffs", "us-korea-2025-11", "--paid", "--on", "2026-03-01",
+                       "--rate", "0.25", "--base", "lumber=2e9")
+    rows = {r[0]: r for r in paid["rows"]}  # type: ignore[attr-defined]
+    # by hand: reciprocal 123.7 x 0.85 - 31.2 - 2.0 = 71.945 at 10%; autos 31.2 and lumber 2.0 at 15%
+    assert rows["reciprocal"][2] == pytest.approx(71.945e9)
+    assert rows["reciprocal"][5] == pytest.approx(7.1945e9)
+    assert rows["autos"][5] == pytest.approx(4.68e9) and rows["lumber"][5] == pytest.approx(0.3e9)
+    total = rows["total (lines priced)"]
+    assert total[5] == pytest.approx(7.1945e9 + 4.68e9 + 0.3e9)  # the lines add up to the total
+    assert total[6] == pytest.approx(0.25 * 105.145e9)
+    assert rows["steel-aluminium"][5] is None
+    lost = {r[0]: r for r in loss["rows"]}  # type: ignore[attr-defined]
+    assert lost["total"][3] == pytest.approx(sum(lost[k][3] for k in ("reciprocal", "autos", "lumber")))
+
+
+def test_tariffs_paid_bad_line_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["tariffs", "us-korea-2025-11", "--paid", "--base", "steel=1e9"])
+    assert exc.value.code == 2
+    assert "LINE=USD with LINE one of reciprocal" in capsys.readouterr().err

@@ -18,7 +18,7 @@ from pledgelab.cli._ledger import cmd_ledger, cmd_token
 from pledgelab.cli._serve import cmd_serve
 from pledgelab.cli._shared import FORMATS, Command
 from pledgelab.cli._simulate import cmd_simulate
-from pledgelab.cli._tariffs import cmd_tariffs
+from pledgelab.cli._tariffs import cmd_tariffs, line_base, tariff_rate
 from pledgelab.cli._workforce import cmd_workforce
 from pledgelab.ledger import BOUNDS, COMPONENTS, ENV_URL, LINK_RELATIONS, ROLES, STATUSES, default_url
 from pledgelab.macro.tariffs import DEFAULT_SCENARIO, DEFAULT_YEARS
@@ -216,6 +216,17 @@ def _tariffs(add: Add) -> None:
                     help="also break-even against this many Monte Carlo paths of the pledge's net cost "
                     "(median, p5, p95)")
     sp.add_argument("--seed", type=argtype("seed"), default=1, help="with --paths: the random seed")
+    sp.add_argument("--paid", action="store_true",
+                    help="instead: tariff paid a year by line (reciprocal and each Section 232 sector on "
+                    "its own base), the cost of a step-up by line, and the exports it loses")
+    sp.add_argument("--on", type=date_arg, default=None,
+                    help="with --paid: the date whose rates are used (default: the newest the record gives)")
+    sp.add_argument("--rate", type=tariff_rate, default=None,
+                    help="with --paid: also the tariff paid at this rate on every line (0.25 for 25%%)")
+    sp.add_argument("--step-up", type=tariff_rate, default=None,
+                    help="with --paid: the rate every line steps up to (default: the announced step-up)")
+    sp.add_argument("--base", type=line_base, action="append", metavar="LINE=USD",
+                    help="with --paid: a line's trade base a year where the record has none (repeatable)")
 
 
 def _workforce(add: Add) -> None:

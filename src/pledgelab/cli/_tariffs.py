@@ -27,6 +27,8 @@ def cmd_tariffs(args: argparse.Namespace) -> list[Table]:
     )
 
     deal = load(args, args.deal)
+    if getattr(args, "paid", False):
+        return paid_tables(args, deal)
     pipe, label = pipeline_for(deal, args.pipeline)
     rate = discount_rate(deal, args.discount_rate)
     res = run(deal, pipe)
@@ -151,3 +153,101 @@ def _incidence_tables(args: argparse.Namespace, deal: TermSheet, pipe: Pipeline,
     t.notes.append(f"Years from {years[0]}, discounted at {100 * rate:.2f}%/yr; the revenue and benefit "
                    f"columns are for {full}, the deal rate's first full year.")
     return [t]
+
+
+def tariff_rate(text: str) -> float:
+    """An ``argparse`` ``type=``: a tariff rate as a fraction, 0 to 1 (0.25 for 25%)."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a rate as a fraction (0.25 for 25%), got {text!r}") from None
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a fraction between 0 and 1 (0.25 for 25%), got {text!r}")
+    return x
+
+
+def line_base(text: str) -> tuple[str, float]:
+    """An ``argparse`` ``type=``: ``LINE=USD`` (a tariff line's trade base a year)."""
+    from pledgelab.macro.lines import LINE_IDS
+
+    name, sep, value = text.partition("=")
+    if not sep or name not in LINE_IDS:
+        raise argparse.ArgumentTypeError(f"expected LINE=USD with LINE one of {', '.join(LINE_IDS)}, "
+                                         f"got {text!r}")
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name}: expected dollars a year, got {value!r}") from None
+    if not 0.0 <= x <= 1e14:
+        raise argparse.ArgumentTypeError(
+            f"{name}: must be at least 0 and at most 1e14 USD a year, got {value!r}")
+    return name, x
+
+
+def paid_tables(args: argparse.Namespace, deal: TermSheet) -> list[Table]:
+    """``tariffs DEAL --paid``: tariff paid a year by line (the reciprocal rate and each Section 232
+    sector on its own base), at a rate X, the cost of a step-up, and the exports a step-up loses."""
+    from pledgelab.macro.lines import tariff_paid, trade_effect
+
+    eco = deal.investor
+    bases = dict(getattr(args, "base", None) or [])
+    if args.exports is not None and "reciprocal" not in bases:
+        bases["reciprocal"] = args.exports
+    try:
+        p = tariff_paid(eco, on=getattr(args, "on", None), rate=getattr(args, "rate", None),
+                        step_up=getattr(args, "step_up", None), bases=bases)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    cols = [Column("line"), Column("authority"), Column("base a year", "usd"), Column("base status"),
+            Column("rate in force", "pct"), Column("tariff paid a year", "usd")]
+    if p.rate_x is not None:
+        cols.append(Column(f"paid at {100 * p.rate_x:g}%", "usd"))
+    cols += [Column("step-up rate", "pct"), Column("step-up cost a year", "usd")]
+    t = Table(f"{deal.id}: US tariff on {eco}'s goods by line, a year at the rates in force on {p.on} "
+              f"(US customs revenue)", cols)
+    for r in p.rows:
+        row: list[object] = [r.line.id, r.line.authority, r.base, r.base_status, r.rate, r.paid]
+        if p.rate_x is not None:
+            row.append(r.paid_at)
+        row += [r.step_up_rate, r.step_up_cost]
+        t.rows.append(row)
+    total: list[object] = ["total (lines priced)", "", p.total("base"), "", None, p.total("paid")]
+    if p.rate_x is not None:
+        total.append(p.total("paid_at"))
+    total += [None, p.total("step_up_cost")]
+    t.rows.append(total)
+    t.notes.extend(p.notes)
+    for r in p.rows:
+        if r.why:
+            t.notes.append(f"{r.line.id}: {r.why}")
+        elif r.base_status != "reported":
+            t.notes.append(f"{r.line.id} base: {r.base_cite}")
+    effects = trade_effect(p)
+    e = Table(f"{deal.id}: exports {eco} loses a year if each line steps up (import-demand elasticity, "
+              f"pass-through), in dollars and as a share of GDP",
+              [Column("line"), Column("from", "pct"), Column("to", "pct"),
+               Column("exports lost a year", "usd"), Column("value added lost", "usd"),
+               Column("share of GDP", "pct")])
+    for x in effects:
+        total_row = x.line == "total"
+        e.rows.append([x.line, None if total_row else x.from_rate, None if total_row else x.to_rate, x.loss,
+                       x.value_added, x.share_of_gdp])
+    from pledgelab.macro import load_macro
+
+    data = load_macro("tariffs")
+    for name in ("import_demand_elasticity", "importer_incidence", "export_value_added_share"):
+        try:
+            c = data.clause(name, eco)
+        except KeyError as exc:
+            e.notes.append(f"{name}: {exc.args[0]}")
+            continue
+        e.notes.append(f"{name} {c.value:g} [{c.status}]"
+                       + (f" (alternatives {', '.join(f'{a.value:g}' for a in c.alternatives)})"
+                          if c.alternatives else "") + f" — {c.cite()}")
+    if not effects:
+        e.notes.append("Not computed: no line has both a base and a step-up rate "
+                       "(give --step-up and --base).")
+    e.notes.append("Exports lost = base x min(1, elasticity x pass-through x (to - from) / (1 + from)); "
+                   "value added = the value-added share x that; share of GDP over the latest GDP.")
+    return [t, e]

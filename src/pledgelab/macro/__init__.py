@@ -55,6 +55,15 @@ from pledgelab.macro.incidence import (
     incidence_sweep,
     tariff_benefit,
 )
+from pledgelab.macro.lines import (
+    LINES,
+    LineRow,
+    PaidTable,
+    TradeEffect,
+    export_loss,
+    tariff_paid,
+    trade_effect,
+)
 from pledgelab.macro.tariffs import (
     SCENARIOS,
     DeclineOption,
@@ -72,6 +81,7 @@ from pledgelab.macro.tariffs import (
 
 __all__ = [
     "KIND_EFFECTS",
+    "LINES",
     "SCENARIOS",
     "SERIES_MEASURES",
     "VALUE_MEASURES",
@@ -85,9 +95,11 @@ __all__ = [
     "IncidenceCase",
     "IncidenceResult",
     "IncidenceSweep",
+    "LineRow",
     "MacroData",
     "Observation",
     "OutsideParty",
+    "PaidTable",
     "PresentValues",
     "Scenario",
     "Series",
@@ -95,6 +107,7 @@ __all__ = [
     "TariffRegime",
     "TariffRelief",
     "TariffResult",
+    "TradeEffect",
     "YearSavings",
     "balance_sheet",
     "break_even",
@@ -104,6 +117,7 @@ __all__ = [
     "contingent",
     "cumulative_savings",
     "decline_option",
+    "export_loss",
     "fund",
     "funding_plan_for",
     "incidence_sweep",
@@ -115,7 +129,9 @@ __all__ = [
     "read_macro",
     "scenarios_for",
     "tariff_benefit",
+    "tariff_paid",
     "tariff_relief",
     "tariff_savings",
     "trade_base",
+    "trade_effect",
 ]

@@ -104,7 +104,7 @@ FREQUENCIES = ("day", "month", "quarter", "year", "fiscal-year")
 BASES = ("end", "average", "total", "point")
 REGIME_KINDS = ("in-force", "threatened", "announced")
 AUTHORITIES = ("ieepa", "section-232", "section-122")
-TARIFF_SECTORS = ("general", "autos", "lumber", "pharmaceuticals")
+TARIFF_SECTORS = ("general", "autos", "steel_aluminium", "lumber", "pharmaceuticals", "semiconductors")
 DUTY_BASES = ("total", "floor-mfn", "on-top")
 
 _ECONOMY = re.compile(r"^[A-Z]{2}$")
@@ -189,6 +189,9 @@ SERIES_MEASURES: dict[str, Measure] = {
     "primary_income_usd": _s("USD", "year", "total", "primary-income balance", signed=True),
     "primary_income_local": _s("{ccy}", "year", "total", "primary-income balance", signed=True),
     "gdp_usd": _s("USD", "year", "total", "nominal GDP in US dollars"),
+    "central_budget_usd": _s("USD", "year", "total",
+                             "central-government budget (total expenditure), in dollars"),
+    "central_budget_local": _s("{ccy}", "year", "total", "central-government budget (total expenditure)"),
 }
 
 VALUE_MEASURES: dict[str, Measure] = {
@@ -209,6 +212,14 @@ VALUE_MEASURES: dict[str, Measure] = {
     "us_imports_usd": Measure(unit="USD/year", description="US imports from the economy, all goods"),
     "us_imports_autos_usd": Measure(unit="USD/year",
                                     description="US imports of the economy's autos and parts"),
+    "us_imports_steel_aluminium_usd": Measure(
+        unit="USD/year", description="US imports of the economy's steel and aluminium (Section 232 line)"),
+    "us_imports_lumber_usd": Measure(
+        unit="USD/year", description="US imports of the economy's timber and lumber (Section 232 line)"),
+    "us_imports_pharmaceuticals_usd": Measure(
+        unit="USD/year", description="US imports of the economy's pharmaceuticals (own tariff line)"),
+    "us_imports_semiconductors_usd": Measure(
+        unit="USD/year", description="US imports of the economy's semiconductors (own tariff line)"),
     "tariff_exempt_share": Measure(unit="fraction", kind="fraction",
                                    description="share of US imports from the economy exempt from the tariff"),
     "importer_incidence": Measure(unit="fraction", kind="fraction",
