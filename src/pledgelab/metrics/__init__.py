@@ -1,6 +1,6 @@
 """Metrics: NPV, IRR with reasons, MOIC, payback, recovery dates."""
 
-from pledgelab.metrics._cashflows import PERIODS, FlowRow, PeriodFlows, cash_flows
+from pledgelab.metrics._cashflows import FX_SOURCES, PERIODS, FlowRow, PeriodFlows, cash_flows, monthly_rates
 from pledgelab.metrics.irr import REASONS, IrrReason, irr_annual, irr_monthly, irr_monthly_codes
 from pledgelab.metrics.party import (
     DealOutcome,
@@ -14,6 +14,7 @@ from pledgelab.metrics.party import (
 )
 
 __all__ = [
+    "FX_SOURCES",
     "PERIODS",
     "REASONS",
     "DealOutcome",
@@ -27,6 +28,7 @@ __all__ = [
     "irr_annual",
     "irr_monthly",
     "irr_monthly_codes",
+    "monthly_rates",
     "npv",
     "party_outcomes",
     "present_values",

@@ -9,14 +9,13 @@ by a clause of its own. A project may instead give its own monthly flows in a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from pledgelab._cited import (
     HEADER_KEYS,
-    Checker,
     Clause,
     ClauseSpec,
     Located,
@@ -29,7 +28,7 @@ from pledgelab._cited import (
 from pledgelab.pipeline._archetypes import PARAMS, Archetype, capex_weights, operating_profile
 from pledgelab.pipeline._archetypes import read_archetypes as _read_archetypes
 from pledgelab.pipeline._series import CashFlowSeries, read_series
-from pledgelab.terms import SECTORS
+from pledgelab.terms import SECTORS, CurrencyChecker, FxRate, read_rate_table
 
 PIPELINE_SCHEMA = "pledgelab.pipeline/1"
 _CAPEX = ClauseSpec(units=("USD",), kind="money", minimum=1.0)
@@ -37,8 +36,9 @@ _NOTICE = ClauseSpec(units=("date",), kind="date")
 _SERIES = ClauseSpec(units=("USD/month",), kind="series")
 
 
-class _PipelineChecker(Checker):
-    """The cited-file checker, knowing one more clause kind: a cash-flow series."""
+class _PipelineChecker(CurrencyChecker):
+    """The cited-file checker, knowing one more clause kind (a cash-flow series) and amounts in won
+    or yen (converted at the pipeline's ``fx_rates`` or the shipped rates)."""
 
     def __init__(self, base: Path | None) -> None:
         super().__init__()
@@ -105,6 +105,7 @@ class Pipeline:
     references: dict[str, Reference]
     file: str
     default_for: tuple[str, ...] = ()  # investors whose deals use this pipeline unless told otherwise
+    fx_rates: dict[str, FxRate] = field(default_factory=dict)  # the file's own rates (fx_rates), if any
 
 
 
@@ -113,8 +114,12 @@ def read_pipeline(path: Path, *, display: str | None = None,
     """Read and check one pipeline file against the archetype table."""
     types = archetypes if archetypes is not None else _read_archetypes()
     root, chk, head = open_cited(path, schema=PIPELINE_SCHEMA, display=display,
-                                 required=(*HEADER_KEYS, "projects"), allowed=("default_for",),
+                                 required=(*HEADER_KEYS, "projects"), allowed=("default_for", "fx_rates"),
                                  checker=_PipelineChecker(Path(path).parent))
+    own_rates: dict[str, FxRate] = {}
+    if "fx_rates" in root:
+        own_rates = read_rate_table(root["fx_rates"], root.at("fx_rates"), chk, head.references)
+        chk.use_rates(own_rates)
     default_for = root.get("default_for", [])
     if not isinstance(default_for, list) or not all(isinstance(c, str) for c in default_for):
         chk.add(root.at("default_for"), "expected a list of investor party codes, e.g. [KR]")
@@ -155,6 +160,8 @@ def read_pipeline(path: Path, *, display: str | None = None,
         series = None
         if "cash_flows" in m and (flows := chk.clause(m, "cash_flows", _SERIES, refs)) is not None:
             series = chk.series.get(f"{flows.path}.value")
+            if series is not None and flows.path in chk.converted:
+                series = series.scaled(1.0 / chk.converted[flows.path].per_usd)
             if series is not None:
                 capex, params = _from_series(flows, series, params)
             if "overrides" in m:
@@ -176,18 +183,20 @@ def read_pipeline(path: Path, *, display: str | None = None,
     chk.raise_if_any()
     assert head.id and head.title and head.summary
     return Pipeline(id=head.id, title=head.title, summary=head.summary.strip(), projects=tuple(projects),
-                    references=refs, file=head.file, default_for=tuple(default_for))
+                    references=refs, file=head.file, default_for=tuple(default_for), fx_rates=own_rates)
 
 
 def _from_series(flows: Clause, series: CashFlowSeries,
                  params: dict[str, Clause]) -> tuple[Clause, dict[str, Clause]]:
     """The capex clause and the build and life parameters a series implies, cited as the series is."""
+    note = f"from the cash-flow series {series.source}" + (f". {flows.note}" if flows.note else "")
+
     def derived(name: str, value: object, unit: str, label: str) -> Clause:
         return Clause(path=f"{flows.path.removesuffix('.cash_flows')}.{name}", value=value, unit=unit,
                       label=label, status=flows.status, references=flows.references,
                       reason=flows.reason or (f"from the cash-flow series {series.source}"
                                               if flows.status is Status.ASSUMED else None),
-                      note=f"from the cash-flow series {series.source}", file=flows.file, line=flows.line)
+                      note=note, file=flows.file, line=flows.line)
     capex = derived("capex", float(series.capex.sum()), "USD", f"{flows.label}: capex, total")
     out = dict(params)
     out["build_months"] = derived("build_months", len(series.capex), "months",

@@ -2,6 +2,7 @@
 
 from pledgelab._cited import Alternative, Clause, HistoryEntry, Reference, Status, locate, shipped
 from pledgelab.terms._calendar import BusinessCalendar, earliest_funding_date
+from pledgelab.terms._currency import CURRENCIES, CurrencyChecker, FxRate, read_rate_table, read_rates
 from pledgelab.terms._overrides import (
     MAX_SWEEP,
     Override,
@@ -29,6 +30,7 @@ from pledgelab.terms._schema import (
 )
 
 __all__ = [
+    "CURRENCIES",
     "MAX_SWEEP",
     "OVERRUN_READINGS",
     "SCENARIO_SCHEMA",
@@ -36,6 +38,8 @@ __all__ = [
     "Alternative",
     "BusinessCalendar",
     "Clause",
+    "CurrencyChecker",
+    "FxRate",
     "HistoryEntry",
     "Origin",
     "Override",
@@ -57,6 +61,8 @@ __all__ = [
     "override",
     "parse_set",
     "parse_sweep",
+    "read_rate_table",
+    "read_rates",
     "read_scenario",
     "read_term_sheet",
     "shipped",
