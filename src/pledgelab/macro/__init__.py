@@ -64,6 +64,7 @@ from pledgelab.macro.lines import (
     tariff_paid,
     trade_effect,
 )
+from pledgelab.macro.measures import MeasureValue, Ratio, macro_measures, pledge_ratios, register_measure
 from pledgelab.macro.tariffs import (
     SCENARIOS,
     DeclineOption,
@@ -97,10 +98,12 @@ __all__ = [
     "IncidenceSweep",
     "LineRow",
     "MacroData",
+    "MeasureValue",
     "Observation",
     "OutsideParty",
     "PaidTable",
     "PresentValues",
+    "Ratio",
     "Scenario",
     "Series",
     "Source",
@@ -124,9 +127,12 @@ __all__ = [
     "investor_calls",
     "load_funding",
     "load_macro",
+    "macro_measures",
     "pledge_net_cost",
+    "pledge_ratios",
     "read_funding",
     "read_macro",
+    "register_measure",
     "scenarios_for",
     "tariff_benefit",
     "tariff_paid",
