@@ -7,6 +7,14 @@ behind them are the engine's own.
 from pledgelab.engine._deterministic import CONTRIBUTIONS, FlowLine, RunResult, guarantee_limits, run
 from pledgelab.engine._deterministic import _debt_terms as debt_terms
 from pledgelab.engine._fxrule import ACCEPTED, REFUSED, FxRecord, FxRule
+from pledgelab.engine._governance import (
+    Screen,
+    ScreenVerdict,
+    has_screen,
+    screen,
+    screen_project,
+    screened_pipeline,
+)
 from pledgelab.engine._instruments import DebtTerms, debt_flows
 from pledgelab.engine._kernel import EXTRA_MONTHS, PathFlows, Plan, make_plan, no_shocks, run_paths
 from pledgelab.engine._reference import run_reference
@@ -41,6 +49,8 @@ __all__ = [
     "Plan",
     "RunResult",
     "Schedule",
+    "Screen",
+    "ScreenVerdict",
     "Shock",
     "WaterfallResult",
     "agreed_amount",
@@ -51,6 +61,7 @@ __all__ = [
     "earliest_funding",
     "financing_shares",
     "guarantee_limits",
+    "has_screen",
     "investor_share",
     "make_plan",
     "no_shocks",
@@ -58,4 +69,7 @@ __all__ = [
     "run",
     "run_paths",
     "run_reference",
+    "screen",
+    "screen_project",
+    "screened_pipeline",
 ]

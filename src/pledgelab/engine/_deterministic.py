@@ -14,6 +14,7 @@ import numpy as np
 
 from pledgelab._months import month_of
 from pledgelab.engine._fxrule import FxRecord, FxRule
+from pledgelab.engine._governance import Screen, screen, screened_pipeline
 from pledgelab.engine._instruments import DebtTerms
 from pledgelab.engine._schedule import Schedule
 from pledgelab.engine._waterfall import WaterfallResult, deemed_rate
@@ -56,6 +57,7 @@ class RunResult:
     rate: float = 0.0
     fx: FxRecord | None = None  # the FX safeguard's record (one path), when the run has one
     guaranteed: np.ndarray | None = None  # (months,): guarantees' undrawn cover within their limits
+    screen: Screen | None = None  # the "commercially reasonable" screen, when the deal has one
 
     @property
     def months(self) -> int:
@@ -142,11 +144,17 @@ def run(deal: TermSheet, pipeline: Pipeline, *, fx_rule: FxRule | None = None,
     a ``DriverModel``), and the host's answer to every request is ``fx_accepted``
     (the deterministic run shows either answer; its probability is for Monte Carlo).
     The events then come from the scalar schedule run with the same rule and path.
+
+    A deal with a "commercially reasonable" screen (``governance``) has every project tested
+    first (``RunResult.screen``); ``governance.screen_failure`` decides whether a failing
+    project is financed, left out or declined (engine/_governance.py).
     """
     from pledgelab.drivers import DriverModel, central_fx, load_drivers
     from pledgelab.engine._kernel import EXTRA_MONTHS, make_plan, no_shocks, run_paths
     from pledgelab.engine._schedule import FxPath, build_schedule
 
+    verdicts = screen(deal, pipeline)
+    pipeline = screened_pipeline(deal, pipeline, verdicts)
     plan = make_plan(deal, pipeline, extra_months=0 if fx_rule is None else EXTRA_MONTHS, fx_rule=fx_rule)
     draws = no_shocks(plan, paths=1)
     sched = plan.schedule
@@ -175,4 +183,5 @@ def run(deal: TermSheet, pipeline: Pipeline, *, fx_rule: FxRule | None = None,
                      vehicle_interest=flows.vehicle_interest[0, :n],
                      vehicle_balance=flows.vehicle_balance[0, :n], waterfalls=flows.waterfalls,
                      rate=deemed_rate(deal), fx=fx,
-                     guaranteed=None if flows.guaranteed is None else flows.guaranteed[0, :n])
+                     guaranteed=None if flows.guaranteed is None else flows.guaranteed[0, :n],
+                     screen=verdicts)

@@ -25,6 +25,7 @@ from pledgelab.engine._deterministic import (
     horizon,
     rate_key,
 )
+from pledgelab.engine._governance import screen, screened_pipeline
 from pledgelab.engine._instruments import DebtFlows, DebtTerms
 from pledgelab.engine._schedule import NO_SHOCK, FxPath, Schedule, Shock, build_schedule, earliest_funding
 from pledgelab.engine._waterfall import _EPS, WaterfallResult, WaterfallRule, compile_rule, deemed_rate
@@ -32,12 +33,121 @@ from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet
 
 
+class _Owed:
+    """What the investor is owed under the deemed allocation amount, in plain words.
+
+    ``not_due``: principal not yet fallen due (every principal for the compounding
+    conventions); ``due``: deemed interest, and under ``per-period`` instalments, fallen due and
+    unpaid; ``ahead``: per-period receipts beyond what was due, counted against later dues;
+    ``capital``: principal for a ``principal`` hurdle.
+    """
+
+    def __init__(self, compounding: str) -> None:
+        self.compounding = compounding
+        self.not_due = self.due = self.ahead = self.capital = 0.0
+        self.started = False
+
+    def copy(self) -> _Owed:
+        twin = _Owed(self.compounding)
+        twin.not_due, twin.due, twin.ahead = self.not_due, self.due, self.ahead
+        twin.capital, twin.started = self.capital, self.started
+        return twin
+
+    @property
+    def schedule(self) -> bool:
+        return self.compounding == "per-period"
+
+    def accrue(self, annual: float) -> None:
+        if self.compounding == "annual-effective":
+            self.due += (self.not_due + self.due) * ((1 + annual) ** (1 / 12) - 1)
+        elif self.compounding in ("simple", "per-period"):
+            self.due += self.not_due * annual / 12
+        else:
+            self.due += (self.not_due + self.due) * annual / 12
+
+    def fall_due(self, t: int, last: int, cash_now: float) -> None:
+        """Per-period: from the first month with cash, the principal not yet due is spread evenly
+        over the months left to the project's last month; a credit pays what falls due."""
+        if not self.schedule:
+            return
+        self.started = self.started or cash_now > 0
+        if self.started:
+            months_left = last - t + 1
+            part = self.not_due if months_left <= 1 else self.not_due / months_left
+            self.not_due -= part
+            self.due += part
+        used = min(self.ahead, self.due)
+        self.ahead -= used
+        self.due -= used
+
+    def hurdle_left(self, hurdle: str) -> float:
+        if hurdle == "principal":
+            return self.capital
+        return self.due if self.schedule else self.not_due + self.due
+
+    def unrecovered(self) -> float:
+        return self.not_due + self.due - self.ahead
+
+    def receive(self, amount: float) -> None:
+        to_due = min(amount, self.due)
+        self.due -= to_due
+        if self.schedule:
+            self.ahead += amount - to_due
+        else:
+            self.not_due = max(self.not_due - (amount - to_due), 0.0)
+        self.capital = max(self.capital - amount, 0.0)
+
+    def met(self, hurdle: str) -> None:
+        if hurdle == "principal":
+            self.capital = 0.0
+        else:
+            self.due = 0.0
+            if not self.schedule:
+                self.not_due = 0.0
+
+
+def _split(owed: _Owed, tiers: list[tuple[list[float], str]], investor: int, cash: float,
+           tol: float) -> list[float]:
+    """Run one month's cash down the tiers; returns what each tier takes (before shares)."""
+    taken = []
+    for shares, hurdle in tiers:
+        s_inv = shares[investor]
+        if hurdle == "end":
+            x, need = cash, 0.0
+        else:
+            left = owed.hurdle_left(hurdle)
+            need = left / (s_inv if s_inv > 0 else 1.0) if left > tol else 0.0
+            x = min(cash, need)
+        owed.receive(x * s_inv)
+        if hurdle != "end" and need > 0 and x >= need:
+            owed.met(hurdle)
+        cash -= x
+        taken.append(x)
+    return taken
+
+
+def _evidently_short(owed: _Owed, tiers: list[tuple[list[float], str]], investor: int,
+                     outlook: list[float], t: int, deadline: int, last: int, annual: float,
+                     tol: float) -> bool:
+    """The projected review: the tiers as written run on the outlook from month ``t`` to the start
+    of month ``deadline`` (rate held at ``annual``, no new capital); still owed then?"""
+    ahead = owed.copy()
+    for m in range(t, deadline):
+        _split(ahead, tiers, investor, outlook[m] if m < len(outlook) else 0.0, tol)
+        ahead.accrue(annual)
+        nxt = outlook[m + 1] if m + 1 < len(outlook) else 0.0
+        ahead.fall_due(m + 1, last, nxt)
+    return ahead.unrecovered() > tol
+
+
 def waterfall_plain(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarray,
                     annual_rate: np.ndarray | float, final_month: int | np.ndarray, *,
-                    detail: bool = True, **_: object) -> WaterfallResult:
+                    detail: bool = True, outlook: np.ndarray | None = None,
+                    **_: object) -> WaterfallResult:
     """The waterfall for one path, month by month, tier by tier."""
     contrib = [float(x) for x in np.ravel(contributions)]
     flows = [float(x) for x in np.ravel(cash)]
+    expected = flows if outlook is None else [float(x) for x in np.ravel(outlook)]
     months = len(flows)
     rates = np.broadcast_to(np.ravel(np.asarray(annual_rate, dtype=float)), (months,))
     final = int(np.ravel(np.asarray(final_month))[0])
@@ -47,67 +157,58 @@ def waterfall_plain(rule: WaterfallRule, contributions: np.ndarray, cash: np.nda
     by_tier = np.zeros((1, months, rule.tiers, parties))
     claw = np.zeros((1, months, parties))
     balance = np.zeros((1, months))
-    daa_principal = interest = principal = contributed = host_received = 0.0
+    owed = _Owed(rule.compounding)
+    contributed = host_received = 0.0
     first = recovered = review_month = -1
-    triggered = adjusted = False
+    triggered = adjusted = reviewed = False
     for t in range(months):
         r = float(rates[t])
-        monthly = (1 + r) ** (1 / 12) - 1 if rule.compounding == "annual-effective" else r / 12
-        interest += (daa_principal if rule.compounding == "simple" else daa_principal + interest) * monthly
+        owed.accrue(r)
         c = contrib[t]
         if c > 0 and first < 0:
             first = t
-        daa_principal += c
-        principal += c
+        owed.not_due += c
+        owed.capital += c
         contributed += c
         tol = _EPS * max(contributed, 1.0)
-        if rule.review_horizon is not None and first >= 0 and t == first + rule.review_horizon:
-            review_month = t
-            if daa_principal + interest > tol:
+        if first >= 0:
+            owed.fall_due(t, final, flows[t])
+        if rule.review_horizon is not None and first >= 0 and not reviewed:
+            deadline = first + rule.review_horizon
+            if rule.review_reading == "projected":
+                test = first < t <= deadline and \
+                    ((t - first) % rule.review_interval == 0 or t == deadline)
+                short = test and _evidently_short(owed, tiers, rule.investor, expected, t, deadline,
+                                                  final, r, tol)
+            else:
+                test = t == deadline
+                short = test and owed.unrecovered() > tol
+            if short or (test and t == deadline):
+                review_month, reviewed = t, True
+            if short:
                 triggered = True
                 adjusted = adjusted_shares is not None
-        left = flows[t]
-        to_host = 0.0
-        for k, (shares, hurdle) in enumerate(tiers):
-            if adjusted and hurdle != "end":
-                assert adjusted_shares is not None
-                shares = adjusted_shares
-            s_inv = shares[rule.investor]
-            need = 0.0
-            if hurdle == "end":
-                x = left
-            else:
-                owed = principal if hurdle == "principal" else daa_principal + interest
-                if owed > tol:
-                    need = owed / (s_inv if s_inv > 0 else 1.0)
-                x = min(left, need)
+        live = tiers
+        if adjusted:
+            assert adjusted_shares is not None
+            live = [(adjusted_shares if h != "end" else sh, h) for sh, h in tiers]
+        taken = _split(owed, live, rule.investor, flows[t], tol)
+        for k, x in enumerate(taken):
             for q in range(parties):
-                by_tier[0, t, k, q] = x * shares[q]
-            to_host += x * shares[rule.host]
-            got = x * s_inv
-            to_interest = min(got, interest)
-            interest -= to_interest
-            daa_principal = max(daa_principal - (got - to_interest), 0.0)
-            principal = max(principal - got, 0.0)
-            if hurdle != "end" and x >= need and need > 0:
-                if hurdle == "principal":
-                    principal = 0.0
-                else:
-                    daa_principal = interest = 0.0
-            left -= x
-        host_received += to_host
-        owed_now = daa_principal + interest
+                by_tier[0, t, k, q] = x * live[k][0][q]
+            host_received += x * live[k][0][rule.host]
+        owed_now = owed.unrecovered()
         if recovered < 0 and first >= 0 and owed_now <= tol:
             recovered = t
         if recovered >= 0 and owed_now > tol:
             recovered = -1
         if rule.loss_treatment == "host-clawback" and t == final:
-            back = min(principal, host_received)
+            back = min(owed.capital, host_received)
             claw[0, t, rule.host] -= back
             claw[0, t, rule.investor] += back
-            principal -= back
+            owed.capital -= back
             host_received -= back
-        balance[0, t] = owed_now
+        balance[0, t] = max(owed_now, 0.0) if owed.schedule else owed_now
     paid = by_tier.sum(axis=2)
     return WaterfallResult(by_tier=by_tier, paid=paid, clawback=claw, balance=balance,
                            recovered=np.array([recovered]), review_month=np.array([review_month]),
@@ -203,6 +304,8 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
     """
     waterfall, debt = waterfall_plain, debt_plain
     shocks = shocks or {}
+    verdicts = screen(deal, pipeline)
+    pipeline = screened_pipeline(deal, pipeline, verdicts)
     sched = build_schedule(deal, pipeline, shocks, fx)
     tranches = {t.id: t for t in deal.tranches}
     investor, host = deal.investor, deal.host
@@ -331,7 +434,8 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
         guaranteed[t] = min(guaranteed[t], max(overall - all_called, 0.0))
     result = RunResult(deal=deal, pipeline=pipeline, schedule=sched, start=start, lines=lines,
                        project_cash=project_cash, vehicle_interest=interest,
-                       vehicle_balance=balance, rate=rate, guaranteed=guaranteed)
+                       vehicle_balance=balance, rate=rate, guaranteed=guaranteed,
+                       screen=verdicts)
     rates: np.ndarray | float = rate
     if benchmark is not None:
         spread = float(deal.value("distribution.deemed_spread"))

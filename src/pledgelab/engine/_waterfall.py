@@ -11,7 +11,15 @@ and by the Monte Carlo kernel with many; arrays have a leading path axis):
 1. At the start of month *t* deemed interest accrues on the opening balance:
    ``monthly`` adds ``r/12`` of the unrecovered balance (principal and
    interest), ``annual-effective`` adds ``(1+r)^(1/12)-1`` of it, ``simple``
-   adds ``r/12`` of the unrecovered principal only.
+   adds ``r/12`` of the unrecovered principal only. ``per-period`` (the
+   reading of OhmyNews, 2025-10-01) makes the deemed allocation amount a
+   schedule: ``r/12`` of the principal not yet fallen due, plus an equal
+   instalment of that principal in every month from the first month with cash
+   to the project's last month (``final_month``); what falls due and is not
+   received is carried forward without interest, and every investor receipt
+   counts against it (what the investor receives beyond what is due is a
+   credit against later dues), so the 90/10 tier can start and stop month by
+   month.
 2. Contributions of month *t* are added (they earn deemed interest from *t+1*).
 3. The month's distributable cash runs down the tiers. A tier whose hurdle is
    already met is skipped. Within a tier the cash needed to meet the hurdle is
@@ -23,16 +31,29 @@ and by the Monte Carlo kernel with many; arrays have a leading path axis):
    puts a tier paying the investor 100% until principal is returned in front;
    ``host-clawback`` makes the host return distributions it received, up to
    the investor's unrecovered principal, in the final month.
-5. The review clause (Korea: 20 years) is tested ``review_horizon`` months after
-   the first contribution: it triggers when the deemed allocation amount is
-   not yet recovered. With ``review_action: adjust-shares`` the tiers before
-   recovery use ``review_shares`` from that month on.
+5. The review clause (Korea: 20 years). ``realised``: tested ``review_horizon``
+   months after the first contribution, it triggers when the deemed
+   allocation amount is not yet recovered. ``projected`` ("reasonably evident
+   that Korea will not receive its deemed allocation amount within 20
+   years"): every ``review_interval`` months after the first contribution,
+   and at the horizon, the same tiers (as written, the review not yet acted
+   on) are run forward from the month's state on the outlook (the expected
+   distributable cash; by default the row's own cash, which is the plan in a
+   run without shocks), deemed interest at the month's rate, no new
+   contributions; it triggers at the first test whose projection leaves the
+   deemed allocation amount unrecovered at the horizon. At the horizon the
+   projection has no month left, so it is the realised test. With
+   ``review_action: adjust-shares`` the tiers before recovery use
+   ``review_shares`` from the month it triggers on.
 
 References
 ----------
 St. Louis Fed (2025), "Analyzing Japan's $550 Billion Pledge to Invest in the
 U.S." (deemed allocation amount = principal plus interest). R. Katz (2025),
 "Correction on the terms of Japan's ..." (benchmark six-month SOFR plus spread).
+Kang Myung-gu (2025-10-01), OhmyNews, on the Japan MOU's deemed allocation amount
+(interest at a short rate plus spread, principal divided by the project's life,
+shortfalls carried forward): the ``per-period`` convention.
 """
 
 from __future__ import annotations
@@ -61,6 +82,8 @@ class WaterfallRule:
     loss_treatment: str
     review_horizon: int | None
     adjust_shares: np.ndarray | None  # (parties,) or None when report-only
+    review_reading: str = "realised"  # realised | projected
+    review_interval: int = 12  # months between projected tests (projected reading)
 
     @property
     def tiers(self) -> int:
@@ -92,12 +115,16 @@ def compile_rule(deal: TermSheet) -> WaterfallRule:
         for code, s in deal.value("distribution.review_shares").items():
             adjust[col[code]] = s
     horizon = deal.value("distribution.review_horizon")
+    reading = str(deal.value("distribution.review_reading")) \
+        if "distribution.review_reading" in deal.clauses else "realised"
+    interval = int(deal.value("distribution.review_interval")) \
+        if "distribution.review_interval" in deal.clauses else 12
     return WaterfallRule(
         parties=parties, investor=col[deal.investor], host=col[deal.host],
         shares=np.array(rows), hurdles=tuple(hurdles),
         compounding=str(deal.value("distribution.deemed_compounding")),
         loss_treatment=loss, review_horizon=None if horizon is None else int(horizon),
-        adjust_shares=adjust,
+        adjust_shares=adjust, review_reading=reading, review_interval=interval,
     )
 
 
@@ -128,7 +155,8 @@ class WaterfallResult:
 def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarray,
                   annual_rate: np.ndarray | float, final_month: int | np.ndarray, *,
                   detail: bool = True, rate_row: np.ndarray | None = None,
-                  out_row: np.ndarray | None = None, n_out: int | None = None) -> WaterfallResult:
+                  out_row: np.ndarray | None = None, n_out: int | None = None,
+                  outlook: np.ndarray | None = None) -> WaterfallResult:
     """Distribute ``cash`` (rows, months) against ``contributions`` (rows, months).
 
     ``annual_rate`` is the deemed interest rate per year: a scalar, or an array
@@ -138,6 +166,8 @@ def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarr
     the amounts by tier and the balances are not kept, only the sums by party;
     ``out_row[r]`` (one of ``n_out`` rows) then says which output row row ``r``
     adds into — the Monte Carlo kernel sums every waterfall of a path this way.
+    ``outlook`` (rows, months) is the distributable cash expected at review time,
+    used by the ``projected`` review; by default each row's own ``cash``.
     """
     cash = np.ascontiguousarray(np.atleast_2d(np.asarray(cash, dtype=np.float64)))
     n_rows, n_months = cash.shape
@@ -172,10 +202,14 @@ def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarr
                clawback=rule.loss_treatment == "host-clawback",
                horizon=-1 if rule.review_horizon is None else rule.review_horizon,
                adjust=rule.adjust_shares is not None,
-               adjust_shares=np.ascontiguousarray(adjust, dtype=np.float64)),
+               adjust_shares=np.ascontiguousarray(adjust, dtype=np.float64),
+               per_period=rule.compounding == "per-period",
+               projected=rule.review_reading == "projected", interval=rule.review_interval),
         _Rows(contrib=contrib, cash=cash, monthly=monthly,
               rate_row=np.ascontiguousarray(rate_row, dtype=np.int64), final=final,
-              out_row=np.ascontiguousarray(out_row, dtype=np.int64)),
+              out_row=np.ascontiguousarray(out_row, dtype=np.int64),
+              outlook=_NO_OUTLOOK if outlook is None else np.ascontiguousarray(
+                  np.broadcast_to(outlook, (n_rows, n_months)), dtype=np.float64)),
         _RowsOut(by_tier=by_tier, paid=paid, claw=claw, balance=balance, recovered=recovered,
                  review_month=review_month, triggered=triggered),
         detail,
@@ -186,6 +220,7 @@ def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarr
 
 
 _HURDLE_CODES = {"principal": 0, "deemed-allocation-amount": 1, "end": 2}
+_NO_OUTLOOK = np.zeros((0, 0))  # the projected review reads each row's own cash
 
 
 class _Tiers(NamedTuple):
@@ -200,6 +235,9 @@ class _Tiers(NamedTuple):
     horizon: int  # review horizon in months from the first contribution, -1 none
     adjust: bool  # the review adjusts the shares
     adjust_shares: np.ndarray  # (parties,) shares after an adjusting review
+    per_period: bool = False  # the per-period deemed allocation amount (a schedule)
+    projected: bool = False  # the review is a projection (tested every ``interval`` months)
+    interval: int = 12  # months between projected review tests
 
 
 class _Rows(NamedTuple):
@@ -212,6 +250,7 @@ class _Rows(NamedTuple):
     rate_row: np.ndarray
     final: np.ndarray
     out_row: np.ndarray
+    outlook: np.ndarray = _NO_OUTLOOK  # (rows, months) expected cash for the projected review
 
 
 class _RowsOut(NamedTuple):
@@ -228,13 +267,70 @@ class _RowsOut(NamedTuple):
 
 
 @njit(cache=True, nogil=True)
+def _evident_shortfall(rule, src, r, t, deadline, final, rate, pd, it, pr, cr, started, tol):  # type: ignore[no-untyped-def]
+    """The projected review at the review point of month ``t``: run the tiers (as written) forward
+    on the outlook ``src[r]`` to the start of month ``deadline``; True when the deemed allocation
+    amount is then still unrecovered (``pd, it, pr, cr`` as in :func:`_waterfall_rows`)."""
+    shares, hurdles, inv = rule.shares, rule.hurdles, rule.inv
+    n_tiers = shares.shape[0]
+    n_months = src.shape[1]
+    per_period = rule.per_period
+    for m in range(t, deadline):
+        remaining = src[r, m] if m < n_months else 0.0
+        for k in range(n_tiers):
+            hurdle = hurdles[k]
+            s_inv = shares[k, inv]
+            need = 0.0
+            if hurdle == 2:
+                x = remaining
+            else:
+                open_bal = pr if hurdle == 0 else (it if per_period else pd + it)
+                if open_bal > tol:
+                    need = open_bal / (s_inv if s_inv > 0 else 1.0)
+                x = min(remaining, need)
+            got = x * s_inv
+            to_interest = min(got, it)
+            it = it - to_interest
+            if per_period:
+                cr = cr + (got - to_interest)
+            else:
+                pd = max(pd - (got - to_interest), 0.0)
+            pr = max(pr - got, 0.0)
+            if hurdle != 2 and x >= need and need > 0:
+                if hurdle == 0:
+                    pr = 0.0
+                else:
+                    it = 0.0
+                    if not per_period:
+                        pd = 0.0
+            remaining = remaining - x
+        # the start of month m + 1: accrual, then (per-period) the instalment and the credit
+        it = it + (pd if (rule.simple or per_period) else pd + it) * rate
+        if per_period:
+            nxt = m + 1
+            if not started and nxt < n_months and src[r, nxt] > 0:
+                started = True
+            if started:
+                inst = pd if nxt >= final else pd / (final - nxt + 1)
+                pd = pd - inst
+                it = it + inst
+            use = min(cr, it)
+            it = it - use
+            cr = cr - use
+    bal = pd + it - cr if per_period else pd + it
+    return bal > tol
+
+
+@njit(cache=True, nogil=True)
 def _waterfall_rows(rule, rows, out, detail):  # type: ignore[no-untyped-def]
     """The month loop of the module docstring, one row (path × waterfall) at a time."""
     shares, hurdles, inv, host = rule.shares, rule.hurdles, rule.inv, rule.host
     simple, clawback, horizon = rule.simple, rule.clawback, rule.horizon
     adjust, adjust_shares = rule.adjust, rule.adjust_shares
+    per_period, projected, interval = rule.per_period, rule.projected, rule.interval
     contrib, cash, monthly, rate_row = rows.contrib, rows.cash, rows.monthly, rows.rate_row
     final, out_row = rows.final, rows.out_row
+    src = cash if rows.outlook.shape[0] == 0 else rows.outlook
     by_tier, paid, claw, balance = out.by_tier, out.paid, out.claw, out.balance
     recovered, review_month, triggered = out.recovered, out.review_month, out.triggered
     n_rows, n_months = cash.shape
@@ -242,17 +338,22 @@ def _waterfall_rows(rule, rows, out, detail):  # type: ignore[no-untyped-def]
     for r in range(n_rows):
         rr = rate_row[r]
         o = out_row[r]
+        # per-period: principal_daa is the principal not yet fallen due, interest what has fallen
+        # due (interest and instalments) and is unpaid, credit what was received ahead of it
         principal_daa = 0.0  # unrecovered principal within the deemed allocation amount
         interest = 0.0  # accrued, unpaid deemed interest
         principal = 0.0  # unrecovered principal for a "principal" hurdle
+        credit = 0.0
         contributed = 0.0
         host_received = 0.0
         first = -1
         rec = -1
         adjusted = False
+        started = False
+        reviewed = False
         for t in range(n_months):
             # 1. accrual on the opening balance
-            base = principal_daa if simple else principal_daa + interest
+            base = principal_daa if (simple or per_period) else principal_daa + interest
             interest = interest + base * monthly[rr, t]
             # 2. contributions
             c = contrib[r, t]
@@ -262,13 +363,41 @@ def _waterfall_rows(rule, rows, out, detail):  # type: ignore[no-untyped-def]
             principal = principal + c
             contributed = contributed + c
             tol = _EPS * max(contributed, 1.0)
+            if per_period:  # the month's instalment falls due; a credit pays it first
+                if not started and first >= 0 and cash[r, t] > 0:
+                    started = True
+                if started:
+                    inst = principal_daa if t >= final[r] else principal_daa / (final[r] - t + 1)
+                    principal_daa = principal_daa - inst
+                    interest = interest + inst
+                use = min(credit, interest)
+                interest = interest - use
+                credit = credit - use
             # 5. review test
-            if horizon >= 0 and first >= 0 and t == first + horizon:
-                review_month[r] = t
-                if principal_daa + interest > tol:
-                    triggered[r] = True
-                    if adjust:
-                        adjusted = True
+            if horizon >= 0 and first >= 0 and not reviewed:
+                deadline = first + horizon
+                owed = principal_daa + interest - credit
+                if projected:
+                    due_test = t > first and ((t - first) % interval == 0 or t == deadline)
+                    if due_test and t <= deadline:
+                        if _evident_shortfall(rule, src, r, t, deadline, final[r], monthly[rr, t],
+                                              principal_daa, interest, principal, credit, started,
+                                              tol):
+                            review_month[r] = t
+                            triggered[r] = True
+                            reviewed = True
+                            if adjust:
+                                adjusted = True
+                        elif t == deadline:
+                            review_month[r] = t
+                            reviewed = True
+                elif t == deadline:
+                    review_month[r] = t
+                    reviewed = True
+                    if owed > tol:
+                        triggered[r] = True
+                        if adjust:
+                            adjusted = True
             # 3. tiers
             remaining = cash[r, t]
             to_host = 0.0
@@ -280,7 +409,8 @@ def _waterfall_rows(rule, rows, out, detail):  # type: ignore[no-untyped-def]
                 if hurdle == 2:
                     x = remaining
                 else:
-                    open_bal = principal if hurdle == 0 else principal_daa + interest
+                    open_bal = principal if hurdle == 0 else (
+                        interest if per_period else principal_daa + interest)
                     if open_bal > tol:
                         need = open_bal / (s_inv if s_inv > 0 else 1.0)
                     x = min(remaining, need)
@@ -292,20 +422,25 @@ def _waterfall_rows(rule, rows, out, detail):  # type: ignore[no-untyped-def]
                     if detail:
                         by_tier[r, t, k, q] = a
                 got = x * s_inv
-                # receipts pay deemed interest first, then principal
+                # receipts pay deemed interest first, then principal (per-period: what is due,
+                # then a credit against later dues)
                 to_interest = min(got, interest)
                 interest = interest - to_interest
-                principal_daa = max(principal_daa - (got - to_interest), 0.0)
+                if per_period:
+                    credit = credit + (got - to_interest)
+                else:
+                    principal_daa = max(principal_daa - (got - to_interest), 0.0)
                 principal = max(principal - got, 0.0)
                 if hurdle != 2 and x >= need and need > 0:  # crossed: split exactly here
                     if hurdle == 0:
                         principal = 0.0
                     else:
-                        principal_daa = 0.0
                         interest = 0.0
+                        if not per_period:
+                            principal_daa = 0.0
                 remaining = remaining - x
             host_received = host_received + to_host
-            bal = principal_daa + interest
+            bal = principal_daa + interest - credit if per_period else principal_daa + interest
             if rec < 0 and first >= 0 and bal <= tol:
                 rec = t
             if rec >= 0 and bal > tol:
@@ -318,5 +453,5 @@ def _waterfall_rows(rule, rows, out, detail):  # type: ignore[no-untyped-def]
                 principal = principal - back
                 host_received = host_received - back
             if detail:
-                balance[r, t] = bal
+                balance[r, t] = max(bal, 0.0) if per_period else bal
         recovered[r] = rec

@@ -348,6 +348,12 @@ def _write(body: YMap, ov: Override) -> None:
                 **_TRANCHE_COMMON}[key][0]
     else:
         section, _, key = ov.path.partition(".")
+        if section not in body:  # an optional section the base lacks (governance)
+            added = YMap()
+            added.loc = Located(ov.where.file, ov.where.line, f"clauses.{section}")
+            added.key_lines = {}
+            body[section] = added
+            body.key_lines.setdefault(section, ov.where.line)
         container = body[section]
         spec = SECTIONS[section][key][0]
     where = ov.where

@@ -52,6 +52,14 @@ BEYOND_GUARANTEE_LIMIT = ("lender-loss", "guarantor-pays")
 # whatever is left in the project's last month
 BEYOND_LIFE = ("amortise-within-life", "balloon-at-end")
 
+# the deemed allocation amount: compounding on the unrecovered balance (three conventions) or a
+# per-period schedule (interest on principal not yet due, principal over the project's life,
+# shortfalls carried forward)
+DEEMED_CONVENTIONS = ("monthly", "annual-effective", "simple", "per-period")
+REVIEW_READINGS = ("realised", "projected")
+# what the engine does with a project that fails the "commercially reasonable" screen
+SCREEN_FAILURE = ("financed-with-consent", "not-financed", "declined")
+
 SECTIONS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
     # section -> clause -> (spec, required)
     "amount": {"headline": (_MONEY, True),
@@ -84,7 +92,7 @@ SECTIONS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
         "deemed_benchmark": (_RATE, True),
         "deemed_spread": (_RATE, True),
         "deemed_compounding": (ClauseSpec(units=("convention",), kind="choice",
-                                          choices=("monthly", "annual-effective", "simple")), True),
+                                          choices=DEEMED_CONVENTIONS), True),
         "application": (ClauseSpec(units=("rule",), kind="choice",
                                    choices=("per-project", "pooled")), True),
         "review_horizon": (ClauseSpec(units=("months",), kind="count", minimum=1, nullable=True),
@@ -92,6 +100,11 @@ SECTIONS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
         "review_action": (ClauseSpec(units=("rule",), kind="choice",
                                      choices=("report-only", "adjust-shares")), True),
         "review_shares": (ClauseSpec(units=("shares",), kind="shares"), False),
+        # how the review clause is read: realised non-recovery at the horizon, or a projection
+        # tested every review_interval months (engine/_waterfall.py); absent: realised
+        "review_reading": (ClauseSpec(units=("rule",), kind="choice", choices=REVIEW_READINGS),
+                           False),
+        "review_interval": (_MONTHS, False),
         "loss_treatment": (ClauseSpec(units=("rule",), kind="choice",
                                       choices=("investor-bears", "capital-first", "host-clawback")),
                            True),
@@ -106,7 +119,19 @@ SECTIONS: dict[str, dict[str, tuple[ClauseSpec, bool]]] = {
         "step_up_years": (ClauseSpec(units=("years",), kind="number"), False),
     },
     "fx_safeguard": {"available": (_FLAG, True)},
+    # who selects projects and the screen they pass (engine/_governance.py); optional section
+    "governance": {
+        "investment_committee": (_FLAG, True),
+        "consultation_committee": (_FLAG, True),
+        "president_selects": (_FLAG, True),
+        "commercially_reasonable": (_FLAG, True),
+        "assembly_consent": (_FLAG, False),
+        "screen_failure": (ClauseSpec(units=("rule",), kind="choice", choices=SCREEN_FAILURE),
+                           False),
+    },
 }
+OPTIONAL_SECTIONS = ("governance",)
+"""Sections a term sheet may leave out (the others are required)."""
 
 _TRANCHE_COMMON: dict[str, tuple[ClauseSpec, bool]] = {
     "method": (ClauseSpec(units=("method",), kind="choice", choices=METHODS), True),
@@ -280,7 +305,8 @@ def term_sheet_from(root: YMap, *, origin: Origin) -> TermSheet:
     tranches: tuple[Tranche, ...] = ()
     body = chk.mapping(root.get("clauses"), root.at("clauses")) if "clauses" in root else None
     if body is not None:
-        chk.keys(body, required=[*SECTIONS, "tranches"])
+        chk.keys(body, required=[*(k for k in SECTIONS if k not in OPTIONAL_SECTIONS), "tranches"],
+                 allowed=OPTIONAL_SECTIONS)
         for section, specs in SECTIONS.items():
             sec = chk.mapping(body[section], body.at(section)) if section in body else None
             if sec is None:
@@ -494,6 +520,18 @@ def _check_cross(body: YMap, clauses: dict[str, Clause], tranches: tuple[Tranche
     if first is not None and as_of is not None and first.value < as_of:
         chk.add(Located(first.file, first.line, first.path),
                 f"dates out of order: first funding {first.value} is before as_of {as_of}")
+    reading = clauses.get("distribution.review_reading")
+    if reading is not None and reading.value == "projected" and \
+            "distribution.review_interval" not in clauses and not chk.problems:
+        chk.add(Located(reading.file, reading.line, "clauses.distribution.review_interval"),
+                "review_reading 'projected' needs distribution.review_interval (months between "
+                "the projected tests)")
+    screen = clauses.get("governance.commercially_reasonable")
+    if screen is not None and screen.value is True and \
+            "governance.screen_failure" not in clauses and not chk.problems:
+        chk.add(Located(screen.file, screen.line, "clauses.governance.screen_failure"),
+                "a commercially reasonable screen needs governance.screen_failure (what happens to "
+                "a project that fails it)")
     action = clauses.get("distribution.review_action")
     if action is not None and action.value == "adjust-shares" and \
             "distribution.review_shares" not in clauses and not chk.problems:
