@@ -10,7 +10,7 @@ import pytest
 
 from pledgelab import InputError, load_deal, run
 from pledgelab.drivers import load_drivers
-from pledgelab.metrics import cash_flows
+from pledgelab.metrics import cash_flows, party_outcomes
 from pledgelab.pipeline._pipeline import read_pipeline
 from pledgelab.terms import read_rates
 
@@ -138,3 +138,32 @@ def test_unknown_currency_or_source_for_reporting_is_refused(tmp_path: Path) -> 
         cash_flows(res, currency="EUR")
     with pytest.raises(ValueError, match="fx must be one of: cited, drivers"):
         cash_flows(res, currency="KRW", fx="spot")
+
+
+def test_a_term_sheet_written_in_won_runs_as_the_dollar_one(tmp_path: Path) -> None:
+    """The signed Korea MOU with its headline, tranche amounts and annual cap written in won at
+    1,422.16 (₩497.756T, ₩284.432T, ₩213.324T, ₩28.4432T a year): the same clauses in dollars,
+    the same run."""
+    from pledgelab.terms import read_term_sheet, shipped
+
+    text = shipped("deals")["us-korea-2025-11"].read_text()
+    for usd, won, indent, unit in (("350e9", "497.756e12", 6, "USD"), ("200e9", "284.432e12", 8, "USD"),
+                                   ("150e9", "213.324e12", 8, "USD"),
+                                   ("20e9", "28.4432e12", 6, "USD/calendar-year")):
+        old = f"value: {usd}\n{' ' * indent}unit: {unit}\n"
+        assert old in text, usd
+        new = f"value: {won}\n{' ' * indent}unit: {unit.replace('USD', 'KRW')}\n"
+        text = text.replace(old, new, 1)
+    path = tmp_path / "us-korea-2025-11.yaml"
+    path.write_text(text)
+    won_deal, usd_deal = read_term_sheet(path), load_deal("us-korea-2025-11")
+    assert won_deal.clause("amount.headline").unit == "USD"
+    assert float(won_deal.value("amount.headline")) == pytest.approx(350e9, rel=1e-12)
+    assert float(won_deal.value("timeline.annual_cap")) == pytest.approx(20e9, rel=1e-12)
+    assert "₩497,756,000,000,000" in (won_deal.clause("amount.headline").note or "")
+    pipe = read_pipeline(_pipe(tmp_path, capex="3e9", unit="USD"))
+    a = {o.party: o.npv for o in party_outcomes(run(won_deal, pipe), discount_rate=0.04)}
+    b = {o.party: o.npv for o in party_outcomes(run(usd_deal, pipe), discount_rate=0.04)}
+    assert a.keys() == b.keys()
+    for k in a:
+        assert a[k] == pytest.approx(b[k], rel=1e-9, abs=1e-3)

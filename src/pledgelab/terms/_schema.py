@@ -25,6 +25,7 @@ from pledgelab._cited import (
     read_yaml,
 )
 from pledgelab._errors import InputError, Problem, UnknownNameError
+from pledgelab.terms._currency import CurrencyChecker
 
 SCHEMA_ID = "pledgelab.term-sheet/1"
 
@@ -292,6 +293,7 @@ def term_sheet_from(root: YMap, *, origin: Origin) -> TermSheet:
         root, schema=SCHEMA_ID, display=origin.display,
         required=("schema", "id", "title", "kind", "as_of", "summary", "investor", "host",
                   "parties", "references", "clauses"),
+        checker=CurrencyChecker(),  # amounts in won or yen, converted at the cited rate
     )
     references = head.references
     kind = chk.text(root, "kind")
