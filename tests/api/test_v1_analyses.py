@@ -124,6 +124,18 @@ def test_frontier_job_equals_the_library(client: TestClient) -> None:
         [(p.id, p.feasible, p.in_zone, p.dominated_by) for p in lib.positions]
 
 
+def test_sampled_frontier_job_equals_the_library(client: TestClient) -> None:
+    vary, objs = ["timeline.annual_cap=10e9:25e9", "distribution.deemed_spread=0:0.02"], ["KR.npv", "US.npv"]
+    got = _run(client, "frontier", {"deal": DEAL, "vary": vary, "objectives": objs, "positions": [],
+                                     "sample": 8, "sampler": "lhs", "seed": 2})
+    lib = pledgelab.frontier(DEAL, pipeline=PIPE, vary=vary, objectives=objs, positions=(), sample=8,
+                             sampler="lhs", seed=2)
+    assert [v["label"] for v in got["variants"]] == [lib.label(i) for i in range(len(lib.variants))]
+    assert got["pareto"] == [i for i, p in enumerate(lib.pareto) if p]
+    bad = client.post("/v1/frontier", json={"deal": DEAL, "vary": vary, "objectives": objs, "sample": 12})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "sample"
+
+
 @pytest.mark.parametrize(("kind", "body", "field"), [
     ("sensitivity", {"outcomes": ["KR.nonsense"]}, "outcomes[0]"),
     ("sensitivity", {"outcomes": ["XX.npv"]}, "outcomes[0]"),

@@ -44,6 +44,7 @@ from pledgelab.analysis._frontier import (
     frontier,
     parse_axis,
     parse_objective,
+    sampled_variants,
 )
 from pledgelab.analysis._montecarlo import (
     FAN_PATHS,
@@ -138,6 +139,7 @@ __all__ = [
     "reservations",
     "run_chunks",
     "runnable",
+    "sampled_variants",
     "sensitivity",
     "simulate",
     "simulate_chunk",

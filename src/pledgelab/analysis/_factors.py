@@ -34,7 +34,7 @@ from typing import Any
 
 from pledgelab._cited import DATA, Checker, Clause, Located, Reference, YMap, open_cited
 from pledgelab._errors import InputError, Problem
-from pledgelab.pipeline import Pipeline
+from pledgelab.pipeline import ARCHETYPE_PARAMS, Pipeline
 from pledgelab.terms import Status, TermSheet, canonical_path
 
 MEASURES: dict[str, str] = {
@@ -256,6 +256,9 @@ def _clause_factor(c: Clause, known: dict[str, ExplicitRange]) -> Factor:
     if f.basis == ALTERNATIVES:
         where = c.file or "the archetype table"
         f = replace(f, basis=f"the parameter's value and its alternatives in {where}")
+    spec = ARCHETYPE_PARAMS.get(c.path.rsplit(".", 1)[-1])
+    if spec is not None and spec.kind == "count" and f.numeric:
+        f = replace(f, integer=True)  # whole months or years, as the archetype reader takes them
     return f
 
 

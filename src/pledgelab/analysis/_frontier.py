@@ -1,13 +1,15 @@
 """Where agreement lies: the Pareto set of deal variants and the zone of agreement.
 
 A frontier varies clauses of a base deal over a grid (``PATH=lo:hi[:n]`` for a number,
-``PATH=a,b,c`` for a set of values), runs every variant (deterministic, or the mean over
-Monte Carlo paths with common random numbers), and keeps the variants that meet the
-constraints. A variant is on the **Pareto set** when no other feasible variant is at least
-as good for every objective and better for one (objectives are maximised; ``-KR.p_loss``
-minimises). The **zone of agreement** is the feasible variants that meet every party's
-reservation point (:func:`~pledgelab.analysis._factors.reservations`: cited where the record
-gives one, labelled assumed otherwise); its efficient part is the zone's Pareto set.
+``PATH=a,b,c`` for a set of values) or over a space-filling sample of the same box (``sample``
+points: a scrambled Sobol' sequence or a Latin hypercube, scipy.stats.qmc; a number takes any
+value of its range, a set one of its values by equal slices), runs every variant
+(deterministic, or the mean over Monte Carlo paths with common random numbers), and keeps the
+variants that meet the constraints. A variant is on the **Pareto set** when no other feasible
+variant is at least as good for every objective and better for one (objectives are maximised;
+``-KR.p_loss`` minimises). The **zone of agreement** is the feasible variants that meet every
+party's reservation point (:func:`~pledgelab.analysis._factors.reservations`: cited where the
+record gives one, labelled assumed otherwise); its efficient part is the zone's Pareto set.
 
 Shipped positions (other term sheets) are run over the same pipeline, at the same discount
 rate and paths, and placed at their own outcomes; parties are matched by role (the base
@@ -20,6 +22,9 @@ Raiffa, H. (1982), *The Art and Science of Negotiation*, Harvard University Pres
 and 11 (reservation values, the zone of possible agreement, efficient contracts).
 Deb, K. (2001), *Multi-Objective Optimization using Evolutionary Algorithms*, Wiley, §2.4
 (Pareto dominance and the non-dominated set).
+Owen, A. B. (1998), "Scrambling Sobol' and Niederreiter-Xing points", *Journal of Complexity*
+14(4), and McKay, M. D., Beckman, R. J. & Conover, W. J. (1979), *Technometrics* 21(2): the
+scrambled Sobol' and Latin hypercube designs of scipy.stats.qmc used for a sampled frontier.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ from pledgelab.terms import TermSheet, canonical_path, load_deal, parse_sweep
 MAX_VARIANTS = 20_000
 MAX_POINTS = 200  # values of one varied clause
 DEFAULT_POINTS = 5
+SAMPLERS = ("sobol", "lhs")
 POSITIONS = ("us-ask-2025-09", "us-proposal-2025-10", "korea-counter-2025-10", "us-korea-2025-11",
              "us-japan-2025-09")
 _RANGE = re.compile(r"^(?P<lo>[^:]+):(?P<hi>[^:]+)(?::(?P<n>[0-9]+))?$")
@@ -69,6 +75,17 @@ class Axis:
     path: str
     values: tuple[Any, ...]
     labels: tuple[str, ...]
+    low: float | None = None  # a numeric range's ends (``lo:hi``), for a sampled frontier
+    high: float | None = None
+    integer: bool = False
+
+    def at(self, u: float) -> Any:
+        """The value at ``u`` in ``[0, 1)``: a point of the range, or a value of the set by equal
+        slices (a sampled frontier)."""
+        if self.low is not None and self.high is not None:
+            x = self.low + float(u) * (self.high - self.low)
+            return round(x) if self.integer else x
+        return self.values[min(int(float(u) * len(self.values)), len(self.values) - 1)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,11 +136,18 @@ class FrontierResult:
 
     def label(self, i: int) -> str:
         """Variant ``i`` as ``path=value, path=value``."""
-        return ", ".join(f"{a.path}={a.labels[a.values.index(v)] if v in a.values else v}"
+        return ", ".join(f"{a.path}={_label(a, v)}"
                          for a, (_, v) in zip(self.axes, self.variants[i], strict=True))
 
 
-def parse_axis(deal: TermSheet, text: str, *, pipeline: Pipeline | None = None) -> Axis:
+def _label(a: Axis, v: Any) -> str:
+    if v in a.values:
+        return a.labels[a.values.index(v)]
+    return f"{v:.6g}" if isinstance(v, float) else str(v)
+
+
+def parse_axis(deal: TermSheet, text: str, *, pipeline: Pipeline | None = None,
+               sampled: bool = False) -> Axis:
     """``PATH=lo:hi[:n]`` (n evenly spaced values, ends included; default 5) or ``PATH=a,b,c``;
     ``PATH`` a clause of ``deal`` or an archetype parameter ``archetypes.ID.PARAM`` of ``pipeline``."""
     path, sep, rest = text.partition("=")
@@ -139,11 +163,15 @@ def parse_axis(deal: TermSheet, text: str, *, pipeline: Pipeline | None = None) 
             raise InputError([Problem("--vary", 0, path, f"a range needs 2 to {MAX_POINTS} points, got {n}")])
         f = ranged(f, lo, hi, where="--vary")
         pts = [f.value_at(k / (n - 1)) for k in range(n)]
-        if f.integer and len(set(pts)) < n:
+        if sampled and m["n"]:
+            raise InputError([Problem("--vary", 0, path, "with --sample a range is lo:hi (the sample "
+                                      "chooses the points), not lo:hi:n")])
+        if f.integer and len(set(pts)) < n and not sampled:
             raise InputError([Problem("--vary", 0, path, f"{n} points between {lo:g} and {hi:g} repeat "
                                       f"whole {f.unit}; use at most {int(hi - lo) + 1}")])
         _check_values(deal, pipeline, f, pts)
-        return Axis(path=f.path, values=tuple(pts), labels=tuple(f"{p:.6g}" for p in pts))
+        return Axis(path=f.path, values=tuple(pts), labels=tuple(f"{p:.6g}" for p in pts), low=f.low,
+                    high=f.high, integer=f.integer)
     ovs = parse_sweep(text, reason="varied by a frontier")
     if is_archetype_path(path):
         cp = archetype_clause(pipeline, path, "--vary").path
@@ -184,6 +212,33 @@ def _check_values(deal: TermSheet, pipeline: Pipeline | None, f: Factor, pts: Se
                               for p in exc.problems]) from None
 
 
+def sampled_variants(axes: Sequence[Axis], n: int, *, sampler: str = "sobol",
+                     seed: int = 0) -> list[Variant]:
+    """``n`` points of a space-filling design over the axes (scipy.stats.qmc: scrambled Sobol' or a
+    Latin hypercube, seeded), each mapped by :meth:`Axis.at`; repeated points (sets, whole
+    numbers) kept once, in order."""
+    if sampler not in SAMPLERS:
+        raise InputError([Problem("--sampler", 0, "sampler",
+                                  f"{sampler!r} is not one of: {', '.join(SAMPLERS)}")])
+    if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= MAX_VARIANTS:
+        raise InputError([Problem("--sample", 0, "sample",
+                                  f"a sample of 2 to {MAX_VARIANTS:,} points, got {n!r}")])
+    if sampler == "sobol" and n & (n - 1):
+        raise InputError([Problem("--sample", 0, "sample", f"a Sobol' sample needs a power of two (its "
+                                  f"balance properties), got {n}; e.g. {1 << (n - 1).bit_length()}, "
+                                  "or --sampler lhs")])
+    from scipy.stats import qmc
+
+    engine = qmc.Sobol(d=len(axes), scramble=True, seed=seed) if sampler == "sobol" else \
+        qmc.LatinHypercube(d=len(axes), seed=seed)
+    u = engine.random(n)
+    seen: dict[str, Variant] = {}
+    for row in u:
+        v: Variant = tuple((a.path, a.at(float(x))) for a, x in zip(axes, row, strict=True))
+        seen.setdefault(repr(v), v)
+    return list(seen.values())
+
+
 def parse_objective(text: str, deal: TermSheet) -> Objective:
     """``KR.npv`` (maximise) or ``-KR.p_loss`` (minimise)."""
     t = text.strip()
@@ -211,13 +266,16 @@ def frontier(base: Any, *, pipeline: Any, vary: Sequence[str], objectives: Seque
              workers: int = 2, scheduler: str | None = None, chunk_size: int = BLOCK,
              store: str | None = None, resume: bool = False,
              on_task: Callable[[int], None] | None = None,
-             executor: Executor | None = None) -> FrontierResult:
+             executor: Executor | None = None, sample: int | None = None,
+             sampler: str = "sobol") -> FrontierResult:
     """The Pareto set and zone of agreement of ``base`` varied over ``vary`` for ``objectives``.
 
     ``constraints`` and ``reservation`` are limits such as ``"KR.p_loss<=0.2"``; ``reservation``
     may instead name a reservation file (default ``korea-us-2025``, cited data) or be None.
     ``positions`` are term sheets placed at their own outcomes (default: the five shipped 2025
-    positions). ``store``/``resume`` and ``executor`` as for :func:`~pledgelab.analysis.sensitivity`.
+    positions). ``sample`` evaluates that many points of a space-filling design over the axes'
+    box instead of the grid (``sampler`` ``sobol``: a power of two, or ``lhs``), seeded by
+    ``seed``. ``store``/``resume`` and ``executor`` as for :func:`~pledgelab.analysis.sensitivity`.
     """
     from pledgelab.analysis._common import check_backend, open_store, resolve
 
@@ -230,7 +288,7 @@ def frontier(base: Any, *, pipeline: Any, vary: Sequence[str], objectives: Seque
     if len(objectives) < 2:
         raise InputError([Problem("--objective", 0, "<outcome>", "a frontier needs at least two "
                                   "objectives, e.g. --objective KR.npv --objective US.npv")])
-    axes = [parse_axis(sheet, v, pipeline=pipe) for v in vary]
+    axes = [parse_axis(sheet, v, pipeline=pipe, sampled=sample is not None) for v in vary]
     seen = [a.path for a in axes]
     if len(set(seen)) < len(seen):
         raise InputError([Problem("--vary", 0, seen[0], "a clause is varied twice")])
@@ -243,12 +301,15 @@ def frontier(base: Any, *, pipeline: Any, vary: Sequence[str], objectives: Seque
     else:
         res = [parse_limit(r, where="--reservation") for r in reservation]
     limit_outcomes = [parse_outcome(lim.outcome, sheet, where="--constraint") for lim in [*cons, *res]]
-    total = math.prod(len(a.values) for a in axes)
-    if total > MAX_VARIANTS:
-        raise InputError([Problem("--vary", 0, axes[0].path, f"the grid has {total:,} variants; the limit "
-                                  f"is {MAX_VARIANTS:,} (fewer points per clause)")])
-    variants: list[Variant] = [tuple(zip((a.path for a in axes), combo, strict=True))
-                               for combo in itertools.product(*(a.values for a in axes))]
+    if sample is not None:
+        variants = sampled_variants(axes, sample, sampler=sampler, seed=seed)
+    else:
+        total = math.prod(len(a.values) for a in axes)
+        if total > MAX_VARIANTS:
+            raise InputError([Problem("--vary", 0, axes[0].path, f"the grid has {total:,} variants; the "
+                                      f"limit is {MAX_VARIANTS:,} (fewer points per clause, or --sample)")])
+        variants = [tuple(zip((a.path for a in axes), combo, strict=True))
+                    for combo in itertools.product(*(a.values for a in axes))]
     outs: list[Outcome] = []
     for o in [*(ob.outcome for ob in objs), *limit_outcomes]:
         if o not in outs:

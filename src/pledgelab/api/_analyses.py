@@ -42,6 +42,7 @@ from pledgelab.analysis import (
     parse_outcome,
     parse_target,
     runnable,
+    sampled_variants,
     sensitivity,
     solve,
 )
@@ -117,6 +118,9 @@ class FrontierIn(_Analysis):
     reservation: Name | list[Text] | None = Field(
         "korea-us-2025", description="a shipped reservation id, limits such as \"KR.npv>=0\", or null")
     positions: list[Name] = Field(default_factory=lambda: list(POSITIONS), max_length=len(POSITIONS) + 3)
+    sample: int | None = Field(None, ge=2, le=MAX_GRID, description="evaluate this many points of a "
+                               "space-filling design over the vary box instead of the grid")
+    sampler: Literal["sobol", "lhs"] = Field("sobol", description="sobol (a power of two) or lhs")
 
 
 @contextmanager
@@ -257,8 +261,12 @@ def check_frontier(body: FrontierIn, deal: TermSheet, pipe: Pipeline) -> int:
     total = 1
     for k, v in enumerate(body.vary):
         with _field(f"vary[{k}]"):
-            total *= len(parse_axis(deal, v, pipeline=pipe).values)
-    if total > MAX_GRID:
+            total *= len(parse_axis(deal, v, pipeline=pipe, sampled=body.sample is not None).values)
+    if body.sample is not None:
+        with _field("sample"):
+            axes = [parse_axis(deal, v, pipeline=pipe, sampled=True) for v in body.vary]
+            total = len(sampled_variants(axes, body.sample, sampler=body.sampler, seed=body.seed))
+    elif total > MAX_GRID:
         raise _too_big("vary", f"the grid has {total:,} variants; the limit over HTTP is {MAX_GRID} "
                        "(fewer points per clause, or the command line)")
     for k, o in enumerate(body.objectives):
@@ -337,6 +345,7 @@ def add_analyses(r: APIRouter, jobs: Jobs) -> None:
             return frontier_json(frontier(deal, pipeline=pipe, vary=body.vary, objectives=body.objectives,
                                           constraints=body.constraints, reservation=body.reservation,
                                           positions=body.positions, paths=body.paths, seed=body.seed,
+                                          sample=body.sample, sampler=body.sampler,
                                           drivers=body.drivers, discount_rate=body.discount_rate,
                                           on_task=lambda _t: progress(1)))
 

@@ -76,6 +76,12 @@ def register(add: Add) -> None:
     sp.add_argument("--no-reservations", action="store_true", help="no zone of agreement")
     sp.add_argument("--positions", default=None, metavar="ID,ID|none",
                     help="term sheets placed at their own outcomes (default: the five 2025 positions)")
+    sp.add_argument("--sample", type=int, default=None, metavar="N",
+                    help="evaluate N points of a space-filling design over the --vary box instead of the "
+                    "grid (ranges as lo:hi; seeded by --seed)")
+    sp.add_argument("--sampler", choices=("sobol", "lhs"), default="sobol",
+                    help="with --sample: a scrambled Sobol' sequence (N a power of two, default) or a "
+                    "Latin hypercube")
     sp.add_argument("--chart", type=output_file(*CHART_SUFFIXES),
                     help="write the frontier chart (.png or .html)")
     _common(sp, store=True)
@@ -211,8 +217,8 @@ def cmd_frontier(args: argparse.Namespace) -> list[Table]:
     with _progress(args.quiet) as tick:
         res = frontier(deal, pipeline=pipe, vary=args.vary, objectives=args.objective,
                        constraints=args.constraint, reservation=reservation, positions=positions,
-                       store=args.store, resume=args.resume, on_task=tick,
-                       **_engine(args))  # type: ignore[arg-type]
+                       store=args.store, resume=args.resume, on_task=tick, sample=args.sample,
+                       sampler=args.sampler, **_engine(args))  # type: ignore[arg-type]
     tables = frontier_tables(res)
     tables[0].notes.append(f"Pipeline: {label}")
     if args.chart:
