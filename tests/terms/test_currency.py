@@ -167,3 +167,20 @@ def test_a_term_sheet_written_in_won_runs_as_the_dollar_one(tmp_path: Path) -> N
     assert a.keys() == b.keys()
     for k in a:
         assert a[k] == pytest.approx(b[k], rel=1e-9, abs=1e-3)
+
+
+def test_the_cashflows_command_reports_in_won(capsys: pytest.CaptureFixture[str]) -> None:
+    import csv
+    import io
+
+    from pledgelab.cli import main
+
+    def table(*extra: str) -> list[list[str]]:
+        assert main(["cashflows", "us-korea-2025-11", "--format", "csv", *extra]) == 0
+        return list(csv.reader(io.StringIO(capsys.readouterr().out)))
+
+    usd, krw = table(), table("--currency", "KRW")
+    assert [h.replace("(USD)", "(KRW)") for h in usd[0]] == krw[0] and len(usd) == len(krw)
+    for a, b in zip(usd[1:], krw[1:], strict=True):
+        for x, y in zip(a[2:], b[2:], strict=True):
+            assert float(y) == pytest.approx(float(x) * WON, rel=1e-12, abs=1e-3)

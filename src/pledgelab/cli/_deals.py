@@ -390,9 +390,17 @@ def cmd_cashflows(args: argparse.Namespace) -> list[Table]:
     pipe, label = pipeline_for(deal, args.pipeline)
     if args.party is not None and args.party not in deal.parties:
         raise UsageError(f"--party {args.party!r} is not in {deal.id}; parties: {', '.join(deal.parties)}")
-    f = cash_flows(run(deal, pipe), by=args.by, party=args.party)
-    t = Table(f"{deal.id} × {pipe.id}: cash flows by {args.by} (received +, paid −)",
-              [Column(args.by), Column("start"), *[Column(f"{r.party}: {r.kind}", "usd") for r in f.rows]])
+    currency = getattr(args, "currency", "USD")
+    f = cash_flows(run(deal, pipe), by=args.by, party=args.party, currency=currency,
+                   fx=getattr(args, "fx", "cited"))
+    unit = "usd" if currency == "USD" else "number"
+    t = Table(f"{deal.id} × {pipe.id}: cash flows by {args.by} (received +, paid −)"
+              + ("" if currency == "USD" else f", {currency}"),
+              [Column(args.by), Column("start"),
+               *[Column(f"{r.party}: {r.kind}" + ("" if currency == "USD" else f" ({currency})"), unit)
+                 for r in f.rows]])
+    if f.fx:
+        t.notes.append(f"In {currency}: dollars converted at {f.fx}.")
     for k, (period, start) in enumerate(zip(f.periods, f.starts, strict=True)):
         t.rows.append([period, start, *[float(r.values[k]) for r in f.rows]])
     t.rows.append(["all", None, *[r.total for r in f.rows]])

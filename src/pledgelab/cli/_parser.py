@@ -22,8 +22,8 @@ from pledgelab.cli._tariffs import cmd_tariffs, line_base, tariff_rate
 from pledgelab.cli._workforce import cmd_workforce
 from pledgelab.ledger import BOUNDS, COMPONENTS, ENV_URL, LINK_RELATIONS, ROLES, STATUSES, default_url
 from pledgelab.macro.tariffs import DEFAULT_SCENARIO, DEFAULT_YEARS
-from pledgelab.metrics import PERIODS
-from pledgelab.terms import OVERRUN_READINGS
+from pledgelab.metrics import FX_SOURCES, PERIODS
+from pledgelab.terms import CURRENCIES, OVERRUN_READINGS
 
 DESCRIPTION = ("pledgelab: executable term sheets for sovereign investment pledges. Deals, scenarios and "
                "their clauses; deterministic runs, comparisons, Monte Carlo simulations; funding, "
@@ -114,6 +114,11 @@ def _deals(add: Add) -> None:
                     "pipeline for the deal's investor)")
     sp.add_argument("--by", choices=PERIODS, default="year", help="period (default year)")
     sp.add_argument("--party", help="one party's flows only, e.g. KR")
+    sp.add_argument("--currency", choices=("USD", *CURRENCIES), default="USD",
+                    help="report in this currency (default USD); KRW and JPY at --fx")
+    sp.add_argument("--fx", choices=FX_SOURCES, default="cited",
+                    help="with --currency: the cited rate (data/fx/rates.yaml, default) or the "
+                         "drivers' central path month by month")
 
 
 def _set(sp: argparse.ArgumentParser, *, every: bool = False) -> None:
