@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -24,7 +25,11 @@ def test_commands(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     (init,) = _run(db, "ledger", "init")
     assert init.rows[0][2] > 30
-    measures, status = _run(db, "ledger", "status", "--as-of", "2026-03-01")
+    measures, status, ratios, age = _run(db, "ledger", "status", "--as-of", "2026-03-01",
+                                         "--today", "2026-04-01")
+    assert age.rows == [[dt.date(2026, 3, 12), dt.date(2026, 4, 1), 20, "no"]]  # 19 + 1 days, not stale
+    kr_ratio = next(r for r in ratios.rows if r[0] == "KR-2025-11")
+    assert kr_ratio[5] == f"{100 * 350e9 / 1.868e12:.2f}%"  # Korea's 2024 GDP in macro/korea.yaml
     jp = next(r for r in status.rows if r[0] == "JP-2025-09")
     assert jp[1] == 550e9 and jp[5] == pytest.approx(36e9)  # selected
     kr = [r for r in measures.rows if r[0] == "KR-2025-11"]
@@ -91,7 +96,7 @@ def test_commands(tmp_path: Path) -> None:
         "latin-1")
     led.close()
     (exp,) = _run(db, "ledger", "export", "--out", str(tmp_path / "x.csv"))
-    assert exp.rows[0][1] == 16  # 15 seeded projects and kr-x
+    assert exp.rows[0][1] == 19  # 18 seeded projects and kr-x
     (rows,) = _run(db, "ledger", "export", "--format", "csv")
     assert rows.columns[0].name == "release"
     bad = tmp_path / "bad.csv"

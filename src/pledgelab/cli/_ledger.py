@@ -10,6 +10,7 @@ loads only when one of these runs.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -168,7 +169,49 @@ def _status(led: Ledger, args: argparse.Namespace) -> list[Table]:
     measures = measures_table(f"Pledges on {when}: measurable base and at work by component", funnels)
     t = funnel_table(f"Pledges on {when}: the funnel", funnels)
     t.notes.append(f"Release {led.release()}; as of {when} (default: the newest record's date).")
-    return [measures, t]
+    return [measures, t, ratios_table(led, when, ceilings=ceilings), _freshness_note(led, args)]
+
+
+def _freshness_note(led: Ledger, args: argparse.Namespace) -> Table:
+    """The newest record's age on ``--today`` (default: the computer's date); a warning on stderr
+    when it is more than STALE_AFTER_DAYS old."""
+    import warnings
+
+    from pledgelab._errors import InputWarning
+    from pledgelab.ledger import freshness
+
+    fresh = freshness(led.newest_date(), getattr(args, "today", None))
+    t = Table("Ledger record", [Column("newest record"), Column("read on"), Column("age (days)", "int"),
+                                Column("stale")])
+    t.rows.append([fresh.newest, fresh.today, fresh.age_days, "yes" if fresh.stale else "no"])
+    t.notes.append(fresh.message())
+    if fresh.stale:
+        warnings.warn(fresh.message(), InputWarning, stacklevel=2)
+    return t
+
+
+def ratios_table(led: Ledger, when: dt.date, *, ceilings: bool = True) -> Table:
+    """Per pledge: headline over the investor's cited GDP and selected over headline."""
+    from pledgelab.ledger import pledge_ratios
+
+    t = Table(f"Pledges on {when}: size against the economy, and selected against the headline",
+              [Column("pledge"), Column("investor"), Column("headline", "usd"), Column("GDP", "usd"),
+               Column("GDP year"), Column("pledge / GDP"), Column("selected", "usd"),
+               Column("selected / headline")])
+    sources: set[str] = set()
+    for r in pledge_ratios(led, when, ceilings=ceilings):
+        t.rows.append([r.pledge, r.investor, r.headline, r.gdp.value if r.gdp else None,
+                       r.gdp.period_end.year if r.gdp else "none cited",
+                       _share(r.pledge_to_gdp) if r.gdp else "no cited GDP",
+                       r.selected, _share(r.selected_to_headline)])
+        if r.gdp:
+            sources.update(f"{r.investor} {r.gdp.period_end.year} ({r.gdp.status}, {r.gdp.file}): {u}"
+                           for u in r.gdp.sources)
+    t.notes.append("Pledge / GDP: the headline over the investor's latest nominal GDP in the cited macro "
+                   "data dated by then (a multi-year pledge against one year's GDP). Selected: every "
+                   "project that reached selection, as in the funnel.")
+    t.notes.extend(f"GDP source: {s}" for s in sorted(sources))
+    return t
 
 
 def _claims(led: Ledger, args: argparse.Namespace) -> list[Table]:

@@ -42,6 +42,15 @@ from pledgelab.ledger._rules import (
 )
 
 if TYPE_CHECKING:
+    from pledgelab.ledger._context import (
+        STALE_AFTER_DAYS,
+        Freshness,
+        Gdp,
+        Ratio,
+        freshness,
+        macro_gdp,
+        pledge_ratios,
+    )
     from pledgelab.ledger._io import PROJECT_COLUMNS, export_file, import_file, project_rows
     from pledgelab.ledger._ledger import Ledger, Page, Where, hash_token
     from pledgelab.ledger._release import CORRECTION_COLUMNS, build_release, read_corrections
@@ -68,7 +77,9 @@ _LAZY = {"Ledger": "_ledger", "Page": "_ledger", "Where": "_ledger", "hash_token
          "claim_review": "_report", "claim_from_review": "_report", "default_as_of": "_report",
          "held_amount": "_report", "source_marks": "_report", "build_release": "_release",
          "read_corrections": "_release", "CORRECTION_COLUMNS": "_release", "PROJECT_COLUMNS": "_io",
-         "export_file": "_io", "import_file": "_io", "project_rows": "_io"}
+         "export_file": "_io", "import_file": "_io", "project_rows": "_io",
+         "STALE_AFTER_DAYS": "_context", "Freshness": "_context", "Gdp": "_context", "Ratio": "_context",
+         "freshness": "_context", "macro_gdp": "_context", "pledge_ratios": "_context"}
 
 
 def __getattr__(name: str) -> Any:
@@ -97,18 +108,22 @@ __all__ = [
     "ROLES",
     "SCOPES",
     "STAGES",
+    "STALE_AFTER_DAYS",
     "STATUSES",
     "TRANSITIONS",
     "UPDATABLE",
     "VERDICTS",
     "ClaimCheck",
     "Conflict",
+    "Freshness",
     "Funnel",
+    "Gdp",
     "Ledger",
     "MissingExtra",
     "NotFound",
     "Page",
     "Part",
+    "Ratio",
     "RecordField",
     "RuleViolation",
     "Violation",
@@ -122,10 +137,13 @@ __all__ = [
     "default_as_of",
     "default_url",
     "export_file",
+    "freshness",
     "funnel",
     "hash_token",
     "held_amount",
     "import_file",
+    "macro_gdp",
+    "pledge_ratios",
     "project_rows",
     "read_corrections",
     "source_marks",
