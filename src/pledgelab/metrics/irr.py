@@ -20,10 +20,16 @@ sign changes), all rows of a block at once:
   converge, go to the robust path: the scaled NPV (``_npv_log``) on a bracket
   widened up to ``|x| = 700`` (beyond that: ``NO_ROOT``), solved by Newton
   steps safeguarded by bisection;
-* a row with more sign changes is scanned on a grid of 8001 values of ``x``
-  (as matrix products, skipping the ends of the grid where the first or last
-  flow alone fixes the sign): exactly one sign change on the grid is refined
-  to the root (``OK``), none gives ``NO_ROOT`` and several give ``MULTIPLE``.
+* a row with more sign changes (every investor row of a real simulation) is
+  first decided by Norström's cumulative-sum condition, compiled, one row at a
+  time (:mod:`pledgelab.metrics._roots`): the number of roots in the searched
+  range proved from the sign changes of the discounted flows' prefix and suffix
+  sums (and a bound on the NPV's curvature), and the one root by Newton's steps
+  on ``ψ`` inside its proved bracket. Rows it cannot decide are scanned on a
+  grid of 8001 values of ``x`` (as matrix products, skipping the ends of the
+  grid where the first or last flow alone fixes the sign): exactly one sign
+  change on the grid is refined to the root (``OK``), none gives ``NO_ROOT``
+  and several give ``MULTIPLE``.
 
 Rows are processed in blocks of ``BLOCK`` rows, and inside a block in chunks
 that stay in cache, so the temporaries take a few megabytes whatever the number
@@ -36,7 +42,8 @@ Rates are monthly; :func:`irr_annual` returns ``(1 + monthly)**12 - 1``.
 
 References
 ----------
-Descartes' rule of signs; Hazen, G. (2003), "A new perspective on multiple
+Norström, C. J. (1972), "A sufficient condition for a unique nonnegative internal
+rate of return", JFQA 7(3); Descartes' rule of signs; Hazen, G. (2003), "A new perspective on multiple
 internal rates of return", The Engineering Economist 48(1); Halley's method and
 ``rtsafe`` (Press et al., Numerical Recipes, §9.4).
 """
@@ -49,6 +56,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from pledgelab.metrics._roots import UNDECIDED, roots_by_cumulative_sums
 
 F64 = npt.NDArray[np.float64]
 I8 = npt.NDArray[np.int8]
@@ -96,12 +105,14 @@ _EPS = float(np.finfo(np.float64).eps)
 _MOMENTS = 6  # τ**0 .. τ**5: ψ and its first five derivatives
 
 
-def irr_monthly_codes(cash: npt.ArrayLike) -> tuple[F64, I8]:
+def irr_monthly_codes(cash: npt.ArrayLike, *, scan_only: bool = False) -> tuple[F64, I8]:
     """Monthly IRR of each row of ``cash`` (rows, months) and a reason code per row.
 
     Returns ``(rates, codes)``: ``rates`` is float64, NaN where there is no
     unique IRR; ``codes`` is int8 with ``REASONS[code]`` the reason. A 1-D
-    ``cash`` is one row.
+    ``cash`` is one row. ``scan_only`` sends every row with several sign changes
+    to the grid scan, skipping the cumulative-sum proof (the method before it:
+    kept for benchmarks and tests that compare the two).
     """
     arr = np.asarray(cash)
     if arr.ndim == 1:
@@ -129,7 +140,7 @@ def irr_monthly_codes(cash: npt.ArrayLike) -> tuple[F64, I8]:
         several.append(start + multi)
     # the few rows left, gathered from all blocks so that each vectorised pass has many rows
     _solve_robust(arr, np.concatenate(robust), rates, codes)
-    _solve_several(arr, np.concatenate(several), rates, codes, ws)
+    _solve_several(arr, np.concatenate(several), rates, codes, ws, prove=not scan_only)
     return rates, codes
 
 
@@ -147,8 +158,23 @@ def _solve_robust(arr: npt.NDArray[Any], rows: Idx, rates: F64, codes: I8) -> No
         codes[part] = np.where(found, _OK, _NO_ROOT)
 
 
-def _solve_several(arr: npt.NDArray[Any], rows: Idx, rates: F64, codes: I8, ws: _Workspace) -> None:
-    """Rows with several sign changes: grid scan, then the root where it finds exactly one sign change."""
+def _solve_several(arr: npt.NDArray[Any], rows: Idx, rates: F64, codes: I8, ws: _Workspace, *,
+                   prove: bool = True) -> None:
+    """Rows with several sign changes: the number of roots proved from cumulative sums
+    (:mod:`pledgelab.metrics._roots`) and the root where there is one; the rows it leaves
+    undecided go to the grid scan, then the root where it finds exactly one sign change."""
+    if prove and rows.size:
+        left = []
+        for b0 in range(0, rows.size, BLOCK):
+            sub = rows[b0 : b0 + BLOCK]
+            x = np.empty(sub.size)
+            found = np.empty(sub.size, dtype=np.int8)
+            roots_by_cumulative_sums(_rows(arr, sub), _LO, _HI, x, found)
+            done = found != UNDECIDED
+            codes[sub[done]] = found[done]
+            rates[sub[done]] = np.expm1(x[done])  # NaN where there is no root
+            left.append(sub[~done])
+        rows = np.concatenate(left)
     lo, hi, f_lo = np.empty(rows.size), np.empty(rows.size), np.empty(rows.size)
     for s in range(0, rows.size, _SCAN_ROWS):
         part = slice(s, s + _SCAN_ROWS)
