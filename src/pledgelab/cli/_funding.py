@@ -40,7 +40,8 @@ def cmd_funding(args: argparse.Namespace) -> list[Table]:
     try:
         sheets = compare_balance_sheets([run(d, pipe) for d in deals], plan, discount_rate=rate,
                                         horizon_end_year=args.horizon,
-                                        reserve_income=getattr(args, "reserve_income", None))
+                                        reserve_income=getattr(args, "reserve_income", None),
+                                        day_count=getattr(args, "day_count", "months"))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     results = {b.deal: b for b in sheets}

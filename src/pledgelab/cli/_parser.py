@@ -187,6 +187,9 @@ def _funding(add: Add) -> None:
     sp.add_argument("--reserve-income", type=argtype("exports_usd"), default=None,
                     help="reserve income a year, USD (default: the macro data's figure; e.g. 20e9, its "
                     "alternative)")
+    sp.add_argument("--day-count", choices=("months", "act/365"), default="months",
+                    help="how interest and cost accrue: twelfths of a year (default) or actual days over "
+                    "365 from each call's funding date")
     sp.add_argument("--compare", action="store_true", help="one column per deal")
     sp.add_argument("--chart", type=output_file(".png", ".svg", ".html"),
                     help="write the reserves path and calls as .png or .html")

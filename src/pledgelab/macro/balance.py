@@ -236,13 +236,14 @@ def contingent(result: RunResult, years: Sequence[int]) -> Contingent | None:
 def balance_sheet(result: RunResult, plan: FundingPlan | str | Path, *, discount_rate: float,
                   horizon_end_year: int | None = None, first_year: int | None = None,
                   macro: MacroData | str | Path | None = None,
-                  reserve_income: float | None = None) -> BalanceSheet:
+                  reserve_income: float | None = None, day_count: str = "months") -> BalanceSheet:
     """The balance sheet of ``result``'s investor under ``plan``, to ``horizon_end_year``.
 
     ``discount_rate`` (a year) values the position and the present values; the horizon
     defaults to :func:`~pledgelab.macro.funding.funding_horizon` of the investor's calls,
     the first year to the first call's. ``reserve_income`` overrides the macro file's
-    figure (its alternative, for instance).
+    figure (its alternative, for instance); ``day_count`` is passed to
+    :func:`~pledgelab.macro.funding.fund` (``"months"`` or ``"act/365"``).
     """
     if not np.isfinite(discount_rate) or discount_rate <= -1:
         raise ValueError(f"discount_rate must be a finite rate above -100%, got {discount_rate!r}")
@@ -255,7 +256,7 @@ def balance_sheet(result: RunResult, plan: FundingPlan | str | Path, *, discount
     receipts = party_receipts(result, investor)
     horizon = funding_horizon(calls, plan) if horizon_end_year is None else horizon_end_year
     res = fund(calls, plan, macro=macro, horizon_end_year=horizon, receipts=receipts,
-               first_year=first_year, reserve_income=reserve_income)
+               first_year=first_year, reserve_income=reserve_income, day_count=day_count)
     r = discount_rate
     start_month = res.years[0] * 12
     end_month = (horizon + 1) * 12
@@ -307,7 +308,8 @@ def balance_sheet(result: RunResult, plan: FundingPlan | str | Path, *, discount
 def compare_balance_sheets(results: Sequence[RunResult], plan: FundingPlan | str | Path, *,
                            discount_rate: float, horizon_end_year: int | None = None,
                            macro: MacroData | str | Path | None = None,
-                           reserve_income: float | None = None) -> list[BalanceSheet]:
+                           reserve_income: float | None = None,
+                           day_count: str = "months") -> list[BalanceSheet]:
     """Balance sheets of several deals on one first year, one horizon and one rate.
 
     The first year is the earliest first call of any deal; the horizon (default) the
@@ -320,7 +322,7 @@ def compare_balance_sheets(results: Sequence[RunResult], plan: FundingPlan | str
     first = min(m // 12 for c in schedules for m in c)
     horizon = funding_horizon(list(schedules), plan) if horizon_end_year is None else horizon_end_year
     return [balance_sheet(r, plan, discount_rate=discount_rate, horizon_end_year=horizon, first_year=first,
-                          macro=macro, reserve_income=reserve_income) for r in results]
+                          macro=macro, reserve_income=reserve_income, day_count=day_count) for r in results]
 
 
 __all__ = ["BalanceSheet", "Contingent", "OutsideParty", "PresentValues", "TariffRelief", "balance_sheet",

@@ -90,8 +90,10 @@ source's outstanding debt in $100B after the draw), on what is outstanding
 each month (the month of the draw counts in full), principal repaid at the end
 of the years the amortisation says. Other sources keep the simple convention:
 money used in month ``m`` costs the source's ``rate`` a year from the start of
-``m`` to the end of ``horizon_end_year``. Present values and the change in the
-net international investment position are in :mod:`pledgelab.macro.balance`.
+``m`` to the end of ``horizon_end_year``. With ``day_count="act/365"`` both
+accrue by actual days over 365 from the funding date (the first day of the
+call's month) instead of twelfths of a year. Present values and the change in
+the net international investment position are in :mod:`pledgelab.macro.balance`.
 
 References
 ----------
@@ -105,6 +107,7 @@ FX Stabilization Fund, Korea-US strategic investment bonds and borrowing.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import defaultdict
@@ -147,6 +150,7 @@ RECEIPTS = ("to-reserves", "outside-reserves")
 AMORTISATIONS = ("straight-line", "bullet")
 CALL_KINDS = ("capital call", "instalment")
 SLOPE_PER = 100e9  # spread_slope is per $100B of the source's outstanding debt
+DAY_COUNTS = ("months", "act/365")
 
 ECONOMY_CODE = re.compile(r"^[A-Z]{2}$")
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -604,7 +608,7 @@ def _checked_months(flows: Mapping[int, float] | None, *, what: str, signed: boo
 def fund(calls: Mapping[int, float], plan: FundingPlan | str | Path, *,
          macro: MacroData | str | Path | None = None, horizon_end_year: int,
          receipts: Mapping[int, float] | None = None, first_year: int | None = None,
-         reserve_income: float | None = None) -> FundingResult:
+         reserve_income: float | None = None, day_count: str = "months") -> FundingResult:
     """Fund ``calls`` (month index -> dollars paid out) from ``plan``'s sources; the balance sheet by year.
 
     Month indices are ``year * 12 + month - 1`` (:mod:`pledgelab._months`). Each calendar
@@ -616,9 +620,15 @@ def fund(calls: Mapping[int, float], plan: FundingPlan | str | Path, *,
     after the horizon are left out (:mod:`pledgelab.macro.balance` values them).
     ``first_year`` (default: the first call's year) lets deals share one first year.
     ``reserve_income`` overrides the macro file's ``reserve_income_usd`` (an alternative).
+    ``day_count`` is how interest and cost accrue: ``"months"`` (twelfths of a year, the month
+    of a draw in full) or ``"act/365"`` (actual days over 365 from the funding date, the
+    first day of the call's month, to each year end or the horizon).
     See the module docstring for the identities and the cost convention. A call after the
     horizon, before ``first_year``, or negative is a ``ValueError``.
     """
+    if day_count not in DAY_COUNTS:
+        raise ArgumentError.of("day_count", f"expected one of {', '.join(DAY_COUNTS)}, got {day_count!r}")
+    act = day_count == "act/365"
     check("horizon_year", horizon_end_year, field="horizon_end_year")
     if first_year is not None:
         check("horizon_year", first_year, field="first_year")
@@ -709,8 +719,12 @@ def fund(calls: Mapping[int, float], plan: FundingPlan | str | Path, *,
         for c in cohorts:  # interest on what is outstanding each month (the month of the draw in full)
             if c.outstanding <= 0:
                 continue
-            months = 12 if c.year < y else 12 - (c.month - y * 12)
-            paid = c.outstanding * c.rate / 12.0 * months
+            if act:  # actual days from the funding date (or 1 January) to the year end, over 365
+                since = _first_day(c.month) if c.year == y else dt.date(y, 1, 1)
+                paid = c.outstanding * c.rate * (dt.date(y + 1, 1, 1) - since).days / 365.0
+            else:
+                months = 12 if c.year < y else 12 - (c.month - y * 12)
+                paid = c.outstanding * c.rate / 12.0 * months
             interest[yi] += paid
             interest_by[c.source.id][yi] += paid
         for c in cohorts:
@@ -734,8 +748,11 @@ def fund(calls: Mapping[int, float], plan: FundingPlan | str | Path, *,
 
     calls_y = yearly(np.array([by_month.get(start_month + i, 0.0) for i in range(n_months)]))
     amounts = {sid: yearly(a) for sid, a in used.items()}
-    # Non-debt sources: what has been raised by a month costs its rate for the whole month, to the horizon.
-    cost = {s.id: (interest_by[s.id] if s.is_debt else yearly(np.cumsum(used[s.id]) * (s.rate / 12.0)))
+    # Non-debt sources: what has been raised by a month costs its rate for the whole month, to the horizon
+    # (a twelfth of a year, or the month's actual days over 365).
+    month_share = (np.array([((_first_day(start_month + i + 1) - _first_day(start_month + i)).days / 365.0)
+                             for i in range(n_months)]) if act else np.full(n_months, 1.0 / 12.0))
+    cost = {s.id: (interest_by[s.id] if s.is_debt else yearly(np.cumsum(used[s.id]) * s.rate * month_share))
             for s in plan.sources}
     zeros = np.zeros(n_years)
     market = np.sum([amounts[s.id] for s in plan.sources if s.dollar_demand == "market"] or [zeros], axis=0)
@@ -762,6 +779,11 @@ def fund(calls: Mapping[int, float], plan: FundingPlan | str | Path, *,
         no_pledge=no_pledge, current_account=ca, gdp=gdp, calls_to_reserves=to_res,
         calls_to_current_account=None if ca is None else calls_y / ca,
         calls_to_gdp=None if gdp is None else calls_y / gdp, notes=notes)
+
+
+def _first_day(month: int) -> dt.date:
+    """The first day of month index ``month`` (``year * 12 + month - 1``): a call's funding date."""
+    return dt.date(month // 12, month % 12 + 1, 1)
 
 
 def funding_horizon(calls: Mapping[int, float] | list[Mapping[int, float]],
