@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from _work import fail_at_three, scaled, square_late
+from _work import blas_threads, fail_at_three, scaled, square_late
 
 from pledgelab.executors import (
     BACKENDS,
@@ -149,3 +149,15 @@ def test_map_after_close_fails() -> None:
     serial.close()
     with pytest.raises(RuntimeError, match="closed"):
         serial.map(square_late, [1])
+
+
+def test_every_backend_runs_its_items_with_one_blas_thread(executor: Executor) -> None:
+    import numpy  # noqa: F401 - loads the BLAS this test inspects
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    if not any(p["user_api"] == "blas" for p in threadpool_info()):
+        pytest.skip("no BLAS library that threadpoolctl can see")
+    with threadpool_limits(limits=2, user_api="blas"):  # the caller's own setting
+        assert list(executor.map(blas_threads, range(4))) == [1, 1, 1, 1]
+        if executor.name == "serial":  # restored between items: the caller keeps its threads
+            assert blas_threads(0) == 2

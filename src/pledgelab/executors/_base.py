@@ -133,3 +133,15 @@ def one_thread_per_worker() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1)
+
+
+def one_thread(fn: Callable[[T], R], item: T) -> R:
+    """``fn(item)`` with BLAS/OpenMP pools limited to one thread, restored afterwards.
+
+    The serial backend's counterpart of :func:`one_thread_per_worker`: the same
+    single thread of numerics per unit of work, in the calling process.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return fn(item)
