@@ -21,7 +21,13 @@ deal's assumed and disputed clauses with ranges (:func:`factors`).
 
 from pledgelab.analysis._attribution import NpvAttribution, npv_attribution
 from pledgelab.analysis._common import runnable
-from pledgelab.analysis._compare import STICKING_POINTS, DealComparison, compare
+from pledgelab.analysis._compare import (
+    STICKING_POINTS,
+    DealComparison,
+    ReviewReading,
+    compare,
+    review_readings,
+)
 from pledgelab.analysis._factors import (
     ALTERNATIVES,
     MEASURES,
@@ -108,6 +114,7 @@ __all__ = [
     "Outcome",
     "Position",
     "Reading",
+    "ReviewReading",
     "RiskExplanation",
     "SensitivityResult",
     "SimulationResult",
@@ -137,6 +144,7 @@ __all__ = [
     "parse_outcome",
     "parse_target",
     "reservations",
+    "review_readings",
     "run_chunks",
     "runnable",
     "sampled_variants",

@@ -7,12 +7,12 @@ will share the losses and divide the dividends".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pledgelab._errors import ArgumentError
 from pledgelab._words import percent as _percent
 from pledgelab._words import usd as _dollars
-from pledgelab.engine import deemed_rate, run
+from pledgelab.engine import Screen, deemed_rate, run
 from pledgelab.metrics import DealOutcome, PartyOutcome, deal_outcome, default_discount_rate, party_outcomes
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet
@@ -100,6 +100,43 @@ class DealComparison:
     outcome: DealOutcome
     assumed: int  # clauses marked assumed
     disputed: int
+    screen: Screen | None = None  # the "commercially reasonable" screen, when the deal has one
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewReading:
+    """The review clause under one reading (``distribution.review_reading``)."""
+
+    reading: str  # realised | projected
+    current: bool  # the deal's own reading (else the alternative)
+    triggered: int  # waterfalls where it triggers
+    waterfalls: int
+    first: str | None  # the first month it triggers
+    investor_npv: float  # the investor's NPV under this reading
+
+
+def review_readings(deal: TermSheet, pipeline: Pipeline, *,
+                    discount_rate: float | None = None) -> list[ReviewReading]:
+    """The deal's review clause read both ways: as a realised test at the horizon and as a
+    projection (engine/_waterfall.py), each run on ``pipeline``; empty when the deal has no review
+    clause. A deal without ``review_reading`` is read as realised only."""
+    if not deal.value("distribution.review_horizon"):
+        return []
+    key = "distribution.review_reading"
+    own = str(deal.value(key)) if key in deal.clauses else "realised"
+    readings = ("realised", "projected") if key in deal.clauses and \
+        "distribution.review_interval" in deal.clauses else (own,)
+    rate = default_discount_rate(deal) if discount_rate is None else discount_rate
+    out = []
+    for reading in readings:
+        d = deal if reading == own else replace(deal, clauses={
+            **deal.clauses, key: deal.clauses[key].with_value(reading, note="the other reading")})
+        res = run(d, pipeline)
+        o = deal_outcome(res, discount_rate=rate)
+        npv = next(p.npv for p in party_outcomes(res, discount_rate=rate) if p.party == deal.investor)
+        out.append(ReviewReading(reading=reading, current=reading == own, triggered=o.review_triggered,
+                                 waterfalls=o.waterfalls, first=o.first_review, investor_npv=npv))
+    return out
 
 
 def compare(deals: list[TermSheet], pipeline: Pipeline, *,
@@ -126,5 +163,6 @@ def compare(deals: list[TermSheet], pipeline: Pipeline, *,
             outcome=deal_outcome(res, discount_rate=rate),
             assumed=sum(1 for c in clauses if c.status == "assumed"),
             disputed=sum(1 for c in clauses if c.status == "disputed"),
+            screen=res.screen,
         ))
     return out

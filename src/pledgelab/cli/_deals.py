@@ -17,11 +17,13 @@ from pledgelab.analysis import (
     compare,
     exposure,
     negotiator_view,
+    review_readings,
 )
 from pledgelab.cli._shared import discount_rate, load, pipeline_for, used
 from pledgelab.engine import RunResult, run
 from pledgelab.metrics import PartyOutcome, cash_flows, deal_outcome, party_outcomes
 from pledgelab.report import Column, Table, usd
+from pledgelab.report.governance import review_lines, screen_table, screen_words
 from pledgelab.terms import Clause, Status, TermSheet, load_deal, parse_sweep, shipped, sweep
 
 
@@ -136,8 +138,8 @@ def _outcome_tables(res: RunResult, discount_rate: float, pipe_label: str) -> li
         f"peak undrawn guarantee cover {usd(exp.peak_undrawn)}, peak exposure incl. guarantees "
         f"{usd(exp.peak_total)} (undiscounted).")
     if deal.value("distribution.review_horizon"):
-        parties.notes.append(f"Review clause triggers in {out.review_triggered} of "
-                             f"{out.waterfalls} waterfalls (first {out.first_review or '—'}).")
+        parties.notes.extend(review_lines(review_readings(deal, res.pipeline,
+                                                          discount_rate=discount_rate)))
     calls = Table(f"{deal.id}: {deal.investor} government funding by calendar year",
                   [Column("year"), Column("paid", "usd")])
     for year, amount in out.investor_calls_by_year.items():
@@ -145,6 +147,9 @@ def _outcome_tables(res: RunResult, discount_rate: float, pipe_label: str) -> li
     cap = deal.value("timeline.annual_cap")
     calls.notes.append("Annual cap: " + ("none" if cap is None else usd(float(cap))) +
                        " (capital calls on capped tranches and vehicle instalments shown)")
+    if res.screen is not None:  # last, so the other tables keep their places
+        return [sched, parties, calls, screen_table(res.screen, f"{deal.id} × {res.pipeline.id}: "
+                                                    "the \"commercially reasonable\" screen")]
     return [sched, parties, calls]
 
 
@@ -227,6 +232,7 @@ def cmd_compare(args: argparse.Namespace) -> list[Table]:
     outcome.add(["20-year review triggers (waterfalls)",
                  *[c.outcome.review_triggered if c.deal.value("distribution.review_horizon") else None
                    for c in cols]], "int")
+    outcome.rows.append(["commercially reasonable screen", *[screen_words(c.screen) for c in cols]])
     outcome.add(["peak calendar-year funding",
                  *[max(c.outcome.investor_calls_by_year.values(), default=0.0) for c in cols]], "usd")
     outcome.add(["NPV discount rate (per year)", *[c.outcome.discount_rate for c in cols]], "pct")
