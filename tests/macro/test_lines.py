@@ -103,3 +103,12 @@ def test_trade_effect_of_the_step_up_in_dollars_and_share_of_gdp() -> None:
     assert eff["total"].share_of_gdp == pytest.approx(0.6 * (rec + aut) / 1.868e12)
     # the shipped clauses are the defaults (2.0, 0.9, 0.6 and 2024 GDP $1.868T)
     assert trade_effect(t)[-1].share_of_gdp == pytest.approx(eff["total"].share_of_gdp)
+
+
+def test_japan_has_no_trade_effect_clauses() -> None:
+    jp = tariff_paid("JP", on=D(2026, 3, 1), bases={"reciprocal": 100e9})
+    with pytest.raises(ValueError, match="no trade effect for JP"):
+        trade_effect(jp)
+    got = trade_effect(jp, to_rate=0.25, elasticity=2.0, incidence=1.0, value_added_share=0.5)
+    assert got[0].loss == pytest.approx(100e9 * 2.0 * 0.15 / 1.10)
+    assert got[-1].share_of_gdp is None  # Japan's GDP is a gap

@@ -223,7 +223,11 @@ def paid_tables(args: argparse.Namespace, deal: TermSheet) -> list[Table]:
             t.notes.append(f"{r.line.id}: {r.why}")
         elif r.base_status != "reported":
             t.notes.append(f"{r.line.id} base: {r.base_cite}")
-    effects = trade_effect(p)
+    try:
+        effects = trade_effect(p)
+        missing = ""
+    except ValueError as exc:
+        effects, missing = (), str(exc)
     e = Table(f"{deal.id}: exports {eco} loses a year if each line steps up (import-demand elasticity, "
               f"pass-through), in dollars and as a share of GDP",
               [Column("line"), Column("from", "pct"), Column("to", "pct"),
@@ -245,7 +249,9 @@ def paid_tables(args: argparse.Namespace, deal: TermSheet) -> list[Table]:
         e.notes.append(f"{name} {c.value:g} [{c.status}]"
                        + (f" (alternatives {', '.join(f'{a.value:g}' for a in c.alternatives)})"
                           if c.alternatives else "") + f" — {c.cite()}")
-    if not effects:
+    if missing:
+        e.notes.append(f"Not computed: {missing}")
+    elif not effects:
         e.notes.append("Not computed: no line has both a base and a step-up rate "
                        "(give --step-up and --base).")
     e.notes.append("Exports lost = base x min(1, elasticity x pass-through x (to - from) / (1 + from)); "

@@ -301,10 +301,14 @@ def trade_effect(table: PaidTable, *, to_rate: float | None = None, elasticity: 
     """
     data = data or load_macro("tariffs")
     eco = table.economy
-    e = float(data.value("import_demand_elasticity", eco)) if elasticity is None else float(elasticity)
-    phi = float(data.value("importer_incidence", eco)) if incidence is None else float(incidence)
-    va = float(data.value("export_value_added_share", eco)) if value_added_share is None \
-        else float(value_added_share)
+    try:
+        e = float(data.value("import_demand_elasticity", eco)) if elasticity is None else float(elasticity)
+        phi = float(data.value("importer_incidence", eco)) if incidence is None else float(incidence)
+        va = float(data.value("export_value_added_share", eco)) if value_added_share is None \
+            else float(value_added_share)
+    except KeyError as exc:
+        raise ValueError(f"no trade effect for {eco}: {exc.args[0]}; pass elasticity=, incidence= and "
+                         f"value_added_share=") from None
     if gdp is None:
         gdp = latest_gdp(eco)
     out = []
