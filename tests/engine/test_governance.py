@@ -115,3 +115,16 @@ def test_bad_governance_and_review_clauses_name_file_line_and_field(tmp_path: Pa
     with pytest.raises(InputError) as info:
         load_deal(str(path))
     assert "governance.screen_failure" in str(info.value) and "financed-anyway" in str(info.value)
+
+
+def test_monte_carlo_plans_apply_the_screen_too() -> None:
+    # make_plan (simulate's entry) reads governance.screen_failure as run does
+    from pledgelab.engine import make_plan
+
+    good = project("good", capex=2e9, notice=NOTICE, operating_yield=0.2, life_years=20)
+    poor = project("poor", capex=2e9, notice=dt.date(2026, 8, 3), operating_yield=0.02, life_years=20)
+    plan = make_plan(_deal(0.06, on_failure="not-financed"), pipeline(good, poor))
+    assert plan.order == ("good",)
+    plan = make_plan(_deal(0.06, on_failure="declined"), pipeline(good, poor))
+    assert {ps.project.id: ps.status for ps in plan.schedule.projects} == {"good": "financed",
+                                                                          "poor": "declined"}

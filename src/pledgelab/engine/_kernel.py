@@ -35,6 +35,7 @@ from pledgelab.engine._deterministic import (
     rate_key,
 )
 from pledgelab.engine._fxrule import FxRecord, FxRule
+from pledgelab.engine._governance import screened_pipeline
 from pledgelab.engine._instruments import debt_flows
 from pledgelab.engine._schedule import (
     OVERRUN_CLAUSE,
@@ -92,6 +93,7 @@ def make_plan(deal: TermSheet, pipeline: Pipeline, *, extra_months: int = EXTRA_
     _check_arguments(deal, pipeline, extra_months)
     if fx_rule is not None:
         fx_rule.check(deal)
+    pipeline = screened_pipeline(deal, pipeline)  # governance.screen_failure (engine/_governance.py)
     sched = build_schedule(deal, pipeline)
     start, stop = horizon(sched)
     check("run_months", stop - start + 1 + extra_months, field="months of the run")
