@@ -177,6 +177,18 @@ def test_bad_inline_and_file_series_name_the_field(tmp_path: Path, value: str, f
         [str(p) for p in info.value.problems]
 
 
+def test_a_yaml_series_file_is_checked_like_a_cited_file(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text("schema: pledgelab.cash-flow/9\ncapex: [1e9]\noperating_cash: [1, -2]\n"
+                                     "extra: 1\n")
+    (tmp_path / "s.yaml").write_text(HEAD.format(id="s") + _series_project("x", "f.yaml"))
+    with pytest.raises(InputError) as info:
+        read_pipeline(tmp_path / "s.yaml")
+    text = str(info.value)
+    assert "f.yaml:1: schema: expected 'pledgelab.cash-flows/1'" in text
+    assert "f.yaml:3: operating_cash[1]: write amounts as positive numbers" in text
+    assert "f.yaml:4: extra: unknown key" in text
+
+
 def test_capex_and_cash_flows_together_or_neither_are_refused(tmp_path: Path) -> None:
     both = _series_project("x", "{capex: [1e9], operating_cash: [1]}").replace(
         "    decision: fund\n", "    decision: fund\n    capex: {value: 1e9, unit: USD, label: c, "

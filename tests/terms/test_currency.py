@@ -98,6 +98,9 @@ def test_a_pipelines_own_rate_is_used_and_cited(tmp_path: Path) -> None:
     pipe = read_pipeline(_pipe(tmp_path, capex="1495.5e9", unit="KRW", extra=extra))
     assert float(pipe.projects[0].capex.value) == pytest.approx(1e9, rel=1e-12)
     assert pipe.fx_rates["KRW"].as_of == dt.date(2026, 3, 9)
+    f = cash_flows(run(load_deal("us-korea-2025-11"), pipe), currency="KRW")  # back at the same rate
+    assert "1,495.50 KRW/USD" in f.fx
+    assert sum(r.total for r in f.rows if r.kind == "capital call") == pytest.approx(-1495.5e9, rel=1e-12)
 
 
 def test_a_series_in_yen_is_converted_month_by_month(tmp_path: Path) -> None:

@@ -64,7 +64,9 @@ def monthly_rates(res: RunResult, currency: str, *, fx: str | FxRate = "cited",
                   drivers: DriverModel | str = "default") -> tuple[np.ndarray, str]:
     """Units of ``currency`` per US dollar for each month of ``res``, and where they come from.
 
-    ``fx="cited"``: the shipped cited rate, every month; an :class:`~pledgelab.terms.FxRate`:
+    ``fx="cited"``: the cited rate every month (the pipeline's own ``fx_rates`` where it has the
+    currency, so amounts it converted come back as written; else the shipped table); an
+    :class:`~pledgelab.terms.FxRate`:
     that rate; ``fx="drivers"``: ``drivers``' central path from the run's first month. A
     currency or source not known raises ``ValueError`` naming the choices.
     """
@@ -74,8 +76,8 @@ def monthly_rates(res: RunResult, currency: str, *, fx: str | FxRate = "cited",
         if fx.currency != currency:
             raise ValueError(f"the rate given is for {fx.currency}, not {currency}")
         return np.full(res.months, fx.per_usd), fx.cite()
-    if fx == "cited":
-        rate = read_rates()[currency]
+    if fx == "cited":  # the pipeline's own rate (its fx_rates) where it has one, else the shipped one
+        rate = res.pipeline.fx_rates.get(currency) or read_rates()[currency]
         return np.full(res.months, rate.per_usd), rate.cite()
     if fx == "drivers":
         model = load_drivers(drivers) if isinstance(drivers, str) else drivers
