@@ -6,6 +6,13 @@ size), runs the kernel and reduces the (paths × months) cash to a few numbers
 per path and party before it returns. Memory therefore stays at one chunk's
 working set plus a few dozen bytes per path. Chunks run on any executor
 (serial, processes, Dask) with identical results.
+
+The drivers draw whole blocks of :data:`pledgelab.drivers.BLOCK` paths, so
+chunks smaller than a block are sent as one task per block (:func:`chunk_groups`):
+the task draws the paths of all its chunks once and runs each chunk on its rows
+(:func:`simulate_chunks`), instead of every chunk drawing the whole block again
+(four times the sampling at chunks of 256). Each path's numbers are those of
+its own draws whatever the grouping, so the results stay bit for bit the same.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from functools import partial
 import numpy as np
 
 from pledgelab.analysis._shocks import WorkforceShocks
-from pledgelab.drivers import DriverModel, draw
+from pledgelab.drivers import BLOCK, Draws, DriverModel, draw
 from pledgelab.engine import Plan, run_paths
 from pledgelab.metrics import irr_monthly_codes
 
@@ -69,16 +76,34 @@ class ChunkJob:
 
 def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
     """Draw, run and reduce the paths ``paths`` of a simulation."""
+    return simulate_chunks(job, (paths,))[0]
+
+
+def simulate_chunks(job: ChunkJob, chunks: tuple[slice, ...]) -> list[ChunkStats]:
+    """Draw the paths of consecutive ``chunks`` once, then run and reduce each chunk on its rows."""
     plan = job.plan
+    span = slice(chunks[0].start, chunks[-1].stop)
     draws = draw(job.model, archetypes=plan.archetypes, build_months=plan.build_months,
-                 months=plan.months, paths=paths, seed=job.seed,
+                 months=plan.months, paths=span, seed=job.seed,
                  benchmark_start=job.benchmark_start, safeguard=plan.fx_rule is not None)
     wf = None
     if job.workforce is not None:
-        wf = job.workforce.shocks(paths=paths, seed=job.seed, projects=len(plan.order))
+        wf = job.workforce.shocks(paths=span, seed=job.seed, projects=len(plan.order))
         draws = replace(draws, pause_at=wf.pause_at, pause=wf.pause, startup=wf.startup,
                         capex_factor=draws.capex_factor * wf.capex_factor,  # standby, remobilisation
                         yield_factor=draws.yield_factor * wf.yield_factor)  # a slower ramp-up
+    out = []
+    for c in chunks:
+        rows = slice(c.start - span.start, c.stop - span.start)
+        own = None if wf is None else (wf.mean_delay[rows], wf.hit[rows])
+        out.append(_run_chunk(job, c, draws if rows == slice(0, draws.paths) else draws.take(rows), own))
+    return out
+
+
+def _run_chunk(job: ChunkJob, paths: slice, draws: Draws,
+               wf: tuple[np.ndarray, np.ndarray] | None) -> ChunkStats:
+    """Run and reduce the paths ``paths`` of a simulation, given their draws."""
+    plan = job.plan
     flows = run_paths(plan, draws)
     n_months = plan.months
     disc = np.power(1.0 + job.discount_rate, -np.arange(n_months) / 12.0)
@@ -113,7 +138,7 @@ def simulate_chunk(job: ChunkJob, paths: slice) -> ChunkStats:
             fan[i] = cum[:keep, 11: years * 12: 12]
     out.fan = fan
     if wf is not None:
-        out.wf_delay, out.wf_hit = wf.mean_delay, wf.hit
+        out.wf_delay, out.wf_hit = wf
     if flows.called is not None and flows.guaranteed is not None and \
             any(t.method == "guarantee" for t in plan.deal.tranches):
         out.g_called = flows.called
@@ -132,12 +157,28 @@ def chunk_slices(paths: int, chunk: int) -> Iterator[slice]:
         yield slice(a, min(a + chunk, paths))
 
 
-def run_chunks(job: ChunkJob, *, paths: int, chunk: int, executor_map: Callable[..., Iterator[ChunkStats]],
+def chunk_groups(paths: int, chunk: int) -> Iterator[tuple[slice, ...]]:
+    """The chunks of :func:`chunk_slices`, consecutive ones that start in the same block of
+    the drivers grouped, so that each group draws its block once."""
+    group: list[slice] = []
+    for c in chunk_slices(paths, chunk):
+        if group and c.start // BLOCK != group[0].start // BLOCK:
+            yield tuple(group)
+            group = []
+        group.append(c)
+    if group:
+        yield tuple(group)
+
+
+def run_chunks(job: ChunkJob, *, paths: int, chunk: int,
+               executor_map: Callable[..., Iterator[list[ChunkStats]]],
                on_chunk: Callable[[int], None] | None = None) -> list[ChunkStats]:
-    """Run every chunk through ``executor_map`` (an executor's ``map``), in order."""
+    """Run every chunk through ``executor_map`` (an executor's ``map``), in order, one task
+    per group of chunks sharing a block (:func:`chunk_groups`)."""
     out = []
-    for stats in executor_map(partial(simulate_chunk, job), list(chunk_slices(paths, chunk))):
-        out.append(stats)
-        if on_chunk is not None:
-            on_chunk(int(stats.contributed.shape[1]))
+    for group in executor_map(partial(simulate_chunks, job), list(chunk_groups(paths, chunk))):
+        for stats in group:
+            out.append(stats)
+            if on_chunk is not None:
+                on_chunk(int(stats.contributed.shape[1]))
     return out
