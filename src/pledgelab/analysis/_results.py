@@ -143,11 +143,16 @@ class SimulationResult:
             return np.where(self.contributed[i] > 0, self.received[i] / self.contributed[i], np.nan)
 
     def fan(self, party: str) -> dict[str, Any]:
-        """Percentiles of cumulative net cash of ``party`` at each year end (from kept paths)."""
+        """Percentiles of cumulative net cash of ``party`` at each year end (from kept paths);
+        ``moving_years``: how many of the first year ends to show, up to the first after which no
+        percentile changes (the last flow has ended)."""
         cum = self.fan_cum[self.party_index(party)]
         qs = np.quantile(cum, QUANTILES, axis=0) if cum.shape[0] else np.zeros((len(QUANTILES), 0))
         years = [(self.start + 11 + 12 * y) // 12 for y in range(cum.shape[1])]
-        return {"party": party, "year": years, "paths": int(cum.shape[0]),
+        # cumulative cash stops changing when the last flow ends: the years up to the first flat one
+        moving = np.nonzero(np.any(np.abs(np.diff(qs, axis=1)) > 1.0, axis=0))[0]  # more than $1
+        last = min(int(moving[-1]) + 2, len(years)) if moving.size else min(1, len(years))
+        return {"party": party, "year": years, "paths": int(cum.shape[0]), "moving_years": last,
                 "quantiles": {f"p{int(q * 100)}": qs[k].tolist() for k, q in enumerate(QUANTILES)}}
 
     def to_parquet(self, path: Path) -> Path:

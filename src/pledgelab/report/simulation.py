@@ -129,8 +129,12 @@ def fan_table(res: SimulationResult, party: str) -> Table:
     names = list(f["quantiles"])
     t = Table(f"{res.deal_id}: cumulative net cash of {party} by year end "
               f"({f['paths']:,} paths)", [Column("year")] + [Column(n, "usd") for n in names])
-    for k, year in enumerate(f["year"]):
+    shown = f["moving_years"]
+    for k, year in enumerate(f["year"][:shown]):
         t.rows.append([str(year), *[f["quantiles"][n][k] for n in names]])
+    if shown < len(f["year"]):
+        t.notes.append(f"No percentile changes after {f['year'][shown - 1]} (the last flow has ended); "
+                       f"the JSON output has every year to {f['year'][-1]}")
     return t
 
 def fan_chart(res: SimulationResult, party: str, path: Path, *, title: str | None = None,
@@ -152,13 +156,7 @@ def fan_spec(res: SimulationResult, party: str, *, title: str | None = None, sou
     f = res.fan(party)
     q = {k: np.asarray(v, dtype=np.float64) / 1e9 for k, v in f["quantiles"].items()}
     years = list(f["year"])
-    # Cumulative cash stops changing when the last flow ends: cut the flat tail (all percentiles).
-    stacked = np.vstack(list(q.values())) if q else np.zeros((0, len(years)))
-    last = len(years)
-    if stacked.size:
-        moving = np.nonzero(np.any(np.abs(np.diff(stacked, axis=1)) > 1e-9, axis=0))[0]
-        last = int(moving[-1]) + 2 if moving.size else 1
-    cut = slice(0, min(last, len(years)))
+    cut = slice(0, f["moving_years"])  # no flat years after the last flow (the library's count)
     x = years[cut]
     panel = Panel(ylabel="cumulative net cash, $B", hlines=[(0.0, "")], series=[
         Series(name="5–95%", x=x, y=list(q["p5"][cut]), y2=list(q["p95"][cut]), kind="band"),
