@@ -135,7 +135,7 @@ class CurrencyChecker(Checker):
     own); :attr:`converted` records, by clause path, the rate each conversion used.
     """
 
-    def __init__(self, rates: Mapping[str, FxRate] | None = None) -> None:
+    def __init__(self, *, rates: Mapping[str, FxRate] | None = None) -> None:
         super().__init__()
         self._rates = dict(rates) if rates is not None else None
         self.converted: dict[str, FxRate] = {}
