@@ -14,12 +14,14 @@ for its days. The rates are the dated regimes of ``data/macro/tariffs.yaml``
     the data) for every year asked; the 2026-02-20 ruling and the 2026-01-26
     step-up are ignored.
 ``ieepa-2026``
-    As ``deal-holds`` until the Supreme Court's IEEPA ruling (the end date of
-    the deal's reciprocal layer, 2026-02-20, assumed). From then the reciprocal
-    tariffs fall away on both sides — the threat rested on IEEPA too — and the
-    10% Section 122 tariff applies to everyone for up to 150 days, so the deal
-    saves nothing on reciprocal tariffs. After the 150 days what follows is not
-    in the record: no saving is counted.
+    As ``deal-holds`` until the IEEPA duties stopped: the Supreme Court's ruling
+    of 2026-02-20, after which CBP stopped collecting them at 00:00 on
+    2026-02-24 (the end date of the deal's reciprocal layer, reported). From
+    then the reciprocal tariffs fall away on both sides — the threat rested on
+    IEEPA too — and the 10% Section 122 tariff applies to everyone for its 150
+    days (2026-02-24 to 2026-07-23), so the deal saves nothing on reciprocal
+    tariffs. After the 150 days what follows is not in the record: no saving is
+    counted.
 ``step-up-2026``
     Korea only: as ``deal-holds`` until the 2026-01-26 announcement, from which
     the deal side is the announced 25% (the announcement's date is the start,
@@ -112,11 +114,12 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "ieepa-2026": Scenario(
         name="ieepa-2026",
-        reading=("The deal's 15% against the threatened 25% until the Supreme Court's IEEPA ruling "
-                 "(2026-02-20, assumed); from then the reciprocal tariffs fall away on both sides and "
-                 "the 10% Section 122 tariff applies to everyone (up to 150 days), so the deal saves "
-                 "nothing on reciprocal tariffs; after the 150 days nothing is counted (what follows "
-                 "is not in the record)."),
+        reading=("The deal's 15% against the threatened 25% until the IEEPA duties stopped after the "
+                 "Supreme Court's ruling (CBP ended collection at 00:00 on 2026-02-24); from then the "
+                 "reciprocal tariffs fall away on both sides and the 10% Section 122 tariff applies to "
+                 "everyone for 150 days (2026-02-24 to 2026-07-23), so the deal saves nothing on "
+                 "reciprocal tariffs; after the 150 days nothing is counted (what follows is not in "
+                 "the record)."),
         deal={"KR": (Layer("kr-deal-2025-08"), Layer("section-122-2026")),
               "JP": (Layer("jp-deal-2025-08"), Layer("section-122-2026"))},
         counterfactual={"KR": (Layer("kr-threat-2025", "kr-deal-2025-08"), Layer("section-122-2026")),
