@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pledgelab.macro.lines import LINE_IDS, export_loss, rate_on, tariff_paid, trade_effect
 
@@ -112,3 +114,38 @@ def test_japan_has_no_trade_effect_clauses() -> None:
     got = trade_effect(jp, to_rate=0.25, elasticity=2.0, incidence=1.0, value_added_share=0.5)
     assert got[0].loss == pytest.approx(100e9 * 2.0 * 0.15 / 1.10)
     assert got[-1].share_of_gdp is None  # Japan's GDP is a gap
+
+
+# An oracle typed from the record (tariffs.yaml's sources, record-2026.md): Korea's rate by line and date.
+_ORACLE = {
+    "reciprocal": [(D(2025, 5, 1), D(2025, 8, 7), 0.10), (D(2025, 8, 7), D(2026, 2, 24), 0.15),
+                   (D(2026, 2, 24), D(2026, 7, 24), 0.10)],
+    "autos": [(D(2025, 11, 1), D(9999, 1, 1), 0.15)],
+    "lumber": [(D(2025, 11, 14), D(9999, 1, 1), 0.15)],
+    "pharmaceuticals": [(D(2025, 11, 14), D(9999, 1, 1), 0.15)],
+}
+
+
+def _oracle(line: str, on: dt.date) -> float | None:
+    return next((r for a, b, r in _ORACLE.get(line, []) if a <= on < b), None)
+
+
+@settings(max_examples=60, deadline=None)
+@given(day=st.integers(0, 3 * 365), lumber=st.floats(0, 20e9), pharma=st.floats(0, 20e9),
+       steel=st.floats(0, 20e9), rate=st.floats(0, 1))
+def test_lines_against_the_record_on_any_day(day: int, lumber: float, pharma: float, steel: float,
+                                             rate: float) -> None:
+    on = D(2025, 1, 1) + dt.timedelta(days=day)
+    bases = {"lumber": lumber, "pharmaceuticals": pharma, "steel-aluminium": steel}
+    t = tariff_paid("KR", on=on, rate=rate, bases=bases)
+    want_bases = {"reciprocal": IMPORTS * (1 - EXEMPT) - AUTOS - lumber - steel, "autos": AUTOS, **bases}
+    paid = 0.0
+    for r in t.rows:
+        assert r.rate == _oracle(r.line.id, on), (r.line.id, on)
+        if r.line.id in want_bases:
+            assert r.base == pytest.approx(want_bases[r.line.id])
+            assert r.paid_at == pytest.approx(rate * want_bases[r.line.id])
+            if r.rate is not None:
+                paid += r.rate * want_bases[r.line.id]
+    assert t.total("paid") == pytest.approx(paid)
+    assert t.total("paid_at") == pytest.approx(rate * sum(want_bases.values()))
