@@ -102,6 +102,24 @@ def test_a_rendered_table_is_markdown_with_relative_paths() -> None:
     assert str(ROOT) not in body and "src/pledgelab/data/deals" in body
 
 
+def test_a_readings_block_starts_with_the_deal_as_shipped() -> None:
+    from pledgelab.cli import tables
+    from pledgelab.report import show
+
+    body = gendocs.render("readings us-korea-2025-11 --pipeline korea-illustrative "
+                          "--clause distribution.loss_treatment")
+    rows = [ln for ln in body.splitlines() if ln.startswith("| ")]
+    assert rows[0] == "| reading | US NPV | KR NPV | KR-FIRMS NPV |"
+    assert rows[1].startswith("| as shipped |") and len(rows) == 2 + 2  # two alternatives
+    # the same NPV as `pledgelab run` prints for the deal as shipped
+    outcomes = next(t for t in tables(["run", "us-korea-2025-11", "--pipeline", "korea-illustrative"])
+                    if "outcomes by party" in t.title)
+    kr = next(r for r in outcomes.rows if r[0] == "KR")
+    assert rows[1].split(" | ")[2] == show(kr[[c.name for c in outcomes.columns].index("NPV")], "usd")
+    with pytest.raises(SystemExit):
+        gendocs.render("readings us-korea-2025-11 --clause distribution.loss_treatment")
+
+
 def _assumed(node: Any) -> int:
     if isinstance(node, dict):
         here = 1 if node.get("status") == "assumed" else 0

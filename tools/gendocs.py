@@ -15,6 +15,14 @@ as the terminal's do (``pledgelab.report.show``), and its notes as a list. Paths
 the repository are written relative to it, so the text is the same on every machine.
 ``tests/test_gendocs.py`` regenerates every block and compares.
 
+One library call has a block of its own, for a table no command prints::
+
+    <!-- gendocs: readings DEAL --pipeline PIPELINE --clause PATH [--clause PATH ...] -->
+
+NPV by party under each reading of the clauses
+(``pledgelab.analysis.disputed_readings(deal, pipeline, paths=[...])``), the clause as
+written first.
+
 After changing a data file, an engine rule or a command's output, run this script and
 commit the docs it changes with the change.
 """
@@ -28,6 +36,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -63,9 +72,9 @@ def blocks(text: str, name: str = "<text>") -> list[Block]:
         if end < 0 or (nxt is not None and nxt.start() < end):
             raise MarkerError(f"{name}:{line}: gendocs block has no closing {CLOSE}")
         command = m.group("command").strip()
-        if not command.startswith("pledgelab "):
-            raise MarkerError(f"{name}:{line}: a gendocs command starts with 'pledgelab ', "
-                              f"got {command!r}")
+        if not command.startswith(("pledgelab ", "readings ")):
+            raise MarkerError(f"{name}:{line}: a gendocs command starts with 'pledgelab ' or "
+                              f"'readings ', got {command!r}")
         out.append(Block(command=command, line=line, start=m.end(), end=end))
         pos = end + len(CLOSE)
     stray = text.count(CLOSE) - len(out)
@@ -82,14 +91,42 @@ def _relative(text: str) -> str:
     return text.replace(str(ROOT) + "/", "")
 
 
+def _readings(argv: Sequence[str]) -> list[Any]:
+    """The ``readings`` block: one table of NPV by party under each reading of the clauses."""
+    from pledgelab import load_deal, load_pipeline
+    from pledgelab.analysis import disputed_readings
+    from pledgelab.report import Column, Table
+
+    parser = argparse.ArgumentParser(prog="readings", exit_on_error=False)
+    parser.add_argument("deal")
+    parser.add_argument("--pipeline", required=True)
+    parser.add_argument("--clause", action="append", required=True)
+    args = parser.parse_args(argv)
+    deal = load_deal(args.deal)
+    rows = disputed_readings(deal, load_pipeline(args.pipeline), paths=args.clause)
+    parties = [p for p in deal.parties if any(r.npv and p in r.npv for r in rows)]
+    t = Table(f"{args.deal} × {args.pipeline}: NPV by party under each reading of "
+              f"{', '.join(args.clause)}",
+              [Column("reading"), *[Column(f"{p} NPV", "usd") for p in parties]])
+    for r in rows:
+        label = "as shipped" if r.label == "as written" else r.label
+        t.rows.append([label, *[(r.npv or {}).get(p) for p in parties]])
+        if r.problem:
+            t.notes.append(f"{r.label}: {r.problem}")
+    t.notes.append(f"pledgelab.analysis.disputed_readings(deal, pipeline, paths={args.clause!r}); "
+                   "NPV at the deal's deemed benchmark rate.")
+    return [t]
+
+
 def render(command: str) -> str:
     """The Markdown body of one block: the tables ``command`` prints, in order."""
     from pledgelab.cli import tables
     from pledgelab.report import show
 
-    argv = shlex.split(command)[1:]
+    words = shlex.split(command)
+    found = _readings(words[1:]) if words[0] == "readings" else tables(words[1:])
     parts: list[str] = []
-    for t in tables(argv):
+    for t in found:
         lines = [f"**{_cell(t.title)}**", ""]
         lines.append("| " + " | ".join(_cell(c.name) for c in t.columns) + " |")
         lines.append("|" + "---|" * len(t.columns))
