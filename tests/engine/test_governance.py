@@ -44,6 +44,8 @@ def test_screen_by_hand_pass_fail_and_consent() -> None:
     assert bad.verdict == "needs-consent"  # the Special Act: prior consent of the Assembly
     g = 1.005 ** 120
     assert bad.shortfall == pytest.approx(1200 * g - 12 * (g - 1) / 0.005, rel=1e-9)
+    # discounted back over the 120 operating months: the present value of the gap
+    assert bad.shortfall_pv == pytest.approx(1200 - 12 * _annuity(0.005, 120), rel=1e-9)
     assert bad.cash == pytest.approx(1440.0)
     assert bad.deemed_interest == pytest.approx(1440.0 + bad.shortfall - 1200.0, rel=1e-9)
     assert screen_project(_deal(0.06, consent=False), p).verdict == "fail"

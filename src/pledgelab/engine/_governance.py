@@ -58,6 +58,7 @@ class ScreenVerdict:
     cash: float  # distributable cash over the project's life, residual value included
     deemed_interest: float  # deemed interest accrued until recovery (or over the whole life)
     shortfall: float  # deemed allocation amount unrecovered at the end of life (0 on a pass)
+    shortfall_pv: float  # the shortfall discounted monthly at the deemed rate to the first capex
     recovered_month: int | None  # months from the first capex to recovery, None if never
     life_months: int  # build plus operating months
 
@@ -133,10 +134,11 @@ def screen_project(deal: TermSheet, project: Project, *, consent: bool | None = 
     verdict = PASS if rec >= 0 else (CONSENT if consent else FAIL)
     if not _under_mou(deal, project):
         verdict = OUTSIDE
+    monthly = deemed_rate(deal) / 12.0
     return ScreenVerdict(project=project.id, verdict=verdict, principal=principal,
                          cash=float(ops.sum()), deemed_interest=paid_to_daa + shortfall - principal,
-                         shortfall=shortfall, recovered_month=rec if rec >= 0 else None,
-                         life_months=n)
+                         shortfall=shortfall, shortfall_pv=shortfall / (1.0 + monthly) ** (n - 1),
+                         recovered_month=rec if rec >= 0 else None, life_months=n)
 
 
 def screen(deal: TermSheet, pipeline: Pipeline) -> Screen | None:

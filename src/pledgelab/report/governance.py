@@ -26,11 +26,12 @@ def screen_table(screen: Screen, title: str) -> Table:
     """One row per project: the verdict and its numbers."""
     t = Table(title, [Column("project"), Column("verdict"), Column("principal", "usd"),
                       Column("cash over life", "usd"), Column("deemed interest", "usd"),
-                      Column("shortfall at end of life", "usd"), Column("recovered after (months)"),
+                      Column("shortfall at end of life", "usd"),
+                      Column("shortfall discounted", "usd"), Column("recovered after (months)"),
                       Column("life (months)")])
     for v in screen.verdicts:
         t.rows.append([v.project, v.verdict, v.principal, v.cash, v.deemed_interest, v.shortfall,
-                       "—" if v.recovered_month is None else str(v.recovered_month),
+                       v.shortfall_pv, "—" if v.recovered_month is None else str(v.recovered_month),
                        str(v.life_months)])
     t.notes.append(
         f"The rule ({screen.clause}): a project is commercially reasonable when its cash over its "
@@ -38,7 +39,9 @@ def screen_table(screen: Screen, title: str) -> Table:
         f"({screen.convention}), tested on the project's plan from its first capex. "
         "needs-consent: fails, and the Special Act requires prior consent of a National Assembly "
         "committee; not-screened: no tranche of the distribution rule finances it (outside the "
-        "MOU's test).")
+        "MOU's test). The shortfall is the deemed allocation amount left at the end of the "
+        "project's life; discounted: the same, discounted monthly at the deemed rate to the first "
+        "capex.")
     failing = screen.failing()
     if failing:
         t.notes.append(f"{len(failing)} project(s) fail ({', '.join(v.project for v in failing)}): "
