@@ -89,7 +89,9 @@ def terms_strategy():  # type: ignore[no-untyped-def]
 
     return st.fixed_dictionaries({
         "distribution.deemed_benchmark": st.floats(0.0, 0.08),
-        "distribution.deemed_compounding": st.sampled_from(["monthly", "annual-effective", "simple"]),
+        "distribution.deemed_compounding": st.sampled_from(["monthly", "annual-effective", "simple",
+                                                            "per-period"]),
+        "distribution.review_reading": st.sampled_from(["realised", "projected"]),
         "distribution.application": st.sampled_from(["per-project", "pooled"]),
         "distribution.loss_treatment": st.sampled_from(["investor-bears", "capital-first",
                                                         "host-clawback"]),
