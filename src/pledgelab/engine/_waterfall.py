@@ -184,8 +184,6 @@ def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarr
         rate_row = np.zeros(n_rows, dtype=np.int64) if monthly.shape[0] == 1 else np.arange(n_rows)
     final = np.ascontiguousarray(np.broadcast_to(np.asarray(final_month, dtype=np.int64), (n_rows,)))
     n_tiers, n_parties = rule.shares.shape
-    codes = np.array([_HURDLE_CODES[h] for h in rule.hurdles], dtype=np.int64)
-    adjust = rule.adjust_shares if rule.adjust_shares is not None else np.zeros(n_parties)
     if out_row is None or detail:
         out_row, n_out = np.arange(n_rows), n_rows
     assert n_out is not None
@@ -197,14 +195,7 @@ def run_waterfall(rule: WaterfallRule, contributions: np.ndarray, cash: np.ndarr
     review_month = np.full(n_rows, -1, dtype=np.int64)
     triggered = np.zeros(n_rows, dtype=np.bool_)
     _waterfall_rows(
-        _Tiers(shares=np.ascontiguousarray(rule.shares, dtype=np.float64), hurdles=codes,
-               inv=rule.investor, host=rule.host, simple=rule.compounding == "simple",
-               clawback=rule.loss_treatment == "host-clawback",
-               horizon=-1 if rule.review_horizon is None else rule.review_horizon,
-               adjust=rule.adjust_shares is not None,
-               adjust_shares=np.ascontiguousarray(adjust, dtype=np.float64),
-               per_period=rule.compounding == "per-period",
-               projected=rule.review_reading == "projected", interval=rule.review_interval),
+        compiled_tiers(rule),
         _Rows(contrib=contrib, cash=cash, monthly=monthly,
               rate_row=np.ascontiguousarray(rate_row, dtype=np.int64), final=final,
               out_row=np.ascontiguousarray(out_row, dtype=np.int64),
@@ -238,6 +229,22 @@ class _Tiers(NamedTuple):
     per_period: bool = False  # the per-period deemed allocation amount (a schedule)
     projected: bool = False  # the review is a projection (tested every ``interval`` months)
     interval: int = 12  # months between projected review tests
+
+
+def compiled_tiers(rule: WaterfallRule) -> _Tiers:
+    """The rule as the compiled loop takes it (build it here, not field by field, so every clause
+    reaches the loop: the per-period convention and the projected review included)."""
+    n_parties = rule.shares.shape[1]
+    adjust = rule.adjust_shares if rule.adjust_shares is not None else np.zeros(n_parties)
+    return _Tiers(shares=np.ascontiguousarray(rule.shares, dtype=np.float64),
+                  hurdles=np.array([_HURDLE_CODES[h] for h in rule.hurdles], dtype=np.int64),
+                  inv=rule.investor, host=rule.host, simple=rule.compounding == "simple",
+                  clawback=rule.loss_treatment == "host-clawback",
+                  horizon=-1 if rule.review_horizon is None else rule.review_horizon,
+                  adjust=rule.adjust_shares is not None,
+                  adjust_shares=np.ascontiguousarray(adjust, dtype=np.float64),
+                  per_period=rule.compounding == "per-period",
+                  projected=rule.review_reading == "projected", interval=rule.review_interval)
 
 
 class _Rows(NamedTuple):
