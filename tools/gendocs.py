@@ -181,13 +181,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         for b in stale:
             verb = "is stale" if args.check else "rewritten"
-            print(f"{name}:{b.line}: {b.command}: {verb}")
+            print(f"{name}:{b.line}: {b.command}: {verb}", flush=True)
         if stale and args.check:
             status = 1
         elif stale:
             path.write_text(new, encoding="utf-8")
     if args.check and status:
-        print("run: python tools/gendocs.py", file=sys.stderr)
+        print("to rewrite them: python tools/gendocs.py", flush=True)
     return status
 
 
