@@ -231,11 +231,13 @@ def test_the_attribution_parts_equal_separate_runs_with_the_family_switched_off(
 
 
 def test_the_capped_readings_keep_the_investor_within_its_agreed_amount() -> None:
-    """The audit's case (issue 17): Korea's $200B is breached on most paths under the first reading."""
+    """The audit's case (issue 17): Korea's $200B is breached on some paths under the first reading
+    (most paths while the pipeline's MOU projects totalled exactly $200B; 38% of these 200 since
+    issue 14 F re-based them to $170.3B, leaving $29.7B of headroom for overruns)."""
     kw = dict(pipeline="korea-illustrative", paths=200, seed=7)
     old = simulate("us-korea-2025-11", overrun="investor-unlimited", **kw)  # type: ignore[arg-type]
     share, mean_excess, _ = old.exceedance("KR")
-    assert share > 0.5 and mean_excess > 0
+    assert 0 < share < 1 and mean_excess > 0
     for reading in ("host-beyond-cap", "abandon-at-cap"):
         res = simulate("us-korea-2025-11", overrun=reading, **kw)  # type: ignore[arg-type]
         i = res.parties.index("KR")
@@ -243,7 +245,8 @@ def test_the_capped_readings_keep_the_investor_within_its_agreed_amount() -> Non
         assert res.exceedance("KR")[0] == 0.0
         assert res.overrun_reading == reading and res.agreed["KR"] == 200e9
     host = simulate("us-korea-2025-11", overrun="host-beyond-cap", **kw)  # type: ignore[arg-type]
-    assert host.exceedance("US")[0] > 0.5  # the host pays what Korea's $200B does not cover
+    # the host pays what Korea's $200B does not cover: on the same paths, the same amounts
+    assert host.exceedance("US")[:2] == pytest.approx((share, mean_excess), rel=1e-9)
     with pytest.raises(ValueError, match="co-investors"):
         simulate("us-korea-2025-11", overrun="co-investors", **kw)  # type: ignore[arg-type]
 

@@ -3,6 +3,8 @@ tables are cut unless --all, --version, help without markup."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pledgelab import __version__
@@ -65,7 +67,9 @@ def test_units_read_consistently(capsys: pytest.CaptureFixture[str], monkeypatch
     monkeypatch.setenv("COLUMNS", "200")
     assert main(["run", "us-korea-2025-11"]) == 0
     out = capsys.readouterr().out
-    assert "$302.9B" in out and "2.03%" in out and "e+" not in out
+    # dollars in $B with one or two decimals and rates as percentages, never 1.2e+11 (the values
+    # themselves move with the data: the re-based pipeline of issue 14 F changed them)
+    assert re.search(r"\$\d[\d,]*\.\d{1,2}B", out) and re.search(r"\b\d+\.\d\d%", out) and "e+" not in out
 
 
 def test_every_option_has_help() -> None:
