@@ -15,6 +15,13 @@ Stages of one chunk of ``--paths`` paths (default 1,024: one block of the driver
 * ``chunk``: ``simulate_chunk`` as a whole, timed on its own (the stages are
   timed apart, so their sum need not equal it exactly).
 
+``before`` is the chunk as it was before issue 15 (``chunk_before`` below: the
+whole chunk through the engine at once, NumPy reductions, every row with several
+sign changes to the IRR's grid scan), timed interleaved with ``after`` so both
+see the same load. ``--cli N`` also times ``pledgelab simulate`` of N paths in a
+fresh process, twice (the second warm), against N times the chunk's time a path;
+``--pool N`` times the process pool (2 workers, chunks of 1,024) against serial.
+
 A cell is one (path, month, waterfall): the unit of the compiled waterfall loop.
 ``tracemalloc`` gives the peak of Python and NumPy allocations during one chunk
 (the memory the chunk touches beyond its inputs), not an assumption.
@@ -22,7 +29,8 @@ A cell is one (path, month, waterfall): the unit of the compiled waterfall loop.
 Ratios are of timings taken side by side in this run (the machine is shared and
 loaded; absolute times drift from run to run, ratios much less).
 
-Usage: ``.venv/bin/python benchmarks/kernel.py [--paths 1024] [--repeat 5] [--reference-paths 4]``
+Usage: ``.venv/bin/python benchmarks/kernel.py [--paths 1024] [--repeat 5] [--reference-paths 4]
+[--cli 10000] [--pool 8192]``
 """
 
 from __future__ import annotations
@@ -53,19 +61,65 @@ def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, list[float]]
     return statistics.median(times), times
 
 
+def chunk_before(job: Any, paths: slice) -> None:
+    """The chunk as computed before issue 15 (commit bb18323), for timing side by side."""
+    from pledgelab.drivers import draw
+    from pledgelab.engine import run_paths
+    from pledgelab.metrics import irr_monthly_codes
+
+    plan = job.plan
+    draws = draw(job.model, archetypes=plan.archetypes, build_months=plan.build_months,
+                 months=plan.months, paths=paths, seed=job.seed, benchmark_start=job.benchmark_start)
+    flows = run_paths(plan, draws)
+    disc = np.power(1.0 + job.discount_rate, -np.arange(plan.months) / 12.0)
+    keep = min(10_000, paths.stop) - paths.start
+    years = plan.months // 12
+    for i in range(len(flows.parties)):
+        net = flows.paid[i] + flows.got[i]
+        _ = -flows.paid[i].sum(axis=1), flows.got[i].sum(axis=1), (net * disc).sum(axis=1)
+        irr_monthly_codes(net, scan_only=True)
+        cum = np.cumsum(net, axis=1)
+        was_neg = np.maximum.accumulate(cum < -1e-6, axis=1)
+        back = was_neg & (cum >= -1e-6)
+        _ = np.where(back.any(axis=1), back.argmax(axis=1), -1), cum[:keep, 11: years * 12: 12]
+
+
+def side_by_side(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
+    """Median time of each function, the calls interleaved so that each sees the same load."""
+    for fn in fns.values():
+        fn()
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def peak_mib(fn: Callable[[], Any]) -> float:
+    tracemalloc.start()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--paths", type=int, default=1024)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--reference-paths", type=int, default=4)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--cli", type=int, default=0, help="paths of a pledgelab simulate run (0: skip)")
+    ap.add_argument("--pool", type=int, default=0, help="paths of the process-pool run (0: skip)")
     args = ap.parse_args()
     limits = threadpool_limits(limits=1)  # noqa: F841 - kept for the whole run
     pools = ", ".join(f"{p['internal_api']}={p['num_threads']}" for p in threadpool_info()) or "none"
 
     t0 = time.perf_counter()
     import pledgelab
-    from pledgelab.analysis._montecarlo import ChunkJob, simulate_chunk
+    from pledgelab.analysis._montecarlo import SUB_BLOCK, ChunkJob, simulate_chunk
     from pledgelab.drivers import draw, load_drivers
     from pledgelab.engine import Shock, make_plan, run_paths, run_reference
     from pledgelab.metrics import irr_monthly_codes
@@ -97,15 +151,20 @@ def main() -> None:
             irr_monthly_codes(net)
 
     t_draw, _ = median_time(do_draw, args.repeat)
-    t_engine, _ = median_time(lambda: run_paths(plan, d), args.repeat)
+    def do_engine() -> None:  # as the chunk runs it: SUB_BLOCK paths at a time
+        for s in range(0, args.paths, SUB_BLOCK):
+            run_paths(plan, d.take(slice(s, min(s + SUB_BLOCK, args.paths))))
+
+    t_engine, _ = median_time(do_engine, args.repeat)
     t_irr, _ = median_time(do_irr, args.repeat)
     t_chunk, all_chunk = median_time(lambda: simulate_chunk(job, paths), args.repeat)
     t_reduce = max(t_chunk - t_draw - t_engine - t_irr, 0.0)
 
-    tracemalloc.start()
-    simulate_chunk(job, paths)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    both = side_by_side({"before": lambda: chunk_before(job, paths),
+                         "after": lambda: simulate_chunk(job, paths)}, args.repeat)
+    peak = peak_mib(lambda: simulate_chunk(job, paths))
+    peak_before = peak_mib(lambda: chunk_before(job, paths))
+    peak_draw = peak_mib(do_draw)
     inputs = sum(a.nbytes for a in (d.benchmark, d.capex_factor, d.yield_factor, d.delay, d.abandon_at,
                                     d.recovery))
 
@@ -141,12 +200,54 @@ def main() -> None:
         print(f"| {name} | {val:.3f} | {val / args.paths * 1e6:,.0f} | {val / cells * 1e9:.1f} | "
               f"{val / t_chunk:.0%} |")
     print()
-    print(f"tracemalloc peak of one chunk: {peak / 2**20:,.0f} MiB (inputs {inputs / 2**20:,.1f} MiB)")
+    print(f"before vs after, interleaved, median of {args.repeat}: {both['before']:.3f} s vs "
+          f"{both['after']:.3f} s a chunk = {both['before'] / args.paths * 1e6:,.0f} vs "
+          f"{both['after'] / args.paths * 1e6:,.0f} µs a path: {both['before'] / both['after']:.1f}× faster")
+    print(f"tracemalloc peak of one chunk: after {peak:,.0f} MiB (of which the drivers' draw alone "
+          f"{peak_draw:,.0f} MiB), before {peak_before:,.0f} MiB; inputs {inputs / 2**20:,.1f} MiB")
     if args.reference_paths:
         ref = t_ref / args.reference_paths
         print(f"reference twin: {ref * 1e3:,.0f} ms a path ({args.reference_paths} paths); "
               f"the chunk is {ref / per_path:,.0f}× faster a path")
     print(f"bound of the issue (35–50 µs a path): the chunk is {per_path / 50e-6:.1f}× above 50 µs")
+    if args.cli:
+        cli_vs_kernel(args.cli, per_path)
+    if args.pool:
+        pool_efficiency(args.pool)
+
+
+def cli_vs_kernel(paths: int, per_path: float) -> None:
+    """``pledgelab simulate`` in a fresh process, twice (the second with Numba's cache warm)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("pledgelab")
+    cmd = [str(exe), "simulate", DEAL, "--pipeline", PIPE, "--paths", str(paths), "--seed", "7"]
+    walls = []
+    for _ in range(2):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+        walls.append(time.perf_counter() - t)
+    kernel = per_path * paths
+    print(f"pledgelab simulate --paths {paths:,}: {walls[0]:.1f} s cold, {walls[1]:.1f} s warm; the kernel's "
+          f"share {kernel:.1f} s (a path's time × paths): warm wall {walls[1] / kernel:.2f}× the kernel")
+
+
+def pool_efficiency(paths: int) -> None:
+    """Serial against the process pool (2 workers), chunks of 1,024, the same numbers."""
+    from pledgelab.analysis import simulate
+
+    kw = dict(pipeline=PIPE, paths=paths, seed=1, chunk_size=1024)
+    t = time.perf_counter()
+    a = simulate(DEAL, **kw)  # type: ignore[arg-type]
+    serial = time.perf_counter() - t
+    t = time.perf_counter()
+    b = simulate(DEAL, backend="process", workers=2, **kw)  # type: ignore[arg-type]
+    pool = time.perf_counter() - t
+    print(f"process pool, 2 workers, {paths:,} paths in chunks of 1,024: serial {serial:.1f} s, pool "
+          f"{pool:.1f} s (workers' start included): efficiency {serial / (2 * pool):.0%}; same numbers: "
+          f"{bool(np.array_equal(a.npv, b.npv))}")
 
 
 if __name__ == "__main__":

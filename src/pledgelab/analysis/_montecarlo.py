@@ -23,9 +23,10 @@ from functools import partial
 
 import numpy as np
 
+from pledgelab.analysis._reduce import reduce_parties
 from pledgelab.analysis._shocks import WorkforceShocks
 from pledgelab.drivers import BLOCK, Draws, DriverModel, draw
-from pledgelab.engine import Plan, run_paths
+from pledgelab.engine import PathFlows, Plan, run_paths
 from pledgelab.metrics import irr_monthly_codes
 
 FAN_PATHS = 10_000  # paths kept for fan charts (the first ones: a uniform sample)
@@ -100,55 +101,77 @@ def simulate_chunks(job: ChunkJob, chunks: tuple[slice, ...]) -> list[ChunkStats
     return out
 
 
+SUB_BLOCK = 32  # paths the engine runs at once inside a chunk: bounds its (paths × months) temporaries
+
+
 def _run_chunk(job: ChunkJob, paths: slice, draws: Draws,
                wf: tuple[np.ndarray, np.ndarray] | None) -> ChunkStats:
-    """Run and reduce the paths ``paths`` of a simulation, given their draws."""
+    """Run and reduce the paths ``paths`` of a simulation, given their draws.
+
+    The engine runs :data:`SUB_BLOCK` paths at a time and each sub-block is reduced
+    (:func:`pledgelab.analysis._reduce.reduce_parties`, the batched IRR) before the next
+    starts, so the working set is that of a sub-block whatever the chunk size; every
+    path's numbers are its own, so they do not depend on the sub-block either.
+    """
     plan = job.plan
-    flows = run_paths(plan, draws)
     n_months = plan.months
     disc = np.power(1.0 + job.discount_rate, -np.arange(n_months) / 12.0)
-    parties = flows.parties
+    parties = tuple(plan.deal.parties)
     n_p = draws.paths
     shape = (len(parties), n_p)
+    keep = max(0, min(FAN_PATHS, int(paths.stop)) - int(paths.start))
     out = ChunkStats(
         first=int(paths.start), contributed=np.zeros(shape), received=np.zeros(shape),
         npv=np.zeros(shape), irr=np.zeros(shape), irr_code=np.zeros(shape, dtype=np.int8),
-        payback=np.full(shape, -1, dtype=np.int64),
-        recovered=np.where((flows.recovered >= 0).all(axis=1),
-                           flows.recovered.max(axis=1, initial=-1), -1),
-        unrecovered=(flows.recovered < 0).sum(axis=1), waterfalls=int(flows.recovered.shape[1]),
-        review=flows.review_triggered.sum(axis=1), truncated=flows.truncated,
+        payback=np.full(shape, -1, dtype=np.int64), recovered=np.zeros(n_p, dtype=np.int64),
+        unrecovered=np.zeros(n_p, dtype=np.int64), waterfalls=0, review=np.zeros(n_p, dtype=np.int64),
+        truncated=np.zeros(n_p, dtype=bool), fan=np.zeros((len(parties), keep, n_months // 12)),
     )
-    keep = max(0, min(FAN_PATHS, int(paths.stop)) - int(paths.start))
-    years = n_months // 12
-    fan = np.zeros((len(parties), keep, years))
-    for i in range(len(parties)):
-        net = flows.paid[i] + flows.got[i]
-        out.contributed[i] = -flows.paid[i].sum(axis=1)
-        out.received[i] = flows.got[i].sum(axis=1)
-        out.npv[i] = (net * disc).sum(axis=1)  # row by row: the same bits for any chunk size
-        monthly, codes = irr_monthly_codes(net)
-        out.irr[i] = np.power(1.0 + monthly, 12.0) - 1.0
-        out.irr_code[i] = codes
-        cum = np.cumsum(net, axis=1)
-        was_neg = np.maximum.accumulate(cum < -1e-6, axis=1)
-        back = was_neg & (cum >= -1e-6)
-        out.payback[i] = np.where(back.any(axis=1), back.argmax(axis=1), -1)
-        if keep:
-            fan[i] = cum[:keep, 11: years * 12: 12]
-    out.fan = fan
+    guarantees = any(t.method == "guarantee" for t in plan.deal.tranches)
+    if guarantees:
+        out.g_called, out.g_undrawn = np.zeros(n_p), np.zeros(n_p)
+    if plan.fx_rule is not None:
+        out.fx_peak = np.zeros(n_p)
+        out.fx_requests, out.fx_accepted, out.fx_deferred = (np.zeros(n_p, dtype=np.int64) for _ in range(3))
+    for s in range(0, n_p, SUB_BLOCK):
+        rows = slice(s, min(s + SUB_BLOCK, n_p))
+        part = draws if (s == 0 and rows.stop == n_p) else draws.take(rows)
+        _reduce_block(run_paths(plan, part), out, rows, disc, keep, guarantees)
     if wf is not None:
         out.wf_delay, out.wf_hit = wf
-    if flows.called is not None and flows.guaranteed is not None and \
-            any(t.method == "guarantee" for t in plan.deal.tranches):
-        out.g_called = flows.called
-        out.g_undrawn = flows.guaranteed.max(axis=1, initial=0.0)
-    if flows.fx is not None:
-        out.fx_peak = flows.fx.peak()
-        out.fx_requests = np.count_nonzero(flows.fx.requests, axis=1)
-        out.fx_accepted = np.count_nonzero(flows.fx.requests > 0, axis=1)
-        out.fx_deferred = np.count_nonzero(flows.fx.deferred, axis=1)
     return out
+
+
+def _reduce_block(flows: PathFlows, out: ChunkStats, rows: slice, disc: np.ndarray, keep: int,
+                  guarantees: bool) -> None:
+    """Write the outcomes of the paths ``rows`` of a chunk, run as ``flows``, into ``out``."""
+    n = rows.stop - rows.start
+    n_parties = len(flows.parties)
+    net = np.empty_like(flows.paid)
+    kept = max(0, min(keep - rows.start, n))
+    fan = np.zeros((n_parties, kept, out.fan.shape[2]))
+    reduce_parties(flows.paid, flows.got, disc, kept, net, out.contributed[:, rows],
+                   out.received[:, rows], out.npv[:, rows], out.payback[:, rows], fan)
+    if kept:
+        out.fan[:, rows.start : rows.start + kept] = fan
+    for i in range(n_parties):
+        monthly, codes = irr_monthly_codes(net[i])
+        out.irr[i, rows] = np.power(1.0 + monthly, 12.0) - 1.0
+        out.irr_code[i, rows] = codes
+    rec = flows.recovered
+    out.recovered[rows] = np.where((rec >= 0).all(axis=1), rec.max(axis=1, initial=-1), -1)
+    out.unrecovered[rows] = (rec < 0).sum(axis=1)
+    out.waterfalls = int(rec.shape[1])
+    out.review[rows] = flows.review_triggered.sum(axis=1)
+    out.truncated[rows] = flows.truncated
+    if guarantees and flows.called is not None and flows.guaranteed is not None:
+        out.g_called[rows] = flows.called
+        out.g_undrawn[rows] = flows.guaranteed.max(axis=1, initial=0.0)
+    if flows.fx is not None:
+        out.fx_peak[rows] = flows.fx.peak()
+        out.fx_requests[rows] = np.count_nonzero(flows.fx.requests, axis=1)
+        out.fx_accepted[rows] = np.count_nonzero(flows.fx.requests > 0, axis=1)
+        out.fx_deferred[rows] = np.count_nonzero(flows.fx.deferred, axis=1)
 
 
 def chunk_slices(paths: int, chunk: int) -> Iterator[slice]:
