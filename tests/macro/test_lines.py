@@ -13,7 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pledgelab.macro.lines import LINE_IDS, export_loss, rate_on, tariff_paid, trade_effect
+from pledgelab.macro.lines import (
+    LINE_IDS,
+    export_loss,
+    rate_on,
+    tariff_paid,
+    tariff_paid_in_year,
+    trade_effect,
+)
 
 D = dt.date
 IMPORTS, EXEMPT, AUTOS = 123.7e9, 0.15, 31.2e9
@@ -149,3 +156,19 @@ def test_lines_against_the_record_on_any_day(day: int, lumber: float, pharma: fl
                 paid += r.rate * want_bases[r.line.id]
     assert t.total("paid") == pytest.approx(paid)
     assert t.total("paid_at") == pytest.approx(rate * sum(want_bases.values()))
+
+
+def test_tariff_paid_in_a_year_day_by_day() -> None:
+    rows = {r.line.id: r for r in tariff_paid_in_year("KR", 2026)}
+    # reciprocal: 54 days at 15% (to 2026-02-23), 150 at Section 122's 10%, the rest not in the record
+    rec = rows["reciprocal"]
+    assert rec.days == 54 + 150
+    assert rec.paid == pytest.approx(RECIPROCAL * (54 * 0.15 + 150 * 0.10) / 365)
+    assert rec.mean_rate == pytest.approx((54 * 0.15 + 150 * 0.10) / 204)
+    assert "204 of 365" in rec.why
+    assert rows["autos"].paid == pytest.approx(0.15 * AUTOS) and rows["autos"].days == 365
+    assert rows["lumber"].paid is None and rows["lumber"].days == 365  # a rate, but no base
+    # 2025: the 10% from May, the deal's 15% from 2025-08-07; autos 15% from 2025-11-01 (61 days)
+    r25 = {r.line.id: r for r in tariff_paid_in_year("KR", 2025)}
+    assert r25["reciprocal"].paid == pytest.approx(RECIPROCAL * (98 * 0.10 + 147 * 0.15) / 365)
+    assert r25["autos"].paid == pytest.approx(AUTOS * 0.15 * 61 / 365)

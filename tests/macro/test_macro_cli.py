@@ -64,3 +64,14 @@ def test_tariffs_paid_bad_line_is_a_usage_error(capsys: pytest.CaptureFixture[st
         main(["tariffs", "us-korea-2025-11", "--paid", "--base", "steel=1e9"])
     assert exc.value.code == 2
     assert "LINE=USD with LINE one of reciprocal" in capsys.readouterr().err
+
+
+def test_tariffs_paid_in_a_year(capsys: pytest.CaptureFixture[str]) -> None:
+    tables = _json(capsys, "tariffs", "us-korea-2025-11", "--paid", "--year", "2026")
+    t = tables[-1]
+    rows = {r[0]: r for r in t["rows"]}  # type: ignore[attr-defined]
+    reciprocal = 123.7e9 * 0.85 - 31.2e9
+    # 54 days at 15%, 150 at Section 122's 10%; autos at 15% all year
+    assert rows["reciprocal"][4] == pytest.approx(reciprocal * (54 * 0.15 + 150 * 0.10) / 365)
+    assert rows["autos"][4] == pytest.approx(0.15 * 31.2e9)
+    assert rows["total 2026 (lines priced)"][4] == pytest.approx(rows["reciprocal"][4] + rows["autos"][4])

@@ -233,6 +233,9 @@ def _tariffs(add: Add) -> None:
                     help="with --paid: also the tariff paid at this rate on every line (0.25 for 25%%)")
     sp.add_argument("--step-up", type=tariff_rate, default=None,
                     help="with --paid: the rate every line steps up to (default: the announced step-up)")
+    sp.add_argument("--year", type=argtype("horizon_year"), default=None,
+                    help="with --paid: also the tariff paid in this calendar year, day by day at the "
+                    "rates the record gives")
     sp.add_argument("--base", type=line_base, action="append", metavar="LINE=USD",
                     help="with --paid: a line's trade base a year where the record has none (repeatable)")
 

@@ -256,4 +256,21 @@ def paid_tables(args: argparse.Namespace, deal: TermSheet) -> list[Table]:
                        "(give --step-up and --base).")
     e.notes.append("Exports lost = base x min(1, elasticity x pass-through x (to - from) / (1 + from)); "
                    "value added = the value-added share x that; share of GDP over the latest GDP.")
-    return [t, e]
+    tables = [t, e]
+    year = getattr(args, "year", None)
+    if year is not None:
+        from pledgelab.macro.lines import tariff_paid_in_year
+
+        y = Table(f"{deal.id}: US tariff on {eco}'s goods by line paid in {year}, day by day at the rates "
+                  f"the record gives", [Column("line"), Column("base a year", "usd"), Column("days priced"),
+                                        Column("mean rate", "pct"), Column(f"paid in {year}", "usd")])
+        in_year = tariff_paid_in_year(eco, year, bases=bases)
+        for yl in in_year:
+            y.rows.append([yl.line.id, yl.base, str(yl.days), yl.mean_rate, yl.paid])
+        y.rows.append([f"total {year} (lines priced)", None, "", None,
+                       sum(yl.paid for yl in in_year if yl.paid is not None)])
+        y.notes.extend(f"{yl.line.id}: {yl.why}" for yl in in_year if yl.why and yl.base is not None)
+        y.notes.append("Paid = the sum over the days with a rate of rate x base / days in the year; days "
+                       "the record does not price count for nothing.")
+        tables.append(y)
+    return tables

@@ -277,6 +277,53 @@ def tariff_paid(economy: str, *, on: dt.date | None = None, rate: float | None =
     return PaidTable(economy=economy, on=when, rate_x=rate, rows=tuple(rows), notes=tuple(notes))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class YearLine:
+    """One line over one calendar year, day by day: days the record prices, their mean rate, the tariff."""
+
+    line: Line
+    base: float | None
+    days: int  # days of the year with a rate in force in the record
+    mean_rate: float | None  # over those days
+    paid: float | None  # sum over those days of rate x base / days in the year
+    why: str = ""
+
+
+def tariff_paid_in_year(economy: str, year: int, *, bases: Mapping[str, float] | None = None,
+                        data: MacroData | None = None) -> tuple[YearLine, ...]:
+    """Tariff paid on each line in calendar ``year``, day by day at the rates the record gives.
+
+    ``paid = sum over the days with a rate of rate(day) x base / days in the year``, so a
+    rate that changes mid-year (Section 122 from 2026-02-24) counts for its days only and
+    days the record does not price (after Section 122's 150 days) count for nothing; the
+    row says how many days were priced.
+    """
+    data = data or load_macro("tariffs")
+    if economy not in RECORD_LAYERS:
+        raise ValueError(f"no tariff lines for {economy!r}; known: {', '.join(RECORD_LAYERS)}")
+    if not 1950 <= year <= 2150:
+        raise ValueError(f"year must be a calendar year between 1950 and 2150, got {year!r}")
+    got = line_bases(economy, data=data, bases=bases)
+    days = np.arange(np.datetime64(f"{year:04d}-01-01"), np.datetime64(f"{year + 1:04d}-01-01"))
+    out = []
+    for line in LINES:
+        r = _rates(RECORD_LAYERS[economy], data.regimes, days, line.sector)
+        priced = ~np.isnan(r)
+        n = int(priced.sum())
+        mean = float(r[priced].mean()) if n else None
+        b = got[line.id]
+        if isinstance(b, str):
+            out.append(YearLine(line=line, base=None, days=n, mean_rate=mean, paid=None,
+                                why=f"no trade base: {b}"))
+            continue
+        base = float(b.value)
+        paid = float(np.sum(r[priced]) * base / days.size) if n else None
+        why = "" if n == days.size else (f"the record prices {n} of {days.size} days" if n
+                                         else f"no rate in force in {year} in the record")
+        out.append(YearLine(line=line, base=base, days=n, mean_rate=mean, paid=paid, why=why))
+    return tuple(out)
+
+
 def export_loss(base: float, from_rate: float, to_rate: float, *, elasticity: float,
                 incidence: float) -> float:
     """Exports lost a year on ``base`` when the rate moves ``from_rate`` -> ``to_rate`` (module docstring)."""
@@ -346,11 +393,13 @@ __all__ = [
     "LineRow",
     "PaidTable",
     "TradeEffect",
+    "YearLine",
     "default_date",
     "export_loss",
     "latest_gdp",
     "line_bases",
     "rate_on",
     "tariff_paid",
+    "tariff_paid_in_year",
     "trade_effect",
 ]
