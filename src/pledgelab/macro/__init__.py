@@ -71,6 +71,7 @@ from pledgelab.macro.lines import (
     TradeEffect,
     export_loss,
     tariff_paid,
+    tariff_paid_in_year,
     trade_effect,
 )
 from pledgelab.macro.measures import MeasureValue, Ratio, macro_measures, pledge_ratios, register_measure
@@ -152,6 +153,7 @@ __all__ = [
     "scenarios_for",
     "tariff_benefit",
     "tariff_paid",
+    "tariff_paid_in_year",
     "tariff_relief",
     "tariff_savings",
     "trade_base",
