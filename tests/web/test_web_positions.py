@@ -53,7 +53,8 @@ def test_every_number_opens_its_explanation(browser: Any) -> None:
                "details\").open = true")
     text = browser.js("return document.querySelector(\"td[data-deal='us-korea-2025-11']"
                       "[data-point='timeline'] details\").textContent")
-    assert "timeline.annual_cap" in text and "agreed" in text and "disputed" in text
+    # Korea's funding lag is `reported` since the 2026 corrections (record-2026 item 9), no longer disputed
+    assert "timeline.annual_cap" in text and "agreed" in text and "reported" in text
     browser.shots("positions")
     browser.check_clean()
 
