@@ -45,3 +45,18 @@ def test_the_readings_differ_in_when_they_trigger() -> None:
     assert got["projected"].first is not None and got["realised"].first is not None
     assert got["projected"].first < got["realised"].first
     assert got["projected"].investor_npv == got["realised"].investor_npv
+
+
+def test_the_screen_command_on_both_pipelines(capsys: pytest.CaptureFixture[str]) -> None:
+    kr = _json(capsys, "screen", "us-korea-2025-11")[0]
+    want = screen(load_deal("us-korea-2025-11"), load_pipeline("korea-illustrative"))
+    assert want is not None
+    assert {r[0]: r[1] for r in kr["rows"]} == {v.project: v.verdict for v in want.verdicts}
+    jp = _json(capsys, "screen", "us-japan-2025-09")[0]  # no screen in the Japan MOU
+    assert "for information" in " ".join(jp["notes"])
+    assert len(jp["rows"]) == len(load_pipeline("japan-first-tranche").projects)
+
+
+def test_the_screen_command_rejects_a_bad_clause(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["screen", "us-korea-2025-11", "--set", "governance.screen_failure=bogus"]) == 2
+    assert "governance.screen_failure" in capsys.readouterr().err

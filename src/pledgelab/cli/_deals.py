@@ -20,7 +20,7 @@ from pledgelab.analysis import (
     review_readings,
 )
 from pledgelab.cli._shared import discount_rate, load, pipeline_for, used
-from pledgelab.engine import RunResult, run
+from pledgelab.engine import RunResult, run, screen
 from pledgelab.metrics import PartyOutcome, cash_flows, deal_outcome, party_outcomes
 from pledgelab.report import Column, Table, usd
 from pledgelab.report.governance import review_lines, screen_table, screen_words
@@ -158,6 +158,18 @@ def cmd_run(args: argparse.Namespace) -> list[Table]:
     deal = load(args, args.deal)
     pipe, label = pipeline_for(deal, args.pipeline)
     return _outcome_tables(run(deal, pipe), discount_rate(deal, args.discount_rate), label)
+
+
+def cmd_screen(args: argparse.Namespace) -> list[Table]:
+    """``pledgelab screen DEAL``: the "commercially reasonable" screen on every project of the
+    pipeline (computed for information when the deal has none)."""
+    deal = load(args, args.deal)
+    pipe, label = pipeline_for(deal, args.pipeline)
+    result = screen(deal, pipe, always=True)
+    assert result is not None
+    t = screen_table(result, f"{deal.id} × {pipe.id}: the \"commercially reasonable\" screen")
+    t.notes.append(f"Pipeline: {label}")
+    return [t]
 
 
 def _compared(args: argparse.Namespace) -> tuple[list[TermSheet], str]:

@@ -11,7 +11,15 @@ from pathlib import Path
 from pledgelab._limits import argtype, date_arg
 from pledgelab.cli._analysis import register as _analyses
 from pledgelab.cli._checks import database_url, output_file
-from pledgelab.cli._deals import cmd_cashflows, cmd_compare, cmd_deals, cmd_explain, cmd_run, cmd_show
+from pledgelab.cli._deals import (
+    cmd_cashflows,
+    cmd_compare,
+    cmd_deals,
+    cmd_explain,
+    cmd_run,
+    cmd_screen,
+    cmd_show,
+)
 from pledgelab.cli._drivers import cmd_drivers
 from pledgelab.cli._funding import cmd_funding
 from pledgelab.cli._ledger import cmd_ledger, cmd_token
@@ -89,6 +97,12 @@ def _deals(add: Add) -> None:
         if name == "explain":
             sp.add_argument("--party", required=True, help="party code, e.g. KR or US")
             sp.add_argument("--period", required=True, help="month as YYYY-MM")
+    sp = add("screen", "the \"commercially reasonable\" screen on every project of a pipeline",
+             cmd_screen)
+    sp.add_argument("deal", help=DEAL)
+    _set(sp)
+    sp.add_argument("--pipeline", help="shipped pipeline id or path (default: the shipped "
+                    "pipeline for the deal's investor)")
     sp = add("compare", "deals side by side: the four sticking points and outcomes", cmd_compare)
     sp.add_argument("deals", nargs="+", help="deal or scenario ids, or term-sheet or scenario files")
     _set(sp, every=True)

@@ -74,7 +74,7 @@ class Screen:
     deal: str
     rate: float  # deemed interest per year (benchmark plus spread)
     convention: str  # distribution.deemed_compounding
-    on_failure: str  # governance.screen_failure
+    on_failure: str  # governance.screen_failure; "none" when the deal has no screen (for information)
     clause: str  # the clause path of the screen
     verdicts: tuple[ScreenVerdict, ...]
 
@@ -141,14 +141,17 @@ def screen_project(deal: TermSheet, project: Project, *, consent: bool | None = 
                          recovered_month=rec if rec >= 0 else None, life_months=n)
 
 
-def screen(deal: TermSheet, pipeline: Pipeline) -> Screen | None:
-    """Every project of ``pipeline`` through ``deal``'s screen; None when the deal has none."""
-    if not has_screen(deal):
+def screen(deal: TermSheet, pipeline: Pipeline, *, always: bool = False) -> Screen | None:
+    """Every project of ``pipeline`` through ``deal``'s screen; None when the deal has none, unless
+    ``always`` (the test computed for information: ``Screen.on_failure`` is then ``none``)."""
+    applies = has_screen(deal)
+    if not applies and not always:
         return None
+    key = "governance.commercially_reasonable"
     return Screen(deal=deal.id, rate=deemed_rate(deal),
                   convention=str(deal.value("distribution.deemed_compounding")),
-                  on_failure=str(deal.value("governance.screen_failure")),
-                  clause=deal.clause("governance.commercially_reasonable").path,
+                  on_failure=str(deal.value("governance.screen_failure")) if applies else "none",
+                  clause=deal.clause(key).path if key in deal.clauses else "none",
                   verdicts=tuple(screen_project(deal, p) for p in pipeline.projects))
 
 

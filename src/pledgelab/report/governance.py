@@ -19,6 +19,7 @@ _ON_FAILURE = {
     "financed-with-consent": "financed as planned, consent assumed given (flagged here, never silently)",
     "not-financed": "left out of the run (the Investment Committee does not recommend it)",
     "declined": "declined by the investor (the non-funding clauses apply)",
+    "none": "the deal has no screen, so nothing follows from it (computed for information)",
 }
 
 
@@ -33,6 +34,10 @@ def screen_table(screen: Screen, title: str) -> Table:
         t.rows.append([v.project, v.verdict, v.principal, v.cash, v.deemed_interest, v.shortfall,
                        v.shortfall_pv, "—" if v.recovered_month is None else str(v.recovered_month),
                        str(v.life_months)])
+    if screen.on_failure == "none":
+        t.notes.append("This deal has no \"commercially reasonable\" screen (governance."
+                       "commercially_reasonable false or absent): the test is computed for "
+                       "information only and changes nothing in a run.")
     t.notes.append(
         f"The rule ({screen.clause}): a project is commercially reasonable when its cash over its "
         f"life recovers its principal plus deemed interest at {100 * screen.rate:.2f}%/yr "
