@@ -50,6 +50,7 @@ from pledgelab.engine._schedule import (
     vehicle_plan,
 )
 from pledgelab.engine._waterfall import WaterfallResult, WaterfallRule, compile_rule, run_waterfall
+from pledgelab.engine._windows import waterfall_windows
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet
 
@@ -322,13 +323,9 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     if trace:
         _traced_waterfalls(plan, wf_in, rates, sink, flows, inv_dist)
     elif wf_in:
-        # every waterfall of every path in one call: rows are (waterfall, path)
+        # every waterfall of every path, each over the months where it can act: rows are (waterfall, path)
         n_wf = len(wf_in)
-        path_of_row = np.tile(np.arange(n_paths), n_wf)
-        wf = run_waterfall(plan.rule, np.concatenate([w[2] for w in wf_in]),
-                           np.concatenate([w[3] for w in wf_in]), rates,
-                           np.concatenate([w[4] for w in wf_in]), detail=False,
-                           rate_row=path_of_row, out_row=path_of_row, n_out=n_paths)
+        wf = waterfall_windows(plan.rule, [(w[2], w[3], w[4]) for w in wf_in], np.ascontiguousarray(rates))
         for i, party in enumerate(plan.rule.parties):
             add(party, "distribution", wf.paid[:, :, i] + wf.clawback[:, :, i], project=POOL,
                 clause=deal.clause("distribution.tiers").path)

@@ -1,0 +1,66 @@
+"""The waterfalls of a block of paths, each run only over the months in which something can happen.
+
+A project's waterfall has nothing to do before its first capital call or cash,
+and nothing after its last cash, its review test and its settlement month: the
+balance is zero before (accrual on zero adds zero) and nothing is paid after.
+Those months are most of the run (a project lives 30 to 40 years of a horizon
+of 90), so each waterfall of a block runs through the compiled waterfall of
+:mod:`pledgelab.engine._waterfall` (``run_waterfall``, one implementation of
+the rule) on its window only: from the first month any of the block's paths
+has a flow to one past the last month any path can still change an output.
+
+One exception is possible in principle: a balance left within the waterfall's
+tolerance of zero (1e-9 of the contributions) without the hurdle being crossed
+exactly, which the untrimmed run would let grow by accrual past the tolerance
+after the window. The kernel property tests (kernel = reference twin) hold
+with the windows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pledgelab.engine._waterfall import WaterfallResult, WaterfallRule, run_waterfall
+
+
+def waterfall_windows(rule: WaterfallRule, inputs: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+                      rates: np.ndarray) -> WaterfallResult:
+    """Every waterfall of a block of paths: ``inputs[j]`` is waterfall ``j``'s contributions and
+    cash (paths, months) and its settlement month (paths,); ``rates`` the deemed rate per year
+    (paths, months). Returns the sums by party over the waterfalls (paths, months, parties) and,
+    per row ``j * paths + p``, the recovery month and whether the review triggered — as
+    ``run_waterfall`` on all rows at once with ``out_row`` the path would."""
+    n_paths, n_months = rates.shape
+    n_parties = rule.shares.shape[1]
+    paid = np.zeros((n_paths, n_months, n_parties))
+    claw = np.zeros_like(paid)
+    n_rows = len(inputs) * n_paths
+    recovered = np.full(n_rows, -1, dtype=np.int64)
+    review_month = np.full(n_rows, -1, dtype=np.int64)
+    triggered = np.zeros(n_rows, dtype=np.bool_)
+    horizon = rule.review_horizon
+    for j, (contrib, cash, final) in enumerate(inputs):
+        active = (contrib != 0.0) | (cash != 0.0)
+        busy = active.any(axis=1)
+        if not busy.any():
+            continue  # no flow on any path: nothing is paid, nothing recovered or reviewed
+        first = int(active[busy].argmax(axis=1).min())
+        last = n_months - 1 - active[:, ::-1].argmax(axis=1)
+        stop = np.where(busy, last, -1)
+        stop = np.maximum(stop, np.broadcast_to(np.asarray(final, dtype=np.int64), (n_paths,)))
+        if horizon is not None:
+            put = contrib > 0.0
+            has = put.any(axis=1)
+            stop = np.maximum(stop, np.where(has, put.argmax(axis=1) + horizon, -1))
+        end = min(int(stop.max()) + 1, n_months)
+        window = slice(first, end)
+        wf = run_waterfall(rule, contrib[:, window], cash[:, window], rates[:, window],
+                           np.asarray(final, dtype=np.int64) - first, detail=False)
+        paid[:, window] += wf.paid
+        claw[:, window] += wf.clawback
+        rows = slice(j * n_paths, (j + 1) * n_paths)
+        recovered[rows] = np.where(wf.recovered >= 0, wf.recovered + first, -1)
+        review_month[rows] = np.where(wf.review_month >= 0, wf.review_month + first, -1)
+        triggered[rows] = wf.review_triggered
+    return WaterfallResult(by_tier=None, paid=paid, clawback=claw, balance=np.zeros((0, 0)),
+                           recovered=recovered, review_month=review_month, review_triggered=triggered)
