@@ -89,3 +89,37 @@ def test_saved_scenario_and_shared_link_reproduce_the_variant(browser: Any) -> N
     browser.wait("document.body.dataset.runs == '1'")
     assert _cell(browser, "variant") == variant
     browser.check_clean()
+
+
+def test_a_table_clause_is_edited_as_json_like_the_cli(browser: Any) -> None:
+    shares = '.clause[data-path="distribution.tiers"]'
+    tiers = ('[{"shares": {"KR": 0.6, "US": 0.4}, "until": "deemed-allocation-amount"}, '
+             '{"shares": {"KR": 0.1, "US": 0.9}, "until": "end"}]')
+    browser.open(f"/whatif?deal={DEAL}")
+    browser.wait(f"document.querySelector('{shares} textarea[data-input]')")
+    base = _cell(browser, "base")
+
+    def write(text: str) -> None:
+        from selenium.webdriver.common.keys import Keys
+        seen = browser.js("return document.body.dataset.answers || '0'")
+        box = browser.d.find_element("css selector", shares + " [data-input]")
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys(text, Keys.TAB)
+        browser.wait(f"(document.body.dataset.answers || '0') != '{seen}'")
+
+    write(tiers)
+    want = _npv(cli("run", DEAL, "--set", "distribution.tiers=" + tiers), "KR")
+    assert _cell(browser, "variant") == want != base
+    # not JSON: the message beside the field, nothing run, nothing changed
+    write('[{"shares": {"KR": 0.6,')
+    shown = browser.js(f"return document.querySelector('{shares} .field-error').textContent")
+    assert "not valid JSON" in shown
+    assert _cell(browser, "variant") == want
+    # the share link carries the JSON and reproduces the variant
+    write(tiers)
+    link = browser.js("return document.getElementById('share-link').value")
+    assert "distribution.tiers" in link
+    browser.d.get(link)
+    browser.wait("document.body.dataset.runs == '1'")
+    assert _cell(browser, "variant") == want
+    browser.check_clean()

@@ -47,6 +47,7 @@ const PL = (() => {
       return v.map(x => value(x, "")).join(", ");
     }
     if (typeof v === "boolean") return v ? "yes" : "no";
+    if (typeof v === "object") return Object.entries(v).map(([k, x]) => k + " " + value(x, "")).join(", ");
     if (typeof v === "number") {
       if (unit && unit.startsWith("USD")) return usd(v) + (UNIT_WORDS[unit] || "");
       if (unit === "per-year" || unit === "tariff-rate") return pct(v) + (unit === "per-year" ? " a year" : "");

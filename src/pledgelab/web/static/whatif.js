@@ -12,16 +12,19 @@
   const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i;
 
   function isNumeric(c) { return typeof c.value === "number" || (c.value === null && NUMERIC_UNITS.test(c.unit || "")); }
+  // A list or table clause (sectors, tiers, shares): edited as JSON text, checked by the API's reader.
+  function isStructured(c) { return Array.isArray(c.value) || (c.value !== null && typeof c.value === "object"); }
   // The text typed into a field as the value sent to the API: a number when it reads as one; else the
   // text itself, so the API's reader says what is wrong with it.
   function parse(c, text) {
     const t = text.trim();
+    if (isStructured(c)) return JSON.parse(t);  // a SyntaxError is shown beside the field
     if (isNumeric(c) && NUMBER.test(t)) return Number(t);
     if (typeof c.value === "boolean") return t === "true";
     if (isNumeric(c) && (t === "" || t === "none")) return null;
     return t;
   }
-  function plain(v) { return v === null || v === undefined ? "" : String(v); }
+  function plain(v) { return v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v); }
 
   function fieldError(path, msg) {
     const box = document.querySelector(`.clause[data-path="${CSS.escape(path)}"]`);
@@ -33,7 +36,13 @@
   }
 
   async function change(c, text) {
-    const v = parse(c, text);
+    let v;
+    try { v = parse(c, text); } catch (e) {
+      fieldError(c.path, "not valid JSON (" + e.message + "): write a list as [\"a\", \"b\"] and a table as {\"KR\": 0.5}");
+      document.getElementById("run-status").textContent = "Not run: the value of " + c.label + " is not valid JSON (see beside the field). Nothing changed.";
+      document.body.dataset.answers = String(Number(document.body.dataset.answers || 0) + 1);
+      return;
+    }
     const cand = {...S.accepted};
     if (JSON.stringify(v) === JSON.stringify(c.value)) delete cand[c.path]; else cand[c.path] = v;
     const status = document.getElementById("run-status");
@@ -67,25 +76,27 @@
     if (typeof c.value === "boolean") {
       input = el("select", {id, "data-input": "1"}, ["true", "false"].map(v =>
         el("option", {value: v, selected: start === v}, v === "true" ? "yes" : "no")));
+    } else if (isStructured(c)) {
+      input = el("textarea", {id, "data-input": "1", rows: 3, cols: 44, spellcheck: "false",
+        "aria-describedby": id + "-err " + id + "-unit"}, start);
     } else if (!isNumeric(c) && c.alternatives.length) {
       const opts = [c.value, ...c.alternatives.map(a => a.value)].map(plain);
       if (!opts.includes(start)) opts.push(start);
       input = el("select", {id, "data-input": "1"}, opts.map((v, i) => el("option", {value: v, selected: v === start},
         v + (i === 0 ? " (the deal's value)" : ""))));
-    } else if (Array.isArray(c.value) || (c.value !== null && typeof c.value === "object")) {
-      return el("div", {class: "edit small"}, "Edited in a scenario file (", el("code", {}, c.path), "), not here.");
     } else {
       input = el("input", {id, type: "text", value: start, "data-input": "1", inputmode: isNumeric(c) ? "decimal" : null,
         size: 18, "aria-describedby": id + "-err " + id + "-unit", autocomplete: "off"});
     }
     input.addEventListener("change", () => change(c, input.value));
-    const alts = isNumeric(c) ? c.alternatives.map(a => el("button", {type: "button", class: "secondary",
+    const alts = isNumeric(c) || isStructured(c) ? c.alternatives.map(a => el("button", {type: "button", class: "secondary",
       onclick: () => { input.value = plain(a.value); change(c, input.value); }},
       "use " + value(a.value, c.unit) + (a.label ? " (" + a.label + ")" : ""))) : [];
     const back = el("button", {type: "button", class: "secondary back", onclick: () => { input.value = plain(c.value); change(c, input.value); }}, "back to the deal's value");
     return el("div", {class: "edit"},
       el("label", {for: id}, "Value"), input,
-      el("span", {id: id + "-unit", class: "small"}, "unit: " + (c.unit || "none") + (isNumeric(c) ? " (now " + value(c.value, c.unit) + ")" : "")),
+      el("span", {id: id + "-unit", class: "small"}, "unit: " + (c.unit || "none") + (isNumeric(c) ? " (now " + value(c.value, c.unit) + ")" : "") +
+        (isStructured(c) ? " — JSON: a list as [\"a\", \"b\"], a table as {\"KR\": 0.5, \"US\": 0.5}" : "")),
       alts, back,
       el("span", {class: "field-error", id: id + "-err", role: "alert"}));
   }
