@@ -100,6 +100,19 @@ def test_records_resting_only_on_aggregators_are_flagged(ledger: Ledger) -> None
     assert "pledge:MY-2025-08" not in report["MY-2025-08"].weak_sources
     # the Special Act rests on the Korea Herald and CNA (press)
     assert not any("act-passed" in w for w in report["KR-2025-11"].weak_sources)
+    # Japan's first Consultation Committee meeting now rests on Jiji Press and the Yomiuri; the
+    # second still rests on an aggregator alone and stays listed
+    assert "milestone:JP-2025-09@2025-12-18/committee" not in weak
+    assert "milestone:JP-2025-09@2025-12-23/committee" in weak
+
+
+def test_the_federal_register_notice_is_the_primary_source(ledger: Ledger) -> None:
+    doc = ledger.dump()
+    fr = "https://www.govinfo.gov/content/pkg/FR-2025-12-04/html/2025-21940.htm"
+    assert {s["url"]: s["reliability"] for s in doc["source"]}[fr] == "primary"
+    notice = next(m for m in doc["milestone"] if m["event"] == "tariff-notice")
+    assert notice["date"] == "2025-12-04" and fr in notice["sources"]
+    assert "2025-11-01" in notice["text"] and "2025-11-14" in notice["text"]
 
 
 @pytest.mark.parametrize(("today", "age", "stale"), [
