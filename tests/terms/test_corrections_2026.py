@@ -10,12 +10,15 @@ corrections for readers.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from builders import pipeline, project, variant
+from pledgelab.engine import run
 from pledgelab.terms import Status, load_deal
 
 DEALS = Path(__file__).resolve().parents[2] / "src" / "pledgelab" / "data" / "deals"
@@ -130,11 +133,23 @@ def test_item_10_japan_sectors_keep_the_named_list_in_the_note() -> None:
         assert named in note, named
 
 
-def test_item_10_a_battery_project_now_finds_the_japan_tranche() -> None:
-    # The sector routing rule: a project goes to a tranche that names its sector, else to one
-    # that says `any`. Under the closed list of eight a battery project found none.
-    sectors = load_deal("us-japan-2025-09").tranches[0].value("sectors")
-    assert "any" in sectors and "batteries" not in sectors
+OLD_JAPAN_SECTORS = ("semiconductors", "pharmaceuticals", "metals", "critical-minerals",
+                     "shipbuilding", "energy", "ai", "quantum-computing")
+
+
+@pytest.mark.parametrize("sector", ["batteries", "automobiles", "aviation"])
+def test_item_10_a_battery_auto_or_aviation_project_is_now_financed_by_japan(sector: str) -> None:
+    # one $1B project noticed in 2026: financed under the shipped deal, refused under the closed
+    # list of eight the file held before (a project goes only to a tranche naming its sector or `any`)
+    pipe = pipeline(project("p", capex=1e9, notice=dt.date(2026, 3, 2), sector=sector))
+    now = run(load_deal("us-japan-2025-09"), pipe).schedule.projects[0]
+    assert now.status == "financed"
+    before = variant("us-japan-2025-09",
+                     tranches={"strategic-investment": {"sectors": OLD_JAPAN_SECTORS}})
+    assert run(before, pipe).schedule.projects[0].status == "no-eligible-tranche"
+    # the same project as energy, a sector the old list named, was financed under it too
+    energy = pipeline(project("p", capex=1e9, notice=dt.date(2026, 3, 2), sector="energy"))
+    assert run(before, energy).schedule.projects[0].status == "financed"
 
 
 def test_item_11_the_november_values_are_kept_as_alternatives() -> None:
