@@ -35,8 +35,9 @@ def test_commands(tmp_path: Path) -> None:
     kr = [r for r in measures.rows if r[0] == "KR-2025-11"]
     assert [r[4] for r in kr] == ["government-cash", "unspecified", "measurable base"]
     assert kr[1][10] == "not measurable" and kr[2][5] == 200e9 and kr[2][10] == "0.00%"
-    now, over_time, claims = _run(db, "ledger", "status", "--pledge", "KR-2025-11")
-    assert claims.rows and over_time.rows and now.rows
+    now, over_time, claims, ratio, _age = _run(db, "ledger", "status", "--pledge", "KR-2025-11",
+                                               "--today", "2026-04-01")
+    assert claims.rows and over_time.rows and now.rows and [r[0] for r in ratio.rows] == ["KR-2025-11"]
     (verdicts,) = _run(db, "ledger", "claims", "--review-json", str(tmp_path / "reviews.json"))
     by_id = {r[1]: r for r in verdicts.rows}
     assert by_id["kr-trump-up-front"][8] == "false" and by_id["kr-wi-not-cash"][8] == "accurate"

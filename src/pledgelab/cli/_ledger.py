@@ -160,10 +160,13 @@ def _status(led: Ledger, args: argparse.Namespace) -> list[Table]:
             steps = [f for f in steps if f.as_of <= args.as_of]
         when = args.as_of or default_as_of(led)
         now = [f for f in status_report(led, when, ceilings=ceilings) if f.pledge == args.pledge]
+        ratios = ratios_table(led, when, ceilings=ceilings)
+        ratios.rows = [r for r in ratios.rows if r[0] == args.pledge]
         return [measures_table(f"{args.pledge} on {when}: measurable base and at work", now),
                 funnel_table(f"{args.pledge} over time", steps, first="date"),
                 claims_table(f"{args.pledge}: claims beside the ledger", claims_check(led, args.pledge),
-                             _marks(led))]
+                             _marks(led)),
+                ratios, _freshness_note(led, args)]
     when = args.as_of or default_as_of(led)
     funnels = status_report(led, when, ceilings=ceilings)
     measures = measures_table(f"Pledges on {when}: measurable base and at work by component", funnels)
