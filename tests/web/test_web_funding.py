@@ -15,15 +15,46 @@ def test_reserves_by_year_equal_the_cli_and_the_chart_is_drawn(browser: Any) -> 
     browser.open(f"/funding?deal={DEAL}")
     browser.wait("document.querySelector('#reserves-chart .main-svg')")
     table = next(t for t in cli("funding", DEAL) if "balance sheet" in t["title"])
-    shown = browser.js("return [...document.querySelectorAll('table.funding tbody tr')].map(r => "
-                       "[r.dataset.year, ...[...r.querySelectorAll('td')].map(td => td.dataset.value)])")
-    assert [r[0] for r in shown] == [r[0] for r in table["rows"]]
-    order = ["calls", "reserves", "liabilities", "net_reserves", "no_pledge"]  # the page's first columns
+    shown = _shown(browser)
+    assert [r["year"] for r in shown] == [r[0] for r in table["rows"]]
     for row, want in zip(shown, table["rows"], strict=True):
-        for i, key in enumerate(order, start=1):
-            assert float(row[i]) == want[table["columns"].index(COLUMNS[key])], (row[0], key)
+        for key, column in COLUMNS.items():
+            assert float(row[key]) == want[table["columns"].index(column)], (row["year"], key)
+    assert browser.js("return document.getElementById('plan').dataset.plan") == "korea-mof-2025"
     browser.shots("funding")
     browser.shots("funding-table", at="table.funding")
+    browser.check_clean()
+
+
+def _shown(browser: Any) -> list[dict[str, str]]:
+    """The balance sheet as the page shows it: per year, each cell's raw number by its column key."""
+    return list(browser.js(
+        "return [...document.querySelectorAll('table.funding tbody tr')].map(r => Object.assign("
+        "{year: r.dataset.year}, ...[...r.querySelectorAll('td')].map(td => "
+        "({[td.dataset.key]: td.dataset.value}))))"))
+
+
+def test_the_counter_proposal_is_funded_by_its_swap_line_as_the_cli_chooses(browser: Any) -> None:
+    counter = "korea-counter-2025-10"
+    browser.open(f"/funding?deal={counter}")
+    browser.wait("document.querySelector('#reserves-chart .main-svg')")
+    table = next(t for t in cli("funding", counter) if "balance sheet" in t["title"])
+    assert "(plan korea-with-swap)" in table["title"]  # the CLI's choice, read from its own output
+    assert browser.js("return document.getElementById('plan').dataset.plan") == "korea-with-swap"
+    plan_text = browser.js("return document.getElementById('plan').textContent")
+    assert "swap line" in plan_text and f"names {counter}" in plan_text
+    shown = _shown(browser)
+    assert [r["year"] for r in shown] == [r[0] for r in table["rows"]]
+    sources = table["columns"][2:table["columns"].index("unfunded") + 1]  # the plan's sources, unfunded
+    assert "swap-line" in sources
+    for row, want in zip(shown, table["rows"], strict=True):
+        for key in [*COLUMNS, *sources]:
+            column = COLUMNS.get(key, key)
+            assert float(row[key]) == want[table["columns"].index(column)], (row["year"], key)
+    heads = browser.js("return [...document.querySelectorAll('table.funding thead th')]"
+                       ".map(t => t.textContent)")
+    assert any(h.startswith("source: Currency swap line") for h in heads)
+    browser.shots("funding-counter-swap", at="table.funding")
     browser.check_clean()
 
 

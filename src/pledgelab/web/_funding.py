@@ -1,9 +1,11 @@
 """The Currency and funding page, rendered on the server from the library's balance sheet.
 
 The same calls as ``pledgelab funding DEAL``: :func:`pledgelab.engine.run` over the investor's
-shipped pipeline, then :func:`pledgelab.macro.compare_balance_sheets` under the investor's shipped
-funding plan at the deal's default discount rate; the page shows the rows
-:meth:`pledgelab.macro.BalanceSheet.rows` returns, unchanged, and their notes.
+shipped pipeline, then :func:`pledgelab.macro.compare_balance_sheets` under the funding plan
+:func:`pledgelab.macro.funding_plan_for` chooses for the deal (the plan that names the deal, such as
+Korea's counter-proposal and its swap line, else the investor's general plan) at the deal's default
+discount rate; the page shows the rows :meth:`pledgelab.macro.BalanceSheet.rows` returns, unchanged,
+and their notes.
 
 References
 ----------
@@ -19,7 +21,7 @@ from typing import Any
 
 from pledgelab._cited import shipped
 from pledgelab.engine import run
-from pledgelab.macro import compare_balance_sheets, funding_plan_for
+from pledgelab.macro import FundingPlan, compare_balance_sheets, funding_plan_for
 from pledgelab.macro.safeguard import pressure_by_year, safeguard_for, sweep
 from pledgelab.metrics import default_discount_rate
 from pledgelab.pipeline import default_pipeline
@@ -42,16 +44,30 @@ def funded_deals() -> tuple[tuple[str, str], ...]:
     out = []
     for name in [*shipped("deals"), *shipped("scenarios")]:
         d = load_deal(name)
-        if funding_plan_for(d.investor) is not None and default_pipeline(d.investor) is not None:
+        if funding_plan_for(d.investor, d.id) is not None and default_pipeline(d.investor) is not None:
             out.append((d.id, d.title))
     return tuple(out)
 
 
-def _cell(value: Any, kind: str) -> str:
+def _cell(value: Any, kind: str, key: str) -> str:
+    k = html.escape(key)
     if value is None:
-        return '<td class="num">n/a</td>'
+        return f'<td class="num" data-key="{k}">n/a</td>'
     text = usd(float(value)) if kind == "usd" else f"{100 * float(value):.2f}%"
-    return f'<td class="num" data-value="{float(value)!r}">{html.escape(text)}</td>'
+    return f'<td class="num" data-key="{k}" data-value="{float(value)!r}">{html.escape(text)}</td>'
+
+
+def _plan_line(deal_id: str, investor: str, plan: FundingPlan) -> str:
+    """Which plan funds the deal and why: the one that names the deal, or the investor's general one."""
+    general = funding_plan_for(investor)
+    text = f"Funding plan: {plan.title} ({plan.id})"
+    if deal_id in plan.deals:
+        text += (f", the plan that names {deal_id} as the deal it funds"
+                 + (f" (the investor's other deals are funded by {general.id})"
+                    if general and general.id != plan.id else ""))
+    else:
+        text += ", the investor's general plan"
+    return html.escape(text)
 
 
 @lru_cache(maxsize=16)
@@ -59,7 +75,7 @@ def funding_html(deal_id: str, with_safeguard: bool = False) -> str:
     """The page's content for ``deal_id`` (a shipped deal or scenario with a funding plan), with the
     FX safeguard's section computed when ``with_safeguard``."""
     deal = load_deal(deal_id)
-    plan = funding_plan_for(deal.investor)
+    plan = funding_plan_for(deal.investor, deal.id)
     pipe = default_pipeline(deal.investor)
     if plan is None or pipe is None:
         raise ValueError(f"{deal_id}: no shipped funding plan or pipeline for investor {deal.investor}")
@@ -68,9 +84,13 @@ def funding_html(deal_id: str, with_safeguard: bool = False) -> str:
     sheet = compare_balance_sheets([run(deal, pipe)], plan.id, discount_rate=rate)[0]
     rows = sheet.rows()
     options = deal_options(funded_deals(), deal_id)
-    head = "".join(f'<th scope="col" class="num">{html.escape(label)}</th>' for _, label, _ in COLUMNS)
+    labels = {s.id: s.label or s.id for s in plan.sources}
+    columns = [*COLUMNS, *((sid, f"source: {labels.get(sid, sid)}", "usd") for sid in sheet.funding.amounts),
+               ("unfunded", "unfunded (paid from the reserves)", "usd")]
+    head = "".join(f'<th scope="col" class="num">{html.escape(label)}</th>' for _, label, _ in columns)
     body = "".join(f'<tr data-year="{r["year"]}"><th scope="row">{r["year"]}</th>'
-                   + "".join(_cell(r.get(key), kind) for key, _, kind in COLUMNS) + "</tr>" for r in rows)
+                   + "".join(_cell(r.get(key), kind, key) for key, _, kind in columns) + "</tr>"
+                   for r in rows)
     pv = sheet.pv
     pv_rows = [("capital calls", pv.calls), ("receipts", pv.receipts),
                ("the position held at the horizon", pv.position),
@@ -92,7 +112,7 @@ def funding_html(deal_id: str, with_safeguard: bool = False) -> str:
   <button type="submit">Show</button>
 </form>
 <h2>{html.escape(investor)}: foreign-currency balance sheet under {html.escape(deal.title)}</h2>
-<p class="small">Funding plan: {html.escape(plan.title)} ({html.escape(plan.id)});
+<p class="small" id="plan" data-plan="{html.escape(plan.id)}">{_plan_line(deal_id, deal.investor, plan)};
 pipeline {html.escape(pipe.id)};
 present values at {100 * rate:.2f}% a year to January {rows[0]["year"]}. The same numbers as
 <code>pledgelab funding {html.escape(deal_id)}</code>.</p>
