@@ -175,14 +175,15 @@ class _Sink:
         self.paid = np.zeros((len(parties), n_paths, n_months))
         self.got = np.zeros_like(self.paid)
         self.lines: list[FlowLine] | None = [] if trace else None
+        self._part = np.empty((n_paths, n_months))  # reused: no temporary for each flow added
 
     def add(self, party: str, kind: str, values: np.ndarray, *, project: str, clause: str) -> None:
         i = self.index[party]
         if kind in CONTRIBUTIONS:
-            self.paid[i] += np.minimum(values, 0.0)
-            self.got[i] += np.maximum(values, 0.0)
+            np.add(self.paid[i], np.minimum(values, 0.0, out=self._part), out=self.paid[i])
+            np.add(self.got[i], np.maximum(values, 0.0, out=self._part), out=self.got[i])
         else:
-            self.got[i] += values
+            np.add(self.got[i], values, out=self.got[i])
         if self.lines is not None:
             self.lines.append(FlowLine(party=party, project=project, kind=kind, clause=clause,
                                        values=np.array(values[0], dtype=np.float64)))
@@ -232,7 +233,6 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     truncated = np.zeros(n_paths, dtype=bool)
     inv_dist = np.zeros((n_paths, n_months))
     ends = np.full((n_paths, max(len(fin), 1)), -1, dtype=np.int64)
-    t_idx = np.arange(n_months)[None, :]
     g_limit, g_total = guarantee_limits(deal)  # calls take from these, project by project
     g_room = {tid: np.full(n_paths, lim) for tid, lim in g_limit.items()}
     g_overall = np.full(n_paths, g_total)
@@ -249,15 +249,11 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
         end = np.where(is_ab, abandoned[:, j], np.where(unfinished, _BIG, cod + life - 1))
         truncated |= unfinished | (end >= n_months)
         ends[:, j] = np.where(unfinished, n_months - 1, np.minimum(end, n_months - 1))
-        ops = proj.operating_cash()
-        rel = t_idx - np.minimum(cod, n_months)[:, None]
-        live = (rel >= 0) & (rel < life)
-        operating = np.where(live, ops[np.clip(rel, 0, life - 1)], 0.0) * yfac[:, j][:, None]
+        ops = np.ascontiguousarray(proj.operating_cash(), dtype=np.float64)
         salvage = reco[:, j] * capex.sum(axis=1)
-        operating = np.where(is_ab[:, None], 0.0, operating)
-        ab_col = np.clip(abandoned[:, j], 0, n_months - 1)
-        operating[np.flatnonzero(is_ab), ab_col[is_ab]] += salvage[is_ab]
-        project_cash += operating - capex
+        operating = np.empty((n_paths, n_months))
+        _operating(ops, np.minimum(cod, n_months), np.ascontiguousarray(yfac[:, j]), abandoned[:, j],
+                   salvage, capex, operating, project_cash)
         debt_ids = [tid for tid in ps.shares if tranches[tid].is_debt]
         eq_ids = [tid for tid in ps.shares if not tranches[tid].is_debt]
         draws_t = {tid: capex * s for tid, s in ps.shares.items()}
@@ -532,6 +528,26 @@ def _diversion(plan: Plan, inv_dist: np.ndarray, add: Callable[..., None]) -> No
 
 
 @njit(cache=True, nogil=True)
+def _operating(ops, cod, yfac, abandoned, salvage, capex, out, project_cash):  # type: ignore[no-untyped-def]
+    """A project's operating cash on each path (``out``, paths × months): the archetype's profile
+    ``ops`` from the first operating month ``cod``, times the path's yield factor; on a path where
+    the project was abandoned (``abandoned`` >= 0) only the salvage, in that month. Adds
+    ``out - capex`` into ``project_cash``."""
+    n_paths, n_months = out.shape
+    life = ops.shape[0]
+    for p in range(n_paths):
+        ab = abandoned[p]
+        for t in range(n_months):
+            if ab >= 0:
+                v = salvage[p] if t == min(ab, n_months - 1) else 0.0
+            else:
+                rel = t - cod[p]
+                v = (ops[rel] if 0 <= rel < life else 0.0) * yfac[p]
+            out[p, t] = v
+            project_cash[p, t] += v - capex[p, t]
+
+
+@njit(cache=True, nogil=True)
 def _bought(x, before, caps):  # type: ignore[no-untyped-def]
     """Dollars of ``x`` paid this year that fall to market purchases (FxRule._bought)."""
     total = 0.0
@@ -653,6 +669,12 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
                 if not done[j] and abandoned[p, j] < 0:
                     any_pending = True
                     break
+            if not any_pending and (not vehicle or t > last_inst):
+                # every call made, every instalment paid: the rest of the run changes nothing
+                # but the vehicle's balance, which stays as it is (no interest once idle)
+                for s in range(t, n_months):
+                    v_balance[p, s] = bal
+                break
             if vehicle:
                 alive = any_pending or t <= last_inst
                 if vrate > 0:
