@@ -60,7 +60,9 @@ def test_newest_record_is_the_special_act_and_names_the_release(ledger: Ledger) 
 def test_the_dated_facts_of_2025_11_to_2026_03_are_records(ledger: Ledger) -> None:
     doc = ledger.dump()
     events = {(m["pledge_id"], m["date"], m["event"]) for m in doc["milestone"]}
-    assert {("KR-2025-11", "2026-02-13", "implementation-committee"),
+    assert {("KR-2025-11", "2025-12-04", "tariff-notice"),
+            ("KR-2025-11", "2025-12-22", "fx-pace-review"),
+            ("KR-2025-11", "2026-02-13", "implementation-committee"),
             ("KR-2025-11", "2026-03-12", "act-passed"),
             ("JP-2025-09", "2025-10-28", "term-sheet"),
             ("JP-2025-09", "2026-03-04", "candidate-list"),
