@@ -22,6 +22,7 @@ from pledgelab.ledger import (
     Gdp,
     Ledger,
     freshness,
+    macro_gdp,
     pledge_ratios,
     status_report,
 )
@@ -169,6 +170,9 @@ def test_pledge_to_gdp_and_selected_to_headline(ledger: Ledger) -> None:
     # an economy with no cited GDP in the macro data gets None and says so, never a guess
     assert ratios["MY-2025-08"].gdp is None and ratios["MY-2025-08"].pledge_to_gdp is None
     assert "no cited GDP" in (ratios["MY-2025-08"].note or "")
+    # the figure dated by the report's date: 2024's GDP (dated 2024-12-31) is not known mid-2024
+    assert macro_gdp("KR", dt.date(2026, 3, 12)) == kr.gdp
+    assert macro_gdp("KR", dt.date(2024, 6, 30)) is None and macro_gdp("ZZ", dt.date(2026, 3, 12)) is None
     # before the announcement there is no headline and so no ratio
     early = {r.pledge: r for r in pledge_ratios(ledger, dt.date(2025, 1, 1))}
     assert early["KR-2025-11"].pledge_to_gdp is None

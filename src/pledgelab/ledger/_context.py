@@ -110,26 +110,35 @@ class Ratio:
 GdpLookup = Callable[[str, dt.date], "Gdp | None"]
 
 
-def macro_gdp(investor: str, as_of: dt.date) -> Gdp | None:
-    """The investor's latest cited nominal GDP in the shipped macro data dated on or before ``as_of``.
+def _shipped_gdp() -> dict[str, list[Gdp]]:
+    """Every cited ``gdp_usd`` observation of the shipped macro data, by economy code.
 
-    Read through the macro package's public API (``load_macro``, series ``gdp_usd``); an
-    economy with no such series (a documented gap) gives None.
+    Read through the macro package's public API (``load_macro``); an economy with no such
+    series (a documented gap) has none.
     """
     from pledgelab._cited import shipped
     from pledgelab.macro import load_macro
 
-    best: Gdp | None = None
+    out: dict[str, list[Gdp]] = {}
     for name in shipped("macro"):
         data = load_macro(name)
-        eco = data.economies.get(investor)
-        if eco is None or "gdp_usd" not in eco.timeseries:
-            continue
-        for obs in eco.timeseries["gdp_usd"].observations:
-            if obs.date <= as_of and (best is None or obs.date > best.period_end):
-                best = Gdp(value=obs.value, period_end=obs.date, status=str(obs.status.value),
-                           sources=tuple(r.url for r in obs.references), file=data.file)
-    return best
+        for code, eco in data.economies.items():
+            if "gdp_usd" in eco.timeseries:
+                out.setdefault(code, []).extend(
+                    Gdp(value=obs.value, period_end=obs.date, status=str(obs.status.value),
+                        sources=tuple(r.url for r in obs.references), file=data.file)
+                    for obs in eco.timeseries["gdp_usd"].observations)
+    return out
+
+
+def _latest(figures: list[Gdp], as_of: dt.date) -> Gdp | None:
+    dated = [g for g in figures if g.period_end <= as_of]
+    return max(dated, key=lambda g: g.period_end) if dated else None
+
+
+def macro_gdp(investor: str, as_of: dt.date) -> Gdp | None:
+    """The investor's latest cited nominal GDP in the shipped macro data dated on or before ``as_of``."""
+    return _latest(_shipped_gdp().get(investor, []), as_of)
 
 
 def pledge_ratios(ledger: Ledger, as_of: dt.date | None = None, *, ceilings: bool = True,
@@ -140,7 +149,8 @@ def pledge_ratios(ledger: Ledger, as_of: dt.date | None = None, *, ceilings: boo
     from pledgelab.ledger._report import default_as_of, status_report
 
     when = as_of or default_as_of(ledger)
-    lookup = gdp or macro_gdp
+    table = _shipped_gdp() if gdp is None else {}  # the macro files are read once per report
+    lookup: GdpLookup = gdp or (lambda investor, day: _latest(table.get(investor, []), day))
     investors: Mapping[str, Any] = {p["id"]: p["investor"] for p in ledger.records()["pledge"]}
     out = []
     for f in status_report(ledger, when, ceilings=ceilings):
