@@ -40,7 +40,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pledgelab._cited import Located, shipped
 from pledgelab._errors import InputError, NotFoundError, Problem
-from pledgelab.analysis import STICKING_POINTS, SimulationResult, compare, simulate
+from pledgelab._limits import LIMITS
+from pledgelab.analysis import STICKING_POINTS, SimulationResult, compare, npv_attribution, simulate
 from pledgelab.drivers import load_drivers
 from pledgelab.engine import run
 from pledgelab.macro.safeguard import Safeguard
@@ -113,8 +114,15 @@ class SimulationIn(_Body):
     fan: list[Name] = Field(default_factory=list, max_length=8, description="parties whose fan to return")
     fx_feedback: bool | Name = Field(False, description="make the FX-safeguard clause live: true for the "
                                      "investor's shipped safeguard, or a shipped safeguard id")
+    fx_impact: float | None = Field(None, ge=LIMITS["fx_impact"].low, le=LIMITS["fx_impact"].high,
+                                    allow_inf_nan=False,
+                                    description="with fx_feedback: the currency's response to $1B of "
+                                    "dollar demand, log-points (default: the safeguard file's); as "
+                                    "`pledgelab simulate --fx-impact`")
     workforce_policy: Name | None = Field(None, description="add workforce delays under a shipped visa "
-                                          "policy (e.g. post-raid-2025)")
+                                          "policy (e.g. post-raid-2025); the result then also has "
+                                          "`workforce_attribution`, from a second run of the same paths "
+                                          "without them, as `pledgelab simulate --workforce-policy`")
 
     @field_validator("workforce_policy")
     @classmethod
@@ -281,8 +289,10 @@ def compare_json(body: CompareIn) -> dict[str, Any]:
         for c in cols]}
 
 
-def simulation_json(res: SimulationResult, fans: list[str]) -> dict[str, Any]:
-    """The summary table and the fans, exactly as ``pledgelab simulate --format json`` gives them."""
+def simulation_json(res: SimulationResult, fans: list[str],
+                    without: SimulationResult | None = None) -> dict[str, Any]:
+    """The summary table and the fans, exactly as ``pledgelab simulate --format json`` gives them;
+    with ``without`` (the same paths without the workforce delays) the workforce attribution."""
     tables = [simulation_summary(res)] + [fan_table(res, p) for p in fans]
     summary = as_json(tables[:1])[0]
     out = {"summary": summary, "fans": {p: t for p, t in zip(fans, as_json(tables[1:]), strict=True)}}
@@ -290,12 +300,29 @@ def simulation_json(res: SimulationResult, fans: list[str]) -> dict[str, Any]:
     if res.fx is not None:
         cur = res.fx.currency
         out["fx"] = {"currency": cur, "rows": [r for r in summary["rows"] if r[0] == cur],
-                     "notes": [n for n in summary["notes"] if cur in n or "safeguard" in n.lower()]}
+                     "notes": [n for n in summary["notes"] if cur in n or "safeguard" in n.lower()],
+                     "impact": res.fx.impact}
     if res.workforce is not None:
         out["workforce"] = {"policy": res.workforce.policy,
                             "rows": [r for r in summary["rows"] if r[0] == "workforce"],
                             "notes": [n for n in summary["notes"] if n.startswith("Workforce policy")]}
+        if without is not None:
+            out["workforce_attribution"] = workforce_attribution_json(res, without)
     return out
+
+
+def workforce_attribution_json(with_wf: SimulationResult, without: SimulationResult) -> dict[str, Any]:
+    """What the workforce delays do to each party's NPV: :func:`pledgelab.analysis.npv_attribution` of
+    the same paths with and without them (the rows of ``pledgelab simulate --workforce-policy``'s
+    attribution table)."""
+    assert with_wf.workforce is not None
+    return {"policy": with_wf.workforce.policy, "paths": with_wf.paths,
+            "columns": ["party", "mean_npv_without_usd", "mean_npv_with_usd", "mean_change_usd",
+                        "p5_change_usd", "p95_change_usd", "share_of_npv_spread"],
+            "rows": [[a.party, a.mean_without, a.mean_with, a.mean_change, a.p5_change, a.p95_change,
+                      _num(a.spread_share)]
+                     for a in npv_attribution(with_wf.parties, npv_with=with_wf.npv,
+                                              npv_without=without.npv)]}
 
 
 # -- simulation jobs ----------------------------------------------------------------------------
@@ -413,22 +440,31 @@ def digest(body: SimulationIn, deal: TermSheet) -> str:
     key = json.dumps({"deal": deal.id, "clauses": clauses, "pipeline": body.pipeline, "paths": body.paths,
                       "seed": body.seed, "drivers": body.drivers, "chunk": body.chunk_size,
                       "rate": body.discount_rate, "fan": body.fan, "fx": body.fx_feedback,
-                      "workforce": body.workforce_policy, "version": __version__},
+                      "fx_impact": body.fx_impact, "workforce": body.workforce_policy,
+                      "version": __version__},
                      sort_keys=True, default=str)
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _safeguard(deal: TermSheet, given: bool | str) -> Safeguard | None:
-    """The safeguard of ``fx_feedback`` (true: the investor's shipped one), checked against the deal
-    as ``pledgelab simulate --fx-feedback`` checks it; a 422 naming ``fx_feedback`` if it cannot apply."""
+def _safeguard(deal: TermSheet, given: bool | str, impact: float | None = None) -> Safeguard | None:
+    """The safeguard of ``fx_feedback`` (true: the investor's shipped one), at ``impact`` if given,
+    checked against the deal as ``pledgelab simulate --fx-feedback --fx-impact`` checks it; a 422
+    naming ``fx_feedback`` (or ``fx_impact``) if it cannot apply."""
     from pledgelab.macro.safeguard import load_safeguard, safeguard_for
 
     if given is False:
+        if impact is not None:
+            raise InputError([Problem("request", 0, "fx_impact", "fx_impact needs fx_feedback")])
         return None
     sg = safeguard_for(deal.investor) if given is True else load_safeguard(str(given))
     if sg is None:
         raise InputError([Problem("request", 0, "fx_feedback",
                                   f"no shipped safeguard for investor {deal.investor}")])
+    if impact is not None:
+        try:
+            sg = sg.with_impact(impact)
+        except ValueError as exc:
+            raise InputError([Problem("request", 0, "fx_impact", str(exc))]) from None
     try:
         sg.rule(deal)
     except ValueError as exc:
@@ -469,15 +505,18 @@ def add_v1(app: FastAPI, *, workers: int = 2, queue: int = 4) -> Jobs:
         for p in body.fan:
             if p not in d.parties:
                 raise InputError([Problem("request", 0, "fan", f"{p!r} is not a party of {d.id}")])
-        fx = _safeguard(d, body.fx_feedback)
+        fx = _safeguard(d, body.fx_feedback, body.fx_impact)
+        # With a workforce policy, a second run of the same paths without it (as the CLI does):
+        # the progress counts both runs.
+        policies = [body.workforce_policy, None] if body.workforce_policy else [None]
 
         def work(progress: Any) -> dict[str, Any]:
-            res = simulate(d, pipeline=pipe, paths=body.paths, seed=body.seed, drivers=model,
-                           chunk_size=body.chunk_size, discount_rate=body.discount_rate, fx_feedback=fx,
-                           workforce_policy=body.workforce_policy, on_chunk=progress)
-            return simulation_json(res, body.fan)
+            done = [simulate(d, pipeline=pipe, paths=body.paths, seed=body.seed, drivers=model,
+                             chunk_size=body.chunk_size, discount_rate=body.discount_rate, fx_feedback=fx,
+                             workforce_policy=policy, on_chunk=progress) for policy in policies]
+            return simulation_json(done[0], body.fan, done[1] if len(done) == 2 else None)
 
-        job, new = jobs.submit(digest(body, d), body.paths, work)
+        job, new = jobs.submit(digest(body, d), body.paths * len(policies), work)
         response.headers["Location"] = f"/v1/simulations/{job.id}"
         return {**job.as_json(), "cached": not new, "links": {"self": f"/v1/simulations/{job.id}"}}
 
