@@ -132,14 +132,26 @@ reported, assumed, disputed, scenario) and their sources. No request leaves this
 
 
 def _options() -> str:
-    """The shipped driver sets and workforce policies (id and title), for the Risk page's form (a
-    JSON island the script reads)."""
+    """The shipped driver sets, workforce policies (id and title) and FX safeguards by investor (the
+    impact clause: value, unit, status, reason, alternatives), for the Risk page's form (a JSON
+    island the script reads)."""
+    from pledgelab.macro.safeguard import load_safeguard
     from pledgelab.workforce import load_policy
 
+    safeguards = {}
+    for name in shipped("safeguard"):
+        sg = load_safeguard(name)
+        c = sg.impact
+        safeguards[sg.investor] = {
+            "id": sg.id, "title": sg.title, "impact": float(c.value), "unit": c.unit, "label": c.label,
+            "status": str(c.status), "reason": c.reason,
+            "alternatives": [{"value": float(a.value), "label": a.label} for a in c.alternatives]}
     data = {"drivers": list(shipped("drivers")),
             "workforce_policies": [{"id": p, "title": load_policy(p).title}
-                                   for p in shipped("workforce/policies")]}
-    return f'<script type="application/json" id="options">{json.dumps(data)}</script>'
+                                   for p in shipped("workforce/policies")],
+            "safeguards": safeguards}
+    text = json.dumps(data).replace("</", "<\\/")  # a reason's text must not close the script
+    return f'<script type="application/json" id="options">{text}</script>'
 
 
 def scenario_yaml(*, deal: str, overrides: dict[str, Any], scenario_id: str, title: str,

@@ -4,8 +4,9 @@
 (() => {
   const {el, usd, pct, ratio, api, problems, table, app, fail} = PL;
   const OPTIONS = JSON.parse(document.getElementById("options").textContent);
-  let job = null, detail = null;
-  const FIELDS = ["deal", "paths", "seed", "drivers", "workforce_policy", "fx_feedback"];
+  let job = null, detail = null, runPaths = 0;
+  const FIELDS = ["deal", "paths", "seed", "drivers", "workforce_policy", "fx_feedback", "fx_impact"];
+  const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
   function field(name, label, input, hint) {
     return el("label", {}, label, input, hint ? el("span", {class: "small", text: hint}) : null,
@@ -33,6 +34,24 @@
     live.disabled = box.disabled;
     if (live.disabled) live.checked = false;
     document.getElementById("fx-note").textContent = fx ? (fx.value ? "" : " (this deal has no safeguard)") : " (no safeguard clause in this deal)";
+    impactChoices();
+  }
+
+  // The currency impact of the live safeguard (--fx-impact): the investor's safeguard file's value,
+  // its status and reason, and its alternatives as buttons that fill the field.
+  function impactChoices() {
+    const sg = detail && OPTIONS.safeguards[detail.investor];
+    const input = document.getElementById("fx_impact");
+    const live = document.getElementById("fx_feedback");
+    input.disabled = !sg || live.disabled || !live.checked;
+    const box = document.getElementById("fx-impact-choices");
+    if (!sg) { box.replaceChildren(el("span", {class: "small", text: "no shipped safeguard for this deal's investor"})); return; }
+    const pick = v => { input.value = String(v); document.getElementById("err-fx_impact").textContent = ""; input.removeAttribute("aria-invalid"); };
+    box.replaceChildren(
+      el("span", {class: "small"}, "Empty: the file's " + sg.impact + " " + sg.unit + " (safeguard " + sg.id + ", ", PL.badge(sg.status), "). Or: "),
+      ...sg.alternatives.map(a => el("button", {type: "button", class: "secondary small choice", "data-value": String(a.value),
+        disabled: input.disabled, title: a.label || "", onclick: () => pick(a.value)}, String(a.value) + (a.label ? " — " + a.label : ""))),
+      sg.reason ? el("details", {class: "small"}, el("summary", {}, "Why " + sg.impact + "?"), el("p", {text: sg.reason})) : "");
   }
 
   async function start(ev) {
@@ -45,7 +64,12 @@
     const fx = document.getElementById("fx");
     if (!fx.disabled && !fx.checked) body.overrides = {"fx_safeguard.available": false};
     const live = document.getElementById("fx_feedback");
-    if (!live.disabled && live.checked && fx.checked) body.fx_feedback = true;
+    if (!live.disabled && live.checked && fx.checked) {
+      body.fx_feedback = true;
+      // A number is sent as a number; anything else as text, so the API's reader names the problem.
+      const impact = document.getElementById("fx_impact").value.trim();
+      if (impact !== "") body.fx_impact = NUMBER.test(impact) ? Number(impact) : impact;
+    }
     const wf = document.getElementById("workforce_policy").value;
     if (wf) body.workforce_policy = wf;
     const r = await api("/v1/simulations", body);
@@ -58,6 +82,7 @@
       return;
     }
     job = r.json;
+    runPaths = body.paths;
     document.body.dataset.job = job.id;
     document.getElementById("results").replaceChildren();
     document.getElementById("cancel").disabled = false;
@@ -68,8 +93,11 @@
   function progress(j) {
     const bar = document.getElementById("progress");
     bar.value = j.progress.fraction;
+    // With a workforce policy the job runs the paths twice: with the delays, then without them.
+    const two = runPaths && j.progress.paths === 2 * runPaths;
     document.getElementById("progress-text").textContent = j.status + ": " + j.progress.paths_done.toLocaleString("en-US") +
-      " of " + j.progress.paths.toLocaleString("en-US") + " paths (" + Math.round(100 * j.progress.fraction) + "%)";
+      " of " + j.progress.paths.toLocaleString("en-US") + " paths (" + Math.round(100 * j.progress.fraction) + "%)" +
+      (two ? " — two runs of " + runPaths.toLocaleString("en-US") + " paths: with the workforce delays, then without" : "");
   }
 
   async function poll(j, t0) {
@@ -118,6 +146,22 @@
       margin: {l: 64, r: 12, t: 48, b: 40}, yaxis: {title: {text: "US$ billion"}}, showlegend: false}, {responsive: true, displaylogo: false})};
   }
 
+  // What the workforce delays do to each party's NPV: the API's rows (npv_attribution of the same
+  // paths with and without the delays), as `pledgelab simulate --workforce-policy` prints them.
+  function attribution(a) {
+    const head = ["party", "mean NPV without the delays", "mean NPV with them", "mean change", "5th percentile of the change",
+      "95th percentile of the change", "share of the NPV spread"];
+    const rows = a.rows.map((r, i) => el("tr", {}, el("th", {scope: "row", text: r[0]}),
+      r.slice(1).map((v, k) => el("td", {class: "num", "data-row": i, "data-col": k + 1, "data-value": v === null ? "" : String(v)},
+        v === null ? "n/a" : k === 5 ? pct(v, v !== 0 && Math.abs(v) < 1e-3 ? 4 : 2) : usd(v)))));
+    return el("section", {id: "workforce-attribution"},
+      el("h2", {text: "What the workforce delays do to each party's NPV"}),
+      el("p", {class: "small", text: "Policy " + a.policy + ": the same " + a.paths.toLocaleString("en-US") +
+        " paths run with and without the delays. Change = NPV with the delays minus without, path by path (the drivers' draws are " +
+        "the same; the workforce has its own random stream). Share of the NPV spread = variance of the change over the variance of the NPV with the delays."}),
+      table(head, rows, "attribution"));
+  }
+
   function done(j, t0) {
     const s = j.result.summary;
     const units = s.row_units || s.rows.map(() => "");
@@ -132,13 +176,14 @@
         ", median " + unit(row[s.columns.indexOf("p50")]) + ", 95th percentile " + unit(row[s.columns.indexOf("p95")]))),
         r.notes.map(n => el("li", {text: n}))));
     if (j.result.workforce) extra.push(part("workforce-result", "Workforce delays (policy " + j.result.workforce.policy + ")", j.result.workforce, v => typeof v === "number" ? v.toFixed(2) : "n/a"));
-    if (j.result.fx) extra.push(part("fx-result", "FX safeguard live (" + j.result.fx.currency + ")", j.result.fx, v => typeof v === "number" ? v.toLocaleString("en-US", {maximumFractionDigits: 2}) : "n/a"));
+    if (j.result.workforce_attribution) extra.push(attribution(j.result.workforce_attribution));
+    if (j.result.fx) extra.push(part("fx-result", "FX safeguard live (" + j.result.fx.currency + ", impact " + j.result.fx.impact + " log-points per $1B)", j.result.fx, v => typeof v === "number" ? v.toLocaleString("en-US", {maximumFractionDigits: 2}) : "n/a"));
     document.getElementById("results").replaceChildren(
       el("h2", {text: "Chances"}),
       el("ul", {class: "probabilities"}, probs.map(n => el("li", {text: n}))),
       ...extra,
       el("h2", {text: "NPV distribution"}), el("p", {class: "small", text: "Box: 25th to 75th percentile with the median; whiskers: 5th and 95th percentile; dashed: the mean."}), charts[0].div,
-      el("h2", {text: "Cumulative cash by party (fan charts)"}), el("p", {class: "small", text: Object.values(j.result.fans)[0] ? "Cumulative net cash by year end, US$ billion: median line, 25th–75th and 5th–95th percentile bands (" + j.progress.paths + " paths)." : ""}), ...charts.slice(1).map(c => c.div),
+      el("h2", {text: "Cumulative cash by party (fan charts)"}), el("p", {class: "small", text: Object.values(j.result.fans)[0] ? "Cumulative net cash by year end, US$ billion: median line, 25th–75th and 5th–95th percentile bands (" + (runPaths || j.progress.paths) + " paths)." : ""}), ...charts.slice(1).map(c => c.div),
       el("h2", {text: s.title}),
       table(s.columns.map(c => c), rows, "summary"),
       el("ul", {class: "small"}, s.notes.filter(n => !n.startsWith("P(")).map(n => el("li", {text: n}))));
@@ -161,7 +206,11 @@
           field("drivers", "Driver set", el("select", {id: "drivers"}, OPTIONS.drivers.map(d => el("option", {value: d, selected: d === "default"}, d))))),
         el("fieldset", {}, el("legend", {text: "Switches"}),
           el("label", {}, el("input", {type: "checkbox", id: "fx", checked: true}), " FX safeguard clause available (Korea may ask to adjust amount and timing)", el("span", {id: "fx-note", class: "small"})),
-          field("fx_feedback", "", el("input", {type: "checkbox", id: "fx_feedback"}), " Make the safeguard live: the pledge's dollar demand moves the exchange rate, and a crossing brings a request that defers calls"),
+          field("fx_feedback", "", el("input", {type: "checkbox", id: "fx_feedback", onchange: impactChoices}), " Make the safeguard live: the pledge's dollar demand moves the exchange rate, and a crossing brings a request that defers calls"),
+          field("fx_impact", "Currency impact, log-points per $1B of dollar demand (with the live safeguard)",
+            el("input", {id: "fx_impact", type: "text", inputmode: "decimal", size: 8, placeholder: "file's value", disabled: true}),
+            "0 to 1: how far $1B of the pledge's dollar demand weakens the currency"),
+          el("div", {id: "fx-impact-choices", class: "row choices"}),
           field("workforce_policy", "Workforce (visa policy)", el("select", {id: "workforce_policy"},
             el("option", {value: "", selected: true}, "None: no workforce delays"),
             OPTIONS.workforce_policies.map(p => el("option", {value: p.id}, p.title + " (" + p.id + ")"))),
