@@ -196,3 +196,18 @@ def test_docs_say_how_to_bring_the_ledger_up_to_date() -> None:
     section = text[text.index("## Bringing the ledger up to date"):]
     section = section[:section.index("\n## ", 5)]
     assert "ledger import" in section and "90 days" in section and "--today" in section
+
+
+def test_the_numbers_docs_ledger_md_quotes_are_the_datas(ledger: Ledger) -> None:
+    text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "ledger.md").read_text(
+        encoding="utf-8").split())
+    marks = [r for r in _seed("sources")["records"] if r["kind"] == "source"]
+    weak = sum(r["reliability"] == "aggregator" for r in marks)
+    primary = sum(r["reliability"] == "primary" for r in marks)
+    assert primary == 1
+    assert f"a reliability mark on each of the {len(marks)} URLs ({weak} aggregators, one primary)" in text
+    ratios = {r.pledge: r for r in pledge_ratios(ledger)}
+    assert f"Korea's $350B is {100 * (ratios['KR-2025-11'].pledge_to_gdp or 0):.2f}%" in text
+    assert f"Japan $36B of $550B, {100 * (ratios['JP-2025-09'].selected_to_headline or 0):.2f}%" in text
+    age = freshness(ledger.newest_date(), dt.date(2026, 12, 2)).age_days
+    assert f"on 2026-12-02 the warning fires ({age} days)" in text
