@@ -137,3 +137,36 @@ def test_every_rebased_number_is_assumed_with_reason_alternatives_and_sources() 
     # 12 + 22 + 37 + 4.3 + 20 + 6.5 + 4 + 7.2 + 30 + 15.1 + 5 + 4 + 3.2 = 170.3; yards 3 x 5
     assert mou == pytest.approx(170.3e9) and yards == pytest.approx(15e9)
     assert "$170.3B" in pipe.summary and "$15B" in pipe.summary
+
+
+def _irr(flows: Any) -> float:
+    """Annual IRR of monthly flows by bisection (independent of pledgelab.metrics)."""
+    import numpy as np
+
+    t = np.arange(len(flows))
+    lo, hi = -0.5 / 12, 0.5 / 12
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if float(np.sum(flows / (1 + mid) ** t)) > 0:
+            lo = mid
+        else:
+            hi = mid
+    return float((1 + mid) ** 12 - 1)
+
+
+def test_the_irrs_docs_archetypes_md_quotes() -> None:
+    from pathlib import Path
+
+    import numpy as np
+
+    text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "archetypes.md").read_text(
+        encoding="utf-8").split())
+    pipe = load_pipeline("korea-illustrative")
+    irr = {p.id: _irr(np.concatenate([-p.capex_by_build_month(), p.operating_cash()])) for p in pipe.projects}
+    for label, pid in (("gas", "kr-gas-power-east"), ("LNG", "kr-lng-export-gulf"),
+                       ("battery", "kr-battery-cell-south"), ("fab", "kr-fab-logic"),
+                       ("AP1000", "kr-nuclear-ap1000"), ("SMR", "kr-nuclear-smr"),
+                       ("pharma", "kr-pharma-biologics"), ("minerals", "kr-minerals-refinery"),
+                       ("shipyard", "kr-shipyard-east")):
+        assert f"{label} {100 * irr[pid]:.2f}%" in text, label
+    assert irr["kr-nuclear-ap1000"] < 0.06 and irr["kr-nuclear-smr"] < 0.06  # below the 6% deemed rate
