@@ -34,6 +34,7 @@ from pledgelab.engine._deterministic import (
     horizon,
     rate_key,
 )
+from pledgelab.engine._fused import EquityOut, EquityPaths, equity_plan, fusable, route_equity
 from pledgelab.engine._fxrule import FxRecord, FxRule
 from pledgelab.engine._governance import screened_pipeline
 from pledgelab.engine._instruments import debt_flows
@@ -238,15 +239,15 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     g_overall = np.full(n_paths, g_total)
     g_cover = {tid: np.zeros((n_paths, n_months)) for tid in g_limit}
     g_calls = {tid: np.zeros((n_paths, n_months)) for tid in g_limit}
-    for j, ps in enumerate(fin):
+    fused = not trace and fusable(deal, fin)
+    if fused:  # equity tranches only: all projects' routing in one compiled pass (engine/_fused.py)
+        wf_in.extend(_route_fused(plan, fin, calls, beyond, completion, abandoned, startup, yfac, reco,
+                                  sink, project_cash, truncated, ends))
+    for j, ps in enumerate([] if fused else fin):
         proj = ps.project
         capex = calls[:, j, :]
         life = int(proj.params["life_years"].value) * 12
-        is_ab = abandoned[:, j] >= 0
-        unfinished = (completion[:, j] < 0) & ~is_ab
-        cod = np.where(is_ab, abandoned[:, j],
-                       np.where(unfinished, _BIG, completion[:, j] + 1 + startup[:, j]))
-        end = np.where(is_ab, abandoned[:, j], np.where(unfinished, _BIG, cod + life - 1))
+        _, cod, end, unfinished = _operating_dates(completion[:, j], abandoned[:, j], startup[:, j], life)
         truncated |= unfinished | (end >= n_months)
         ends[:, j] = np.where(unfinished, n_months - 1, np.minimum(end, n_months - 1))
         ops = np.ascontiguousarray(proj.operating_cash(), dtype=np.float64)
@@ -346,6 +347,46 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     _diversion(plan, inv_dist, add)
     flows.trace = sink.lines
     return flows
+
+
+def _operating_dates(completion: np.ndarray, abandoned: np.ndarray, startup: np.ndarray, life: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per path, for one project: abandoned or not, the first and the last operating month
+    (``_BIG`` while unfinished; the month abandoned when abandoned), and unfinished or not."""
+    is_ab = abandoned >= 0
+    unfinished = (completion < 0) & ~is_ab
+    cod = np.where(is_ab, abandoned, np.where(unfinished, _BIG, completion + 1 + startup))
+    end = np.where(is_ab, abandoned, np.where(unfinished, _BIG, cod + life - 1))
+    return is_ab, cod, end, unfinished
+
+
+def _route_fused(plan: Plan, fin: list[ProjectSchedule], calls: np.ndarray, beyond: np.ndarray,
+                 completion: np.ndarray, abandoned: np.ndarray, startup: np.ndarray, yfac: np.ndarray,
+                 reco: np.ndarray, sink: _Sink, project_cash: np.ndarray, truncated: np.ndarray,
+                 ends: np.ndarray) -> list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]]:
+    """``run_paths``' project loop for an all-equity deal (:func:`pledgelab.engine._fused.fusable`),
+    compiled: fills ``sink``, ``project_cash``, ``truncated`` and ``ends``, and returns the
+    waterfalls' inputs in the loop's order."""
+    n_paths, n_fin, n_months = calls.shape
+    eplan, rows = equity_plan(plan.deal, fin)
+    cod = np.empty((n_paths, n_fin), dtype=np.int64)
+    salvage = np.empty((n_paths, n_fin))
+    end_of = []
+    for j in range(n_fin):
+        _, c, end, unfinished = _operating_dates(completion[:, j], abandoned[:, j], startup[:, j],
+                                                 int(eplan.life[j]))
+        truncated |= unfinished | (end >= n_months)
+        ends[:, j] = np.where(unfinished, n_months - 1, np.minimum(end, n_months - 1))
+        cod[:, j] = np.minimum(c, n_months)
+        salvage[:, j] = reco[:, j] * calls[:, j, :].sum(axis=1)
+        end_of.append(end)
+    wf_contrib = np.zeros((len(rows), n_paths, n_months))
+    wf_cash = np.zeros((len(rows), n_paths, n_months))
+    route_equity(eplan, EquityPaths(calls=calls, beyond=beyond, cod=cod, yfac=np.ascontiguousarray(yfac),
+                                    abandoned=np.ascontiguousarray(abandoned), salvage=salvage),
+                 EquityOut(paid=sink.paid, got=sink.got, project_cash=project_cash, wf_contrib=wf_contrib,
+                           wf_cash=wf_cash))
+    return [(fin[j].project.id, tid, wf_contrib[r], wf_cash[r], end_of[j]) for r, (j, tid) in enumerate(rows)]
 
 
 def _idle_month(completion: np.ndarray, abandoned: np.ndarray, inst: np.ndarray) -> np.ndarray:
