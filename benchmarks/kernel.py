@@ -97,6 +97,37 @@ def side_by_side(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, fl
     return {k: statistics.median(v) for k, v in times.items()}
 
 
+STAGES = (  # (stage, test on a profiled function's file and name), first match wins
+    ("draw (drivers)", lambda f, n: "/drivers/" in f),
+    ("schedule loop (compiled)", lambda f, n: n == "_schedule_paths"),
+    ("waterfall (compiled)", lambda f, n: n in ("_waterfall_rows", "_evident_shortfall")),
+    ("debt (compiled)", lambda f, n: n == "_debt_rows"),
+    ("routing, compiled (all-equity deals)", lambda f, n: n in ("route_equity", "_operating")),
+    ("IRR", lambda f, n: "/metrics/" in f),
+    ("reduction, compiled (NPV, payback, fan)", lambda f, n: "_reduce.py" in f),
+)
+
+
+_REST = "NumPy and Python: the engine's routing (before: also the reduction)"
+
+
+def stage_profile(fn: Callable[[], Any]) -> dict[str, float]:
+    """Seconds of ``fn`` by stage: each profiled function's own time, put in the first stage that
+    claims it (else in "engine: NumPy and Python around the compiled loops")."""
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.enable()
+    fn()
+    prof.disable()
+    out: dict[str, float] = {}
+    for (file, _, name), row in pstats.Stats(prof).stats.items():  # type: ignore[attr-defined]
+        stage = next((s for s, test in STAGES if test(file, name)), _REST)
+        out[stage] = out.get(stage, 0.0) + row[2]
+    return out
+
+
 def peak_mib(fn: Callable[[], Any]) -> float:
     tracemalloc.start()
     fn()
@@ -162,6 +193,8 @@ def main() -> None:
 
     both = side_by_side({"before": lambda: chunk_before(job, paths),
                          "after": lambda: simulate_chunk(job, paths)}, args.repeat)
+    prof_before = stage_profile(lambda: chunk_before(job, paths))
+    prof_after = stage_profile(lambda: simulate_chunk(job, paths))
     peak = peak_mib(lambda: simulate_chunk(job, paths))
     peak_before = peak_mib(lambda: chunk_before(job, paths))
     peak_draw = peak_mib(do_draw)
@@ -199,6 +232,18 @@ def main() -> None:
                       ("reduce (NPV, payback, fan)", t_reduce), ("chunk (simulate_chunk)", t_chunk)):
         print(f"| {name} | {val:.3f} | {val / args.paths * 1e6:,.0f} | {val / cells * 1e9:.1f} | "
               f"{val / t_chunk:.0%} |")
+    print()
+    print("profile of one chunk (cProfile, each function's own time; profiling adds its overhead):")
+    print()
+    print("| stage | before: s | after: s | before: µs a path | after: µs a path | ratio |")
+    print("|---|---:|---:|---:|---:|---:|")
+    names = [s for s, _ in STAGES] + [_REST]
+    for name in [*names, "total"]:
+        b = sum(prof_before.values()) if name == "total" else prof_before.get(name, 0.0)
+        a = sum(prof_after.values()) if name == "total" else prof_after.get(name, 0.0)
+        ratio = f"{b / a:.1f}×" if a > 0 else ""
+        print(f"| {name} | {b:.3f} | {a:.3f} | {b / args.paths * 1e6:,.0f} | {a / args.paths * 1e6:,.0f} | "
+              f"{ratio} |")
     print()
     print(f"before vs after, interleaved, median of {args.repeat}: {both['before']:.3f} s vs "
           f"{both['after']:.3f} s a chunk = {both['before'] / args.paths * 1e6:,.0f} vs "

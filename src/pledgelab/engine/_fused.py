@@ -63,13 +63,18 @@ class EquityPaths(NamedTuple):
 
 class EquityOut(NamedTuple):
     """Outputs, added into: paid and got (parties × paths × months), project cash (paths × months);
-    written: each waterfall row's contributions and cash (rows × paths × months)."""
+    written: each waterfall row's contributions and cash (rows × paths × months) and, per row and
+    path, the first and last month with either (months and -1 when none) and the first month with
+    a contribution (-1 none), which :func:`pledgelab.engine._windows.waterfall_windows` needs."""
 
     paid: np.ndarray
     got: np.ndarray
     project_cash: np.ndarray
     wf_contrib: np.ndarray
     wf_cash: np.ndarray
+    wf_first: np.ndarray
+    wf_last: np.ndarray
+    wf_put: np.ndarray
 
 
 @njit(cache=True, nogil=True)
@@ -128,6 +133,12 @@ def route_equity(plan, paths, out):  # type: ignore[no-untyped-def]
                         r = wf_row[j, k]
                         wf_contrib[r, p, t] = draws_t[k]
                         wf_cash[r, p, t] = part
+                        if draws_t[k] != 0.0 or part != 0.0:
+                            if out.wf_first[r, p] > t:
+                                out.wf_first[r, p] = t
+                            out.wf_last[r, p] = t
+                        if draws_t[k] > 0.0 and out.wf_put[r, p] < 0:
+                            out.wf_put[r, p] = t
 
 
 def fusable(deal: TermSheet, fin: list[ProjectSchedule]) -> bool:

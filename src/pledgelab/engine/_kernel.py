@@ -51,7 +51,7 @@ from pledgelab.engine._schedule import (
     vehicle_plan,
 )
 from pledgelab.engine._waterfall import WaterfallResult, WaterfallRule, compile_rule, run_waterfall
-from pledgelab.engine._windows import waterfall_windows
+from pledgelab.engine._windows import Spans, waterfall_windows
 from pledgelab.pipeline import Pipeline
 from pledgelab.terms import TermSheet
 
@@ -240,9 +240,10 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     g_cover = {tid: np.zeros((n_paths, n_months)) for tid in g_limit}
     g_calls = {tid: np.zeros((n_paths, n_months)) for tid in g_limit}
     fused = not trace and fusable(deal, fin)
+    spans: list[Spans] = []
     if fused:  # equity tranches only: all projects' routing in one compiled pass (engine/_fused.py)
         wf_in.extend(_route_fused(plan, fin, calls, beyond, completion, abandoned, startup, yfac, reco,
-                                  sink, project_cash, truncated, ends))
+                                  sink, project_cash, truncated, ends, spans))
     for j, ps in enumerate([] if fused else fin):
         proj = ps.project
         capex = calls[:, j, :]
@@ -322,7 +323,8 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     elif wf_in:
         # every waterfall of every path, each over the months where it can act: rows are (waterfall, path)
         n_wf = len(wf_in)
-        wf = waterfall_windows(plan.rule, [(w[2], w[3], w[4]) for w in wf_in], np.ascontiguousarray(rates))
+        wf = waterfall_windows(plan.rule, [(w[2], w[3], w[4]) for w in wf_in], np.ascontiguousarray(rates),
+                               spans if fused else None)
         for i, party in enumerate(plan.rule.parties):
             add(party, "distribution", wf.paid[:, :, i] + wf.clawback[:, :, i], project=POOL,
                 clause=deal.clause("distribution.tiers").path)
@@ -363,10 +365,11 @@ def _operating_dates(completion: np.ndarray, abandoned: np.ndarray, startup: np.
 def _route_fused(plan: Plan, fin: list[ProjectSchedule], calls: np.ndarray, beyond: np.ndarray,
                  completion: np.ndarray, abandoned: np.ndarray, startup: np.ndarray, yfac: np.ndarray,
                  reco: np.ndarray, sink: _Sink, project_cash: np.ndarray, truncated: np.ndarray,
-                 ends: np.ndarray) -> list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]]:
+                 ends: np.ndarray, spans: list[Spans]
+                 ) -> list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]]:
     """``run_paths``' project loop for an all-equity deal (:func:`pledgelab.engine._fused.fusable`),
     compiled: fills ``sink``, ``project_cash``, ``truncated`` and ``ends``, and returns the
-    waterfalls' inputs in the loop's order."""
+    waterfalls' inputs in the loop's order (their spans of months appended to ``spans``)."""
     n_paths, n_fin, n_months = calls.shape
     eplan, rows = equity_plan(plan.deal, fin)
     cod = np.empty((n_paths, n_fin), dtype=np.int64)
@@ -382,10 +385,14 @@ def _route_fused(plan: Plan, fin: list[ProjectSchedule], calls: np.ndarray, beyo
         end_of.append(end)
     wf_contrib = np.zeros((len(rows), n_paths, n_months))
     wf_cash = np.zeros((len(rows), n_paths, n_months))
+    first = np.full((len(rows), n_paths), n_months, dtype=np.int64)
+    last = np.full((len(rows), n_paths), -1, dtype=np.int64)
+    put = np.full((len(rows), n_paths), -1, dtype=np.int64)
     route_equity(eplan, EquityPaths(calls=calls, beyond=beyond, cod=cod, yfac=np.ascontiguousarray(yfac),
                                     abandoned=np.ascontiguousarray(abandoned), salvage=salvage),
                  EquityOut(paid=sink.paid, got=sink.got, project_cash=project_cash, wf_contrib=wf_contrib,
-                           wf_cash=wf_cash))
+                           wf_cash=wf_cash, wf_first=first, wf_last=last, wf_put=put))
+    spans.extend((first[r], last[r], put[r]) for r in range(len(rows)))
     return [(fin[j].project.id, tid, wf_contrib[r], wf_cash[r], end_of[j]) for r, (j, tid) in enumerate(rows)]
 
 

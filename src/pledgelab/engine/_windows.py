@@ -22,14 +22,19 @@ import numpy as np
 
 from pledgelab.engine._waterfall import WaterfallResult, WaterfallRule, run_waterfall
 
+# per path: the first and the last month with a flow, the first contribution
+Spans = tuple[np.ndarray, np.ndarray, np.ndarray]
+
 
 def waterfall_windows(rule: WaterfallRule, inputs: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-                      rates: np.ndarray) -> WaterfallResult:
+                      rates: np.ndarray, spans: list[Spans] | None = None) -> WaterfallResult:
     """Every waterfall of a block of paths: ``inputs[j]`` is waterfall ``j``'s contributions and
     cash (paths, months) and its settlement month (paths,); ``rates`` the deemed rate per year
     (paths, months). Returns the sums by party over the waterfalls (paths, months, parties) and,
     per row ``j * paths + p``, the recovery month and whether the review triggered — as
-    ``run_waterfall`` on all rows at once with ``out_row`` the path would."""
+    ``run_waterfall`` on all rows at once with ``out_row`` the path would. ``spans[j]``, when
+    given, is waterfall ``j``'s first and last month with a flow (``months`` and -1 where none)
+    and its first contribution (-1 none), per path, found while its inputs were written."""
     n_paths, n_months = rates.shape
     n_parties = rule.shares.shape[1]
     paid = np.zeros((n_paths, n_months, n_parties))
@@ -40,18 +45,13 @@ def waterfall_windows(rule: WaterfallRule, inputs: list[tuple[np.ndarray, np.nda
     triggered = np.zeros(n_rows, dtype=np.bool_)
     horizon = rule.review_horizon
     for j, (contrib, cash, final) in enumerate(inputs):
-        active = (contrib != 0.0) | (cash != 0.0)
-        busy = active.any(axis=1)
-        if not busy.any():
+        starts, stop, put = _spans(contrib, cash) if spans is None else spans[j]
+        if stop.max() < 0:
             continue  # no flow on any path: nothing is paid, nothing recovered or reviewed
-        first = int(active[busy].argmax(axis=1).min())
-        last = n_months - 1 - active[:, ::-1].argmax(axis=1)
-        stop = np.where(busy, last, -1)
+        first = int(starts.min())
         stop = np.maximum(stop, np.broadcast_to(np.asarray(final, dtype=np.int64), (n_paths,)))
         if horizon is not None:
-            put = contrib > 0.0
-            has = put.any(axis=1)
-            stop = np.maximum(stop, np.where(has, put.argmax(axis=1) + horizon, -1))
+            stop = np.maximum(stop, np.where(put >= 0, put + horizon, -1))
         end = min(int(stop.max()) + 1, n_months)
         window = slice(first, end)
         wf = run_waterfall(rule, contrib[:, window], cash[:, window], rates[:, window],
@@ -64,3 +64,16 @@ def waterfall_windows(rule: WaterfallRule, inputs: list[tuple[np.ndarray, np.nda
         triggered[rows] = wf.review_triggered
     return WaterfallResult(by_tier=None, paid=paid, clawback=claw, balance=np.zeros((0, 0)),
                            recovered=recovered, review_month=review_month, review_triggered=triggered)
+
+
+def _spans(contrib: np.ndarray, cash: np.ndarray) -> Spans:
+    """Per path: the first and last month with a contribution or cash (months and -1 where
+    none), and the first month with a contribution (-1 none)."""
+    n_months = contrib.shape[1]
+    active = (contrib != 0.0) | (cash != 0.0)
+    busy = active.any(axis=1)
+    first = np.where(busy, active.argmax(axis=1), n_months)
+    last = np.where(busy, n_months - 1 - active[:, ::-1].argmax(axis=1), -1)
+    given = contrib > 0.0
+    put = np.where(given.any(axis=1), given.argmax(axis=1), -1)
+    return first, last, put
