@@ -16,10 +16,11 @@ Stages of one chunk of ``--paths`` paths (default 1,024: one block of the driver
   timed apart, so their sum need not equal it exactly).
 
 ``before`` is the chunk as it was before issue 15 (``chunk_before`` below: the
-whole chunk through the engine at once, NumPy reductions, every row with several
-sign changes to the IRR's grid scan), timed interleaved with ``after`` so both
-see the same load. ``--cli N`` also times ``pledgelab simulate`` of N paths in a
-fresh process, twice (the second warm), against N times the chunk's time a path;
+kernel of commit ``BEFORE`` read from git, the whole chunk through it at once,
+NumPy reductions, every row with several sign changes to the IRR's grid scan),
+timed interleaved with ``after`` so both see the same load. ``--cli N`` also
+times ``pledgelab simulate`` of N paths in a fresh process, twice (the second
+warm), against N times the chunk's time a path;
 ``--pool N`` times the process pool (2 workers, chunks of 1,024) against serial.
 
 A cell is one (path, month, waterfall): the unit of the compiled waterfall loop.
@@ -61,10 +62,36 @@ def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, list[float]]
     return statistics.median(times), times
 
 
-def chunk_before(job: Any, paths: slice) -> None:
-    """The chunk as computed before issue 15 (commit bb18323), for timing side by side."""
+BEFORE = "6fe7ad5"  # the last commit of engine/_kernel.py before issue 15 (issue 14's governance in)
+
+
+def kernel_before() -> Any:
+    """``engine/_kernel.py`` as it was at :data:`BEFORE`, read from git and imported from a
+    temporary file (so that Numba can cache it)."""
+    import importlib.util
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    src = subprocess.run(["git", "-C", str(root), "show", f"{BEFORE}:src/pledgelab/engine/_kernel.py"],
+                         capture_output=True, text=True, check=True).stdout
+    path = Path(tempfile.gettempdir()) / f"pledgelab_kernel_{BEFORE}.py"
+    if not path.exists() or path.read_text() != src:
+        path.write_text(src)
+    spec = importlib.util.spec_from_file_location(f"pledgelab_kernel_{BEFORE}", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def chunk_before(job: Any, paths: slice, run_paths: Callable[..., Any]) -> None:
+    """The chunk as computed before issue 15, for timing side by side: the drivers' draw of the
+    chunk, the kernel of :data:`BEFORE` on the whole chunk, NumPy reductions, the IRR's grid scan."""
     from pledgelab.drivers import draw
-    from pledgelab.engine import run_paths
     from pledgelab.metrics import irr_monthly_codes
 
     plan = job.plan
@@ -144,6 +171,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--cli", type=int, default=0, help="paths of a pledgelab simulate run (0: skip)")
     ap.add_argument("--pool", type=int, default=0, help="paths of the process-pool run (0: skip)")
+    ap.add_argument("--dask", type=int, default=0, help="paths of the Dask run (0: skip)")
     args = ap.parse_args()
     limits = threadpool_limits(limits=1)  # noqa: F841 - kept for the whole run
     pools = ", ".join(f"{p['internal_api']}={p['num_threads']}" for p in threadpool_info()) or "none"
@@ -191,12 +219,13 @@ def main() -> None:
     t_chunk, all_chunk = median_time(lambda: simulate_chunk(job, paths), args.repeat)
     t_reduce = max(t_chunk - t_draw - t_engine - t_irr, 0.0)
 
-    both = side_by_side({"before": lambda: chunk_before(job, paths),
+    old_paths = kernel_before().run_paths
+    both = side_by_side({"before": lambda: chunk_before(job, paths, old_paths),
                          "after": lambda: simulate_chunk(job, paths)}, args.repeat)
-    prof_before = stage_profile(lambda: chunk_before(job, paths))
+    prof_before = stage_profile(lambda: chunk_before(job, paths, old_paths))
     prof_after = stage_profile(lambda: simulate_chunk(job, paths))
     peak = peak_mib(lambda: simulate_chunk(job, paths))
-    peak_before = peak_mib(lambda: chunk_before(job, paths))
+    peak_before = peak_mib(lambda: chunk_before(job, paths, old_paths))
     peak_draw = peak_mib(do_draw)
     inputs = sum(a.nbytes for a in (d.benchmark, d.capex_factor, d.yield_factor, d.delay, d.abandon_at,
                                     d.recovery))
@@ -259,6 +288,8 @@ def main() -> None:
         cli_vs_kernel(args.cli, per_path)
     if args.pool:
         pool_efficiency(args.pool)
+    if args.dask:
+        dask_efficiency(args.dask)
 
 
 def cli_vs_kernel(paths: int, per_path: float) -> None:
@@ -293,6 +324,51 @@ def pool_efficiency(paths: int) -> None:
     print(f"process pool, 2 workers, {paths:,} paths in chunks of 1,024: serial {serial:.1f} s, pool "
           f"{pool:.1f} s (workers' start included): efficiency {serial / (2 * pool):.0%}; same numbers: "
           f"{bool(np.array_equal(a.npv, b.npv))}")
+
+
+
+def dask_efficiency(paths: int) -> None:
+    """Serial against Dask (2 workers, chunks of 1,024): with the cluster's start, and on a
+    cluster started apart and warmed up; a trivial task's cost and the pickled job's size."""
+    import pickle
+
+    from distributed import Client, LocalCluster
+
+    import pledgelab
+    from pledgelab.analysis import simulate
+    from pledgelab.analysis._montecarlo import ChunkJob
+    from pledgelab.drivers import load_drivers
+    from pledgelab.engine import make_plan
+
+    plan = make_plan(pledgelab.load_deal(DEAL), pledgelab.load_pipeline(PIPE))
+    job = ChunkJob(plan=plan, model=load_drivers("default"), seed=1, discount_rate=0.04, benchmark_start=0.04)
+    kw = dict(pipeline=PIPE, paths=paths, seed=1, chunk_size=1024)
+    t = time.perf_counter()
+    a = simulate(DEAL, **kw)  # type: ignore[arg-type]
+    serial = time.perf_counter() - t
+    t = time.perf_counter()
+    b = simulate(DEAL, backend="dask", workers=2, **kw)  # type: ignore[arg-type]
+    own = time.perf_counter() - t
+    t = time.perf_counter()
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                           scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+    start = time.perf_counter() - t
+    with Client(cluster) as client:
+        address = cluster.scheduler_address
+        simulate(DEAL, pipeline=PIPE, paths=2048, seed=1, chunk_size=1024, backend="dask", scheduler=address)
+        t = time.perf_counter()
+        client.gather([client.submit(abs, -i, pure=False) for i in range(50)])
+        trivial = (time.perf_counter() - t) / 50
+        t = time.perf_counter()
+        c = simulate(DEAL, backend="dask", scheduler=address, **kw)  # type: ignore[arg-type]
+        warm = time.perf_counter() - t
+    cluster.close()
+    same = bool(np.array_equal(a.npv, b.npv) and np.array_equal(a.npv, c.npv))
+    print(f"Dask, 2 workers, {paths:,} paths in chunks of 1,024: serial {serial:.1f} s; with its "
+          f"LocalCluster's start {own:.1f} s (efficiency {serial / (2 * own):.0%}); on warm workers "
+          f"{warm:.1f} s ({serial / (2 * warm):.0%}); cluster start {start:.1f} s, a trivial task "
+          f"{trivial * 1e3:.0f} ms, the pickled job {len(pickle.dumps(job)) / 2**20:.2f} MiB; "
+          f"same numbers: {same}")
 
 
 if __name__ == "__main__":
