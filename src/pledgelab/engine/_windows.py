@@ -57,7 +57,8 @@ def waterfall_windows(rule: WaterfallRule, inputs: list[tuple[np.ndarray, np.nda
         wf = run_waterfall(rule, contrib[:, window], cash[:, window], rates[:, window],
                            np.asarray(final, dtype=np.int64) - first, detail=False)
         paid[:, window] += wf.paid
-        claw[:, window] += wf.clawback
+        if rule.loss_treatment == "host-clawback":  # else the clawback is zero throughout
+            claw[:, window] += wf.clawback
         rows = slice(j * n_paths, (j + 1) * n_paths)
         recovered[rows] = np.where(wf.recovered >= 0, wf.recovered + first, -1)
         review_month[rows] = np.where(wf.review_month >= 0, wf.review_month + first, -1)
