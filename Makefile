@@ -39,6 +39,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/irr.py
+	$(BIN)/python benchmarks/kernel.py --reference-paths 2 --cli 10000 --pool 32768
 	$(BIN)/python benchmarks/montecarlo.py
 	$(BIN)/python benchmarks/api_load.py
 
