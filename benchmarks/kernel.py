@@ -172,6 +172,7 @@ def main() -> None:
     ap.add_argument("--cli", type=int, default=0, help="paths of a pledgelab simulate run (0: skip)")
     ap.add_argument("--pool", type=int, default=0, help="paths of the process-pool run (0: skip)")
     ap.add_argument("--dask", type=int, default=0, help="paths of the Dask run (0: skip)")
+    ap.add_argument("--threads", type=int, default=0, help="chunks of 1,024 run on 2 threads (0: skip)")
     args = ap.parse_args()
     limits = threadpool_limits(limits=1)  # noqa: F841 - kept for the whole run
     pools = ", ".join(f"{p['internal_api']}={p['num_threads']}" for p in threadpool_info()) or "none"
@@ -290,6 +291,8 @@ def main() -> None:
         pool_efficiency(args.pool)
     if args.dask:
         dask_efficiency(args.dask)
+    if args.threads:
+        threads_efficiency(job, args.threads)
 
 
 def cli_vs_kernel(paths: int, per_path: float) -> None:
@@ -369,6 +372,23 @@ def dask_efficiency(paths: int) -> None:
           f"{warm:.1f} s ({serial / (2 * warm):.0%}); cluster start {start:.1f} s, a trivial task "
           f"{trivial * 1e3:.0f} ms, the pickled job {len(pickle.dumps(job)) / 2**20:.2f} MiB; "
           f"same numbers: {same}")
+
+
+def threads_efficiency(job: Any, chunks: int) -> None:
+    """``chunks`` chunks of 1,024 paths serially and on two threads of this process (the compiled
+    loops release the GIL): is a thread backend worth having?"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pledgelab.analysis._montecarlo import simulate_chunk
+
+    slices = [slice(i * 1024, (i + 1) * 1024) for i in range(chunks)]
+    out = side_by_side({
+        "serial": lambda: [simulate_chunk(job, c) for c in slices],
+        "threads": lambda: list(ThreadPoolExecutor(2).map(lambda c: simulate_chunk(job, c), slices)),
+    }, 2)
+    print(f"{chunks} chunks of 1,024 paths: serial {out['serial']:.2f} s, two threads "
+          f"{out['threads']:.2f} s: "
+          f"efficiency {out['serial'] / (2 * out['threads']):.0%}")
 
 
 if __name__ == "__main__":
