@@ -97,3 +97,19 @@ def test_workforce_attribution_equals_two_library_runs_and_the_cli(tmp_path: Pat
     assert [r[0] for r in table["rows"]] == [r[0] for r in got["rows"]]
     for want_row, row in zip(table["rows"], got["rows"], strict=True):
         assert row[1:] == want_row[1:]
+
+
+def test_fx_reading_job_equals_the_library_and_needs_the_safeguard(tmp_path: Path) -> None:
+    with v1_client(tmp_path) as c:
+        body = {"deal": DEAL, "paths": 48, "seed": 1, "fx_feedback": True, "fx_reading": "forward"}
+        done = _done(c, body)
+        bad = c.post("/v1/simulations", json={"deal": DEAL, "paths": 8, "fx_reading": "forward"})
+        assert bad.status_code == 422 and "fx_reading needs fx_feedback" in json.dumps(bad.json())
+        odd = c.post("/v1/simulations", json={**body, "fx_reading": "sideways"})
+        assert odd.status_code == 422 and "fx_reading" in json.dumps(odd.json())
+    deal = pledgelab.load_deal(DEAL)
+    pipe = default_pipeline(deal.investor)
+    sg = safeguard_for(deal.investor)
+    assert pipe is not None and sg is not None
+    res = pledgelab.simulate(deal, pipeline=pipe, paths=48, seed=1, fx_feedback=sg.with_reading("forward"))
+    assert done["result"]["summary"]["rows"] == as_json([simulation_summary(res)])[0]["rows"]

@@ -54,12 +54,15 @@ def _fx_rule(rng: np.random.Generator, deal_pacing: str, requests: bool, scale: 
     """A random FX safeguard: some paths cross the threshold, some requests are refused."""
     split = rng.uniform() < 0.5  # a funding plan with a free allowance before market purchases
     total = None if rng.uniform() < 0.3 else int(rng.integers(0, 30))  # the cap on all deferral
-    return FxRule(currency="KRW", threshold=1500.0, impact=float(rng.uniform(0.0, 0.3)) / scale,
+    rule = FxRule(currency="KRW", threshold=1500.0, impact=float(rng.uniform(0.0, 0.3)) / scale,
                   window=int(rng.integers(1, 25)), max_deferral=int(rng.integers(1, 13)),
                   max_total_deferral=total,
                   acceptance=float(rng.uniform()), requests=requests and deal_pacing == "as-called",
                   market_before=(0.3 * scale,) if split else (0.0,),
                   market_cap=(0.5 * scale,) if split else (np.inf,))
+    if rng.uniform() < 0.5:  # the forward reading: the demand of the calls scheduled ahead
+        rule = dataclasses.replace(rule, reading="forward", forward=float(rng.uniform(0.0, 0.5)) * scale)
+    return rule
 
 
 def _with_fx(rng: np.random.Generator, draws: Draws, months: int) -> Draws:

@@ -119,6 +119,9 @@ class SimulationIn(_Body):
                                     description="with fx_feedback: the currency's response to $1B of "
                                     "dollar demand, log-points (default: the safeguard file's); as "
                                     "`pledgelab simulate --fx-impact`")
+    fx_reading: Literal["level", "forward"] | None = Field(
+        None, description="with fx_feedback: the indicator's reading, level or forward (default: the "
+        "safeguard file's); as `pledgelab simulate --fx-reading`")
     workforce_policy: Name | None = Field(None, description="add workforce delays under a shipped visa "
                                           "policy (e.g. post-raid-2025); the result then also has "
                                           "`workforce_attribution`, from a second run of the same paths "
@@ -440,13 +443,15 @@ def digest(body: SimulationIn, deal: TermSheet) -> str:
     key = json.dumps({"deal": deal.id, "clauses": clauses, "pipeline": body.pipeline, "paths": body.paths,
                       "seed": body.seed, "drivers": body.drivers, "chunk": body.chunk_size,
                       "rate": body.discount_rate, "fan": body.fan, "fx": body.fx_feedback,
-                      "fx_impact": body.fx_impact, "workforce": body.workforce_policy,
+                      "fx_impact": body.fx_impact, "fx_reading": body.fx_reading,
+                      "workforce": body.workforce_policy,
                       "version": __version__},
                      sort_keys=True, default=str)
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _safeguard(deal: TermSheet, given: bool | str, impact: float | None = None) -> Safeguard | None:
+def _safeguard(deal: TermSheet, given: bool | str, impact: float | None = None,
+               reading: str | None = None) -> Safeguard | None:
     """The safeguard of ``fx_feedback`` (true: the investor's shipped one), at ``impact`` if given,
     checked against the deal as ``pledgelab simulate --fx-feedback --fx-impact`` checks it; a 422
     naming ``fx_feedback`` (or ``fx_impact``) if it cannot apply."""
@@ -455,6 +460,8 @@ def _safeguard(deal: TermSheet, given: bool | str, impact: float | None = None) 
     if given is False:
         if impact is not None:
             raise InputError([Problem("request", 0, "fx_impact", "fx_impact needs fx_feedback")])
+        if reading is not None:
+            raise InputError([Problem("request", 0, "fx_reading", "fx_reading needs fx_feedback")])
         return None
     sg = safeguard_for(deal.investor) if given is True else load_safeguard(str(given))
     if sg is None:
@@ -465,10 +472,13 @@ def _safeguard(deal: TermSheet, given: bool | str, impact: float | None = None) 
             sg = sg.with_impact(impact)
         except ValueError as exc:
             raise InputError([Problem("request", 0, "fx_impact", str(exc))]) from None
+    if reading is not None:
+        sg = sg.with_reading(reading)
     try:
         sg.rule(deal)
     except ValueError as exc:
-        raise InputError([Problem("request", 0, "fx_feedback", str(exc))]) from None
+        field = "fx_reading" if reading else "fx_feedback"
+        raise InputError([Problem("request", 0, field, str(exc))]) from None
     return sg
 
 
@@ -505,7 +515,7 @@ def add_v1(app: FastAPI, *, workers: int = 2, queue: int = 4) -> Jobs:
         for p in body.fan:
             if p not in d.parties:
                 raise InputError([Problem("request", 0, "fan", f"{p!r} is not a party of {d.id}")])
-        fx = _safeguard(d, body.fx_feedback, body.fx_impact)
+        fx = _safeguard(d, body.fx_feedback, body.fx_impact, body.fx_reading)
         # With a workforce policy, a second run of the same paths without it (as the CLI does):
         # the progress counts both runs.
         policies = [body.workforce_policy, None] if body.workforce_policy else [None]

@@ -170,6 +170,10 @@ def _simulate(add: Add) -> None:
     sp.add_argument("--fx-impact", type=argtype("fx_impact"), default=None, metavar="LOG_POINTS_PER_USD_BN",
                     help="with --fx-feedback: the currency's response to $1B of dollar demand "
                     "(default: the safeguard file's)")
+    sp.add_argument("--fx-reading", choices=("level", "forward"), default=None,
+                    help="with --fx-feedback: how the indicator reads the pressure, the rate and the "
+                    "demand already paid (level) or also the calls scheduled over the next "
+                    "forward_months (forward); default: the safeguard file's")
     sp.add_argument("--workforce-policy", metavar="POLICY",
                     help="add workforce delays under a visa policy (status-quo-2025, post-raid-2025, "
                     "e4-visa, restrictive, or a file) and show how much of each party's outcome they "

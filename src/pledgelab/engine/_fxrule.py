@@ -18,10 +18,14 @@ kernel is tested against the scalar twin):
    the capacity of the sources ahead of a market-purchase source, up to that
    source's capacity).
 2. *Pressure.* At the start of month ``t``, before its calls, the indicator is
-   ``P_t = S_t · exp(impact · D_t)``: the exchange rate of the path (units of
+   ``P_t = S_t · exp(impact · (D_t + F))``: the exchange rate of the path (units of
    currency per dollar; the driver's) weakened by ``impact`` log-points per
-   dollar of demand ``D_t`` over the ``window`` months before ``t``. With
-   ``impact = 0`` the indicator is the driver's path, unchanged.
+   dollar of demand ``D_t`` over the ``window`` months before ``t`` and, under the
+   **forward** reading, by ``F``, the demand of the calls scheduled over the next
+   ``forward_months`` (the annual cap pro rata, on the demand basis: what Seoul
+   weighed in December 2025, the $20B scheduled for 2026), counted while calls
+   remain; the **level** reading has ``F = 0``. With ``impact = 0`` the indicator
+   is the driver's path, unchanged.
 3. *Request and answer.* When ``P_t`` is above ``threshold`` and no request is
    running, the investor requests an adjustment (only if the deal has the
    clause); the answer is ``accept[t]`` (in Monte Carlo, a uniform below the
@@ -50,6 +54,10 @@ from pledgelab.terms import TermSheet
 #: codes of the per-month request record
 ACCEPTED, REFUSED, NONE = 1, -1, 0
 NO_CAP = 2**62  # max_total_deferral None: more months than any run has
+EXP_CAP = 700.0  # the indicator's exponent is capped here, below where exp overflows
+READINGS = ("level", "forward")
+"""How the indicator reads the pressure: the rate and the demand already paid (level), or also the
+demand of the calls scheduled ahead (forward)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,6 +75,8 @@ class FxRule:
     market_before: tuple[float, ...] = (0.0,)  # per market segment: a year's calls met before it
     market_cap: tuple[float, ...] = (math.inf,)  # per market segment: its capacity a year
     clause: str = "fx_safeguard.available"  # the deal's clause path, for events
+    reading: str = "level"  # level | forward (see the module docstring)
+    forward: float = 0.0  # F: dollar demand the forward reading adds while calls remain (level: 0)
 
     def __post_init__(self) -> None:
         if self.window < 1 or self.max_deferral < 1:
@@ -77,6 +87,17 @@ class FxRule:
             raise ValueError(f"max_total_deferral must be zero or more months, got {self.max_total_deferral}")
         if len(self.market_before) != len(self.market_cap):
             raise ValueError("market_before and market_cap must have the same length")
+        if self.reading not in READINGS:
+            raise ValueError(f"reading must be one of {', '.join(READINGS)}, got {self.reading!r}")
+        if not (math.isfinite(self.forward) and self.forward >= 0.0) or \
+                (self.reading == "level" and self.forward != 0.0):
+            raise ValueError(f"forward must be a finite demand >= 0, and 0 under the level reading, "
+                             f"got {self.forward!r}")
+
+    def scheduled_demand(self, annual: float, months: int) -> float:
+        """The forward reading's ``F``: the demand of ``months`` of calls at ``annual`` dollars a
+        year, pro rata, counted from the start of a year on the rule's demand basis."""
+        return self.demand(0.0, annual * months / 12.0)
 
     def demand(self, year_to_date: float, paid: float) -> float:
         """Dollar demand of ``paid`` dollars paid after ``year_to_date`` already paid this year."""

@@ -35,7 +35,7 @@ from pledgelab.engine._deterministic import (
     rate_key,
 )
 from pledgelab.engine._fused import EquityOut, EquityPaths, equity_plan, fusable, route_equity
-from pledgelab.engine._fxrule import FxRecord, FxRule
+from pledgelab.engine._fxrule import EXP_CAP, FxRecord, FxRule
 from pledgelab.engine._governance import screened_pipeline
 from pledgelab.engine._instruments import debt_flows
 from pledgelab.engine._schedule import (
@@ -518,7 +518,8 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
                     aban=np.ascontiguousarray(aban, dtype=np.int64), pause_at=pause_at, pause=pause),
         _FxInputs(on=rule is not None, requests=bool(rule.requests) if rule else False, level=level,
                   accept=accept, threshold=float(thr), impact=float(impact), window=int(window),
-                  max_deferral=int(max_def), before=before, caps=caps, max_total=int(max_total)),
+                  max_deferral=int(max_def), before=before, caps=caps, max_total=int(max_total),
+                  forward=float(rule.forward) if rule else 0.0),
         _CallsOut(calls=calls, completion=completion, abandoned=abandoned, v_interest=v_interest,
                   v_balance=v_balance, last_move=last_move, pressure=out_p, requests=out_r,
                   deferred=out_d, beyond=beyond))
@@ -649,6 +650,7 @@ class _FxInputs(NamedTuple):
     before: np.ndarray
     caps: np.ndarray
     max_total: int  # months all requests together may defer (FxRule.total_cap)
+    forward: float = 0.0  # dollar demand the forward reading adds while calls remain (FxRule.forward)
 
 
 class _CallsOut(NamedTuple):
@@ -685,6 +687,7 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
     delay, cfac, aban, pause_at, pause = shocks.delay, shocks.cfac, shocks.aban, shocks.pause_at, shocks.pause
     fx_on, fx_req, fx_level, fx_accept = fx.on, fx.requests, fx.level, fx.accept
     thr, impact, window, max_def = fx.threshold, fx.impact, fx.window, fx.max_deferral
+    fx_forward, exp_cap = fx.forward, EXP_CAP
     before, caps, max_total = fx.before, fx.caps, fx.max_total
     calls, completion, abandoned = out.calls, out.completion, out.abandoned
     v_interest, v_balance, last_move = out.v_interest, out.v_balance, out.last_move
@@ -741,7 +744,7 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
                 d = 0.0
                 for s in range(max(t - window, 0), t):
                     d += demand[s]
-                pr = fx_level[p, t] * np.exp(impact * d)
+                pr = fx_level[p, t] * np.exp(min(impact * (d + fx_forward), exp_cap))
                 pressure[p, t] = pr
                 if pr > thr:
                     if episode == 1 and (t >= until or used >= max_total):

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pledgelab._months import month_label, month_of
-from pledgelab.engine._fxrule import ACCEPTED, REFUSED, FxRule
+from pledgelab.engine._fxrule import ACCEPTED, EXP_CAP, REFUSED, FxRule
 from pledgelab.pipeline import Pipeline, Project
 from pledgelab.terms import BusinessCalendar, TermSheet, Tranche, earliest_funding_date
 
@@ -330,7 +330,9 @@ class _Safeguard:
         d = 0.0
         for s in range(m - rule.window, m):
             d += self.demand.get(s, 0.0)
-        pressure = float(fx.level[m - fx.start]) * math.exp(rule.impact * d)
+        # the exponent is capped where exp overflows (hostile impacts, an up-front $350B): the
+        # indicator is then far above any threshold, as the kernel's
+        pressure = float(fx.level[m - fx.start]) * math.exp(min(rule.impact * (d + rule.forward), EXP_CAP))
         self.pressure[m] = pressure
         if pressure <= rule.threshold:
             self.episode = 0

@@ -37,9 +37,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pledgelab._cited import Clause, ClauseSpec, Reference, locate, open_cited, shipped
+from pledgelab._cited import Clause, ClauseSpec, Reference, Status, locate, open_cited, shipped
 from pledgelab._errors import InputError
 from pledgelab.drivers import DriverModel, load_drivers
+from pledgelab.engine import FX_READINGS as READINGS
 from pledgelab.engine import FxRule
 from pledgelab.macro._data import MacroData
 from pledgelab.macro.funding import ECONOMY_CODE, FundingPlan, load_funding
@@ -57,7 +58,7 @@ IMPACT_UNIT = "log-points/USD-bn"
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _FILE_KEYS = ("schema", "id", "title", "summary", "investor", "currency", "funding", "references",
               "threshold", "demand_basis", "impact", "window", "acceptance", "max_deferral")
-_FILE_OPTIONAL = ("max_total_deferral", "end_treatment", "forward_months", "speed_threshold")
+_FILE_OPTIONAL = ("max_total_deferral", "end_treatment", "forward_months", "speed_threshold", "reading")
 END_TREATMENTS = ("paid", "forfeited", "renegotiated")
 _MONTHS = ClauseSpec(units=("months",), kind="count", minimum=1)
 _OPTIONAL_SPECS: dict[str, ClauseSpec] = {
@@ -65,6 +66,7 @@ _OPTIONAL_SPECS: dict[str, ClauseSpec] = {
     "end_treatment": ClauseSpec(units=("rule",), kind="choice", choices=END_TREATMENTS),
     "forward_months": _MONTHS,
     "speed_threshold": ClauseSpec(units=("fraction",), kind="fraction"),
+    "reading": ClauseSpec(units=("rule",), kind="choice", choices=READINGS),
 }
 _SPECS: dict[str, ClauseSpec] = {
     "demand_basis": ClauseSpec(units=("rule",), kind="choice", choices=DEMAND_BASES),
@@ -97,11 +99,13 @@ class Safeguard:
     end_treatment: Clause | None = None  # what happens to deferred calls: only "paid" is modelled
     forward_months: Clause | None = None  # the replay's forward reading: months of calls ahead
     speed_threshold: Clause | None = None  # the replay's speed reading: largest one-session move
+    reading: Clause | None = None  # the engine's reading: level (default) or forward (FxRule.reading)
 
     def clauses(self) -> Iterator[Clause]:
         yield from (self.threshold, self.demand_basis, self.impact, self.window, self.acceptance,
                     self.max_deferral)
-        for c in (self.max_total_deferral, self.end_treatment, self.forward_months, self.speed_threshold):
+        for c in (self.max_total_deferral, self.end_treatment, self.forward_months, self.speed_threshold,
+                  self.reading):
             if c is not None:
                 yield c
 
@@ -116,14 +120,31 @@ class Safeguard:
         values = {float(self.impact.value), *(float(a.value) for a in self.impact.alternatives)}
         return tuple(sorted(values))
 
+    def with_reading(self, reading: str) -> Safeguard:
+        """The same safeguard read another way (``level`` or ``forward``: :meth:`rule`)."""
+        if reading not in READINGS:
+            raise ValueError(f"the reading must be one of {', '.join(READINGS)}, got {reading!r}")
+        if self.reading is not None:
+            return replace(self, reading=self.reading.with_value(reading, note="set by the user"))
+        return replace(self, reading=Clause(path="reading", value=reading, unit="rule",
+                                            label="How the indicator reads the pressure",
+                                            status=Status.ASSUMED, reason="set by the user",
+                                            file=self.file))
+
     def with_impact(self, impact: float) -> Safeguard:
         """The same safeguard with another impact (log-points per $1B), e.g. a sweep point."""
         if not math.isfinite(impact) or impact < 0:
             raise ValueError(f"impact must be a finite, non-negative number, got {impact}")
         return replace(self, impact=self.impact.with_value(impact, note="set by the user"))
 
-    def rule(self, deal: TermSheet, *, plan: FundingPlan | str | Path | None = None) -> FxRule:
+    def rule(self, deal: TermSheet, *, plan: FundingPlan | str | Path | None = None,
+             reading: str | None = None) -> FxRule:
         """The rule the schedule applies for ``deal`` (requests only if the deal has the clause).
+
+        ``reading`` (default: the file's ``reading``, else ``level``) is how the indicator reads
+        the pressure: ``forward`` adds the demand of the calls scheduled over the next
+        ``forward_months`` at the deal's annual cap (:meth:`FxRule.scheduled_demand`), as the
+        replay's forward reading does.
 
         With ``demand_basis: market-purchases`` the dollar demand is what the funding
         plan (``plan``, default: the file's ``funding``) buys in the market: within a
@@ -149,6 +170,18 @@ class Safeguard:
                       requests=bool(deal.value("fx_safeguard.available")),
                       market_before=before, market_cap=caps,
                       clause=deal.clause("fx_safeguard.available").path.removeprefix("clauses."))
+        name = reading or (str(self.reading.value) if self.reading is not None else "level")
+        if name not in READINGS:
+            raise ValueError(f"the reading must be one of {', '.join(READINGS)}, got {name!r}")
+        if name == "forward":
+            if self.forward_months is None:
+                raise ValueError(f"{self.file}: the forward reading needs forward_months")
+            cap = deal.value("timeline.annual_cap")
+            if cap is None:
+                raise ValueError(f"the forward reading counts the calls scheduled at the annual cap; "
+                                 f"{deal.id} has none")
+            rule = replace(rule, reading="forward",
+                           forward=rule.scheduled_demand(float(cap), int(self.forward_months.value)))
         rule.check(deal)
         return rule
 
@@ -204,7 +237,7 @@ def read_safeguard(path: Path, *, display: str | None = None) -> Safeguard:
                      max_deferral=got["max_deferral"], references=refs,  # type: ignore[arg-type]
                      file=head.file, max_total_deferral=extra["max_total_deferral"],
                      end_treatment=extra["end_treatment"], forward_months=extra["forward_months"],
-                     speed_threshold=extra["speed_threshold"])
+                     speed_threshold=extra["speed_threshold"], reading=extra["reading"])
 
 
 def load_safeguard(name_or_path: str | Path) -> Safeguard:
@@ -358,11 +391,10 @@ def replay(safeguard: Safeguard, deal: TermSheet, *, start: dt.date, end: dt.dat
     if basis not in DEMAND_BASES:
         raise ValueError(f"demand_basis must be one of {', '.join(DEMAND_BASES)}, got {basis!r}")
     rule = replace(safeguard, demand_basis=safeguard.demand_basis.with_value(
-        basis, note="set by the caller")).rule(deal)
+        basis, note="set by the caller")).rule(deal, reading="level")
     cap = deal.value("timeline.annual_cap")
     months = int(safeguard.forward_months.value) if safeguard.forward_months is not None else 0
-    ahead = (float(cap) if cap is not None else 0.0) * months / 12.0
-    scheduled = rule.demand(0.0, ahead) if basis == "market-purchases" else ahead
+    scheduled = rule.scheduled_demand(float(cap) if cap is not None else 0.0, months)
     speed = None if safeguard.speed_threshold is None else float(safeguard.speed_threshold.value)
     thr = rule.threshold
     out: list[ReplayPoint] = []
