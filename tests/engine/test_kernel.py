@@ -62,6 +62,8 @@ def _fx_rule(rng: np.random.Generator, deal_pacing: str, requests: bool, scale: 
                   market_cap=(0.5 * scale,) if split else (np.inf,))
     if rng.uniform() < 0.5:  # the forward reading: the demand of the calls scheduled ahead
         rule = dataclasses.replace(rule, reading="forward", forward=float(rng.uniform(0.0, 0.5)) * scale)
+    if rng.uniform() < 0.3:  # a deferral's end cuts its calls (the projects they held abandoned)
+        rule = dataclasses.replace(rule, end_treatment="renegotiated")
     return rule
 
 

@@ -1,4 +1,6 @@
-"""The FX safeguard's forward reading in the engine (issue 18): the indicator is the rate weakened by
+"""The FX safeguard's forward reading and the renegotiated end of a deferral in the engine (issue 18).
+
+The forward indicator is the rate weakened by
 the demand already paid over the window **and** by the demand of the calls scheduled over the next
 ``forward_months`` (the annual cap pro rata, on the demand basis), as the replay's forward reading.
 
@@ -6,21 +8,25 @@ Independent checks: the forward demand by hand from the cap, the months and the 
 market segments; on the plan's exchange-rate path the forward indicator is the level one times
 exp(impact x F) in every month before the first request (the same calls, the same backward
 demand); a crossing only the forward reading sees brings the request; the CLI and the API refuse
-the option without the safeguard."""
+the option without the safeguard. The renegotiated end (deferred calls cut by agreement, the projects
+they held abandoned) is checked by hand on the one-project case of test_safeguard.py, in the scalar
+schedule and the kernel."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 
 import numpy as np
 import pytest
 
-from pledgelab.engine import FxRule, run
+from builders import pipeline, project, variant
+from pledgelab.engine import ACCEPTED, FxPath, FxRule, build_schedule, make_plan, no_shocks, run, run_paths
 from pledgelab.macro.funding import load_funding
 from pledgelab.macro.safeguard import load_safeguard, market_segments
-from pledgelab.pipeline import load_pipeline
-from pledgelab.terms import load_deal
+from pledgelab.pipeline import Pipeline, load_pipeline
+from pledgelab.terms import TermSheet, load_deal
 
 DEAL = "us-korea-2025-11"
 
@@ -89,3 +95,46 @@ def test_the_option_needs_the_safeguard() -> None:
     from pledgelab.cli import main
 
     assert main(["simulate", DEAL, "--paths", "10", "--fx-reading", "forward"]) == 2
+
+
+def _one_project(end: str) -> tuple[FxRule, TermSheet, Pipeline]:
+    rule = FxRule(currency="KRW", threshold=1500.0, impact=0.004 / 1e9, window=12, max_deferral=3,
+                  acceptance=1.0, requests=True, end_treatment=end)
+    return rule, variant("us-korea-2025-11"), pipeline(project("p", capex=3e9, notice=dt.date(2026, 1, 5),
+                                                                build_months=3))
+
+
+def test_renegotiated_end_cuts_the_deferred_call_by_hand() -> None:
+    # As the paid case of test_safeguard.py: $1B paid in months 0 and 1; deferred from month 2 (1,490
+    # e^0.008 > 1,500), renewed at 5, 8 and 11; in month 13 month 0's $1B has left the window, the
+    # deferral ends. Paid, the last $1B is paid in month 13; renegotiated, it is cut: the project is
+    # abandoned in month 13 and the investor has paid $2B.
+    rule, deal, pipe = _one_project("renegotiated")
+    first = min(build_schedule(deal, pipe).financed()[0].calls)
+    path = FxPath(rule=rule, start=first, level=np.full(60, 1490.0), accept=np.full(60, True))
+    sched = build_schedule(deal, pipe, fx=path)
+    ps = sched.financed()[0]
+    assert {m - first: v for m, v in ps.calls.items()} == {0: 1e9, 1: 1e9}
+    assert ps.abandoned == first + 13
+    assert {m - first: c for m, c in sched.fx_requests.items()} == {k: ACCEPTED for k in (2, 5, 8, 11)}
+    assert any("cut by agreement" in e.text for e in sched.events)
+    # the kernel, the same case
+    plan = make_plan(deal, pipe, extra_months=24, fx_rule=rule)
+    draws = dataclasses.replace(no_shocks(plan, paths=1), fx={"KRW": np.full((1, plan.months), 1490.0)},
+                                safeguard_u=np.zeros((1, plan.months)))
+    flows = run_paths(plan, draws)
+    kr = list(deal.parties).index("KR")
+    paid = -np.minimum(flows.paid[kr, 0], 0.0)
+    start = plan.start
+    assert np.flatnonzero(paid[: first - start + 13]).tolist() == [first - start, first - start + 1]
+    assert paid.sum() == pytest.approx(2e9)
+
+
+def test_the_file_refuses_the_end_it_does_not_model() -> None:
+    sg, deal = load_safeguard("korea-2025"), load_deal(DEAL)
+    assert sg.with_end_treatment("renegotiated").rule(deal).end_treatment == "renegotiated"
+    paid = sg.with_end_treatment("paid").end_treatment
+    assert paid is not None
+    forfeited = dataclasses.replace(sg, end_treatment=paid.with_value("forfeited", note="t"))
+    with pytest.raises(ValueError, match="not modelled"):
+        forfeited.rule(deal)

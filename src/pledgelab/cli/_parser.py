@@ -170,6 +170,10 @@ def _simulate(add: Add) -> None:
     sp.add_argument("--fx-impact", type=argtype("fx_impact"), default=None, metavar="LOG_POINTS_PER_USD_BN",
                     help="with --fx-feedback: the currency's response to $1B of dollar demand "
                     "(default: the safeguard file's)")
+    sp.add_argument("--fx-end", choices=("paid", "renegotiated"), default=None,
+                    help="with --fx-feedback: what becomes of deferred calls when a deferral ends, paid "
+                    "later or cut by agreement (the projects they held abandoned); default: the "
+                    "safeguard file's")
     sp.add_argument("--fx-reading", choices=("level", "forward"), default=None,
                     help="with --fx-feedback: how the indicator reads the pressure, the rate and the "
                     "demand already paid (level) or also the calls scheduled over the next "

@@ -40,6 +40,10 @@ def cmd_simulate(args: argparse.Namespace) -> list[Table]:
             fx = fx.with_impact(args.fx_impact)
         except ValueError as exc:
             raise UsageError(f"--fx-impact: {exc}") from None
+    if args.fx_end is not None:
+        if fx is None:
+            raise UsageError("--fx-end needs --fx-feedback")
+        fx = fx.with_end_treatment(args.fx_end)
     if args.fx_reading is not None:
         if fx is None:
             raise UsageError("--fx-reading needs --fx-feedback")

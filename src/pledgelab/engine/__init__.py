@@ -7,6 +7,7 @@ behind them are the engine's own.
 from pledgelab.engine._deterministic import CONTRIBUTIONS, FlowLine, RunResult, guarantee_limits, run
 from pledgelab.engine._deterministic import _debt_terms as debt_terms
 from pledgelab.engine._fxrule import ACCEPTED, REFUSED, FxRecord, FxRule
+from pledgelab.engine._fxrule import END_TREATMENTS as FX_END_TREATMENTS
 from pledgelab.engine._fxrule import READINGS as FX_READINGS
 from pledgelab.engine._governance import (
     Screen,
@@ -38,6 +39,7 @@ __all__ = [
     "ACCEPTED",
     "CONTRIBUTIONS",
     "EXTRA_MONTHS",
+    "FX_END_TREATMENTS",
     "FX_READINGS",
     "OVERRUN_CLAUSE",
     "REFUSED",

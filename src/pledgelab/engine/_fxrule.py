@@ -40,6 +40,13 @@ kernel is tested against the scalar twin):
 5. *Cap.* All requests together defer the investor's calls for at most
    ``max_total_deferral`` months: once they have, a running deferral ends and no
    request is made again, so every deferred call is paid (none is erased).
+6. *End.* When a deferral ends (the first month the investor's calls no longer
+   wait), ``end_treatment`` says what becomes of the calls it held: ``paid``
+   (they are paid from then on, oldest first, within the cap), or
+   ``renegotiated`` (cut by agreement, a smaller pledge: every project with an
+   investor call due and unpaid is abandoned that month, as a project is
+   abandoned, its salvage received). ``forfeited`` (not paid, with the
+   non-funding clause's consequences) is not modelled.
 """
 
 from __future__ import annotations
@@ -56,6 +63,8 @@ ACCEPTED, REFUSED, NONE = 1, -1, 0
 NO_CAP = 2**62  # max_total_deferral None: more months than any run has
 EXP_CAP = 700.0  # the indicator's exponent is capped here, below where exp overflows
 READINGS = ("level", "forward")
+END_TREATMENTS = ("paid", "renegotiated")
+"""What becomes of deferred calls when the deferral ends (the modelled ones; step 6)."""
 """How the indicator reads the pressure: the rate and the demand already paid (level), or also the
 demand of the calls scheduled ahead (forward)."""
 
@@ -76,6 +85,7 @@ class FxRule:
     market_cap: tuple[float, ...] = (math.inf,)  # per market segment: its capacity a year
     clause: str = "fx_safeguard.available"  # the deal's clause path, for events
     reading: str = "level"  # level | forward (see the module docstring)
+    end_treatment: str = "paid"  # paid | renegotiated (step 6)
     forward: float = 0.0  # F: dollar demand the forward reading adds while calls remain (level: 0)
 
     def __post_init__(self) -> None:
@@ -87,6 +97,9 @@ class FxRule:
             raise ValueError(f"max_total_deferral must be zero or more months, got {self.max_total_deferral}")
         if len(self.market_before) != len(self.market_cap):
             raise ValueError("market_before and market_cap must have the same length")
+        if self.end_treatment not in END_TREATMENTS:
+            raise ValueError(f"end_treatment must be one of {', '.join(END_TREATMENTS)}, got "
+                             f"{self.end_treatment!r}")
         if self.reading not in READINGS:
             raise ValueError(f"reading must be one of {', '.join(READINGS)}, got {self.reading!r}")
         if not (math.isfinite(self.forward) and self.forward >= 0.0) or \

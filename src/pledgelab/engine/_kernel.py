@@ -519,7 +519,8 @@ def _schedule(plan: Plan, fin: list[ProjectSchedule], delay: np.ndarray, cfac: n
         _FxInputs(on=rule is not None, requests=bool(rule.requests) if rule else False, level=level,
                   accept=accept, threshold=float(thr), impact=float(impact), window=int(window),
                   max_deferral=int(max_def), before=before, caps=caps, max_total=int(max_total),
-                  forward=float(rule.forward) if rule else 0.0),
+                  forward=float(rule.forward) if rule else 0.0,
+                  cut=rule is not None and rule.end_treatment == "renegotiated"),
         _CallsOut(calls=calls, completion=completion, abandoned=abandoned, v_interest=v_interest,
                   v_balance=v_balance, last_move=last_move, pressure=out_p, requests=out_r,
                   deferred=out_d, beyond=beyond))
@@ -651,6 +652,7 @@ class _FxInputs(NamedTuple):
     caps: np.ndarray
     max_total: int  # months all requests together may defer (FxRule.total_cap)
     forward: float = 0.0  # dollar demand the forward reading adds while calls remain (FxRule.forward)
+    cut: bool = False  # end_treatment renegotiated: a deferral's end abandons the projects it held
 
 
 class _CallsOut(NamedTuple):
@@ -687,7 +689,7 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
     delay, cfac, aban, pause_at, pause = shocks.delay, shocks.cfac, shocks.aban, shocks.pause_at, shocks.pause
     fx_on, fx_req, fx_level, fx_accept = fx.on, fx.requests, fx.level, fx.accept
     thr, impact, window, max_def = fx.threshold, fx.impact, fx.window, fx.max_deferral
-    fx_forward, exp_cap = fx.forward, EXP_CAP
+    fx_forward, exp_cap, cut_on = fx.forward, EXP_CAP, fx.cut
     before, caps, max_total = fx.before, fx.caps, fx.max_total
     calls, completion, abandoned = out.calls, out.completion, out.abandoned
     v_interest, v_balance, last_move = out.v_interest, out.v_balance, out.last_move
@@ -713,6 +715,7 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
         episode = 0
         until = -1
         used = 0
+        was_def = False
         for t in range(n_months):
             paid = 0.0
             any_pending = False
@@ -763,6 +766,8 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
                 if deferring:
                     used += 1
                 deferred[p, t] = deferring
+            cutting = cut_on and was_def and not deferring  # a deferral ended: its calls are cut
+            was_def = deferring
             # due calls, oldest first, then notice order (j)
             n_due = 0
             for j in range(n):
@@ -790,6 +795,9 @@ def _schedule_paths(plan, shocks, fx, out):  # type: ignore[no-untyped-def]
                     if agreed - inv_paid <= SLACK:
                         a = 0.0
                         v = 0.0
+                if cutting and v > 0:  # FxRule step 6, renegotiated: the deferred call is cut
+                    abandoned[p, j] = t
+                    continue
                 if deferring and v > 0:
                     continue
                 frac = 1.0

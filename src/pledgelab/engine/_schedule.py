@@ -319,11 +319,20 @@ class _Safeguard:
         self.demand: dict[int, float] = {}  # month -> dollar demand on the investor's currency
         self.episode, self.until = 0, -1  # 0: no request running, 1: accepted (to `until`), 2: refused
         self.used = 0  # months deferred so far, by all requests (at most rule.total_cap)
+        self.was_deferring = False  # the investor's calls waited last month
+        self.cutting = False  # this month a deferral ended and its calls are cut (renegotiated)
         self.paid_year: int | None = None
         self.paid_so_far = 0.0  # investor dollars paid this calendar year
 
     def deferring(self, m: int, running: bool) -> bool:
-        """Whether the investor's calls wait in month ``m`` (``running``: calls or instalments remain)."""
+        """Whether the investor's calls wait in month ``m`` (``running``: calls or instalments remain);
+        sets :attr:`cutting` in the month a deferral ends under ``end_treatment: renegotiated``."""
+        now = self._deferring(m, running)
+        self.cutting = self.was_deferring and not now and self.fx.rule.end_treatment == "renegotiated"
+        self.was_deferring = now
+        return now
+
+    def _deferring(self, m: int, running: bool) -> bool:
         fx, rule = self.fx, self.fx.rule
         if not (running and 0 <= m - fx.start < len(fx.level)):
             return False
@@ -412,8 +421,9 @@ class _Calls:
             due = sorted((ps for ps in self.pending if self.ready[ps.project.id] <= m),
                          key=lambda ps: (self.ready[ps.project.id], ps.project.notice_date.value,
                                          ps.project.id))
+            cutting = self.fx is not None and self.fx.cutting
             for ps in due:
-                paid += self._fund(ps, m, deferring)
+                paid += self._fund(ps, m, deferring, cutting)
             if self.fx is not None:
                 self.fx.pay(m, paid)
             m += 1
@@ -437,9 +447,10 @@ class _Calls:
             return veh.instalments[m]
         return 0.0
 
-    def _fund(self, ps: ProjectSchedule, m: int, deferring: bool) -> float:
+    def _fund(self, ps: ProjectSchedule, m: int, deferring: bool, cutting: bool = False) -> float:
         """Fund what the cap and the vehicle allow of ``ps``'s due call; returns the investor's
-        dollars paid directly (as-called pacing)."""
+        dollars paid directly (as-called pacing). ``cutting``: a deferral ended this month and
+        its calls are cut by agreement (the FX safeguard's ``renegotiated`` end)."""
         deal, pid, year = self.deal, ps.project.id, m // 12
         k = self.k_next[pid]
         if k == self.shocks.get(pid, NO_SHOCK).abandon_at:
@@ -463,6 +474,14 @@ class _Calls:
                 return 0.0
             if room_inv <= SLACK:
                 a = v = 0.0  # the investor pays nothing more: its cap and deferrals no longer bind
+        if cutting and v > 0:  # the FX safeguard's renegotiated end: the deferred call is cut
+            ps.abandoned = m
+            self.pending.remove(ps)
+            self.events.append(Event(m, pid, f"abandoned before build month {k + 1}: the calls the "
+                                     "FX safeguard deferred are cut by agreement as the deferral ends "
+                                     "(end treatment: renegotiated)",
+                                     deal.clause(self.fx.fx.rule.clause).path if self.fx else "scenario"))
+            return 0.0
         if deferring and v > 0:
             return 0.0  # the FX safeguard: the investor's calls wait
         if self.cap is not None and a > 0:

@@ -40,8 +40,8 @@ import numpy as np
 from pledgelab._cited import Clause, ClauseSpec, Reference, Status, locate, open_cited, shipped
 from pledgelab._errors import InputError
 from pledgelab.drivers import DriverModel, load_drivers
+from pledgelab.engine import FX_END_TREATMENTS, FxRule
 from pledgelab.engine import FX_READINGS as READINGS
-from pledgelab.engine import FxRule
 from pledgelab.macro._data import MacroData
 from pledgelab.macro.funding import ECONOMY_CODE, FundingPlan, load_funding
 from pledgelab.terms import TermSheet
@@ -131,6 +131,17 @@ class Safeguard:
                                             status=Status.ASSUMED, reason="set by the user",
                                             file=self.file))
 
+    def with_end_treatment(self, end: str) -> Safeguard:
+        """The same safeguard with another end treatment of deferred calls (``paid``, ``renegotiated``)."""
+        if end not in FX_END_TREATMENTS:
+            raise ValueError(f"the end treatment must be one of {', '.join(FX_END_TREATMENTS)}, got {end!r}")
+        if self.end_treatment is not None:
+            return replace(self, end_treatment=self.end_treatment.with_value(end, note="set by the user"))
+        return replace(self, end_treatment=Clause(path="end_treatment", value=end, unit="rule",
+                                                  label="What happens to the calls deferred when the "
+                                                  "deferral ends", status=Status.ASSUMED,
+                                                  reason="set by the user", file=self.file))
+
     def with_impact(self, impact: float) -> Safeguard:
         """The same safeguard with another impact (log-points per $1B), e.g. a sweep point."""
         if not math.isfinite(impact) or impact < 0:
@@ -160,16 +171,19 @@ class Safeguard:
         if self.demand_basis.value == "market-purchases":
             fp = plan if isinstance(plan, FundingPlan) else load_funding(plan or self.funding)
             before, caps = market_segments(fp)
-        if self.end_treatment is not None and self.end_treatment.value != "paid":
-            raise ValueError(f"{self.file}: end_treatment {self.end_treatment.value!r} is not modelled; "
-                             f"deferred calls are paid when the deferral ends ('paid')")
+        end = "paid" if self.end_treatment is None else str(self.end_treatment.value)
+        if end not in FX_END_TREATMENTS:
+            raise ValueError(f"{self.file}: end_treatment {end!r} is not modelled (the non-funding "
+                             f"clause's consequences are not applied to a deferral); modelled: "
+                             f"{', '.join(FX_END_TREATMENTS)}")
         rule = FxRule(currency=self.currency, threshold=float(self.threshold.value),
                       impact=float(self.impact.value) / 1e9, window=int(self.window.value),
                       max_deferral=int(self.max_deferral.value), max_total_deferral=self.total_cap,
                       acceptance=float(self.acceptance.value),
                       requests=bool(deal.value("fx_safeguard.available")),
                       market_before=before, market_cap=caps,
-                      clause=deal.clause("fx_safeguard.available").path.removeprefix("clauses."))
+                      clause=deal.clause("fx_safeguard.available").path.removeprefix("clauses."),
+                      end_treatment=end)
         name = reading or (str(self.reading.value) if self.reading is not None else "level")
         if name not in READINGS:
             raise ValueError(f"the reading must be one of {', '.join(READINGS)}, got {name!r}")
