@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -149,6 +149,7 @@ class PathFlows:
     waterfalls: dict[tuple[str, str], WaterfallResult] = field(default_factory=dict)
     guaranteed: np.ndarray | None = None  # (paths, months): guarantees' undrawn cover within limits
     called: np.ndarray | None = None  # (paths,): guarantee calls the investor paid, all projects
+    parts: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # trace: waterfall cash
 
     def net(self, party: str) -> np.ndarray:
         i = self.parties.index(party)
@@ -241,6 +242,7 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
     g_calls = {tid: np.zeros((n_paths, n_months)) for tid in g_limit}
     fused = not trace and fusable(deal, fin)
     spans: list[Spans] = []
+    parts: dict[tuple[str, str], np.ndarray] = {}  # (project, tranche): its waterfall cash (trace)
     if fused:  # equity tranches only: all projects' routing in one compiled pass (engine/_fused.py)
         wf_in.extend(_route_fused(plan, fin, calls, beyond, completion, abandoned, startup, yfac, reco,
                                   sink, project_cash, truncated, ends, spans))
@@ -301,6 +303,8 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
             tr = tranches[tid]
             part = equity_cash * ps.shares[tid] / eq_total
             dest = str(tr.value("returns_to"))
+            if trace and dest == "waterfall":
+                parts[(proj.id, tid)] = part[0]
             if dest != "waterfall":
                 add(dest, "own returns", part, project=proj.id, clause=tr.clauses["returns_to"].path)
             elif pooled:
@@ -324,7 +328,8 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
         # every waterfall of every path, each over the months where it can act: rows are (waterfall, path)
         n_wf = len(wf_in)
         wf = waterfall_windows(plan.rule, [(w[2], w[3], w[4]) for w in wf_in], np.ascontiguousarray(rates),
-                               spans if fused else None)
+                               spans if fused else None,
+                               _review_outlooks(plan, fin, wf_in, completion, abandoned, startup))
         for i, party in enumerate(plan.rule.parties):
             add(party, "distribution", wf.paid[:, :, i] + wf.clawback[:, :, i], project=POOL,
                 clause=deal.clause("distribution.tiers").path)
@@ -348,7 +353,49 @@ def run_paths(plan: Plan, draws: Draws, *, trace: bool = False) -> PathFlows:
         flows.vehicle_balance = vehicle_balance - np.cumsum(back, axis=1)
     _diversion(plan, inv_dist, add)
     flows.trace = sink.lines
+    flows.parts = parts
     return flows
+
+
+_PLAN_PARTS: dict[int, tuple[Plan, dict[tuple[str, str], np.ndarray]]] = {}  # id(plan) -> parts
+
+
+def _review_outlooks(plan: Plan, fin: list[ProjectSchedule],
+                     wf_in: list[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]],
+                     completion: np.ndarray, abandoned: np.ndarray, startup: np.ndarray
+                     ) -> list[np.ndarray | None] | None:
+    """What the reviewers expect at a projected review (docs/engine.md, the review clause): for each
+    waterfall, the plan's distributable cash of its project(s) (the run without shocks or the FX
+    safeguard), each project's moved to the month it starts operating on the path; a project
+    abandoned or unfinished on the path adds nothing. None where the rule has no projected review."""
+    rule = plan.rule
+    if rule.review_reading != "projected" or rule.review_horizon is None:
+        return None
+    cached = _PLAN_PARTS.get(id(plan))
+    if cached is None or cached[0] is not plan:
+        bare = replace(plan, fx_rule=None)
+        cached = (plan, run_paths(bare, no_shocks(bare, paths=1), trace=True).parts)
+        if len(_PLAN_PARTS) >= 8:
+            _PLAN_PARTS.pop(next(iter(_PLAN_PARTS)))
+        _PLAN_PARTS[id(plan)] = cached
+    parts = cached[1]
+    n_paths, n_months = completion.shape[0], plan.months
+    moved: dict[tuple[str, str], np.ndarray] = {}
+    for j, ps in enumerate(fin):
+        life = int(ps.project.params["life_years"].value) * 12
+        _, cod, _, unfinished = _operating_dates(completion[:, j], abandoned[:, j], startup[:, j], life)
+        assert ps.cod is not None
+        shift = np.where((abandoned[:, j] >= 0) | unfinished, _BIG, cod - (ps.cod - plan.start))
+        src = np.arange(n_months)[None, :] - np.minimum(shift, n_months)[:, None]  # plan month shown
+        valid = (src >= 0) & (src < n_months)
+        for (pid, tid), cash in parts.items():
+            if pid == ps.project.id:
+                moved[(pid, tid)] = np.where(valid, cash[np.clip(src, 0, n_months - 1)], 0.0)
+    out: list[np.ndarray | None] = []
+    for key_p, tid, *_ in wf_in:
+        rows = [a for (pid, t), a in moved.items() if t == tid and (pid == key_p or key_p == POOL)]
+        out.append(np.ascontiguousarray(sum(rows, np.zeros((n_paths, n_months)))))
+    return out
 
 
 def _operating_dates(completion: np.ndarray, abandoned: np.ndarray, startup: np.ndarray, life: int

@@ -293,15 +293,54 @@ def debt_plain(terms: list[DebtTerms], draws: np.ndarray, operating: np.ndarray,
 
 
 def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shock] | None = None,
-                  benchmark: np.ndarray | None = None, fx: FxPath | None = None) -> RunResult:
+                  benchmark: np.ndarray | None = None, fx: FxPath | None = None,
+                  review_outlook: str = "plan") -> RunResult:
     """One path of ``deal`` over ``pipeline``, every rule written plainly.
 
     The scalar schedule (``build_schedule``), the plain waterfall and debt above,
     and a per-path assembly of the flows. ``shocks`` (by project id) and
     ``benchmark`` (rate per year by month from the run's first month) realise a
     Monte Carlo path; without them this is the plan. ``fx`` applies the FX
-    safeguard on the path (in the scalar schedule).
+    safeguard on the path (in the scalar schedule). A projected review reads, with
+    ``review_outlook="plan"``, each waterfall's cash in the plan (this function without shocks,
+    benchmark or FX), each project's moved to the month it starts operating on the path (nothing
+    for a project abandoned on the path); with ``"own"``, the path's own cash (perfect foresight).
     """
+    result, _, cods = _run(deal, pipeline, shocks, benchmark, fx, None)
+    if review_outlook == "own" or deal.value("distribution.review_horizon") is None or \
+            not _projected(deal):
+        return result
+    _, plan_parts, plan_cods = _run(deal, pipeline, None, None, None, None)
+    expected: dict[tuple[str, str], list[float]] = {}
+    for (key_p, tid), _wf in result.waterfalls.items():
+        row = [0.0] * result.months
+        for (pid, t), plan_cash in plan_parts.items():
+            on_path, in_plan = cods.get(pid), plan_cods[pid]
+            if t != tid or (pid != key_p and key_p != POOL) or on_path is None or in_plan is None:
+                continue
+            plan_start, plan_cod = in_plan
+            path_start, path_cod = on_path
+            for m in range(result.months):  # absolute month path_start + m shows the plan's month
+                k = path_start + m - (path_cod - plan_cod) - plan_start
+                if 0 <= k < len(plan_cash):
+                    row[m] += float(plan_cash[k])
+        expected[(key_p, tid)] = row
+    result, _, _ = _run(deal, pipeline, shocks, benchmark, fx, expected)
+    return result
+
+
+def _projected(deal: TermSheet) -> bool:
+    return "distribution.review_reading" in deal.clauses and \
+        deal.value("distribution.review_reading") == "projected"
+
+
+def _run(deal: TermSheet, pipeline: Pipeline, shocks: dict[str, Shock] | None,
+         benchmark: np.ndarray | None, fx: FxPath | None,
+         expected: dict[tuple[str, str], list[float]] | None
+         ) -> tuple[RunResult, dict[tuple[str, str], np.ndarray], dict[str, tuple[int, int] | None]]:
+    """:func:`run_reference` with the outlooks given (None: the rows' own cash); also returns each
+    (project, tranche)'s waterfall cash and each project's (first month, operating start), None
+    where abandoned."""
     waterfall, debt = waterfall_plain, debt_plain
     shocks = shocks or {}
     verdicts = screen(deal, pipeline)
@@ -332,11 +371,14 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
     limit, overall = guarantee_limits(deal)
     room_left = dict(limit)
     total_left = [overall]
+    parts: dict[tuple[str, str], np.ndarray] = {}
+    cods: dict[str, tuple[int, int] | None] = {}
     covered: dict[str, np.ndarray] = {tid: np.zeros(n) for tid in limit}
     called: dict[str, np.ndarray] = {tid: np.zeros(n) for tid in limit}
     for ps in financed:
         proj = ps.project
         assert ps.cod is not None and ps.end is not None
+        cods[proj.id] = None if ps.abandoned is not None else (start, ps.cod)
         capex = arr(ps.calls)
         operating = np.zeros(n)
         shock = shocks.get(proj.id, NO_SHOCK)
@@ -400,6 +442,8 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
             tr = tranches[tid]
             part = equity_cash * ps.shares[tid] / eq_total
             dest = str(tr.value("returns_to"))
+            if dest == "waterfall":
+                parts[(proj.id, tid)] = part
             if dest != "waterfall":
                 lines.append(FlowLine(party=dest, project=proj.id, kind="own returns",
                                       clause=tr.clauses["returns_to"].path, values=part))
@@ -441,7 +485,8 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
         spread = float(deal.value("distribution.deemed_spread"))
         rates = np.asarray(benchmark[:n], dtype=np.float64) + spread
     for key_p, tid, contrib, cash, final in wf_inputs:
-        wf = waterfall(rule, contrib[None, :], cash[None, :], rates, final)
+        seen = None if expected is None else np.array(expected[(key_p, tid)])[None, :]
+        wf = waterfall(rule, contrib[None, :], cash[None, :], rates, final, outlook=seen)
         result.waterfalls[(key_p, tid)] = wf
         _waterfall_lines(deal, rule, wf, key_p, lines)
     if vehicle_pacing:
@@ -454,7 +499,7 @@ def run_reference(deal: TermSheet, pipeline: Pipeline, *, shocks: dict[str, Shoc
         lines.append(FlowLine(party=keeper, project=POOL, kind="undeployed vehicle cash",
                               clause=deal.clause("timeline.undeployed_cash").path, values=left))
     _diversion(deal, sched, start, n, lines)
-    return result
+    return result, parts, cods
 
 
 def _waterfall_lines(deal: TermSheet, rule: WaterfallRule, wf: WaterfallResult, project: str,

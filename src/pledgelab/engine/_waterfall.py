@@ -283,6 +283,10 @@ def _evident_shortfall(rule, src, r, t, deadline, final, rate, pd, it, pr, cr, s
     n_months = src.shape[1]
     per_period = rule.per_period
     for m in range(t, deadline):
+        if pd == 0.0 and it == 0.0:
+            # recovered exactly (a crossing zeroes the balance): accrual on zero adds zero, no
+            # instalment falls due and receipts only add credit, so the answer is already known
+            return False
         remaining = src[r, m] if m < n_months else 0.0
         for k in range(n_tiers):
             hurdle = hurdles[k]

@@ -27,14 +27,18 @@ Spans = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def waterfall_windows(rule: WaterfallRule, inputs: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-                      rates: np.ndarray, spans: list[Spans] | None = None) -> WaterfallResult:
+                      rates: np.ndarray, spans: list[Spans] | None = None,
+                      outlooks: list[np.ndarray | None] | None = None) -> WaterfallResult:
     """Every waterfall of a block of paths: ``inputs[j]`` is waterfall ``j``'s contributions and
     cash (paths, months) and its settlement month (paths,); ``rates`` the deemed rate per year
     (paths, months). Returns the sums by party over the waterfalls (paths, months, parties) and,
     per row ``j * paths + p``, the recovery month and whether the review triggered — as
     ``run_waterfall`` on all rows at once with ``out_row`` the path would. ``spans[j]``, when
     given, is waterfall ``j``'s first and last month with a flow (``months`` and -1 where none)
-    and its first contribution (-1 none), per path, found while its inputs were written."""
+    and its first contribution (-1 none), per path, found while its inputs were written.
+    ``outlooks[j]``, when given, is waterfall ``j``'s outlook for the projected review (paths,
+    months; ``run_waterfall``'s ``outlook``), None for the row's own cash. The projection reads
+    it only from the first contribution to the review deadline, months inside the window."""
     n_paths, n_months = rates.shape
     n_parties = rule.shares.shape[1]
     paid = np.zeros((n_paths, n_months, n_parties))
@@ -54,8 +58,10 @@ def waterfall_windows(rule: WaterfallRule, inputs: list[tuple[np.ndarray, np.nda
             stop = np.maximum(stop, np.where(put >= 0, put + horizon, -1))
         end = min(int(stop.max()) + 1, n_months)
         window = slice(first, end)
+        expected = None if outlooks is None else outlooks[j]
+        seen = None if expected is None else expected[:, window]
         wf = run_waterfall(rule, contrib[:, window], cash[:, window], rates[:, window],
-                           np.asarray(final, dtype=np.int64) - first, detail=False)
+                           np.asarray(final, dtype=np.int64) - first, detail=False, outlook=seen)
         paid[:, window] += wf.paid
         if rule.loss_treatment == "host-clawback":  # else the clawback is zero throughout
             claw[:, window] += wf.clawback
