@@ -22,6 +22,9 @@ timed interleaved with ``after`` so both see the same load. ``--cli N`` also
 times ``pledgelab simulate`` of N paths in a fresh process, twice (the second
 warm), against N times the chunk's time a path;
 ``--pool N`` times the process pool (2 workers, chunks of 1,024) against serial.
+``--waterfall-before COMMIT`` times the engine with ``engine/_waterfall.py`` as it was at
+COMMIT (read from git) against the working tree's, interleaved, on the same draws and
+outlooks, and checks that both give the same numbers bit for bit.
 
 A cell is one (path, month, waterfall): the unit of the compiled waterfall loop.
 ``tracemalloc`` gives the peak of Python and NumPy allocations during one chunk
@@ -68,6 +71,12 @@ BEFORE = "6fe7ad5"  # the last commit of engine/_kernel.py before issue 15 (issu
 def kernel_before() -> Any:
     """``engine/_kernel.py`` as it was at :data:`BEFORE`, read from git and imported from a
     temporary file (so that Numba can cache it)."""
+    return module_at(BEFORE, "engine/_kernel.py")
+
+
+def module_at(commit: str, module: str) -> Any:
+    """``src/pledgelab/<module>`` as it was at ``commit``, read from git and imported from a
+    temporary file (so that Numba can cache it)."""
     import importlib.util
     import subprocess
     import sys
@@ -75,12 +84,13 @@ def kernel_before() -> Any:
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    src = subprocess.run(["git", "-C", str(root), "show", f"{BEFORE}:src/pledgelab/engine/_kernel.py"],
+    src = subprocess.run(["git", "-C", str(root), "show", f"{commit}:src/pledgelab/{module}"],
                          capture_output=True, text=True, check=True).stdout
-    path = Path(tempfile.gettempdir()) / f"pledgelab_kernel_{BEFORE}.py"
+    stem = f"pledgelab_{Path(module).stem.lstrip('_')}_{commit}"
+    path = Path(tempfile.gettempdir()) / f"{stem}.py"
     if not path.exists() or path.read_text() != src:
         path.write_text(src)
-    spec = importlib.util.spec_from_file_location(f"pledgelab_kernel_{BEFORE}", path)
+    spec = importlib.util.spec_from_file_location(stem, path)
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod
@@ -173,6 +183,9 @@ def main() -> None:
     ap.add_argument("--pool", type=int, default=0, help="paths of the process-pool run (0: skip)")
     ap.add_argument("--dask", type=int, default=0, help="paths of the Dask run (0: skip)")
     ap.add_argument("--threads", type=int, default=0, help="chunks of 1,024 run on 2 threads (0: skip)")
+    ap.add_argument("--waterfall-before", default="",
+                    help="a commit: the engine with engine/_waterfall.py as it was there against the "
+                         "working tree's, side by side, same numbers checked (then exit)")
     args = ap.parse_args()
     limits = threadpool_limits(limits=1)  # noqa: F841 - kept for the whole run
     pools = ", ".join(f"{p['internal_api']}={p['num_threads']}" for p in threadpool_info()) or "none"
@@ -211,9 +224,13 @@ def main() -> None:
             irr_monthly_codes(net)
 
     t_draw, _ = median_time(do_draw, args.repeat)
-    def do_engine() -> None:  # as the chunk runs it: SUB_BLOCK paths at a time
-        for s in range(0, args.paths, SUB_BLOCK):
-            run_paths(plan, d.take(slice(s, min(s + SUB_BLOCK, args.paths))))
+    def do_engine() -> list[Any]:  # as the chunk runs it: SUB_BLOCK paths at a time
+        return [run_paths(plan, d.take(slice(s, min(s + SUB_BLOCK, args.paths))))
+                for s in range(0, args.paths, SUB_BLOCK)]
+
+    if args.waterfall_before:
+        waterfall_side_by_side(args.waterfall_before, do_engine, args.paths, args.repeat)
+        return
 
     t_engine, _ = median_time(do_engine, args.repeat)
     t_irr, _ = median_time(do_irr, args.repeat)
@@ -372,6 +389,40 @@ def dask_efficiency(paths: int) -> None:
           f"{warm:.1f} s ({serial / (2 * warm):.0%}); cluster start {start:.1f} s, a trivial task "
           f"{trivial * 1e3:.0f} ms, the pickled job {len(pickle.dumps(job)) / 2**20:.2f} MiB; "
           f"same numbers: {same}")
+
+
+def waterfall_side_by_side(commit: str, do_engine: Callable[[], list[Any]], paths: int,
+                           repeat: int) -> None:
+    """The engine on one chunk with ``engine/_waterfall.py`` at ``commit`` and as it is now,
+    interleaved; every output compared bit for bit; the waterfall's own time from a profile."""
+    import pledgelab.engine._windows as windows
+
+    old, new = module_at(commit, "engine/_waterfall.py").run_waterfall, windows.run_waterfall
+
+    def engine_with(fn: Callable[..., Any]) -> Callable[[], list[Any]]:
+        def go() -> list[Any]:
+            windows.run_waterfall = fn
+            try:
+                return do_engine()
+            finally:
+                windows.run_waterfall = new
+        return go
+
+    runs = {"before": engine_with(old), "after": engine_with(new)}
+    a, b = runs["before"](), runs["after"]()
+    same = all(np.array_equal(getattr(x, f), getattr(y, f))
+               for x, y in zip(a, b, strict=True)
+               for f in ("paid", "got", "recovered", "review_triggered"))
+    times = side_by_side(runs, repeat)
+    prof = {k: stage_profile(fn).get("waterfall (compiled)", 0.0) for k, fn in runs.items()}
+    print(f"engine/_waterfall.py at {commit} (before) against the working tree (after), "
+          f"{paths:,} paths, median of {repeat}, interleaved; outputs bit for bit equal: {same}")
+    print("| | before | after | ratio |")
+    print("|---|---:|---:|---:|")
+    print(f"| engine (run_paths), µs a path | {times['before'] / paths * 1e6:,.0f} | "
+          f"{times['after'] / paths * 1e6:,.0f} | {times['before'] / times['after']:.2f}× |")
+    print(f"| waterfall (compiled, profiled), µs a path | {prof['before'] / paths * 1e6:,.0f} | "
+          f"{prof['after'] / paths * 1e6:,.0f} | {prof['before'] / max(prof['after'], 1e-12):.2f}× |")
 
 
 def threads_efficiency(job: Any, chunks: int) -> None:

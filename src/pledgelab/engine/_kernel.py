@@ -380,21 +380,27 @@ def _review_outlooks(plan: Plan, fin: list[ProjectSchedule],
         _PLAN_PARTS[id(plan)] = cached
     parts = cached[1]
     n_paths, n_months = completion.shape[0], plan.months
-    moved: dict[tuple[str, str], np.ndarray] = {}
+    shifts: dict[str, np.ndarray] = {}  # per project: months from the plan's start to the path's
     for j, ps in enumerate(fin):
         life = int(ps.project.params["life_years"].value) * 12
         _, cod, _, unfinished = _operating_dates(completion[:, j], abandoned[:, j], startup[:, j], life)
         assert ps.cod is not None
-        shift = np.where((abandoned[:, j] >= 0) | unfinished, _BIG, cod - (ps.cod - plan.start))
-        src = np.arange(n_months)[None, :] - np.minimum(shift, n_months)[:, None]  # plan month shown
-        valid = (src >= 0) & (src < n_months)
-        for (pid, tid), cash in parts.items():
-            if pid == ps.project.id:
-                moved[(pid, tid)] = np.where(valid, cash[np.clip(src, 0, n_months - 1)], 0.0)
+        shifts[ps.project.id] = np.where((abandoned[:, j] >= 0) | unfinished, _BIG,
+                                         cod - (ps.cod - plan.start))
     out: list[np.ndarray | None] = []
     for key_p, tid, *_ in wf_in:
-        rows = [a for (pid, t), a in moved.items() if t == tid and (pid == key_p or key_p == POOL)]
-        out.append(np.ascontiguousarray(sum(rows, np.zeros((n_paths, n_months)))))
+        seen = np.zeros((n_paths, n_months))
+        for (pid, t), cash in parts.items():
+            if t != tid or (pid != key_p and key_p != POOL):
+                continue
+            for p, sh in enumerate(shifts[pid].tolist()):
+                if sh >= n_months or sh <= -n_months:
+                    continue
+                if sh >= 0:
+                    seen[p, sh:] += cash[: n_months - sh]
+                else:
+                    seen[p, : n_months + sh] += cash[-sh:]
+        out.append(seen)
     return out
 
 

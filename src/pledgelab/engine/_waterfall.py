@@ -67,6 +67,7 @@ from numba import njit
 from pledgelab.terms import TermSheet
 
 _EPS = 1e-9  # relative: a balance below this share of contributions counts as recovered
+_SURE = 1e-9  # relative margin, far above rounding, for the projected review's early answers
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -274,19 +275,46 @@ class _RowsOut(NamedTuple):
 
 
 @njit(cache=True, nogil=True)
-def _evident_shortfall(rule, src, r, t, deadline, final, rate, pd, it, pr, cr, started, tol):  # type: ignore[no-untyped-def]
+def _evident_shortfall(rule, src, ahead, r, t, deadline, final, rate, pd, it, pr, cr, started, tol):  # type: ignore[no-untyped-def]
     """The projected review at the review point of month ``t``: run the tiers (as written) forward
     on the outlook ``src[r]`` to the start of month ``deadline``; True when the deemed allocation
-    amount is then still unrecovered (``pd, it, pr, cr`` as in :func:`_waterfall_rows`)."""
+    amount is then still unrecovered (``pd, it, pr, cr`` as in :func:`_waterfall_rows`).
+    ``ahead[m]`` is the outlook's cash from month ``m`` to the end (``_SURE``: stop early)."""
     shares, hurdles, inv = rule.shares, rule.hurdles, rule.inv
     n_tiers = shares.shape[0]
     n_months = src.shape[1]
     per_period = rule.per_period
+    s_max = 0.0  # the largest share the investor can take of a month's cash
+    for k in range(n_tiers):
+        s_max = max(s_max, shares[k, inv])
+    s_min = -1.0  # the least it takes while the deemed allocation amount is open (-1: no such tier)
+    for k in range(n_tiers):
+        s_min = shares[k, inv] if s_min < 0 else min(s_min, shares[k, inv])
+        if hurdles[k] == 1:
+            break
+    else:
+        s_min = -1.0
+    sure_paid = s_min > 0 and not per_period and ahead[n_months + 1] == 0.0  # no negative outlook
     for m in range(t, deadline):
         if pd == 0.0 and it == 0.0:
             # recovered exactly (a crossing zeroes the balance): accrual on zero adds zero, no
             # instalment falls due and receipts only add credit, so the answer is already known
             return False
+        if rate >= 0.0 and m < n_months:
+            # the balance can fall by no more than the investor's share of the cash still ahead
+            # (accrual at a rate >= 0 only adds): when even all of it leaves more than the
+            # tolerance owed, by a margin far above rounding, the answer is already known
+            bal = pd + it - cr if per_period else pd + it
+            left = (ahead[m] - ahead[min(deadline, n_months)]) * s_max
+            if bal - left > tol + _SURE * (bal + ahead[0] * s_max):
+                return True
+            if sure_paid:
+                # while it is open the balance grows by at most (1 + rate) a month and falls by at
+                # least s_min of each month's cash: if even that leaves nothing at the deadline
+                # (by the margin), the tier is crossed before it, which zeroes the balance
+                grown = bal * (1.0 + rate) ** (deadline - m)
+                if grown - left / s_max * s_min < -(tol + _SURE * (grown + ahead[0] * s_max)):
+                    return False
         remaining = src[r, m] if m < n_months else 0.0
         for k in range(n_tiers):
             hurdle = hurdles[k]
@@ -346,7 +374,16 @@ def _waterfall_rows(rule, rows, out, detail):  # type: ignore[no-untyped-def]
     recovered, review_month, triggered = out.recovered, out.review_month, out.triggered
     n_rows, n_months = cash.shape
     n_tiers, n_parties = shares.shape
+    # the projected review: the outlook's cash (>= 0) from each month on; [n_months + 1]: its
+    # negative months' sum
+    ahead = np.zeros(n_months + 2)
     for r in range(n_rows):
+        if projected and horizon >= 0:
+            ahead[n_months] = 0.0
+            ahead[n_months + 1] = 0.0
+            for m in range(n_months - 1, -1, -1):
+                ahead[m] = ahead[m + 1] + max(src[r, m], 0.0)
+                ahead[n_months + 1] += min(src[r, m], 0.0)
         rr = rate_row[r]
         o = out_row[r]
         # per-period: principal_daa is the principal not yet fallen due, interest what has fallen
@@ -391,7 +428,7 @@ def _waterfall_rows(rule, rows, out, detail):  # type: ignore[no-untyped-def]
                 if projected:
                     due_test = t > first and ((t - first) % interval == 0 or t == deadline)
                     if due_test and t <= deadline:
-                        if _evident_shortfall(rule, src, r, t, deadline, final[r], monthly[rr, t],
+                        if _evident_shortfall(rule, src, ahead, r, t, deadline, final[r], monthly[rr, t],
                                               principal_daa, interest, principal, credit, started,
                                               tol):
                             review_month[r] = t
