@@ -39,12 +39,15 @@ and by the Monte Carlo kernel with many; arrays have a leading path axis):
    and at the horizon, the same tiers (as written, the review not yet acted
    on) are run forward from the month's state on the outlook (the expected
    distributable cash; by default the row's own cash, which is the plan in a
-   run without shocks), deemed interest at the month's rate, no new
+   run without shocks; the Monte Carlo kernel passes the plan's cash moved to
+   the path's operating start), deemed interest at the month's rate, no new
    contributions; it triggers at the first test whose projection leaves the
    deemed allocation amount unrecovered at the horizon. At the horizon the
    projection has no month left, so it is the realised test. With
    ``review_action: adjust-shares`` the tiers before recovery use
-   ``review_shares`` from the month it triggers on.
+   ``review_shares`` from the month it triggers on. The projection stops as
+   soon as its answer is certain (recovered exactly, surely short, or surely
+   paid: see ``_evident_shortfall``), which gives the full run's answer.
 
 References
 ----------
