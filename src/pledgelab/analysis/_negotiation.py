@@ -385,8 +385,10 @@ def negotiator_view(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float
     try:  # from January of the run's first year, as the NPVs
         relief: TariffRelief | None = tariff_relief(deal, years=relief_years, discount_rate=rate,
                                                     first_year=res.start // 12)
-    except ValueError:
-        relief = None
+    except ValueError as exc:
+        relief, gap = None, str(exc)
+    else:
+        gap = ""
     npv = {o.party: o.npv for o in party_outcomes(res, discount_rate=rate)}
     total = sum(npv.values())
     share, words = break_even_share(deal, pipeline, discount_rate=rate)
@@ -400,4 +402,5 @@ def negotiator_view(deal: TermSheet, pipeline: Pipeline, *, discount_rate: float
         risk=capped_risk(deal, pipeline, paths=paths, seed=seed, discount_rate=rate) if paths > 0 else None,
         relief=relief,
         not_valued=["FX safeguard: the deterministic run has no currency moves; its value is a "
-                    "Monte Carlo quantity (pledgelab simulate with the safeguard live)"])
+                    "Monte Carlo quantity (pledgelab simulate with the safeguard live)",
+                    *([f"tariff relief: {gap}"] if gap else [])])

@@ -351,6 +351,8 @@ def _negotiator_table(views: list[NegotiatorView], head: list[Column]) -> Table:
         for clause, texts in by_clause.items():
             t.notes.append(f"{v.deal.id}: disputed {clause}: " + "; ".join(texts))
         t.notes.extend(f"{v.deal.id}: not valued: {n}" for n in v.not_valued[:1])
+        t.notes.extend(f"{v.deal.id}: not valued: {n}" for n in v.not_valued[1:]
+                       if n.startswith("tariff relief"))
     t.notes.append("A switch that moves no party's NPV by more than $0.05B is said in words.")
     return t
 

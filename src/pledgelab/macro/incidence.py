@@ -117,7 +117,11 @@ def parameters(economy: str, *, data: MacroData | None = None, incidence: float 
     data = data or load_macro("tariffs")
 
     def pick(given: float | None, name: str, lo: float, hi: float) -> float:
-        x = float(data.value(name, economy)) if given is None else float(given)
+        try:
+            x = float(data.value(name, economy)) if given is None else float(given)
+        except KeyError:  # a gap in the data, not a bug: say which value is missing
+            raise ValueError(f"tariffs.yaml gives no {name} for {economy}: the tariff benefit by "
+                             f"incidence is not modelled for it (give the value)") from None
         if not np.isfinite(x) or x < lo or x > hi:
             raise ValueError(f"{name} must be between {lo:g} and {hi:g}, got {given!r}")
         return x
