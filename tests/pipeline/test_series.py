@@ -160,9 +160,9 @@ def test_a_bad_csv_is_rejected_whole_with_its_line(tmp_path: Path, text: str, li
     ("{capex: [1e9, 0], operating_cash: [1]}", "projects[0].cash_flows.value.capex[1]",
      "every build month's capex must be above 0"),
     ("{capex: [1e9], operating_cash: [.nan]}", "projects[0].cash_flows.value.operating_cash[0]",
-     "expected a finite amount"),
+     "expected a finite number"),
     ("{capex: [1e9], operating_cash: [yes]}", "projects[0].cash_flows.value.operating_cash[0]",
-     "expected an amount"),
+     "expected a number"),
     ("{capex: [1e9]}", "projects[0].cash_flows.value.operating_cash", "required key is missing"),
     ("flows.txt", "projects[0].cash_flows.value", "a cash-flow file is .csv or .yaml"),
     ("42", "projects[0].cash_flows.value", "expected a file name"),
@@ -185,7 +185,7 @@ def test_a_yaml_series_file_is_checked_like_a_cited_file(tmp_path: Path) -> None
         read_pipeline(tmp_path / "s.yaml")
     text = str(info.value)
     assert "f.yaml:1: schema: expected 'pledgelab.cash-flows/1'" in text
-    assert "f.yaml:3: operating_cash[1]: write amounts as positive numbers" in text
+    assert "f.yaml:3: operating_cash[1]: negative amounts are not allowed" in text
     assert "f.yaml:4: extra: unknown key" in text
 
 

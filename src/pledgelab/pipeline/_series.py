@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from pledgelab._cited import Checker, Located, YList, YMap, describe, read_text, read_yaml
+from pledgelab._cited import Checker, ClauseSpec, Located, YList, YMap, describe, read_text, read_yaml
 from pledgelab._errors import InputError, Problem
 from pledgelab._limits import LIMITS, MAX_CSV_FIELD, MAX_FILE_BYTES, UNIT_MAXIMUM
 
@@ -237,24 +237,13 @@ def _made(rows: _Rows, chk: Checker, before: int, *, source: str) -> CashFlowSer
                           source=source)
 
 
+_AMOUNT = ClauseSpec(units=("USD",), kind="money", minimum=0.0)
+"""A monthly amount of a series: a finite number of dollars, zero or more, within the USD ceiling."""
+
+
 def _amount(value: Any, where: Located, chk: Checker) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        chk.add(where, f"expected an amount, got {describe(value)}")
-        return None
-    try:
-        x = float(value)
-    except OverflowError:
-        x = math.inf
-    if not math.isfinite(x):
-        chk.add(where, f"expected a finite amount, got {_shown(value)}")
-        return None
-    if x < 0.0:
-        chk.add(where, f"write amounts as positive numbers, got {_shown(value)}")
-        return None
-    if x > MAX_AMOUNT:
-        chk.add(where, f"must be at most {MAX_AMOUNT:g}, got {_shown(value)}")
-        return None
-    return x
+    """One amount of a series, checked as every money value is (:meth:`Checker.number`)."""
+    return chk.number(value, where, _AMOUNT)
 
 
 def _cell(text: str, name: str, line: int, col: str, chk: Checker) -> float | None:
