@@ -42,6 +42,6 @@ def test_a_distribution_of_net_costs_gives_break_even_statistics() -> None:
         assert c.distribution.never == pytest.approx(0.25)
 
 
-def test_an_economy_without_incidence_data_is_a_key_error() -> None:
-    with pytest.raises(KeyError):
+def test_an_economy_without_incidence_data_is_a_value_error_naming_the_gap() -> None:
+    with pytest.raises(ValueError, match="no importer_incidence for JP"):
         incidence_sweep("JP", scenario="deal-holds", years=YEARS, discount_rate=0.04, net_cost=1e9)

@@ -99,7 +99,7 @@ def _incidence_tables(args: argparse.Namespace, deal: TermSheet, pipe: Pipeline,
     eco = deal.investor
     try:
         parameters(eco, data=data)
-    except KeyError as exc:
+    except (KeyError, ValueError) as exc:  # a gap in the tariff data: said, not computed
         t = Table(f"{deal.id}: {eco}'s benefit by incidence", [Column("")])
         t.notes.append(f"Not computed: {exc.args[0]}")
         return [t]

@@ -150,9 +150,10 @@ def run(deal: TermSheet, pipeline: Pipeline, *, fx_rule: FxRule | None = None,
     project is financed, left out or declined (engine/_governance.py).
     """
     from pledgelab.drivers import DriverModel, central_fx, load_drivers
-    from pledgelab.engine._kernel import EXTRA_MONTHS, make_plan, no_shocks, run_paths
+    from pledgelab.engine._kernel import EXTRA_MONTHS, check_kinds, make_plan, no_shocks, run_paths
     from pledgelab.engine._schedule import FxPath, build_schedule
 
+    check_kinds(deal, pipeline)  # before the screen reads them
     verdicts = screen(deal, pipeline)
     pipeline = screened_pipeline(deal, pipeline, verdicts)
     plan = make_plan(deal, pipeline, extra_months=0 if fx_rule is None else EXTRA_MONTHS, fx_rule=fx_rule)

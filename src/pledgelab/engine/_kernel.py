@@ -105,15 +105,21 @@ def make_plan(deal: TermSheet, pipeline: Pipeline, *, extra_months: int = EXTRA_
                 financed=tuple(sched.financed()), rule=compile_rule(deal), fx_rule=fx_rule)
 
 
-def _check_arguments(deal: TermSheet, pipeline: Pipeline, extra_months: int) -> None:
-    """Refuse what no run can use (the wrong kinds, months cut off); warn of a deal run on another
-    investor's pipeline (its projects were chosen for someone else's pledge)."""
+def check_kinds(deal: TermSheet, pipeline: Pipeline) -> None:
+    """An :class:`ArgumentError` naming the argument when ``deal`` or ``pipeline`` is not what a
+    run takes (a deal id given as text, a number): before anything reads them."""
     if not isinstance(deal, TermSheet):
         raise ArgumentError.of("deal", "expected a TermSheet (pledgelab.load_deal), got "
                                f"{type(deal).__name__}")
     if not isinstance(pipeline, Pipeline):
         raise ArgumentError.of("pipeline", "expected a Pipeline (pledgelab.load_pipeline), got "
                                f"{type(pipeline).__name__}")
+
+
+def _check_arguments(deal: TermSheet, pipeline: Pipeline, extra_months: int) -> None:
+    """Refuse what no run can use (the wrong kinds, months cut off); warn of a deal run on another
+    investor's pipeline (its projects were chosen for someone else's pledge)."""
+    check_kinds(deal, pipeline)
     check("extra_months", extra_months)
     if pipeline.default_for and deal.investor not in pipeline.default_for:
         warnings.warn(f"{deal.id} (investor {deal.investor}) runs on pipeline {pipeline.id}, which is "

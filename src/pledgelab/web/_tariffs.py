@@ -161,7 +161,7 @@ def _incidence(deal: TermSheet, pipe_id: str, years: list[int], rate: float, cos
     try:
         sweep = incidence_sweep(eco, scenario=SCENARIO, years=years, discount_rate=rate, net_cost=cost,
                                 data=data)
-    except KeyError as exc:
+    except (KeyError, ValueError) as exc:  # a gap in the tariff data: said, not computed
         return f'<h3>{html.escape(eco)}\'s benefit by incidence</h3><p class="small">Not computed: ' \
                f"{html.escape(str(exc.args[0]))}</p>"
     central, full = sweep.central, sweep.year
