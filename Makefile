@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/pledgelab compare us-ask-2025-09 us-proposal-2025-10 korea-counter-2025-10 us-korea-2025-11 --pipeline korea-illustrative
 
 # `make test` leaves out the tests marked slow (backends compared bit for bit, the hostile corpus,
-# the API fuzzer, browser sessions) to stay near two minutes on two cores; CI (.ci/run sets
+# the API fuzzer, browser sessions, the ledger suites on PostgreSQL) to stay near two minutes on two cores; CI (.ci/run sets
 # PLEDGELAB_REQUIRE_ALL=1) runs them too, and so does `make test-all`.
 SLOW := $(if $(PLEDGELAB_REQUIRE_ALL),,-m "not slow")
 

@@ -110,7 +110,9 @@ def pg_server() -> Iterator[PgServer]:
         server.stop()
 
 
-@pytest.fixture(params=BACKENDS)
+# PostgreSQL runs in CI and `make test-all`; `make test` keeps to SQLite (the same checks, one backend)
+# to stay near two minutes (the server's per-test database is most of the ledger suites' time).
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database on each backend."""
     if request.param == "sqlite":
