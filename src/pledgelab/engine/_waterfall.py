@@ -277,6 +277,22 @@ class _RowsOut(NamedTuple):
     triggered: np.ndarray
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _settle(got, interest, principal_daa, principal, credit, per_period):  # type: ignore[no-untyped-def]
+    """The investor's receipt ``got`` settles the deemed allocation amount: deemed interest first,
+    then principal (per-period: what is due, then a credit against later dues); the principal
+    recovered falls by all of it. Returns (interest, principal_daa, principal, credit). One rule for
+    the waterfall and the projected review's forward run."""
+    to_interest = min(got, interest)
+    interest = interest - to_interest
+    if per_period:
+        credit = credit + (got - to_interest)
+    else:
+        principal_daa = max(principal_daa - (got - to_interest), 0.0)
+    principal = max(principal - got, 0.0)
+    return interest, principal_daa, principal, credit
+
+
 @njit(cache=True, nogil=True)
 def _evident_shortfall(rule, src, ahead, r, t, deadline, final, rate, pd, it, pr, cr, started, tol):  # type: ignore[no-untyped-def]
     """The projected review at the review point of month ``t``: run the tiers (as written) forward
@@ -331,13 +347,7 @@ def _evident_shortfall(rule, src, ahead, r, t, deadline, final, rate, pd, it, pr
                     need = open_bal / (s_inv if s_inv > 0 else 1.0)
                 x = min(remaining, need)
             got = x * s_inv
-            to_interest = min(got, it)
-            it = it - to_interest
-            if per_period:
-                cr = cr + (got - to_interest)
-            else:
-                pd = max(pd - (got - to_interest), 0.0)
-            pr = max(pr - got, 0.0)
+            it, pd, pr, cr = _settle(got, it, pd, pr, cr, per_period)
             if hurdle != 2 and x >= need and need > 0:
                 if hurdle == 0:
                     pr = 0.0
@@ -473,15 +483,8 @@ def _waterfall_rows(rule, rows, out, detail):  # type: ignore[no-untyped-def]
                     if detail:
                         by_tier[r, t, k, q] = a
                 got = x * s_inv
-                # receipts pay deemed interest first, then principal (per-period: what is due,
-                # then a credit against later dues)
-                to_interest = min(got, interest)
-                interest = interest - to_interest
-                if per_period:
-                    credit = credit + (got - to_interest)
-                else:
-                    principal_daa = max(principal_daa - (got - to_interest), 0.0)
-                principal = max(principal - got, 0.0)
+                interest, principal_daa, principal, credit = _settle(got, interest, principal_daa, principal,
+                                                                     credit, per_period)
                 if hurdle != 2 and x >= need and need > 0:  # crossed: split exactly here
                     if hurdle == 0:
                         principal = 0.0
